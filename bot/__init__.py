@@ -1,0 +1,1 @@
+"""User-facing side: answers, rendering, the CLI and the Telegram bot."""

@@ -1,0 +1,1 @@
+"""Ingestion and retrieval: report files → records → chunks → indexes → hits."""

@@ -1,0 +1,29 @@
+"""Report files → ParsedReport: read, normalize, parse; errors name the file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.errors import ReadError
+from index.normalize import normalize_bytes
+from index.parse import parse_text
+from index.records import ParsedReport
+
+
+def read_text(path: Path) -> str:
+    """The normalized text of a report file."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ReadError(path.name, "no such file") from None
+    except IsADirectoryError:
+        raise ReadError(path.name, "is a directory, not a report file") from None
+    except PermissionError:
+        raise ReadError(path.name, "permission denied") from None
+    except OSError as exc:
+        raise ReadError(path.name, f"cannot be read ({exc.strerror or exc})") from None
+    return normalize_bytes(data, path.name)
+
+
+def load_report(path: Path) -> ParsedReport:
+    """Read and parse one report file."""
+    return parse_text(read_text(path), path.name)

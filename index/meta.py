@@ -1,0 +1,98 @@
+"""Report-level facts found in a title line or file name: district, year, period."""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from index.normalize import to_simplified
+
+DATA_DIR = Path(__file__).parent / "data"
+_HAN = r"\u4e00-\u9fff"
+_SUFFIXES = (
+    "特别行政区|自治区|自治州|自治县|自治旗|高新技术产业开发区|经济技术开发区|高新区|开发区|经开区"
+    "|新区|地区|省|市|区|县|旗|盟"
+)
+_REGION = re.compile(rf"([{_HAN}]{{2,8}}?)({_SUFFIXES})")
+# Words that end in a region suffix but name no place.
+_NOT_PLACES = {
+    "全市", "全区", "全县", "全省", "本市", "本区", "本县", "各区", "各市", "我区", "我市", "我县", "城区", "市区",
+    "社区", "小区", "园区", "景区", "街区", "辖区", "片区", "山区", "校区", "院区", "老旧小区", "居住小区",
+}
+_NOT_NAME_CHARS = set("实事民生项目进展情况工作关于做好的年月日重要报告通知汇报")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_QUARTER = re.compile(r"第?([一二三四1-4])\s*季度")
+_MONTH_RANGE = re.compile(r"(\d{1,2})\s*[-—–~至到]\s*(\d{1,2})\s*月")
+_MONTH = re.compile(r"(?<![\d-])(\d{1,2})\s*月(?:份)?(?!\d*日)")
+_HALF = re.compile(r"(上半年|下半年|前三季度|全年)")
+_QUARTER_NAMES = {"1": "一", "2": "二", "3": "三", "4": "四"}
+
+
+@lru_cache(maxsize=1)
+def region_aliases() -> dict[str, str]:
+    """Alias → canonical district name, from the general-knowledge data file."""
+    raw = json.loads((DATA_DIR / "region_aliases.json").read_text("utf-8"))
+    table: dict[str, str] = {}
+    for canonical, aliases in raw.items():
+        if canonical.startswith("_"):
+            continue
+        for alias in aliases:
+            table[alias] = canonical
+    return table
+
+
+def find_regions(text: str) -> list[str]:
+    """District/city names in a title-like text, most specific last (北京市大兴区 → [北京市, 大兴区])."""
+    text = to_simplified(text)
+    found: list[str] = []
+    for alias in sorted(region_aliases(), key=len, reverse=True):
+        if alias in text:
+            found.append(region_aliases()[alias])
+            text = text.replace(alias, " ")
+    for run in re.findall(rf"[{_HAN}]+", text):
+        pos = 0
+        while pos < len(run):
+            match = _REGION.match(run, pos)
+            if not match:
+                break
+            name = match.group(0)
+            if name in _NOT_PLACES or _NOT_NAME_CHARS & set(match.group(1)):
+                break
+            found.append(name)
+            pos = match.end()
+    return found
+
+
+def find_region(text: str) -> str:
+    """The most specific district named at the start of a title-like text, or ""."""
+    regions = find_regions(text)
+    if not regions:
+        return ""
+    county = [r for r in regions if not r.endswith(("省", "自治区", "特别行政区"))]
+    return (county or regions)[-1]
+
+
+def find_year(text: str) -> int | None:
+    """The first four-digit year written with 年."""
+    match = _YEAR.search(text)
+    return int(match.group(1)) if match else None
+
+
+def find_period(text: str) -> str:
+    """The reporting period a title names: 一季度, 上半年, 1-9月, 12月 …, or ""."""
+    text = to_simplified(text)
+    text = _YEAR.sub(" ", text)
+    match = _QUARTER.search(text)
+    if match:
+        return _QUARTER_NAMES.get(match.group(1), match.group(1)) + "季度"
+    match = _HALF.search(text)
+    if match:
+        return match.group(1)
+    match = _MONTH_RANGE.search(text)
+    if match:
+        return f"{int(match.group(1))}-{int(match.group(2))}月"
+    match = _MONTH.search(text)
+    if match and 1 <= int(match.group(1)) <= 12:
+        return f"{int(match.group(1))}月"
+    return ""

@@ -1,0 +1,146 @@
+"""Bytes → clean text: encodings, NFKC, HTML remnants, pinyin artifacts, Simplified copy."""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+
+from index.errors import ReadError
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+# Characters a Chinese report is made of; decoded text mostly outside them is not a report.
+_PLAUSIBLE = re.compile(
+    r"[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u2100-\u22ff\u2460-\u24ff\u2500-\u25ff"
+    r"\u3000-\u303f\u3100-\u312f\u4e00-\u9fff\uff00-\uffef\u2e80-\u2fdf]"
+)
+_MIN_PLAUSIBLE = 0.85
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+# "區(qū)": a Han character followed by its pinyin in parentheses, as some pages render ruby text.
+_PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])\(([a-zü{_TONE}]{{1,7}})\)")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
+_SPACES = re.compile(r"[ \u00a0\u3000]+")
+_CURLY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
+
+
+def decode(data: bytes, source: str) -> str:
+    """Decode report bytes (UTF-8 with or without BOM, UTF-16, GB18030/GBK) to text."""
+    if not data.strip():
+        raise ReadError(source, "the file is empty")
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _checked(_try(data, codec, source), source)
+    utf16 = _guess_utf16(data)
+    if utf16:
+        return _checked(_try(data, utf16, source), source)
+    if b"\x00" in data:
+        raise ReadError(source, "binary data, not a text report")
+    try:
+        return _checked(data.decode("utf-8"), source)
+    except UnicodeDecodeError:
+        pass
+    # GB18030 decodes almost any bytes, and pure-CJK UTF-16 without a BOM has no NUL bytes:
+    # the candidate that looks most like report text wins.
+    best, best_score = "", 0.0
+    for codec in ("gb18030", "utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        score = _plausibility(text)
+        if score > best_score:
+            best, best_score = text, score
+    if best_score >= _MIN_PLAUSIBLE:
+        return best
+    raise ReadError(source, "not readable as text in UTF-8, GB18030 or UTF-16 (binary or garbled data?)")
+
+
+def _try(data: bytes, codec: str, source: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise ReadError(source, f"not valid {codec} text ({exc.reason} at byte {exc.start})") from None
+
+
+def _guess_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM shows up as NUL bytes in every other position for ASCII text."""
+    sample = data[:4000]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0) / (len(sample) / 2)
+    odd = sample[1::2].count(0) / (len(sample) / 2)
+    if odd > 0.3 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.3 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _checked(text: str, source: str) -> str:
+    """Refuse text that decoded but is mostly not characters a report would use."""
+    if not text.strip():
+        raise ReadError(source, "the file holds no text")
+    if not _plausible(text):
+        raise ReadError(source, "binary or garbled data, not a text report")
+    return text
+
+
+def _plausible(text: str) -> bool:
+    return _plausibility(text) >= _MIN_PLAUSIBLE
+
+
+def _plausibility(text: str) -> float:
+    sample = text[:20000]
+    if not sample.strip():
+        return 0.0
+    return len(_PLAUSIBLE.findall(sample)) / len(sample)
+
+
+def clean(text: str) -> str:
+    """NFKC, HTML remnants and pinyin artifacts removed, spaces tidied; lines kept."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ZERO_WIDTH.sub("", text)
+    text = _MD_IMAGE.sub("", text)
+    text = _TAG.sub(" ", text)
+    text = html.unescape(text)
+    text = unicodedata.normalize("NFKC", text)
+    text = strip_pinyin(text)
+    lines = [_SPACES.sub(" ", line).strip(" ") for line in text.split("\n")]
+    return "\n".join(lines)
+
+
+def strip_pinyin(text: str) -> str:
+    """Remove ruby pinyin such as "區(qū)" → "區"; plain parentheses are kept."""
+    return _PINYIN.sub(lambda m: "" if any(c in _TONE for c in m.group(1)) else m.group(0), text)
+
+
+@lru_cache(maxsize=1)
+def _converter():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified (OpenCC t2s); Simplified text comes back unchanged."""
+    if not text or text.isascii():
+        return text
+    return _converter().convert(text)
+
+
+def match_key(text: str) -> str:
+    """The form the eval compares on: no pinyin, NFKC, Simplified, straight quotes, no spaces."""
+    text = strip_pinyin(unicodedata.normalize("NFKC", text))
+    text = to_simplified(text).translate(_CURLY)
+    return re.sub(r"\s+", "", text)
+
+
+def normalize_bytes(data: bytes, source: str) -> str:
+    """Decode and clean in one step: what every parser receives."""
+    return clean(decode(data, source))

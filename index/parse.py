@@ -1,0 +1,144 @@
+"""Report text → Report + Records: detects the shape from header vocabulary and layout."""
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from index.errors import ParseError
+from index.meta import find_period, find_region, find_year
+from index.news import is_boilerplate, news_records, paragraph_records
+from index.normalize import to_simplified
+from index.prose import NoticeTask, notice_tasks, prose_records
+from index.records import ParsedReport, Record, Report
+from index.fields import finish
+from index.tables import find_tables
+
+_TITLE_WORDS = re.compile(r"实事|民生|为民|进展|项目表|情况|成果|通知|报告|工作|办事")
+_ORG_LINE = re.compile(r"(管委会|人民政府|政府|办公室|办公厅|委员会|管理委员会)$")
+_ITEM_START = re.compile(r"^(第\s*\S{1,3}\s*[件项条]|\d{1,3}\s*[.、．]|[(（][一二三四五六七八九十\d]+[)）])")
+
+
+def parse_text(text: str, source: str) -> ParsedReport:
+    """Parse normalized report text; raises ParseError (naming the source) and nothing else."""
+    try:
+        return _parse(text, source)
+    except ParseError:
+        raise
+    except Exception as exc:  # a parser bug must not take the whole index down with it
+        raise ParseError(source, f"internal parser error ({type(exc).__name__}: {exc})") from exc
+
+
+def _parse(text: str, source: str) -> ParsedReport:
+    lines = text.split("\n")
+    if not any(re.search(r"\w", line) for line in lines):
+        raise ParseError(source, "no text to parse")
+    claimed: set[int] = set()
+    records: list[Record] = []
+    shapes: list[str] = []
+
+    tables = find_tables(lines)
+    for table in tables:
+        claimed |= table.lines
+        records.extend(table.records)
+        shapes.append(f"table:{table.layout}")
+    tasks = notice_tasks(lines, claimed)
+    if tasks:
+        claimed |= {i for t in tasks for i in t.lines}
+        records = link_notice(tasks, records)
+        shapes.append("notice")
+    prose, used = prose_records(lines, claimed)
+    if prose:
+        claimed |= used
+        records.extend(prose)
+        shapes.append("prose")
+
+    table_titles = [_line_before(lines, t.header_line) for t in tables]
+    title_index, title = find_title(lines, claimed, table_titles)
+    skip = set(title_index) | {i for i in table_titles if i is not None}
+    if not records:
+        records, used = news_records(lines, claimed, skip)
+        shapes.append("news") if records else None
+        claimed |= used
+    if not records:
+        records, used = paragraph_records(lines, claimed, skip)
+        shapes.append("paragraphs")
+        claimed |= used
+    leftover = [
+        lines[i].strip() for i in range(len(lines))
+        if i not in claimed and i not in skip and re.search(r"\w", lines[i])
+    ]
+    stem = PurePath(source).stem
+    sources = [title, *[lines[i].strip() for i in table_titles if i is not None], stem]
+    report = Report(
+        title=title or stem,
+        region=next((r for r in map(find_region, sources) if r), ""),
+        year=next((y for y in map(find_year, sources) if y), None),
+        period=next((p for p in map(find_period, sources) if p), ""),
+        source=source,
+    )
+    return ParsedReport(report, records, "+".join(shapes), leftover)
+
+
+def _line_before(lines: list[str], index: int) -> int | None:
+    for prev in range(index - 1, max(index - 4, -1), -1):
+        if lines[prev].strip().strip("|").strip():
+            return prev
+    return None
+
+
+def _title_like(line: str) -> bool:
+    text = line.strip().strip("|").strip()
+    simple = to_simplified(text)
+    return (
+        6 <= len(simple) <= 80
+        and bool(_TITLE_WORDS.search(simple))
+        and "。" not in simple
+        and not simple.startswith("[")
+        and not _ITEM_START.match(simple)
+        and not is_boilerplate(simple)
+    )
+
+
+def find_title(lines: list[str], claimed: set[int], table_titles: list[int | None]) -> tuple[list[int], str]:
+    """The report's title line(s) among the first lines or just above a table; ([], "") if none."""
+    head = [i for i, ln in enumerate(lines) if ln.strip().strip("|").strip() and i not in claimed][:20]
+    for index in head + [i for i in table_titles if i is not None]:
+        if not _title_like(lines[index]):
+            continue
+        title = lines[index].strip().strip("|").strip()
+        taken = [index]
+        before = _line_before(lines, index)
+        # A notice's title is often split: "XX管委会" on one line, "关于……的通知" on the next.
+        if before is not None and title.startswith("关于") and _ORG_LINE.search(lines[before].strip()):
+            title = lines[before].strip() + title
+            taken.insert(0, before)
+        return taken, title
+    return [], ""
+
+
+def link_notice(tasks: list[NoticeTask], records: list[Record]) -> list[Record]:
+    """Give progress rows the target and units of the notice task they report on."""
+    linked: set[int] = set()
+    for task in tasks:
+        for record in records:
+            name = record.section.split(" · ")[-1]
+            if _same_task(task, record.item, name):
+                record.units = record.units or task.units
+                record.lead_unit = record.lead_unit or task.lead_unit
+                record.task = record.task or task.task
+                if not record.section and task.name:
+                    record.section = task.name
+                linked.add(task.number)
+    extra = [
+        finish(Record(item=str(t.number), section=t.name, task=t.task, lead_unit=t.lead_unit, units=t.units))
+        for t in tasks if t.number not in linked
+    ]
+    return records + extra
+
+
+def _same_task(task: NoticeTask, item: str, name: str) -> bool:
+    a, b = set(to_simplified(task.name)), set(to_simplified(re.sub(r"\s+", "", name)))
+    if not a or not b:
+        return item == str(task.number) and not a
+    overlap = len(a & b) / max(len(a), len(b))
+    return overlap >= 0.95 or (item == str(task.number) and overlap >= 0.5)

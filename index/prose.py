@@ -1,0 +1,204 @@
+"""Numbered prose ("第N件：…进展情况：…", "1.任务… 进展情况：…") and notices listing tasks with their units."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.fields import cn_number, finish, is_section
+from index.normalize import to_simplified
+from index.records import Record
+
+_NUM = r"\d{1,3}|[一二三四五六七八九十]{1,3}"
+# Item markers, most specific first; a document uses one of them for its items.
+_MARKERS = [
+    re.compile(rf"^第\s*({_NUM})\s*[件项条个]\s*[:：、.．,，]?\s*(.*)$"),
+    re.compile(r"^(\d{1,3})\s*[.、．]\s*(?!\d)(.+)$"),
+    re.compile(rf"^[(（]({_NUM})[)）]\s*(.+)$"),
+]
+_LABELS: list[tuple[str, str]] = [
+    ("plan", r"下一步(?:工作)?(?:计划|打算|安排|措施)?|下步(?:工作)?(?:计划|打算)?|下月(?:工作)?计划|下阶段(?:工作)?(?:计划|安排)?"),
+    ("problems", r"存在(?:的)?(?:问题|困难)(?:及原因)?|困难和问题|问题和困难|主要问题"),
+    ("progress", r"(?:目前)?(?:进展情况|工作进展|进展|落实情况|完成情况|推进情况|实施情况|进度情况|完成进度)"),
+    ("lead", r"牵头单位|主办单位|责任单位|承办单位|责任部门|牵头部门|考评对象|主责单位"),
+    ("units", r"协办单位|配合单位|协作单位|配合部门|参与单位"),
+    ("task", r"目标任务|年度目标|工作目标|任务目标|建设内容|项目内容|实事内容|目标|任务"),
+]
+_LABEL_AT = re.compile(
+    "(" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _LABELS) + r")\s*[:：]"
+)
+_UNITS_IN_PARENS = re.compile(
+    r"[(（]\s*((?:牵头单位|主办单位|责任单位|承办单位|责任部门|牵头部门|考评对象|主责单位|协办单位|配合单位|协作单位|配合部门)"
+    r"\s*[:：][^()（）]*)[)）]"
+)
+
+
+@dataclass
+class Block:
+    """One numbered item of prose, with the line numbers it took."""
+
+    number: int
+    marker: int
+    head: str
+    lines: list[int] = field(default_factory=list)
+    body: list[str] = field(default_factory=list)
+    section: str = ""
+
+
+@dataclass
+class NoticeTask:
+    """A task a notice assigns: ordinal, short name, target text, 主办 and 协办 units."""
+
+    number: int
+    name: str
+    task: str
+    lead_unit: str
+    units: str
+    section: str
+    lines: list[int]
+
+
+def _label_kind(match: re.Match[str]) -> str:
+    return next(kind for kind, _ in _LABELS if match.group(kind))
+
+
+def split_labeled(text: str, first_kind: str) -> dict[str, str]:
+    """"任务… 进展情况：… 存在问题：…" → {task, progress, problems}; unlabeled text goes to first_kind."""
+    fields: dict[str, str] = {}
+    kind, start = first_kind, 0
+    for match in _LABEL_AT.finditer(aligned_simplified(text)):
+        _add(fields, kind, text[start : match.start()])
+        kind, start = _label_kind(match), match.end()
+    _add(fields, kind, text[start:])
+    return fields
+
+
+def _add(fields: dict[str, str], kind: str, text: str) -> None:
+    text = text.strip(" \n")
+    if text:
+        fields[kind] = "\n".join(p for p in (fields.get(kind, ""), text) if p)
+
+
+def units_in_parens(text: str) -> tuple[str, dict[str, str]]:
+    """Strip "(责任单位:…)" from a task sentence and return the units it named."""
+    found: dict[str, str] = {}
+    kept: list[str] = []
+    start = 0
+    for match in _UNITS_IN_PARENS.finditer(aligned_simplified(text)):
+        kept.append(text[start : match.start()])
+        start = match.end()
+        for part in re.split(r"[;；]", text[match.start(1) : match.end(1)]):
+            label = _LABEL_AT.match(aligned_simplified(part.strip()))
+            if label:
+                _add(found, _label_kind(label), part.strip()[label.end() :])
+    kept.append(text[start:])
+    return "".join(kept).strip(), found
+
+
+def aligned_simplified(text: str) -> str:
+    """The Simplified copy when it keeps every offset (char-for-char), else the text itself."""
+    simple = to_simplified(text)
+    return simple if len(simple) == len(text) else text
+
+
+def find_blocks(lines: list[str], claimed: set[int], marker: int) -> list[Block]:
+    """Numbered blocks of one marker style; a block runs until the next item or section."""
+    blocks: list[Block] = []
+    section = ""
+    current: Block | None = None
+    blank = False
+    for index, raw in enumerate(lines):
+        line = raw.strip()
+        if index in claimed:
+            current = None
+            continue
+        if not line:
+            blank = True
+            continue
+        match = _MARKERS[marker].match(line)
+        number = cn_number(match.group(1)) if match else None
+        if match and number is not None:
+            current = Block(number, marker, match.group(2), [index], section=section)
+            blocks.append(current)
+        elif is_section(line) and not _LABEL_AT.match(to_simplified(line)):
+            section = line
+            current = None
+        elif current is not None and (not blank or _continues(line)):
+            current.body.append(line)
+            current.lines.append(index)
+        else:
+            current = None
+        blank = False
+    return blocks
+
+
+def _continues(line: str) -> bool:
+    """After a blank line, only a labeled paragraph or a full sentence still belongs to the item."""
+    simple = to_simplified(line)
+    if _LABEL_AT.match(simple):
+        return True
+    return len(simple) >= 20 and simple.rstrip()[-1:] in "。;；!！)）"
+
+
+def prose_records(lines: list[str], claimed: set[int]) -> tuple[list[Record], set[int]]:
+    """Records from numbered prose whose items carry labeled progress; ([], set()) when none."""
+    for marker in (0, 1):
+        blocks = find_blocks(lines, claimed, marker)
+        labeled = [b for b in blocks if any(_LABEL_AT.search(to_simplified(t)) for t in [b.head, *b.body])]
+        if len(blocks) >= 2 and len(labeled) >= max(2, len(blocks) // 2):
+            records = [_block_record(b) for b in blocks]
+            used = {i for b in blocks for i in b.lines}
+            return records, used
+    return [], set()
+
+
+def _block_record(block: Block) -> Record:
+    head, units = units_in_parens(block.head)
+    fields = split_labeled(head, "task")
+    current = next(reversed(fields), "task") if fields else "task"
+    for line in block.body:
+        if _LABEL_AT.match(to_simplified(line)):
+            part = split_labeled(line, current)
+        else:
+            part = {current: line}
+        for kind, text in part.items():
+            _add(fields, kind, text)
+            current = kind
+    for kind, text in units.items():
+        _add(fields, kind, text)
+    record = Record(
+        item=str(block.number),
+        section=block.section,
+        task=fields.get("task", ""),
+        lead_unit=fields.get("lead", ""),
+        units=fields.get("units", ""),
+        progress=fields.get("progress", ""),
+        problems=fields.get("problems", ""),
+        plan=fields.get("plan", ""),
+    )
+    return finish(record)
+
+
+def notice_tasks(lines: list[str], claimed: set[int]) -> list[NoticeTask]:
+    """Tasks of a notice: "(一)名称:内容" followed by 主办单位/协办单位 lines."""
+    tasks: list[NoticeTask] = []
+    for block in find_blocks(lines, claimed, 2):
+        fields: dict[str, str] = {}
+        for line in block.body:
+            for kind, text in split_labeled(line, "task").items():
+                _add(fields, kind, text)
+        if not fields.get("lead") and not fields.get("units"):
+            continue
+        name, task = _name_and_task(block.head)
+        _add(fields, "task", task)
+        tasks.append(
+            NoticeTask(block.number, name, fields.get("task", ""), fields.get("lead", ""), fields.get("units", ""),
+                       block.section, block.lines)
+        )
+    return tasks
+
+
+def _name_and_task(head: str) -> tuple[str, str]:
+    match = re.match(r"^([^:：。，,]{2,20})[:：](.*)$", head)
+    if match:
+        return match.group(1).strip(), match.group(2).strip()
+    return "", head.strip()

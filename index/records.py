@@ -1,0 +1,66 @@
+"""Dataclasses for what a report file becomes: one Report and its Records."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+STATUSES = ("completed", "on_track", "behind", "not_started", "unknown")
+
+
+@dataclass(frozen=True)
+class Report:
+    """Report-level facts: its title, district, year, period and file name."""
+
+    title: str
+    region: str
+    year: int | None
+    period: str
+    source: str
+
+
+@dataclass(frozen=True)
+class PeriodText:
+    """Progress text of one earlier period column (e.g. "1-10月推进情况")."""
+
+    period: str
+    text: str
+
+
+@dataclass
+class Record:
+    """One project (or sub-item) of a report with everything the report says of it."""
+
+    item: str = ""
+    section: str = ""
+    task: str = ""
+    lead_unit: str = ""
+    units: str = ""
+    progress: str = ""
+    problems: str = ""
+    plan: str = ""
+    status: str = "unknown"
+    ratio: float | None = None
+    history: list[PeriodText] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as the JSON object of `minsheng records --json`."""
+        data = asdict(self)
+        data["history"] = [asdict(h) for h in self.history]
+        return data
+
+
+@dataclass
+class ParsedReport:
+    """A parsed file: the report, its records, the shape found, and text no record holds."""
+
+    report: Report
+    records: list[Record]
+    shape: str
+    leftover: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The object printed by `minsheng records --json`."""
+        return {
+            "report": asdict(self.report),
+            "records": [r.to_json() for r in self.records],
+        }

@@ -1,0 +1,368 @@
+"""Tables in any layout (pipe, tab, one cell per line) → Records, by header vocabulary."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.fields import finish, explains_delay, is_section, item_number
+from index.normalize import to_simplified
+from index.records import PeriodText, Record
+
+# Column kinds, checked in this order: the first whose pattern matches a header cell wins.
+_VOCABULARY: list[tuple[str, re.Pattern[str]]] = [
+    ("plan", re.compile(r"下月|下一步|下步|下阶段|下一阶段|工作计划|计划安排|后续计划")),
+    ("problems", re.compile(r"问题|困难|难点")),
+    ("note", re.compile(r"^(说明|备注|情况说明|原因说明)$")),
+    ("status", re.compile(r"是否|达序|状态|完成状况")),
+    ("ratio", re.compile(r"完成率|完成比例|完成进度|进度\(%\)|百分比")),
+    ("units", re.compile(r"协办|配合|协作|参与单位|协同")),
+    ("lead", re.compile(r"牵头|主办|考评对象|责任单位|责任部门|承办|主责|负责单位|实施单位|主管部门|责任主体|单位")),
+    ("progress", re.compile(r"进展|落实|推进情况|完成情况|执行情况|进度|工作情况|实施情况")),
+    ("item", re.compile(r"^(序号|序|编号|项目编号|no\.?)$", re.IGNORECASE)),
+    ("name", re.compile(r"^(项目名称|名称|实事名称|项目|事项|实事)$")),
+    ("task", re.compile(r"任务|实事项目|项目内容|建设内容|内容|目标|规模|标题|事项")),
+]
+PERIOD = re.compile(
+    r"(\d{1,2}\s*[-—–~至到]\s*\d{1,2}\s*月|\d{1,2}\s*月份?|第?[一二三四1-4]\s*季度|上半年|下半年|前三季度|全年)"
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One header cell: what it holds and, for progress columns, the period it covers."""
+
+    kind: str
+    label: str
+    period: str = ""
+
+
+@dataclass
+class Table:
+    """A table found in a report: its header, records, and the lines it took."""
+
+    columns: list[Column]
+    records: list[Record]
+    lines: set[int]
+    header_line: int
+    layout: str
+    overflow: list[str] = field(default_factory=list)
+
+
+def classify(cell: str) -> Column | None:
+    """The column a header cell names, or None for a cell that is no header word."""
+    label = re.sub(r"\s+", "", cell.strip().strip("|"))
+    key = to_simplified(label)
+    if not key or len(key) > 24:
+        return None
+    period_match = PERIOD.search(key)
+    period = period_match.group(1) if period_match else ""
+    if period and period == key:
+        return Column("progress", label, period)
+    for kind, pattern in _VOCABULARY:
+        if pattern.search(key):
+            return Column(kind, label, period if kind == "progress" else "")
+    return None
+
+
+def header_columns(cells: list[str]) -> list[Column] | None:
+    """Columns when the cells form a table header, else None."""
+    cells = [c.strip() for c in cells]
+    while cells and not cells[-1]:
+        cells.pop()
+    while cells and not cells[0]:
+        cells.pop(0)
+    if len(cells) < 2:
+        return None
+    columns = [classify(c) for c in cells]
+    known = [c for c in columns if c]
+    kinds = {c.kind for c in known}
+    if len(known) < 2 or len(known) < 0.6 * len(cells):
+        return None
+    if not kinds & {"task", "name", "progress"} or not kinds & {"progress", "lead", "item", "plan", "problems"}:
+        return None
+    return [c or Column("task", cells[i]) for i, c in enumerate(columns)]
+
+
+def find_tables(lines: list[str]) -> list[Table]:
+    """Every table in the lines, in order; lines already used by one table are not reused."""
+    tables: list[Table] = []
+    index = 0
+    while index < len(lines):
+        table = _table_at(lines, index)
+        if table is None:
+            index += 1
+            continue
+        tables.append(table)
+        index = max(table.lines) + 1
+    return tables
+
+
+def _table_at(lines: list[str], index: int) -> Table | None:
+    line = lines[index]
+    for sep in ("\t", "|"):
+        if line.count(sep) >= (1 if sep == "\t" else 2):
+            columns = header_columns(_split(line, sep, leading=line.startswith(sep)))
+            if columns:
+                return _delimited(lines, index, columns, sep)
+    return _one_cell_per_line(lines, index)
+
+
+def _split(text: str, sep: str, leading: bool) -> list[str]:
+    text = text.strip()
+    if leading and text.startswith(sep):
+        text = text[1:]
+    if text.endswith(sep):
+        text = text[:-1]
+    return [c.strip() for c in text.split(sep)]
+
+
+def _is_rule(line: str) -> bool:
+    """A markdown or ASCII separator row such as |---|:---:|."""
+    return not re.sub(r"[|\s:：\-—=+]", "", line) and len(re.findall(r"[-—=]", line)) >= 3
+
+
+def _delimited(lines: list[str], header: int, columns: list[Column], sep: str) -> Table:
+    """Pipe or tab table; rows may span lines, repeat the header, or end in a separator."""
+    header_text = lines[header].strip()
+    leading = header_text.startswith(sep)
+    terminated = sep == "|" and header_text.endswith("|")
+    used = {header}
+    rows: list[tuple[list[str], str]] = []
+    section = ""
+    pending: list[str] = []
+    pending_lines: list[int] = []
+    index = header + 1
+
+    def flush() -> None:
+        nonlocal section
+        if not pending:
+            return
+        text = ""
+        for part in pending:
+            if not text:
+                text = part
+            elif part.startswith(sep) or text.endswith(sep):
+                text += part
+            else:
+                text += "\n" + part
+        cells = _split(text, sep, leading)
+        non_empty = [c for c in cells if c]
+        if len(non_empty) == 1 and is_section(non_empty[0]):
+            section = non_empty[0]
+        elif header_columns(cells) is None and non_empty:
+            rows.append((cells, section))
+        used.update(pending_lines)
+        pending.clear()
+        pending_lines.clear()
+
+    while index < len(lines):
+        line = lines[index].strip()
+        if not line:
+            if not pending and not _table_continues(lines, index, sep):
+                break
+            index += 1
+            continue
+        if _is_rule(line):
+            used.add(index)
+            index += 1
+            continue
+        has_sep = sep in line
+        if terminated:
+            if not pending and not has_sep and not _table_continues(lines, index, sep):
+                break
+            pending.append(line)
+            pending_lines.append(index)
+            if line.endswith(sep):
+                flush()
+        else:
+            if has_sep:
+                flush()
+                pending.append(line)
+                pending_lines.append(index)
+            elif pending:
+                pending.append(line)
+                pending_lines.append(index)
+            elif is_section(line):
+                flush()
+                section = line
+                used.add(index)
+            else:
+                break
+        index += 1
+    flush()
+    layout = "tab" if sep == "\t" else "pipe"
+    return Table(columns, rows_to_records(columns, rows), used, header, layout)
+
+
+def _table_continues(lines: list[str], index: int, sep: str) -> bool:
+    """Whether the next non-empty line after index belongs to a table separated by sep."""
+    for nxt in lines[index + 1 : index + 4]:
+        nxt = nxt.strip()
+        if nxt:
+            return sep in nxt
+    return False
+
+
+def _one_cell_per_line(lines: list[str], index: int) -> Table | None:
+    """Exports where every cell is its own line (optionally ending in "|"), header cells first."""
+    columns: list[Column] = []
+    cursor = index
+    while cursor < len(lines):
+        cell = lines[cursor].strip().rstrip("|").strip()
+        column = classify(cell) if cell and "\t" not in cell and cell.count("|") == 0 else None
+        if column is None:
+            break
+        columns.append(column)
+        cursor += 1
+    if len(columns) < 3 or header_columns([c.label for c in columns]) is None:
+        return None
+    cells, cell_lines, used = _cells_after(lines, cursor)
+    used.update(range(index, cursor))
+    rows, overflow = _group_cells(columns, cells)
+    return Table(columns, rows_to_records(columns, rows), used, index, "cells", overflow)
+
+
+def _cells_after(lines: list[str], start: int) -> tuple[list[str], list[int], set[int]]:
+    body = [ln.strip() for ln in lines[start:]]
+    non_empty = [ln for ln in body if ln]
+    terminated = bool(non_empty) and sum(ln.endswith("|") for ln in non_empty) >= 0.6 * len(non_empty)
+    cells: list[str] = []
+    cell_lines: list[int] = []
+    used: set[int] = set()
+    pending: list[str] = []
+    for offset, line in enumerate(body):
+        index = start + offset
+        if not line:
+            continue
+        used.add(index)
+        if terminated:
+            pending.append(line.rstrip("|").strip())
+            if line.endswith("|"):
+                cells.append("\n".join(p for p in pending if p))
+                cell_lines.append(index)
+                pending = []
+        else:
+            cells.append(line)
+            cell_lines.append(index)
+    if pending:
+        cells.append("\n".join(p for p in pending if p))
+        cell_lines.append(start + len(body) - 1)
+    return cells, cell_lines, used
+
+
+def _group_cells(columns: list[Column], cells: list[str]) -> tuple[list[tuple[list[str], str]], list[str]]:
+    """Cells → rows: a row starts at its item number (the next in sequence) or every len(columns)."""
+    width = len(columns)
+    has_item = columns[0].kind == "item"
+    rows: list[tuple[list[str], str]] = []
+    overflow: list[str] = []
+    section = ""
+    current: list[str] = []
+    expected = 1
+
+    def close() -> None:
+        if current:
+            rows.append((current[:width], section))
+            overflow.extend(current[width:])
+
+    for position, cell in enumerate(cells):
+        if not cell:
+            continue
+        number = item_number(cell) if has_item else None
+        full = len(current) >= width - 1
+        following = cells[position + 1] if position + 1 < len(cells) else ""
+        starts = number is not None and (
+            not current or (full and (int(number) == expected or item_number(following) is None))
+        )
+        if has_item and starts:
+            close()
+            current = [cell]
+            expected = int(number) + 1
+        elif is_section(cell) and (not current or full):
+            close()
+            current = []
+            section = cell
+        elif not has_item and len(current) >= width:
+            close()
+            current = [cell]
+        elif current or not has_item:
+            current.append(cell)
+        else:
+            overflow.append(cell)
+    close()
+    return rows, overflow
+
+
+def rows_to_records(columns: list[Column], rows: list[tuple[list[str], str]]) -> list[Record]:
+    """Aligned rows → Records; rows missing their leading cells are sub-items of the row above."""
+    records: list[Record] = []
+    kinds = [c.kind for c in columns]
+    first_detail = next((i for i, k in enumerate(kinds) if k not in ("item", "name")), 0)
+    item, name = "", ""
+    for cells, section in rows:
+        cells = list(cells)
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            continue
+        lead_is_item = "item" in kinds and item_number(cells[kinds.index("item")]) is not None
+        if "item" in kinds and not lead_is_item and cells[0] and len(cells) < len(columns) and records:
+            cells = [""] * first_detail + cells  # a sub-item sharing the 序号 above
+        values: dict[str, list[str]] = {}
+        progress_cols: list[tuple[Column, str]] = []
+        for column, cell in zip(columns, cells):
+            if column.kind == "progress":
+                progress_cols.append((column, cell))
+            elif cell:
+                values.setdefault(column.kind, []).append(cell)
+        if values.get("item"):
+            item = item_number(values["item"][0]) or values["item"][0]
+            name = ""
+        if values.get("name"):
+            name = " ".join(values["name"])
+        record = Record(item=item)
+        task = "；".join(values.get("task", []))
+        if task:
+            record.task = task
+            record.section = " · ".join(p for p in (section, re.sub(r"\s+", "", name)) if p)
+        else:
+            record.task = name
+            record.section = section
+        record.lead_unit = "、".join(values.get("lead", []))
+        record.units = "、".join(values.get("units", []))
+        record.problems = "\n".join(values.get("problems", []))
+        record.plan = "\n".join(values.get("plan", []))
+        _fill_progress(record, progress_cols)
+        for note in values.get("note", []):
+            if explains_delay(note):
+                record.problems = "\n".join(p for p in (record.problems, note) if p)
+            else:
+                record.progress = "\n".join(p for p in (record.progress, f"说明:{note}") if p)
+        if values.get("ratio"):
+            record.ratio = _ratio_cell(values["ratio"][0])
+        records.append(finish(record, " ".join(values.get("status", []))))
+    return records
+
+
+def _fill_progress(record: Record, progress_cols: list[tuple[Column, str]]) -> None:
+    """Several period columns: the latest non-empty one is the progress, earlier ones history."""
+    filled = [(c, v) for c, v in progress_cols if v.strip()]
+    if not filled:
+        return
+    if all(c.period for c, _ in progress_cols) and len(progress_cols) > 1:
+        *earlier, (last_col, last_text) = filled
+        record.progress = last_text
+        record.history = [PeriodText(c.label, v) for c, v in earlier]
+    else:
+        record.progress = "\n".join(v for _, v in filled)
+
+
+def _ratio_cell(cell: str) -> float | None:
+    match = re.search(r"(\d+(?:\.\d+)?)\s*%", cell)
+    if match:
+        return round(float(match.group(1)) / 100, 4)
+    try:
+        value = float(cell)
+    except ValueError:
+        return None
+    return value if value <= 1.5 else round(value / 100, 4)
