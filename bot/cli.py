@@ -122,3 +122,7 @@ def corpus_summary(corpus: Path, out: TextIO) -> int:
         )
     out.write(f"{len(files) - failed} of {len(files)} files parsed\n")
     return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

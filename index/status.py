@@ -16,7 +16,9 @@ _DONE = re.compile(
     r"全部完工|全部完成|全部建成|超额完成|提前完成|已完成全年|完成全年|完成年度|已竣工|已实现既定目标|"
     r"(?:均|都|项目|工程|任务|此项工作)已?(?:完工|完成|建成)(?!\d)|已建成并投入使用|已投入使用|^已完成[。;；,，]?$"
 )
-_ONGOING = re.compile(r"正在|推进中|有序推进|正常推进|进行中|加快推进|预计|尚未|待|将于|下一步将|近期将")
+_ONGOING = re.compile(r"正在|推进中|有序推进|正常推进|进行中|加快推进|预计|尚未|待|将于|近期将")
+# Sentences about what comes next do not make finished work unfinished.
+_NEXT_STEP = re.compile(r"^(下一步|下步|下阶段|后续|今后)")
 _STARTED = re.compile(r"已开工|已启动|启动|开工|累计|已完成|完成|开展|推进|印发|成立|制定|协调|做好|组织|召开|编制|实施|运行|开通|投入|下发|已[\u4e00-\u9fff]")
 _SAID_DONE = {"是", "已完成", "完成", "已达序", "达序"}
 _SAID_BEHIND = {"否", "未达序", "滞后", "未完成"}
@@ -45,7 +47,7 @@ def derive_status(progress: str, status_cell: str = "", ratio: float | None = No
     # A stated ratio below 100% outweighs wording such as "完成全年目标的87.9%".
     partial = ratio is not None and ratio < 1.0
     done = not partial and (any(_DONE.search(s.strip()) for s in sentences) or (ratio or 0) >= 1.0)
-    ongoing = bool(_ONGOING.search(text))
+    ongoing = any(_ONGOING.search(s) for s in sentences if not _NEXT_STEP.match(s.strip()))
     if done and not ongoing:
         return "completed"
     if cell in _SAID_DONE and not ongoing:

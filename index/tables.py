@@ -209,7 +209,9 @@ def _one_cell_per_line(lines: list[str], index: int) -> Table | None:
     cursor = index
     while cursor < len(lines):
         cell = lines[cursor].strip().rstrip("|").strip()
-        column = classify(cell) if cell and "\t" not in cell and cell.count("|") == 0 else None
+        # Header cells of such exports are short words; a title line ("…2023年…进展情况") is not one.
+        short = 0 < len(cell) <= 12 and not re.search(r"\d{4}", cell) and "\t" not in cell and "|" not in cell
+        column = classify(cell) if short else None
         if column is None:
             break
         columns.append(column)

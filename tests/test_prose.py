@@ -1,0 +1,53 @@
+"""Numbered prose and notices: labels split into fields, units taken from parentheses."""
+from __future__ import annotations
+
+from index.parse import parse_text
+from index.prose import split_labeled, units_in_parens
+
+
+def test_split_labeled_inline() -> None:
+    """"任务… 进展情况：… 存在问题：…" on one line splits into fields."""
+    fields = split_labeled("新建公园3个。进展情况:已完工2个。存在问题:资金不足。下一步计划:年底完工", "task")
+    assert fields == {"task": "新建公园3个。", "progress": "已完工2个。", "problems": "资金不足。", "plan": "年底完工"}
+
+
+def test_units_in_parentheses() -> None:
+    """(牵头单位：A；配合单位：B) leaves the task and fills both unit fields."""
+    task, units = units_in_parens("建设养老驿站10个。(牵头单位:区民政局;配合单位:各街道)")
+    assert task == "建设养老驿站10个。"
+    assert units == {"lead": "区民政局", "units": "各街道"}
+
+
+def test_numbered_list_with_inline_progress() -> None:
+    """"1.任务… 进展情况：…" lists, problems and plan on following lines."""
+    text = "\n".join([
+        "某市2023年为民办实事1-6月进展",
+        "1.新建学校5所(责任单位:市教育局)。进展情况:已开工4所。",
+        "存在问题:1所用地未落实。",
+        "2.新增公交线路10条(责任单位:市交通局)。进展情况:已开通6条。",
+        "下一步计划:9月前开通其余4条。",
+    ])
+    parsed = parse_text(text, "list.txt")
+    assert parsed.shape == "prose"
+    first, second = parsed.records
+    assert (first.item, first.lead_unit, first.progress, first.problems) == ("1", "市教育局", "已开工4所。", "1所用地未落实。")
+    assert second.plan == "9月前开通其余4条。"
+    assert first.task == "新建学校5所。"
+    assert parsed.report.period == "1-6月"
+
+
+def test_notice_without_progress_table_keeps_targets() -> None:
+    """A notice alone gives one record per task with its 主办 and 协办 units."""
+    text = "\n".join([
+        "某区人民政府关于2024年民生实事的通知",
+        "(一)饮水工程:新建水厂1座。",
+        "主办单位:区水务局",
+        "协办单位:财政局、各街道",
+        "(二)停车工程:新增车位500个。",
+        "主办单位:区住建局",
+    ])
+    parsed = parse_text(text, "notice.txt")
+    assert [(r.item, r.section, r.task, r.lead_unit, r.units) for r in parsed.records] == [
+        ("1", "饮水工程", "新建水厂1座。", "区水务局", "财政局、各街道"),
+        ("2", "停车工程", "新增车位500个。", "区住建局", ""),
+    ]

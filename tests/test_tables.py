@@ -1,0 +1,107 @@
+"""Table shapes the five reports lack, as small fixtures: cells per line, period columns, markdown."""
+from __future__ import annotations
+
+from index.parse import parse_text
+from index.tables import classify, header_columns
+
+
+def test_header_vocabulary() -> None:
+    """Header cells map to record fields; ordinary words do not."""
+    kinds = {cell: (classify(cell).kind if classify(cell) else None) for cell in [
+        "序号", "实事项目", "牵头单位", "考评对象", "协办单位", "落实进展情况", "存在问题", "下月工作计划",
+        "是否达序", "完成率", "说明", "1-10月推进情况", "三季度", "项目名称", "修建道路",
+    ]}
+    assert kinds == {
+        "序号": "item", "实事项目": "task", "牵头单位": "lead", "考评对象": "lead", "协办单位": "units",
+        "落实进展情况": "progress", "存在问题": "problems", "下月工作计划": "plan", "是否达序": "status",
+        "完成率": "ratio", "说明": "note", "1-10月推进情况": "progress", "三季度": "progress",
+        "项目名称": "name", "修建道路": None,
+    }
+    assert classify("1-10月推进情况").period == "1-10月"
+    assert header_columns(["甲", "乙", "丙"]) is None
+
+
+def test_one_cell_per_line_without_pipes() -> None:
+    """Every cell on its own line, header cells first, rows found by their 序号."""
+    text = "\n".join([
+        "某某县2023年民生实事进展情况",
+        "序号", "实事项目", "牵头单位", "进展情况",
+        "一、教育", 
+        "1", "新建幼儿园2所", "县教育局", "1所已完工,1所正在装修。",
+        "2", "改造操场3块", "县教育局", "已全部完工。",
+        "二、交通",
+        "3", "新开公交线路2条", "县交通局", "尚未启动",
+    ])
+    parsed = parse_text(text, "fixture.txt")
+    assert parsed.shape == "table:cells"
+    assert [(r.item, r.section, r.lead_unit, r.status) for r in parsed.records] == [
+        ("1", "一、教育", "县教育局", "on_track"),
+        ("2", "一、教育", "县教育局", "completed"),
+        ("3", "二、交通", "县交通局", "not_started"),
+    ]
+    assert parsed.report.region == "某某县" and parsed.report.year == 2023
+
+
+def test_period_columns_latest_is_progress() -> None:
+    """With 1-10月 and 1-11月 columns, the latest non-empty one is progress, earlier ones history."""
+    text = "\n".join([
+        "序号 | 项目名称 | 责任单位 | 1-10月推进情况 | 1-11月推进情况 |",
+        "1 | 改造老旧小区 | 区住建委 | 已开工8个 | 已开工10个,完工3个 |",
+        "2 | 建设口袋公园 | 区园林局 | 完成设计 | |",
+    ])
+    records = parse_text(text, "t.txt").records
+    assert records[0].progress == "已开工10个,完工3个"
+    assert [(h.period, h.text) for h in records[0].history] == [("1-10月推进情况", "已开工8个")]
+    assert records[1].progress == "完成设计"
+    assert records[1].history == []
+
+
+def test_four_quarter_columns_in_a_tab_table() -> None:
+    """Quarter columns side by side: the last filled quarter is the progress."""
+    text = "\n".join([
+        "序号\t实事项目\t牵头单位\t一季度\t二季度\t三季度\t四季度",
+        "1\t新增养老床位100张\t区民政局\t完成选址\t新增40张\t新增80张\t",
+        "2\t建设充电桩50个\t区城管委\t完成招标\t\t\t",
+    ])
+    records = parse_text(text, "q.txt").records
+    assert records[0].progress == "新增80张"
+    assert [h.period for h in records[0].history] == ["一季度", "二季度"]
+    assert records[1].progress == "完成招标"
+
+
+def test_markdown_table_with_note_and_schedule_columns() -> None:
+    """Leading pipes and a |---| rule; 是否达序=否 means behind, a 说明 explaining delay is a problem."""
+    text = "\n".join([
+        "| 序号 | 任务 | 责任单位 | 进展情况 | 是否达序 | 说明 |",
+        "|---|---|---|---|---|---|",
+        "| 1 | 建设便民市场1处 | 区商务局 | 正在选址 | 否 | 受土地审批影响,进度滞后 |",
+        "| 2 | 新建公厕5座 | 区城管委 | 已建成5座 | 是 | 无 |",
+    ])
+    records = parse_text(text, "md.txt").records
+    assert len(records) == 2
+    assert records[0].status == "behind"
+    assert records[0].problems == "受土地审批影响,进度滞后"
+    assert records[1].lead_unit == "区城管委"
+    assert "说明:无" in records[1].progress
+
+
+def test_pipe_row_cells_spanning_lines() -> None:
+    """A row whose cells continue on following lines is one record, sub-items share the 序号."""
+    text = "\n".join([
+        "序号 | 项目名称 | 项目内容 | 主办单位 | 落实进展情况 | 存在问题 | 下月工作计划 |",
+        "1",
+        "| 道路工程 | 改造道路20公里 | 交通局、",
+        "| 已完工16公里 | 无 | 加快建设 |",
+        "新建桥梁1座 | 交通局 | 正在施工 | 资金不足 | 争取资金 | ||",
+        "2 | 绿化工程 | 植树1万株 | 园林局 | 已完成 | 无 | 养护 |",
+    ])
+    records = parse_text(text, "p.txt").records
+    assert [(r.item, r.section, r.task) for r in records] == [
+        ("1", "道路工程", "改造道路20公里"),
+        ("1", "道路工程", "新建桥梁1座"),
+        ("2", "绿化工程", "植树1万株"),
+    ]
+    assert records[0].lead_unit == "交通局"
+    assert records[0].progress == "已完工16公里"
+    assert records[1].problems == "资金不足" and records[1].plan == "争取资金"
+    assert records[2].status == "completed"
