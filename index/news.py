@@ -49,7 +49,7 @@ def news_records(lines: list[str], claimed: set[int], skip: set[int]) -> tuple[l
     for number, head in enumerate(heads, start=1):
         end = heads[number] if number < len(heads) else len(lines)
         body = [i for i in open_lines if head < i < end and not is_boilerplate(lines[i])]
-        record = Record(item=str(number), section=lines[head].strip(), task=lines[head].strip(),
+        record = Record(item=str(number), section=lines[head].strip(),
                         progress="\n".join(lines[i].strip() for i in body))
         records.append(finish(record))
         used.update([head, *body])

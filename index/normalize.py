@@ -40,6 +40,10 @@ def decode(data: bytes, source: str) -> str:
     if utf16:
         return _checked(_try(data, utf16, source), source)
     if b"\x00" in data:
+        # UTF-16 without a BOM and mostly Chinese has NULs in no fixed position; else this is binary.
+        text, score = _best_decoding(data, ("utf-16-le", "utf-16-be"))
+        if score >= _MIN_PLAUSIBLE:
+            return text
         raise ReadError(source, "binary data, not a text report")
     try:
         return _checked(data.decode("utf-8"), source)
@@ -47,8 +51,16 @@ def decode(data: bytes, source: str) -> str:
         pass
     # GB18030 decodes almost any bytes, and pure-CJK UTF-16 without a BOM has no NUL bytes:
     # the candidate that looks most like report text wins.
+    best, best_score = _best_decoding(data, ("gb18030", "utf-16-le", "utf-16-be"))
+    if best_score >= _MIN_PLAUSIBLE:
+        return best
+    raise ReadError(source, "not readable as text in UTF-8, GB18030 or UTF-16 (binary or garbled data?)")
+
+
+def _best_decoding(data: bytes, codecs: tuple[str, ...]) -> tuple[str, float]:
+    """The decoding that looks most like report text, with its plausibility score."""
     best, best_score = "", 0.0
-    for codec in ("gb18030", "utf-16-le", "utf-16-be"):
+    for codec in codecs:
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
@@ -56,9 +68,7 @@ def decode(data: bytes, source: str) -> str:
         score = _plausibility(text)
         if score > best_score:
             best, best_score = text, score
-    if best_score >= _MIN_PLAUSIBLE:
-        return best
-    raise ReadError(source, "not readable as text in UTF-8, GB18030 or UTF-16 (binary or garbled data?)")
+    return best, best_score
 
 
 def _try(data: bytes, codec: str, source: str) -> str:

@@ -43,8 +43,12 @@ def _parse(text: str, source: str) -> ParsedReport:
         shapes.append(f"table:{table.layout}")
     tasks = notice_tasks(lines, claimed)
     if tasks:
-        claimed |= {i for t in tasks for i in t.lines}
         records = link_notice(tasks, records)
+        held = "".join(re.sub(r"\s+", "", r.task) for r in records)
+        for task in tasks:
+            # A linked task whose wording no record kept stays visible as leftover text.
+            kept = re.sub(r"\s+", "", task.task) in held
+            claimed |= set(task.lines if kept else task.lines[1:])
         shapes.append("notice")
     prose, used = prose_records(lines, claimed)
     if prose:
@@ -66,7 +70,7 @@ def _parse(text: str, source: str) -> ParsedReport:
     leftover = [
         lines[i].strip() for i in range(len(lines))
         if i not in claimed and i not in skip and re.search(r"\w", lines[i])
-    ]
+    ] + [text for table in tables for text in table.overflow]
     stem = PurePath(source).stem
     sources = [title, *[lines[i].strip() for i in table_titles if i is not None], stem]
     report = Report(
@@ -123,6 +127,9 @@ def link_notice(tasks: list[NoticeTask], records: list[Record]) -> list[Record]:
         for record in records:
             name = record.section.split(" · ")[-1]
             if _same_task(task, record.item, name):
+                for field_name in ("units", "lead_unit", "progress", "problems", "plan"):
+                    if not getattr(record, field_name):
+                        setattr(record, field_name, getattr(task, field_name))
                 record.units = record.units or task.units
                 record.lead_unit = record.lead_unit or task.lead_unit
                 record.task = record.task or task.task
@@ -130,7 +137,8 @@ def link_notice(tasks: list[NoticeTask], records: list[Record]) -> list[Record]:
                     record.section = task.name
                 linked.add(task.number)
     extra = [
-        finish(Record(item=str(t.number), section=t.name, task=t.task, lead_unit=t.lead_unit, units=t.units))
+        finish(Record(item=str(t.number), section=t.name, task=t.task, lead_unit=t.lead_unit, units=t.units,
+                      progress=t.progress, problems=t.problems, plan=t.plan))
         for t in tasks if t.number not in linked
     ]
     return records + extra

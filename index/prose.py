@@ -55,6 +55,9 @@ class NoticeTask:
     units: str
     section: str
     lines: list[int]
+    progress: str = ""
+    problems: str = ""
+    plan: str = ""
 
 
 def _label_kind(match: re.Match[str]) -> str:
@@ -192,7 +195,8 @@ def notice_tasks(lines: list[str], claimed: set[int]) -> list[NoticeTask]:
         _add(fields, "task", task)
         tasks.append(
             NoticeTask(block.number, name, fields.get("task", ""), fields.get("lead", ""), fields.get("units", ""),
-                       block.section, block.lines)
+                       block.section, block.lines, fields.get("progress", ""), fields.get("problems", ""),
+                       fields.get("plan", ""))
         )
     return tasks
 

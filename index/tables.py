@@ -127,8 +127,10 @@ def _delimited(lines: list[str], header: int, columns: list[Column], sep: str) -
     leading = header_text.startswith(sep)
     terminated = sep == "|" and header_text.endswith("|")
     used = {header}
+    header_labels = [re.sub(r"\s+", "", c) for c in _split(header_text, sep, leading) if c]
     rows: list[tuple[list[str], str]] = []
     section = ""
+    sections: list[str] = []
     pending: list[str] = []
     pending_lines: list[int] = []
     index = header + 1
@@ -149,8 +151,9 @@ def _delimited(lines: list[str], header: int, columns: list[Column], sep: str) -
         non_empty = [c for c in cells if c]
         if len(non_empty) == 1 and is_section(non_empty[0]):
             section = non_empty[0]
-        elif header_columns(cells) is None and non_empty:
-            rows.append((cells, section))
+            sections.append(section)
+        elif non_empty and [re.sub(r"\s+", "", c) for c in non_empty] != header_labels:
+            rows.append((cells, section))  # a row identical to the header is the header repeated
         used.update(pending_lines)
         pending.clear()
         pending_lines.clear()
@@ -185,13 +188,15 @@ def _delimited(lines: list[str], header: int, columns: list[Column], sep: str) -
             elif is_section(line):
                 flush()
                 section = line
+                sections.append(section)
                 used.add(index)
             else:
                 break
         index += 1
     flush()
     layout = "tab" if sep == "\t" else "pipe"
-    return Table(columns, rows_to_records(columns, rows), used, header, layout)
+    records = rows_to_records(columns, rows)
+    return Table(columns, records, used, header, layout, _unused_sections(sections, records))
 
 
 def _table_continues(lines: list[str], index: int, sep: str) -> bool:
@@ -220,8 +225,15 @@ def _one_cell_per_line(lines: list[str], index: int) -> Table | None:
         return None
     cells, cell_lines, used = _cells_after(lines, cursor)
     used.update(range(index, cursor))
-    rows, overflow = _group_cells(columns, cells)
-    return Table(columns, rows_to_records(columns, rows), used, index, "cells", overflow)
+    rows, overflow, sections = _group_cells(columns, cells)
+    records = rows_to_records(columns, rows)
+    return Table(columns, records, used, index, "cells", overflow + _unused_sections(sections, records))
+
+
+def _unused_sections(sections: list[str], records: list[Record]) -> list[str]:
+    """Section headings no record sits under (e.g. a trailing one): kept as leftover text."""
+    used = {part for r in records for part in r.section.split(" · ")}
+    return [s for s in dict.fromkeys(sections) if s not in used]
 
 
 def _cells_after(lines: list[str], start: int) -> tuple[list[str], list[int], set[int]]:
@@ -252,13 +264,16 @@ def _cells_after(lines: list[str], start: int) -> tuple[list[str], list[int], se
     return cells, cell_lines, used
 
 
-def _group_cells(columns: list[Column], cells: list[str]) -> tuple[list[tuple[list[str], str]], list[str]]:
+def _group_cells(
+    columns: list[Column], cells: list[str]
+) -> tuple[list[tuple[list[str], str]], list[str], list[str]]:
     """Cells → rows: a row starts at its item number (the next in sequence) or every len(columns)."""
     width = len(columns)
     has_item = columns[0].kind == "item"
     rows: list[tuple[list[str], str]] = []
     overflow: list[str] = []
     section = ""
+    sections: list[str] = []
     current: list[str] = []
     expected = 1
 
@@ -284,6 +299,7 @@ def _group_cells(columns: list[Column], cells: list[str]) -> tuple[list[tuple[li
             close()
             current = []
             section = cell
+            sections.append(cell)
         elif not has_item and len(current) >= width:
             close()
             current = [cell]
@@ -292,7 +308,7 @@ def _group_cells(columns: list[Column], cells: list[str]) -> tuple[list[tuple[li
         else:
             overflow.append(cell)
     close()
-    return rows, overflow
+    return rows, overflow, sections
 
 
 def rows_to_records(columns: list[Column], rows: list[tuple[list[str], str]]) -> list[Record]:
@@ -307,7 +323,11 @@ def rows_to_records(columns: list[Column], rows: list[tuple[list[str], str]]) ->
             cells.pop()
         if not cells:
             continue
-        lead_is_item = "item" in kinds and item_number(cells[kinds.index("item")]) is not None
+        if len(cells) > len(columns):
+            # More cells than header columns: keep the surplus in the last column rather than drop it.
+            cells = cells[: len(columns) - 1] + [" | ".join(c for c in cells[len(columns) - 1 :] if c)]
+        item_at = kinds.index("item") if "item" in kinds else -1
+        lead_is_item = 0 <= item_at < len(cells) and item_number(cells[item_at]) is not None
         if "item" in kinds and not lead_is_item and cells[0] and len(cells) < len(columns) and records:
             cells = [""] * first_detail + cells  # a sub-item sharing the 序号 above
         values: dict[str, list[str]] = {}
@@ -323,7 +343,8 @@ def rows_to_records(columns: list[Column], rows: list[tuple[list[str], str]]) ->
         if values.get("name"):
             name = " ".join(values["name"])
         record = Record(item=item)
-        task = "；".join(values.get("task", []))
+        # A second 序号-like column is rare; its text is kept with the task rather than dropped.
+        task = "；".join(values.get("item", [])[1:] + values.get("task", []))
         if task:
             record.task = task
             record.section = " · ".join(p for p in (section, re.sub(r"\s+", "", name)) if p)
