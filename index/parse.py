@@ -61,7 +61,8 @@ def _parse(text: str, source: str) -> ParsedReport:
     skip = set(title_index) | {i for i in table_titles if i is not None}
     if not records:
         records, used = news_records(lines, claimed, skip)
-        shapes.append("news") if records else None
+        if records:
+            shapes.append("news")
         claimed |= used
     if not records:
         records, used = paragraph_records(lines, claimed, skip)
@@ -127,12 +128,9 @@ def link_notice(tasks: list[NoticeTask], records: list[Record]) -> list[Record]:
         for record in records:
             name = record.section.split(" · ")[-1]
             if _same_task(task, record.item, name):
-                for field_name in ("units", "lead_unit", "progress", "problems", "plan"):
+                for field_name in ("task", "units", "lead_unit", "progress", "problems", "plan"):
                     if not getattr(record, field_name):
                         setattr(record, field_name, getattr(task, field_name))
-                record.units = record.units or task.units
-                record.lead_unit = record.lead_unit or task.lead_unit
-                record.task = record.task or task.task
                 if not record.section and task.name:
                     record.section = task.name
                 linked.add(task.number)
