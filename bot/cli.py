@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from bot.settings import DEFAULT_CONFIG, load_settings
+from bot.settings import DEFAULT_CONFIG, Settings, load_settings
 from index.errors import MinshengError
 from index.load import load_report
 from index.records import ParsedReport, Record
@@ -30,7 +30,24 @@ def build_parser() -> argparse.ArgumentParser:
     records = sub.add_parser("records", help="show what the parser makes of a report file (or of every corpus file)")
     records.add_argument("file", nargs="?", type=Path, help="a report file; without it, a summary of the corpus")
     records.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    index = sub.add_parser("index", help="index the corpus: new files added, changed replaced, removed deleted")
+    index.add_argument("--full", action="store_true", help="rebuild everything from scratch")
+    index.add_argument("--json", action="store_true", help="end with one JSON line describing the run")
+    ask = sub.add_parser("ask", help="answer a question from the indexed reports")
+    ask.add_argument("question", help='the question, or "-" to read one question a line from standard input')
+    ask.add_argument("--k", type=_positive, default=None, help="how many sources to return (default: config.toml)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object a line")
+    evaluate = sub.add_parser("eval", help="score a question file (see the eval README) and a plain dense baseline")
+    evaluate.add_argument("file", type=Path, help="a JSONL question file")
+    evaluate.add_argument("--no-baseline", action="store_true", help="skip the plain dense baseline")
     return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -45,6 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.file is None:
                 return corpus_summary(settings.corpus_dir, sys.stdout)
             return show_records(args.file, args.json, sys.stdout)
+        if args.command == "index":
+            return index_command(settings, args.full, args.json, sys.stdout)
+        if args.command == "ask":
+            return ask_command(settings, args.question, args.k, args.json, sys.stdin, sys.stdout)
+        if args.command == "eval":
+            return eval_command(settings, args.file, not args.no_baseline, sys.stdout)
     except MinshengError as exc:
         print(f"minsheng: error: {exc}", file=sys.stderr)
         return 1
@@ -122,6 +145,102 @@ def corpus_summary(corpus: Path, out: TextIO) -> int:
         )
     out.write(f"{len(files) - failed} of {len(files)} files parsed\n")
     return 1 if failed else 0
+
+
+def index_command(settings: Settings, full: bool, as_json: bool, out: TextIO) -> int:
+    """Run an index build and print what changed; failures are listed, the rest is indexed."""
+    from bot.engine import run_index
+
+    report = run_index(settings, full=full)
+    if report.rebuilt:
+        print(f"rebuilding the whole index: {report.rebuilt}", file=sys.stderr)
+    for label, names in (("added", report.added), ("updated", report.updated), ("removed", report.removed)):
+        for name in names:
+            out.write(f"{label:8s} {name}\n")
+    for failure in report.failed:
+        out.write(f"FAILED   {failure.error}\n")
+    out.write(
+        f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed, "
+        f"{len(report.failed)} failed, {report.unchanged} unchanged; {report.records} records in "
+        f"{report.chunks} chunks; {report.seconds:.1f} s\n"
+    )
+    if as_json:
+        out.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+    return 1 if report.failed else 0
+
+
+def ask_command(settings: Settings, question: str, k: int | None, as_json: bool, stdin: TextIO, out: TextIO) -> int:
+    """Answer one question, or every line of standard input when the question is "-"."""
+    from bot.engine import open_retriever
+
+    retriever = open_retriever(settings)
+    questions = [line.strip() for line in stdin] if question == "-" else [question]
+    for text in questions:
+        if not text:
+            continue
+        reply = ask_json(retriever, text, k or settings.search.k)
+        if as_json:
+            out.write(json.dumps(reply, ensure_ascii=False) + "\n")
+        else:
+            out.write(format_reply(reply))
+        out.flush()
+    return 0
+
+
+def ask_json(retriever, question: str, k: int) -> dict:  # type: ignore[no-untyped-def]
+    """One question answered as the `ask --json` object."""
+    from dataclasses import asdict
+
+    from bot.engine import plain_answer, source_of
+
+    result = retriever.search(question, k)
+    return {
+        "question": question,
+        "answer": plain_answer(result),
+        "abstained": result.abstained,
+        "sources": [asdict(source_of(h)) for h in result.hits],
+    }
+
+
+def format_reply(reply: dict) -> str:
+    """An ask reply for the terminal: the answer, then numbered sources."""
+    lines = [reply["answer"], ""]
+    for n, source in enumerate(reply["sources"], 1):
+        item = f"第{source['item']}项 · " if source["item"] else ""
+        lines.append(f"[{n}] {source['region']} · {source['period']} · {item}{source['report']}  ({source['score']:.3f})")
+    return "\n".join(lines).rstrip() + "\n\n"
+
+
+def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO) -> int:
+    """Score a question file with our retriever and, in the same run, with a plain dense search."""
+    import time
+    from dataclasses import asdict
+
+    from bot.engine import open_retriever, source_of
+    from bot.evaluate import failure_reasons, format_summary, load_questions, score_result, summarize
+
+    questions = load_questions(path)
+    retriever = open_retriever(settings)
+    retriever.search("预热")  # the first query pays for lazy loading; latency is for a warm process
+    runs = [("minsheng (hybrid)", lambda q, k: ask_json(retriever, q, k))]
+    if baseline:
+        def dense(q: str, k: int) -> dict:
+            result = retriever.searcher.dense_only(q, k)
+            return {"question": q, "answer": result.hits[0].chunk.text if result.hits else "", "abstained": False,
+                    "sources": [asdict(source_of(h)) for h in result.hits]}
+        runs.append(("plain dense (same chunks, m3e-small, no filters)", dense))
+    for label, run in runs:
+        scores, details = [], {}
+        for question in questions:
+            started = time.perf_counter()
+            reply = run(question.q, max(question.k, settings.search.k))
+            score = score_result(question, reply, time.perf_counter() - started)
+            scores.append(score)
+            reasons = failure_reasons(question, score)
+            if reasons:
+                details[question.id] = reasons
+        out.write(format_summary(summarize(scores), label, details) + "\n")
+    return 0
 
 
 if __name__ == "__main__":

@@ -5,11 +5,33 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from index.errors import ConfigError
 
 DEFAULT_CONFIG = "config.toml"
+BUNDLED_MODEL = "bundled:m3e-small"
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """Where and how the index is kept; see config.toml [index] and [store]."""
+
+    model: str = BUNDLED_MODEL
+    batch_size: int = 32
+    max_tokens: int = 768
+    store_mode: str = "embedded"
+    store_host: str = "127.0.0.1"
+    store_port: int = 8000
+    collection: str = "minsheng"
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """Retrieval knobs; see config.toml [search]."""
+
+    k: int = 5
+    min_evidence: float = 0.35
 
 
 @dataclass(frozen=True)
@@ -17,12 +39,15 @@ class Settings:
     """Every setting the program reads; see config.toml for what each one means."""
 
     corpus_dir: Path
+    index_dir: Path
+    index: IndexSettings = IndexSettings()
+    search: SearchSettings = SearchSettings()
 
 
 def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
     """Settings from a config file (missing file → defaults) with MINSHENG_* overrides from env."""
     config_path = Path(env.get("MINSHENG_CONFIG", "")) if env.get("MINSHENG_CONFIG") else path
-    data: dict = {}
+    data: dict[str, Any] = {}
     base = Path.cwd()
     if config_path is not None and config_path.exists():
         try:
@@ -30,11 +55,46 @@ def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{config_path}: not valid TOML ({exc})") from None
         base = config_path.resolve().parent
-    paths = data.get("paths", {})
-    if not isinstance(paths, dict):
-        raise ConfigError(f"{config_path}: [paths] must be a table")
+    where = str(config_path)
+    paths = _table(data, "paths", where)
+    index = _table(data, "index", where)
+    store = _table(data, "store", where)
+    search = _table(data, "search", where)
     corpus = env.get("MINSHENG_CORPUS") or paths.get("corpus", "corpus")
-    return Settings(corpus_dir=_resolve(base, corpus))
+    index_dir = env.get("MINSHENG_INDEX") or paths.get("index", ".index")
+    defaults_i, defaults_s = IndexSettings(), SearchSettings()
+    return Settings(
+        corpus_dir=_resolve(base, corpus),
+        index_dir=_resolve(base, index_dir),
+        index=IndexSettings(
+            model=env.get("MINSHENG_MODEL") or _get(index, "model", str, defaults_i.model, where),
+            batch_size=_get(index, "batch_size", int, defaults_i.batch_size, where),
+            max_tokens=_get(index, "max_tokens", int, defaults_i.max_tokens, where),
+            store_mode=_get(store, "mode", str, defaults_i.store_mode, where),
+            store_host=_get(store, "host", str, defaults_i.store_host, where),
+            store_port=_get(store, "port", int, defaults_i.store_port, where),
+            collection=_get(store, "collection", str, defaults_i.collection, where),
+        ),
+        search=SearchSettings(
+            k=_get(search, "k", int, defaults_s.k, where),
+            min_evidence=float(_get(search, "min_evidence", (int, float), defaults_s.min_evidence, where)),
+        ),
+    )
+
+
+def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: [{name}] must be a table")
+    return value
+
+
+def _get(table: dict[str, Any], key: str, kind: type | tuple[type, ...], default: Any, where: str) -> Any:
+    value = table.get(key, default)
+    # bool is an int in Python; a setting written as true/false where a number belongs is a mistake.
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise ConfigError(f"{where}: {key} = {value!r} has the wrong type")
+    return value
 
 
 def _resolve(base: Path, value: object) -> Path:

@@ -9,10 +9,10 @@ from index.parse import parse_text
 from index.records import ParsedReport
 
 
-def read_text(path: Path) -> str:
-    """The normalized text of a report file."""
+def read_bytes(path: Path) -> bytes:
+    """The raw content of a report file; ReadError names the file when it cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ReadError(path.name, "no such file") from None
     except IsADirectoryError:
@@ -21,9 +21,18 @@ def read_text(path: Path) -> str:
         raise ReadError(path.name, "permission denied") from None
     except OSError as exc:
         raise ReadError(path.name, f"cannot be read ({exc.strerror or exc})") from None
-    return normalize_bytes(data, path.name)
+
+
+def read_text(path: Path) -> str:
+    """The normalized text of a report file."""
+    return normalize_bytes(read_bytes(path), path.name)
+
+
+def parse_bytes(data: bytes, name: str) -> ParsedReport:
+    """Decode, clean and parse the content of a file called name."""
+    return parse_text(normalize_bytes(data, name), name)
 
 
 def load_report(path: Path) -> ParsedReport:
     """Read and parse one report file."""
-    return parse_text(read_text(path), path.name)
+    return parse_bytes(read_bytes(path), path.name)

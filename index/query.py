@@ -1,0 +1,149 @@
+"""Question → Query: script, districts, period, lead unit, the field wanted, the kind of question, topic words."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from index.catalog import Coverage
+from index.meta import find_period, find_regions, find_year, short_forms
+from index.normalize import clean, to_simplified
+from index.wording import expansions, unit_aliases
+
+FIELDS = ("progress", "problems", "plan", "task", "status", "amount")
+KINDS = ("single", "unit_list", "per_region", "compare")
+
+# Cues are checked in this order; the first field whose cue appears wins.
+_FIELD_CUES: tuple[tuple[str, str], ...] = (
+    ("problems", r"问题|困难|难点|短板|不足|瓶颈|障碍|卡在哪|风险"),
+    ("plan", r"下月|下个月|下一步|下步|接下来|下阶段|今后|后续|打算|计划做|计划怎么|工作计划|下一阶段"),
+    ("task", r"目标|任务是|任务有|要做什么|做什么|内容是|承诺|要求是|计划.{0,4}(建|改|完成|新增)多少"),
+    ("status", r"完成了吗|完成没|建成了吗|建好了吗|建完了吗|做完了吗|好了吗|通车了吗|开通了吗|投用了吗|了没有|了没|是否|"
+               r"什么时候|何时|哪天|能不能|有没有完成|完工了吗|落实了吗|到位了吗|进度如何|达标"),
+    ("amount", r"多少|几[个处所家条项次座台批场万千百人户公里]|几|数量|比例|比率|占比|总数|总额|金额|规模"),
+    ("progress", r"进展|进度|情况|怎么样|如何|咋样|动态|推进"),
+)
+_UNIT_LIST_CUE = re.compile(r"负责|牵头|承担|主办|哪些(实事)?项目|什么项目|几个项目|多少(个)?项目|哪几项|管哪些|分管")
+_PER_REGION_CUE = re.compile(r"哪些(地区|区|县|市|城市|地方)|哪(个|几个)(地区|区|县|市|城市|地方)|各(地|区|县|市)|哪里有|分别")
+_COMPARE_JOIN = re.compile(r"[和与及跟、,，]|以及|还有")
+# Question words and politeness that never name a topic.
+_FILLERS = re.compile(
+    r"请问|帮我|帮忙|麻烦|一下|告诉我|我想知道|想了解|想问|查询|查一下|"
+    r"完成了吗|建成了吗|建好了吗|好了吗|了没有|怎么样|怎样|咋样|如何|多少|哪些|什么|几个|"
+    r"进展情况|进展|进度|情况|现在|目前|已经|一共|总共|分别|是否|有没有|"
+    r"存在|问题|下个月|下月|下一步|计划|目标|任务|负责|牵头|承担|哪里|地区|各区|各地|民生实事|实事项目|实事|项目|"
+    r"[吗呢吧啊呀么]$"
+)
+# Characters that make a "...区/市" word a question phrase (哪些地区, 各区) rather than a place.
+_NOT_PLACE_CHARS = set("哪些各每全本该这那什么个几其他你我")
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a question asks, in the terms of the index."""
+
+    text: str
+    simplified: str
+    traditional: bool
+    regions: tuple[str, ...] = ()
+    uncovered: tuple[str, ...] = ()
+    year: int | None = None
+    period: str = ""
+    lead_units: tuple[str, ...] = ()
+    wants: str = "progress"
+    kind: str = "single"
+    topic: str = ""
+    expansions: tuple[str, ...] = ()
+
+    @property
+    def search_text(self) -> str:
+        """Topic plus report wording, the text searched for."""
+        return " ".join(p for p in (self.topic, *self.expansions) if p)
+
+
+def region_names(coverage: Coverage) -> dict[str, str]:
+    """Every name of every covered district (full, short, aliases) → the district."""
+    names: dict[str, str] = {}
+    for region in coverage.regions:
+        if not region:
+            continue
+        names.setdefault(region, region)
+        for alias in short_forms(region):
+            names.setdefault(alias, region)
+    return names
+
+
+def find_units(text: str, units: tuple[str, ...]) -> tuple[str, ...]:
+    """Index lead units a question names, by full name, name without 区/市/县, or a common short name."""
+    found: list[str] = []
+    cores: list[str] = []
+    for short, full_names in unit_aliases().items():
+        if short in text:
+            cores.extend(full_names)
+            cores.append(short)
+    for unit in units:
+        bare = re.sub(r"^[市区县]", "", unit)
+        if (len(bare) >= 2 and bare in text) or any(core in bare for core in cores):
+            found.append(unit)
+    return tuple(found)
+
+
+def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool] = lambda name: False) -> Query:
+    """Understand a question against what the index covers; in_reports tells whether a name occurs in report text."""
+    cleaned = clean(text).strip()
+    simplified = to_simplified(cleaned)
+    rest = simplified
+
+    names = region_names(coverage)
+    regions: list[str] = []
+    for name in sorted(names, key=len, reverse=True):
+        if name in rest:
+            regions.append(names[name])
+            rest = rest.replace(name, " ")
+    regions = sorted(set(regions), key=lambda r: _first_mention(simplified, r, names))
+    uncovered = tuple(
+        place for place in find_regions(rest)
+        if place not in coverage.regions and not (_NOT_PLACE_CHARS & set(place)) and not in_reports(place)
+    )
+    for place in uncovered:
+        rest = rest.replace(place, " ")
+
+    year = find_year(rest)
+    period = find_period(rest)
+    rest = re.sub(r"(19|20)\d{2}\s*年(度)?", " ", rest)
+    rest = re.sub(r"第?[一二三四1-4]\s*季度|上半年|下半年|前三季度|全年|\d{1,2}\s*[-—–~至到]\s*\d{1,2}\s*月|(?<!\d)\d{1,2}\s*月份?", " ", rest)
+
+    units = find_units(rest, coverage.lead_units)
+    kind = "single"
+    if units and _UNIT_LIST_CUE.search(rest):
+        kind = "unit_list"
+        for unit in units:
+            rest = rest.replace(re.sub(r"^[市区县]", "", unit), " ")
+        for short in unit_aliases():
+            rest = rest.replace(short, " ")
+    elif len(regions) >= 2 and _COMPARE_JOIN.search(simplified):
+        kind = "compare"
+    elif not regions and _PER_REGION_CUE.search(simplified):
+        kind = "per_region"
+
+    wanted = next((name for name, cue in _FIELD_CUES if re.search(cue, simplified)), "progress")
+    topic = re.sub(r"\s+", " ", _FILLERS.sub(" ", re.sub(r"[^\w%.]+", " ", rest))).strip()
+    return Query(
+        text=text,
+        simplified=simplified,
+        traditional=simplified != cleaned,
+        regions=tuple(regions),
+        uncovered=uncovered,
+        year=year,
+        period=period,
+        lead_units=units,
+        wants=wanted,
+        kind=kind,
+        topic=topic,
+        expansions=tuple(expansions(simplified)),
+    )
+
+
+def _first_mention(text: str, region: str, names: dict[str, str]) -> int:
+    positions = [text.find(name) for name, target in names.items() if target == region and name in text]
+    return min(positions) if positions else len(text)

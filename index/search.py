@@ -1,0 +1,241 @@
+"""Hybrid search: district/period filters, dense + BM25 fused, per-district lists, evidence for abstaining."""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index.build import BM25_DIR
+from index.catalog import Coverage, read_chunks, read_manifest, split_units
+from index.chunk import Chunk
+from index.embed import Embedder
+from index.errors import MinshengError
+from index.lexical import LexicalIndex
+from index.normalize import to_simplified
+from index.query import Query, parse_query
+from index.store import VectorStore
+
+# How many candidates each retriever contributes before fusion.
+_CANDIDATES = 40
+# Reciprocal-rank constant: small, so a first place counts clearly more than a fifth.
+_RRF_K = 10
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved chunk with its fused score and the signals behind it."""
+
+    chunk: Chunk
+    score: float
+    dense: float = 0.0
+    lexical: float = 0.0
+    coverage: float = 0.0
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What a question found: the parsed query, hits best first, and whether to abstain and why."""
+
+    query: Query
+    hits: list[Hit]
+    abstained: bool = False
+    reason: str = ""
+    coverage: Coverage | None = None
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+class Searcher:
+    """Holds the loaded index (catalog, BM25, vector store, embedder) and answers searches."""
+
+    def __init__(self, chunks: list[Chunk], lexical: LexicalIndex, store: VectorStore, embedder: Embedder,
+                 min_evidence: float = 0.35) -> None:
+        self.chunks = chunks
+        self.by_id = {c.id: c for c in chunks}
+        self.lexical = lexical
+        self.store = store
+        self.embedder = embedder
+        self.min_evidence = min_evidence
+        self.coverage = Coverage.of(chunks)
+        self._texts = [c.search_text for c in chunks]
+        self._row = {c.id: i for i, c in enumerate(chunks)}
+
+    @classmethod
+    def open(cls, index_dir: Path, store: VectorStore, embedder: Embedder, min_evidence: float = 0.35) -> "Searcher":
+        """Load an index directory built by `minsheng index`."""
+        manifest = read_manifest(index_dir)
+        if manifest is None:
+            raise MinshengError(f"{index_dir}: no index here; run `minsheng index` first")
+        if manifest.model != embedder.name:
+            raise MinshengError(
+                f"{index_dir}: built with model {manifest.model!r}, configured {embedder.name!r}; "
+                "run `minsheng index` to rebuild"
+            )
+        return cls(read_chunks(index_dir), LexicalIndex.load(index_dir / BM25_DIR), store, embedder, min_evidence)
+
+    def in_reports(self, name: str) -> bool:
+        """Whether a name occurs in any report text (a place inside a district, not a district we lack)."""
+        key = to_simplified(name)
+        return any(key in text for text in self._texts)
+
+    def search(self, question: str, k: int = 5) -> SearchResult:
+        """The best chunks for a question, or an abstention that says why."""
+        started = time.monotonic()
+        query = parse_query(question, self.coverage, self.in_reports)
+        result = self._search(query, k)
+        return SearchResult(query=query, hits=result[0], abstained=bool(result[1]), reason=result[1],
+                            coverage=self.coverage, seconds=time.monotonic() - started, notes=result[2])
+
+    def dense_only(self, question: str, k: int = 5) -> SearchResult:
+        """The plain baseline: the raw question embedded, nearest chunks, no filters, never abstains."""
+        started = time.monotonic()
+        stored = self.store.query(self.embedder.embed_query(question), k)
+        hits = [Hit(self.by_id[h.id], round(1.0 - h.distance, 4), dense=round(1.0 - h.distance, 4))
+                for h in stored if h.id in self.by_id]
+        return SearchResult(query=Query(question, question, False), hits=hits, coverage=self.coverage,
+                            seconds=time.monotonic() - started)
+
+    def _search(self, query: Query, k: int) -> tuple[list[Hit], str, list[str]]:
+        if query.uncovered and not query.regions:
+            return [], "region", []
+        if not self.chunks:
+            return [], "empty", []
+        rows, where, notes = self._allowed_rows(query)
+        if not query.search_text and query.kind != "unit_list":
+            return [], "topic", notes
+        hits = self._rank(query, rows, where)
+        if not hits:
+            return [], "weak", notes
+        if query.kind == "unit_list":
+            return hits[:max(k, 1)], "", notes
+        best = hits[0]
+        if evidence(best) < self.min_evidence:
+            return [], "weak", notes
+        if query.kind in ("per_region", "compare"):
+            hits = one_per_region(hits, query.regions)
+        return hits[:k], "", notes
+
+    def _allowed_rows(self, query: Query) -> tuple[np.ndarray, dict | None, list[str]]:
+        """Rows the filters allow (districts named, a period the index holds for them, a lead unit),
+        the same filters as a vector-store `where`, and notes on filters the index could not apply."""
+        notes: list[str] = []
+        rows = np.arange(len(self.chunks))
+        clauses: list[dict] = []
+        if query.regions:
+            rows = rows[[self.chunks[i].region in query.regions for i in rows]]
+            clauses.append({"region": {"$in": list(query.regions)}})
+        for name, wanted in (("year", query.year), ("period", query.period)):
+            if not wanted or not len(rows):
+                continue
+            same = rows[[getattr(self.chunks[i], name) == wanted for i in rows]]
+            if len(same):
+                rows = same
+                clauses.append({name: wanted})
+            else:
+                notes.append(f"no report for {wanted}")
+        if query.kind == "unit_list":
+            rows = rows[[bool(set(split_units(self.chunks[i].lead_unit)) & set(query.lead_units)) for i in rows]]
+        where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        return rows, where, notes
+
+    def _rank(self, query: Query, rows: np.ndarray, where: dict | None) -> list[Hit]:
+        """Dense and BM25 candidates among rows, fused by reciprocal rank plus topic coverage."""
+        allowed = set(rows.tolist())
+        if not allowed:
+            return []
+        tokens = self.lexical.tokenizer.tokens(query.search_text)
+        lexical = self.lexical.search(tokens, _CANDIDATES, rows)
+        dense_hits = self.store.query(self.embedder.embed_query(query.search_text or query.simplified),
+                                      _CANDIDATES, where)
+        dense = [(h.id, 1.0 - h.distance) for h in dense_hits if h.id in self._row and self._row[h.id] in allowed]
+        fused: dict[str, float] = {}
+        for ranking in (dense, lexical):
+            for rank, (chunk_id, _) in enumerate(ranking):
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (_RRF_K + rank + 1)
+        if query.kind == "unit_list":
+            for i in allowed:
+                fused.setdefault(self.chunks[i].id, 0.0)
+        dense_of = dict(dense)
+        lex_of = dict(lexical)
+        top_lex = max(lex_of.values(), default=0.0) or 1.0
+        topic_tokens = set(self.lexical.tokenizer.tokens(query.topic))
+        hits = []
+        for chunk_id, rrf in fused.items():
+            chunk = self.by_id[chunk_id]
+            cover = topic_coverage(topic_tokens, query.expansions, self._texts[self._row[chunk_id]])
+            score = rrf * (_RRF_K + 1) / 2 + 0.5 * cover
+            hits.append(Hit(chunk, round(score, 4), round(dense_of.get(chunk_id, 0.0), 4),
+                            round(lex_of.get(chunk_id, 0.0) / top_lex, 4), round(cover, 4)))
+        return by_record(hits, query.wants)
+
+
+_STATED_BONUS = 0.2
+_NOTHING = re.compile(r"(暂)?(无|没有)(问题|困难)?|/|-+|—+")
+# The labelled line of a chunk that answers each kind of question (see chunk.record_fields).
+_FIELD_LABEL = {"problems": "存在问题:", "plan": "下步计划:", "task": "任务:"}
+
+
+def by_record(hits: list[Hit], wants: str) -> list[Hit]:
+    """Hits ranked by record: a long record split into parts ranks by its best part, and the part that
+    holds the field asked for (problems, plan, task; else progress) comes first with that score. When
+    problems or a plan are asked for, a record that states some beats one that says there are none."""
+    label = _FIELD_LABEL.get(wants, "进展:")
+    records: dict[tuple[str, int], list[Hit]] = {}
+    for hit in hits:
+        records.setdefault((hit.chunk.source, hit.chunk.record), []).append(hit)
+    keyed: list[tuple[float, int, Hit]] = []
+    for parts in records.values():
+        best = max(h.score for h in parts)
+        if wants in ("problems", "plan"):
+            stated = any(_states(field_text(h.chunk.text, label)) for h in parts)
+            best = round(best + (_STATED_BONUS if stated else 0.0), 4)
+        parts.sort(key=lambda h: (label not in h.chunk.text, -h.score))
+        lead = parts[0]
+        keyed.append((best, 0, Hit(lead.chunk, best, lead.dense, lead.lexical, lead.coverage)))
+        keyed.extend((min(h.score, best), 1, h) for h in parts[1:])
+    keyed.sort(key=lambda t: (-t[0], t[1], t[2].chunk.source, t[2].chunk.record, t[2].chunk.part))
+    return [hit for _, _, hit in keyed]
+
+
+def field_text(text: str, label: str) -> str:
+    """The text after a "label:" line of a chunk, up to the next line."""
+    for line in text.splitlines():
+        if line.startswith(label):
+            return line[len(label):].strip()
+    return ""
+
+
+def _states(text: str) -> bool:
+    """Whether a problems/plan field says something (not empty, not just "无"/"暂无")."""
+    return bool(text) and not _NOTHING.fullmatch(text.strip(" 。.;；"))
+
+
+def topic_coverage(tokens: set[str], expansions: tuple[str, ...], text: str) -> float:
+    """Share of the question's topic that a chunk holds: tokens found, weighted by length; report wording counts."""
+    if not tokens:
+        return 0.0
+    found = sum(len(t) for t in tokens if t in text)
+    total = sum(len(t) for t in tokens)
+    share = found / total
+    if expansions and any(term in text for term in expansions):
+        share = max(share, 0.5 + share / 2)
+    return share
+
+
+def evidence(hit: Hit) -> float:
+    """How sure the best hit is relevant: the question's topic found in it, or a close embedding."""
+    return max(hit.coverage, (hit.dense - 0.75) * 4)
+
+
+def one_per_region(hits: list[Hit], regions: tuple[str, ...]) -> list[Hit]:
+    """The best hit of each district first (named districts in their order), then the rest by score."""
+    firsts: dict[str, Hit] = {}
+    for hit in hits:
+        firsts.setdefault(hit.chunk.region, hit)
+    order = [r for r in regions if r in firsts] + [r for r in firsts if r not in regions]
+    lead = [firsts[r] for r in order]
+    chosen = {h.chunk.id for h in lead}
+    return lead + [h for h in hits if h.chunk.id not in chosen]

@@ -1,0 +1,39 @@
+"""Everyday wording → report wording, and short names of government units, from general-knowledge data files."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from index.meta import DATA_DIR
+
+
+def _load(name: str) -> dict[str, tuple[str, ...]]:
+    raw = json.loads((DATA_DIR / name).read_text("utf-8"))
+    return {key: tuple(values) for key, values in raw.items() if not key.startswith("_")}
+
+
+@lru_cache(maxsize=1)
+def wording_map() -> dict[str, tuple[str, ...]]:
+    """Resident phrase → report terms (index/data/wording.json)."""
+    return _load("wording.json")
+
+
+@lru_cache(maxsize=1)
+def unit_aliases() -> dict[str, tuple[str, ...]]:
+    """Short unit name → full-name cores (index/data/unit_aliases.json)."""
+    return _load("unit_aliases.json")
+
+
+@lru_cache(maxsize=1)
+def report_terms() -> frozenset[str]:
+    """Every report term the wording file knows, for the tokenizer's dictionary."""
+    return frozenset(term for terms in wording_map().values() for term in terms)
+
+
+def expansions(text: str) -> list[str]:
+    """Report terms for the everyday phrases in a (Simplified) text, longest phrase first, no repeats."""
+    found: list[str] = []
+    for phrase in sorted(wording_map(), key=len, reverse=True):
+        if phrase in text:
+            found.extend(t for t in wording_map()[phrase] if t not in found and t not in text)
+    return found

@@ -1,0 +1,66 @@
+"""Records → chunks on the real reports: context first, token bounds, stable ids."""
+from __future__ import annotations
+
+from index.chunk import chunk_report, context_line, count_tokens
+from index.normalize import match_key
+from index.records import ParsedReport
+
+
+def test_every_chunk_starts_with_district_period_and_item(reports: dict[str, ParsedReport]) -> None:
+    """A table row is never cut away from whose and when it is."""
+    parsed = reports["大兴区"]
+    chunks = chunk_report(parsed, 512)
+    assert len(chunks) >= len(parsed.records)
+    for chunk in chunks:
+        head = chunk.text.splitlines()[0]
+        assert head.startswith("大兴区 · 2024年一季度 · 第")
+        assert chunk.region == "大兴区" and chunk.year == 2024 and chunk.period == "一季度"
+    first = chunks[0]
+    assert "牵头 区教委" in first.text.splitlines()[0]
+    assert "进展: " in first.text
+
+
+def test_record_text_is_kept_whole(reports: dict[str, ParsedReport]) -> None:
+    """Every record's progress, problems and plan are found in its chunks, word for word."""
+    for parsed in reports.values():
+        chunks = chunk_report(parsed, 512)
+        for number, record in enumerate(parsed.records):
+            bodies = [c.text.split("\n", 1)[1] for c in chunks if c.record == number]
+            joined = match_key("".join(bodies))
+            for text in (record.task, record.progress, record.problems, record.plan):
+                assert match_key(text) in joined
+
+
+def test_long_records_split_with_context_repeated(reports: dict[str, ParsedReport]) -> None:
+    """A small budget splits records; every part stays within it and repeats the context line."""
+    parsed = reports["密云区"]
+    chunks = chunk_report(parsed, 120)
+    assert len(chunks) > len(parsed.records)
+    for chunk in chunks:
+        record = parsed.records[chunk.record]
+        assert chunk.text.splitlines()[0] == context_line(parsed.report, record)
+        assert count_tokens(chunk.text) <= 120 + 5
+
+
+def test_ids_are_stable_and_unique(reports: dict[str, ParsedReport]) -> None:
+    """The same report chunks to the same ids every run; no two chunks share one."""
+    parsed = reports["济宁高新区"]
+    first = [c.id for c in chunk_report(parsed, 512)]
+    again = [c.id for c in chunk_report(parsed, 512)]
+    assert first == again
+    assert len(set(first)) == len(first)
+
+
+def test_traditional_report_searched_in_simplified(reports: dict[str, ParsedReport]) -> None:
+    """The news page keeps its script in text; search_text is Simplified."""
+    chunks = chunk_report(reports["北京城市副中心"], 512)
+    assert any("區" in c.text for c in chunks)
+    assert all("區" not in c.search_text for c in chunks)
+    assert chunks[0].region == "通州区"
+
+
+def test_metadata_has_no_none(reports: dict[str, ParsedReport]) -> None:
+    """Vector stores refuse None metadata values."""
+    for parsed in reports.values():
+        for chunk in chunk_report(parsed, 512):
+            assert all(v is not None for v in chunk.metadata().values())
