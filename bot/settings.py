@@ -31,7 +31,7 @@ class SearchSettings:
     """Retrieval knobs; see config.toml [search]."""
 
     k: int = 5
-    min_evidence: float = 0.35
+    min_evidence: float = 0.4
 
 
 @dataclass(frozen=True)

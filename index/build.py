@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
-from index.catalog import FileEntry, Manifest, MANIFEST, read_chunks, read_manifest, split_units, write_chunks, write_json_atomic
+from index.catalog import MANIFEST, FileEntry, IndexMissing, Manifest, read_chunks, read_manifest, split_units, write_chunks, write_json_atomic
 from index.chunk import Chunk, chunk_report
 from index.embed import Embedder
 from index.errors import MinshengError
@@ -17,7 +17,7 @@ from index.lexical import LexicalIndex
 from index.load import parse_bytes, read_bytes
 from index.meta import short_forms
 from index.store import VectorStore
-from index.wording import report_terms
+from index.wording import lexicon_version, report_terms
 
 BM25_DIR = "bm25"
 
@@ -92,12 +92,18 @@ def build_index(
     report = BuildReport()
     manifest = read_manifest(index_dir)
     report.rebuilt = _rebuild_reason(manifest, model_name, max_tokens, full)
-    if report.rebuilt or manifest is None:
+    catalog: dict[str, Chunk] = {}
+    if manifest is not None and not report.rebuilt:
+        try:
+            catalog = {c.id: c for c in read_chunks(index_dir)}
+        except (IndexMissing, ValueError, KeyError, TypeError):
+            report.rebuilt = "the chunk catalog is missing or damaged"
+    if manifest is None or report.rebuilt:
         store.reset()
         manifest = Manifest(model=model_name, max_tokens=max_tokens)
-        catalog: dict[str, Chunk] = {}
-    else:
-        catalog = {c.id: c for c in read_chunks(index_dir)} if (index_dir / MANIFEST).exists() else {}
+        catalog = {}
+    lexicon_changed = manifest.lexicon != lexicon_version()
+    manifest.lexicon = lexicon_version()
 
     fresh: list[Chunk] = []
     stale: list[str] = []
@@ -141,7 +147,7 @@ def build_index(
         catalog.pop(chunk_id, None)
     catalog.update((c.id, c) for c in fresh)
     ordered = sorted(catalog.values(), key=lambda c: (c.source, c.record, c.part))
-    if fresh or stale or report.rebuilt or not (index_dir / BM25_DIR).exists():
+    if fresh or stale or lexicon_changed or not (index_dir / BM25_DIR).exists():
         write_chunks(index_dir, ordered)
         lexical = LexicalIndex.build([c.id for c in ordered], [c.search_text for c in ordered], vocabulary(ordered))
         lexical.save(index_dir / BM25_DIR)

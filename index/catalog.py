@@ -40,12 +40,13 @@ class Manifest:
     model: str
     max_tokens: int
     format: int = FORMAT
+    lexicon: str = ""
     files: dict[str, FileEntry] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The manifest as JSON data."""
         return {
-            "format": self.format, "model": self.model, "max_tokens": self.max_tokens,
+            "format": self.format, "model": self.model, "max_tokens": self.max_tokens, "lexicon": self.lexicon,
             "files": {name: asdict(entry) for name, entry in sorted(self.files.items())},
         }
 
@@ -54,6 +55,7 @@ class Manifest:
         """Parse manifest JSON data (KeyError/TypeError on a malformed file)."""
         return cls(
             model=data["model"], max_tokens=int(data["max_tokens"]), format=int(data["format"]),
+            lexicon=str(data.get("lexicon", "")),
             files={name: FileEntry(**entry) for name, entry in data["files"].items()},
         )
 
@@ -61,9 +63,10 @@ class Manifest:
 def read_manifest(index_dir: Path) -> Manifest | None:
     """The manifest of an index directory, or None when absent or unreadable (→ full rebuild)."""
     try:
-        return Manifest.from_json(json.loads((index_dir / MANIFEST).read_text("utf-8")))
+        manifest = Manifest.from_json(json.loads((index_dir / MANIFEST).read_text("utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    return manifest if manifest.format == FORMAT else None
 
 
 def write_json_atomic(path: Path, text: str) -> None:

@@ -17,7 +17,8 @@ _TOKEN = re.compile(r"[\u4e00-\u9fff0-9A-Za-z.%]")
 # Words that carry no topic in a report or a question; kept short on purpose (BM25's idf does the rest).
 STOPWORDS = frozenset(
     "的 了 和 与 及 是 在 有 对 为 把 被 将 等 个 中 也 都 就 并 或 而 之 其 这 那 吗 呢 吧 啊 呀 么 哪 哪些 什么 怎么 怎样 "
-    "如何 多少 几 情况 进展 目前 现在 已经 请问 一下 一共 总共 还 又 再 让 给 从 到 于 以 上 下 我 你 他 它 我们".split()
+    "如何 多少 几 情况 进展 目前 现在 已经 请问 一下 一共 总共 还 又 再 让 给 从 到 于 以 上 下 我 你 他 它 我们 "
+    "关于 有关 有人 没有 可以 能 会 要 想 吧 吗 呢 啊".split()
 )
 _MIN_WORD_FREQ = 20000
 
@@ -39,12 +40,18 @@ class Tokenizer:
             self._jieba.add_word(word, freq=_MIN_WORD_FREQ)
 
     def tokens(self, text: str) -> list[str]:
-        """Simplified, lower-case topic tokens of a text, stopwords and punctuation dropped."""
-        text = to_simplified(text).lower()
-        return [
-            token for token in self._jieba.lcut_for_search(text)
-            if _TOKEN.search(token) and token not in STOPWORDS
-        ]
+        """Search tokens (long words plus their parts), Simplified, lower-case, stopwords dropped."""
+        return _kept(self._jieba.lcut_for_search(to_simplified(text).lower()))
+
+    def words(self, text: str) -> list[str]:
+        """Whole words only (jieba's precise mode), for measuring how much of a question a text holds."""
+        return _kept(self._jieba.lcut(to_simplified(text).lower()))
+
+
+def _kept(tokens: list[str]) -> list[str]:
+    # "建了"/"改造了": the particle says nothing about the topic and hides the verb from matching.
+    stripped = (t[:-1] if len(t) > 1 and t.endswith("了") else t for t in tokens)
+    return [t for t in stripped if _TOKEN.search(t) and t not in STOPWORDS]
 
 
 class LexicalIndex:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from index.catalog import Coverage
-from index.meta import find_period, find_regions, find_year, short_forms
+from index.meta import find_period, find_year, region_aliases, short_forms
 from index.normalize import clean, to_simplified
 from index.wording import expansions, unit_aliases
 
@@ -34,8 +34,19 @@ _FILLERS = re.compile(
     r"存在|问题|下个月|下月|下一步|计划|目标|任务|负责|牵头|承担|哪里|地区|各区|各地|民生实事|实事项目|实事|项目|"
     r"[吗呢吧啊呀么]$"
 )
-# Characters that make a "...区/市" word a question phrase (哪些地区, 各区) rather than a place.
-_NOT_PLACE_CHARS = set("哪些各每全本该这那什么个几其他你我")
+# A place name in a question: a short stem and an administrative suffix not followed by a character that
+# makes it another word (市场, 区域, 市民, 区级, 县城 …).
+_PLACE = re.compile(
+    r"([\u4e00-\u9fff]{2,4}?)(特别行政区|自治区|自治州|自治县|高新区|开发区|经开区|新区|省|市|区|县|州|旗|盟)"
+    r"(?![场域民政级委属内外容长直辖城里中])"
+)
+# Characters never found in the stem of a place name but common in questions (哪些地区, 在建设…).
+_NOT_PLACE_CHARS = set("哪些各每全本该这那什么个几其他你我在建设有的了和是对把被将进行多少")
+# Common nouns ending in an admin suffix that name no district.
+_NOT_PLACE_ENDS = (
+    "城区", "市区", "郊区", "景区", "园区", "校区", "社区", "小区", "片区", "街区", "辖区", "商务区", "功能区",
+    "示范区", "保护区", "住宅区", "生活区", "商圈区", "试验区", "集聚区", "服务区", "库区", "厂区", "院区", "新城区",
+)
 
 
 @dataclass(frozen=True)
@@ -102,8 +113,8 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
             rest = rest.replace(name, " ")
     regions = sorted(set(regions), key=lambda r: _first_mention(simplified, r, names))
     uncovered = tuple(
-        place for place in find_regions(rest)
-        if place not in coverage.regions and not (_NOT_PLACE_CHARS & set(place)) and not in_reports(place)
+        place for place in question_places(rest)
+        if place not in coverage.regions and not in_reports(place)
     )
     for place in uncovered:
         rest = rest.replace(place, " ")
@@ -142,6 +153,19 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
         topic=topic,
         expansions=tuple(expansions(simplified)),
     )
+
+
+def question_places(text: str) -> list[str]:
+    """District- or city-like names in a question (from the alias file, or a stem plus an admin suffix)."""
+    places: list[str] = []
+    for alias, canonical in region_aliases().items():
+        if alias in text:
+            places.append(canonical)
+            text = text.replace(alias, " ")
+    for match in _PLACE.finditer(text):
+        if not (_NOT_PLACE_CHARS & set(match.group(1))) and not match.group(0).endswith(_NOT_PLACE_ENDS):
+            places.append(match.group(0))
+    return list(dict.fromkeys(places))
 
 
 def _first_mention(text: str, region: str, names: dict[str, str]) -> int:

@@ -52,7 +52,7 @@ class Searcher:
     """Holds the loaded index (catalog, BM25, vector store, embedder) and answers searches."""
 
     def __init__(self, chunks: list[Chunk], lexical: LexicalIndex, store: VectorStore, embedder: Embedder,
-                 min_evidence: float = 0.35) -> None:
+                 min_evidence: float = 0.4) -> None:
         self.chunks = chunks
         self.by_id = {c.id: c for c in chunks}
         self.lexical = lexical
@@ -64,7 +64,7 @@ class Searcher:
         self._row = {c.id: i for i, c in enumerate(chunks)}
 
     @classmethod
-    def open(cls, index_dir: Path, store: VectorStore, embedder: Embedder, min_evidence: float = 0.35) -> "Searcher":
+    def open(cls, index_dir: Path, store: VectorStore, embedder: Embedder, min_evidence: float = 0.4) -> "Searcher":
         """Load an index directory built by `minsheng index`."""
         manifest = read_manifest(index_dir)
         if manifest is None:
@@ -105,7 +105,10 @@ class Searcher:
             return [], "empty", []
         rows, where, notes = self._allowed_rows(query)
         if not query.search_text and query.kind != "unit_list":
-            return [], "topic", notes
+            if not query.regions:
+                return [], "topic", notes
+            # "密云区下月计划": no topic, so the district's records in report order, those stating the field first.
+            return self._overview(rows, query.wants)[:k], "", notes
         hits = self._rank(query, rows, where)
         if not hits:
             return [], "weak", notes
@@ -115,7 +118,9 @@ class Searcher:
         if evidence(best) < self.min_evidence:
             return [], "weak", notes
         if query.kind in ("per_region", "compare"):
-            hits = one_per_region(hits, query.regions)
+            hits = one_per_region(hits, query.regions, self.min_evidence)
+            notes.extend(f"nothing on this in {r}" for r in query.regions
+                         if not any(h.chunk.region == r and evidence(h) >= self.min_evidence for h in hits))
         return hits[:k], "", notes
 
     def _allowed_rows(self, query: Query) -> tuple[np.ndarray, dict | None, list[str]]:
@@ -141,6 +146,12 @@ class Searcher:
         where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
         return rows, where, notes
 
+    def _overview(self, rows: np.ndarray, wants: str) -> list[Hit]:
+        label = _FIELD_LABEL.get(wants, "进展:")
+        chunks = [self.chunks[i] for i in rows]
+        chunks.sort(key=lambda c: (not _states(field_text(c.text, label)), c.source, c.record, c.part))
+        return [Hit(c, 0.0) for c in chunks]
+
     def _rank(self, query: Query, rows: np.ndarray, where: dict | None) -> list[Hit]:
         """Dense and BM25 candidates among rows, fused by reciprocal rank plus topic coverage."""
         allowed = set(rows.tolist())
@@ -161,11 +172,11 @@ class Searcher:
         dense_of = dict(dense)
         lex_of = dict(lexical)
         top_lex = max(lex_of.values(), default=0.0) or 1.0
-        topic_tokens = set(self.lexical.tokenizer.tokens(query.topic))
+        topic_words = list(dict.fromkeys(self.lexical.tokenizer.words(query.topic)))
         hits = []
         for chunk_id, rrf in fused.items():
             chunk = self.by_id[chunk_id]
-            cover = topic_coverage(topic_tokens, query.expansions, self._texts[self._row[chunk_id]])
+            cover = topic_coverage(topic_words, query.expansions, self._texts[self._row[chunk_id]])
             score = rrf * (_RRF_K + 1) / 2 + 0.5 * cover
             hits.append(Hit(chunk, round(score, 4), round(dense_of.get(chunk_id, 0.0), 4),
                             round(lex_of.get(chunk_id, 0.0) / top_lex, 4), round(cover, 4)))
@@ -213,12 +224,19 @@ def _states(text: str) -> bool:
     return bool(text) and not _NOTHING.fullmatch(text.strip(" 。.;；"))
 
 
-def topic_coverage(tokens: set[str], expansions: tuple[str, ...], text: str) -> float:
-    """Share of the question's topic that a chunk holds: tokens found, weighted by length; report wording counts."""
-    if not tokens:
+def topic_coverage(words: list[str], expansions: tuple[str, ...], text: str) -> float:
+    """Share of the question's topic words a chunk holds, weighted by length; a long word not written
+    as such counts by its two-character pieces; finding the report wording for the question counts."""
+    total = sum(len(w) for w in words)
+    if not total:
         return 0.0
-    found = sum(len(t) for t in tokens if t in text)
-    total = sum(len(t) for t in tokens)
+    found = 0.0
+    for word in words:
+        if word in text:
+            found += len(word)
+        elif len(word) >= 4:
+            pairs = [word[i:i + 2] for i in range(len(word) - 1)]
+            found += len(word) * sum(p in text for p in pairs) / len(pairs)
     share = found / total
     if expansions and any(term in text for term in expansions):
         share = max(share, 0.5 + share / 2)
@@ -230,11 +248,13 @@ def evidence(hit: Hit) -> float:
     return max(hit.coverage, (hit.dense - 0.75) * 4)
 
 
-def one_per_region(hits: list[Hit], regions: tuple[str, ...]) -> list[Hit]:
-    """The best hit of each district first (named districts in their order), then the rest by score."""
+def one_per_region(hits: list[Hit], regions: tuple[str, ...], min_evidence: float) -> list[Hit]:
+    """The best hit of each district first (named districts in their order), then the rest by score;
+    a district whose best hit is weak evidence gets no lead place."""
     firsts: dict[str, Hit] = {}
     for hit in hits:
-        firsts.setdefault(hit.chunk.region, hit)
+        if evidence(hit) >= min_evidence:
+            firsts.setdefault(hit.chunk.region, hit)
     order = [r for r in regions if r in firsts] + [r for r in firsts if r not in regions]
     lead = [firsts[r] for r in order]
     chosen = {h.chunk.id for h in lead}

@@ -1,6 +1,7 @@
 """Everyday wording → report wording, and short names of government units, from general-knowledge data files."""
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
 
@@ -37,3 +38,12 @@ def expansions(text: str) -> list[str]:
         if phrase in text:
             found.extend(t for t in wording_map()[phrase] if t not in found and t not in text)
     return found
+
+
+@lru_cache(maxsize=1)
+def lexicon_version() -> str:
+    """A hash of the data files that shape tokenization; when it changes, BM25 is rebuilt."""
+    digest = hashlib.sha1()
+    for name in ("wording.json", "unit_aliases.json", "region_aliases.json"):
+        digest.update((DATA_DIR / name).read_bytes())
+    return digest.hexdigest()[:12]

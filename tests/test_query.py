@@ -1,0 +1,143 @@
+"""Question → Query for each kind of question the eval README lists, against what the real reports cover."""
+from __future__ import annotations
+
+import pytest
+
+from index.catalog import Coverage
+from index.chunk import chunk_report
+from index.query import find_units, parse_query, region_names
+from index.records import ParsedReport
+
+
+@pytest.fixture(scope="module")
+def coverage(reports: dict[str, ParsedReport]) -> Coverage:
+    """What an index of the five real reports covers."""
+    return Coverage.of(c for parsed in reports.values() for c in chunk_report(parsed, 768))
+
+
+def test_coverage_lists_districts_periods_and_units(coverage: Coverage) -> None:
+    """Districts with their periods, and lead units split from multi-unit cells."""
+    assert coverage.regions["大兴区"] == ("2024年一季度",)
+    assert coverage.regions["通州区"] == ("2021年12月",)
+    assert set(coverage.regions) == {"密云区", "青岛市", "大兴区", "济宁高新区", "通州区"}
+    assert "区民政局" in coverage.lead_units
+    assert "发展软环境保障局" in coverage.lead_units
+    assert "密云区(2022年三季度)" in coverage.describe()
+
+
+def test_region_names_derived_from_index(coverage: Coverage) -> None:
+    """Short names and aliases point at the indexed district."""
+    names = region_names(coverage)
+    assert names["密云"] == "密云区"
+    assert names["青岛"] == "青岛市"
+    assert names["城市副中心"] == "通州区"
+    assert names["通州"] == "通州区"
+    assert names["济宁高新区"] == "济宁高新区"
+
+
+@pytest.mark.parametrize(
+    ("question", "regions"),
+    [
+        ("密云老旧小区改造得怎样", ("密云区",)),
+        ("大兴区的便利店建了几家", ("大兴区",)),
+        ("北京城市副中心的家园中心建成了吗", ("通州区",)),
+        ("济宁高新区的托育机构", ("济宁高新区",)),
+    ],
+)
+def test_named_district_becomes_a_filter(coverage: Coverage, question: str, regions: tuple[str, ...]) -> None:
+    """region_topic / region_disambig / numeric: the district named is recognised, and only it."""
+    query = parse_query(question, coverage)
+    assert query.regions == regions
+    assert query.uncovered == ()
+
+
+def test_uncovered_district_is_reported(coverage: Coverage) -> None:
+    """negative: a district the index lacks is named as uncovered (the search abstains on it)."""
+    query = parse_query("杭州市西湖区2023年实事完成得怎么样", coverage)
+    assert query.regions == ()
+    assert "西湖区" in query.uncovered
+    assert query.year == 2023
+
+
+def test_place_inside_a_district_is_not_uncovered(coverage: Coverage) -> None:
+    """A '…区' that the reports mention (a business district, a housing estate) is topic, not a district."""
+    query = parse_query("运河商务区引进了多少企业", coverage, in_reports=lambda name: name == "运河商务区")
+    assert query.uncovered == ()
+    assert "运河商务区" in query.topic
+
+
+def test_question_words_ending_in_qu_are_not_places(coverage: Coverage) -> None:
+    """cross: 哪些地区 / 各区 are not district names."""
+    query = parse_query("哪些地区在建设农贸市场", coverage)
+    assert query.uncovered == ()
+    assert query.kind == "per_region"
+    assert parse_query("各区充电桩建设情况", coverage).kind == "per_region"
+
+
+def test_traditional_question_is_simplified(coverage: Coverage) -> None:
+    """traditional: the script is noted and the question searched in Simplified."""
+    query = parse_query("密雲區公園建設進展如何", coverage)
+    assert query.traditional
+    assert query.regions == ("密云区",)
+    assert "公园建设" in query.topic
+    assert not parse_query("密云区公园建设进展如何", coverage).traditional
+
+
+def test_time_words_become_year_and_period(coverage: Coverage) -> None:
+    """time: years and periods are read off and removed from the topic."""
+    query = parse_query("2024年一季度大兴区的养老驿站", coverage)
+    assert (query.year, query.period) == (2024, "一季度")
+    assert "2024" not in query.topic and "季度" not in query.topic
+    assert parse_query("青岛上半年新增就业多少人", coverage).period == "上半年"
+    assert parse_query("济宁高新区1-9月学校建设", coverage).period == "1-9月"
+
+
+@pytest.mark.parametrize(
+    ("question", "wants"),
+    [
+        ("大兴区的公墓建设遇到了什么困难", "problems"),
+        ("密云区操场改造下一步打算怎么做", "plan"),
+        ("青岛的停车场项目目标是什么", "task"),
+        ("大兴区老楼加梯完成了吗", "status"),
+        ("青岛新建了几所学校", "amount"),
+        ("密云区远程会诊平台进展", "progress"),
+    ],
+)
+def test_field_wanted(coverage: Coverage, question: str, wants: str) -> None:
+    """field / status / numeric: what part of a record the question asks for."""
+    assert parse_query(question, coverage).wants == wants
+
+
+def test_lead_unit_question_lists_units(coverage: Coverage) -> None:
+    """lead_unit: a unit named with a list cue makes a unit list; its name leaves the topic."""
+    query = parse_query("大兴区民政局牵头哪些项目", coverage)
+    assert query.kind == "unit_list"
+    assert "区民政局" in query.lead_units
+    assert "民政局" not in query.topic
+
+
+def test_short_unit_names_match_full_names(coverage: Coverage) -> None:
+    """住建委 in a question finds 区住房城乡建设委 (general short-name data)."""
+    units = find_units("住建委负责什么", coverage.lead_units)
+    assert any("住房城乡建设" in u for u in units)
+
+
+def test_compare_two_districts(coverage: Coverage) -> None:
+    """cross: two districts joined by 和 make a comparison, in the order named."""
+    query = parse_query("大兴和青岛的老旧小区改造分别怎样", coverage)
+    assert query.kind == "compare"
+    assert query.regions == ("大兴区", "青岛市")
+
+
+def test_everyday_words_bring_report_wording(coverage: Coverage) -> None:
+    """paraphrase: a resident's phrase adds the report's terms."""
+    query = parse_query("大兴区老人吃饭的地方多了吗", coverage)
+    assert query.expansions
+    assert any("餐" in term or "食堂" in term for term in query.expansions)
+    assert "打官司" not in parse_query("密云区就业", coverage).search_text
+
+
+def test_off_topic_question_has_no_region_or_unit(coverage: Coverage) -> None:
+    """negative: a request unrelated to the reports carries nothing the index knows."""
+    query = parse_query("给我讲个笑话", coverage)
+    assert query.regions == () and query.lead_units == () and query.kind == "single"
