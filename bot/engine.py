@@ -50,7 +50,7 @@ def run_index(settings: Settings, full: bool = False, progress: ProgressFactory 
 def open_retriever(settings: Settings) -> MinshengRetriever:
     """The retriever over the configured index (models loaded once)."""
     searcher = Searcher.open(settings.index_dir, make_store(settings), make_embedder(settings),
-                             settings.search.min_evidence)
+                             settings.search.min_evidence, settings.search.dense_pivot)
     return MinshengRetriever(searcher=searcher, k=settings.search.k)
 
 

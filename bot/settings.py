@@ -32,6 +32,7 @@ class SearchSettings:
 
     k: int = 5
     min_evidence: float = 0.4
+    dense_pivot: float = 0.7
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
         search=SearchSettings(
             k=_get(search, "k", int, defaults_s.k, where),
             min_evidence=float(_get(search, "min_evidence", (int, float), defaults_s.min_evidence, where)),
+            dense_pivot=float(_get(search, "dense_pivot", (int, float), defaults_s.dense_pivot, where)),
         ),
     )
 

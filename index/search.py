@@ -5,6 +5,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from index.lexical import LexicalIndex
 from index.normalize import to_simplified
 from index.query import Query, parse_query
 from index.store import VectorStore
+from index.wording import matched_phrases
 
 # How many candidates each retriever contributes before fusion.
 _CANDIDATES = 40
@@ -52,19 +54,21 @@ class Searcher:
     """Holds the loaded index (catalog, BM25, vector store, embedder) and answers searches."""
 
     def __init__(self, chunks: list[Chunk], lexical: LexicalIndex, store: VectorStore, embedder: Embedder,
-                 min_evidence: float = 0.4) -> None:
+                 min_evidence: float = 0.4, dense_pivot: float = 0.7) -> None:
         self.chunks = chunks
         self.by_id = {c.id: c for c in chunks}
         self.lexical = lexical
         self.store = store
         self.embedder = embedder
         self.min_evidence = min_evidence
+        self.dense_pivot = dense_pivot
         self.coverage = Coverage.of(chunks)
         self._texts = [c.search_text for c in chunks]
         self._row = {c.id: i for i, c in enumerate(chunks)}
 
     @classmethod
-    def open(cls, index_dir: Path, store: VectorStore, embedder: Embedder, min_evidence: float = 0.4) -> "Searcher":
+    def open(cls, index_dir: Path, store: VectorStore, embedder: Embedder, min_evidence: float = 0.4,
+             dense_pivot: float = 0.7) -> "Searcher":
         """Load an index directory built by `minsheng index`."""
         manifest = read_manifest(index_dir)
         if manifest is None:
@@ -74,7 +78,8 @@ class Searcher:
                 f"{index_dir}: built with model {manifest.model!r}, configured {embedder.name!r}; "
                 "run `minsheng index` to rebuild"
             )
-        return cls(read_chunks(index_dir), LexicalIndex.load(index_dir / BM25_DIR), store, embedder, min_evidence)
+        return cls(read_chunks(index_dir), LexicalIndex.load(index_dir / BM25_DIR), store, embedder, min_evidence,
+                   dense_pivot)
 
     def in_reports(self, name: str) -> bool:
         """Whether a name occurs in any report text (a place inside a district, not a district we lack)."""
@@ -115,12 +120,12 @@ class Searcher:
         if query.kind == "unit_list":
             return hits[:max(k, 1)], "", notes
         best = hits[0]
-        if evidence(best) < self.min_evidence:
+        if not self.strong(best):
             return [], "weak", notes
         if query.kind in ("per_region", "compare"):
-            hits = one_per_region(hits, query.regions, self.min_evidence)
+            hits = one_per_region(hits, query.regions, self.strong)
             notes.extend(f"nothing on this in {r}" for r in query.regions
-                         if not any(h.chunk.region == r and evidence(h) >= self.min_evidence for h in hits))
+                         if not any(h.chunk.region == r and self.strong(h) for h in hits))
         return hits[:k], "", notes
 
     def _allowed_rows(self, query: Query) -> tuple[np.ndarray, dict | None, list[str]]:
@@ -145,6 +150,10 @@ class Searcher:
             rows = rows[[bool(set(split_units(self.chunks[i].lead_unit)) & set(query.lead_units)) for i in rows]]
         where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
         return rows, where, notes
+
+    def strong(self, hit: Hit) -> bool:
+        """Whether a hit is evidence enough to answer from."""
+        return evidence(hit, self.dense_pivot) >= self.min_evidence
 
     def _overview(self, rows: np.ndarray, wants: str) -> list[Hit]:
         label = _FIELD_LABEL.get(wants, "进展:")
@@ -173,10 +182,11 @@ class Searcher:
         lex_of = dict(lexical)
         top_lex = max(lex_of.values(), default=0.0) or 1.0
         topic_words = list(dict.fromkeys(self.lexical.tokenizer.words(query.topic)))
+        phrases = matched_phrases(query.simplified)
         hits = []
         for chunk_id, rrf in fused.items():
             chunk = self.by_id[chunk_id]
-            cover = topic_coverage(topic_words, query.expansions, self._texts[self._row[chunk_id]])
+            cover = topic_coverage(topic_words, phrases, self._texts[self._row[chunk_id]])
             score = rrf * (_RRF_K + 1) / 2 + 0.5 * cover
             hits.append(Hit(chunk, round(score, 4), round(dense_of.get(chunk_id, 0.0), 4),
                             round(lex_of.get(chunk_id, 0.0) / top_lex, 4), round(cover, 4)))
@@ -224,36 +234,38 @@ def _states(text: str) -> bool:
     return bool(text) and not _NOTHING.fullmatch(text.strip(" 。.;；"))
 
 
-def topic_coverage(words: list[str], expansions: tuple[str, ...], text: str) -> float:
-    """Share of the question's topic words a chunk holds, weighted by length; a long word not written
-    as such counts by its two-character pieces; finding the report wording for the question counts."""
-    total = sum(len(w) for w in words)
+def topic_coverage(words: list[str], phrases: list[tuple[str, tuple[str, ...]]], text: str) -> float:
+    """Share of the question's topic a chunk holds, weighted by length. An everyday phrase counts as found
+    when the chunk has it or one of its report terms; a long word not written as such counts by its
+    two-character pieces."""
+    units = [(w, (w,)) for w in words if not any(w in phrase for phrase, _ in phrases)]
+    units += [(phrase, (phrase, *terms)) for phrase, terms in phrases]
+    total = sum(len(u) for u, _ in units)
     if not total:
         return 0.0
     found = 0.0
-    for word in words:
-        if word in text:
-            found += len(word)
-        elif len(word) >= 4:
-            pairs = [word[i:i + 2] for i in range(len(word) - 1)]
-            found += len(word) * sum(p in text for p in pairs) / len(pairs)
-    share = found / total
-    if expansions and any(term in text for term in expansions):
-        share = max(share, 0.5 + share / 2)
-    return share
+    for unit, forms in units:
+        if any(form in text for form in forms):
+            found += len(unit)
+        elif len(unit) >= 4:
+            pairs = [unit[i:i + 2] for i in range(len(unit) - 1)]
+            found += len(unit) * sum(p in text for p in pairs) / len(pairs)
+    return found / total
 
 
-def evidence(hit: Hit) -> float:
-    """How sure the best hit is relevant: the question's topic found in it, or a close embedding."""
-    return max(hit.coverage, (hit.dense - 0.75) * 4)
+def evidence(hit: Hit, dense_pivot: float) -> float:
+    """How sure a hit is relevant: the share of the question's topic it holds, raised or lowered by how far
+    its embedding similarity is from the pivot (the model's similarity of loosely related texts). Either
+    signal alone lets off-topic questions through: one common word matches, or all texts look alike."""
+    return hit.coverage + 3.0 * (hit.dense - dense_pivot)
 
 
-def one_per_region(hits: list[Hit], regions: tuple[str, ...], min_evidence: float) -> list[Hit]:
+def one_per_region(hits: list[Hit], regions: tuple[str, ...], strong: Callable[[Hit], bool]) -> list[Hit]:
     """The best hit of each district first (named districts in their order), then the rest by score;
     a district whose best hit is weak evidence gets no lead place."""
     firsts: dict[str, Hit] = {}
     for hit in hits:
-        if evidence(hit) >= min_evidence:
+        if strong(hit):
             firsts.setdefault(hit.chunk.region, hit)
     order = [r for r in regions if r in firsts] + [r for r in firsts if r not in regions]
     lead = [firsts[r] for r in order]

@@ -31,12 +31,21 @@ def report_terms() -> frozenset[str]:
     return frozenset(term for terms in wording_map().values() for term in terms)
 
 
+def matched_phrases(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The everyday phrases in a (Simplified) text with their report terms, longest first; a phrase
+    inside a longer matched one is skipped (电动车充电 covers 充电)."""
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for phrase in sorted(wording_map(), key=len, reverse=True):
+        if phrase in text and not any(phrase in longer for longer, _ in found):
+            found.append((phrase, wording_map()[phrase]))
+    return found
+
+
 def expansions(text: str) -> list[str]:
     """Report terms for the everyday phrases in a (Simplified) text, longest phrase first, no repeats."""
     found: list[str] = []
-    for phrase in sorted(wording_map(), key=len, reverse=True):
-        if phrase in text:
-            found.extend(t for t in wording_map()[phrase] if t not in found and t not in text)
+    for _, terms in matched_phrases(text):
+        found.extend(t for t in terms if t not in found and t not in text)
     return found
 
 

@@ -24,3 +24,24 @@ def reports() -> dict[str, ParsedReport]:
     """Every real report, parsed, keyed by the district its file name starts with."""
     keys = ["密云区", "青岛市", "大兴区", "济宁高新区", "北京城市副中心"]
     return {key: load_report(corpus_file(key)) for key in keys}
+
+
+@pytest.fixture(scope="session")
+def indexed(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Settings of a real index (bundled m3e-small, embedded Chroma) of the real corpus, built once."""
+    from bot.engine import run_index
+    from bot.settings import load_settings
+
+    index_dir = tmp_path_factory.mktemp("index")
+    settings = load_settings(ROOT / "config.toml", {"MINSHENG_INDEX": str(index_dir), "MINSHENG_CORPUS": str(CORPUS)})
+    report = run_index(settings, progress=None)
+    assert not report.failed
+    return settings
+
+
+@pytest.fixture(scope="session")
+def retriever(indexed):  # type: ignore[no-untyped-def]
+    """The retriever over the real index, loaded once."""
+    from bot.engine import open_retriever
+
+    return open_retriever(indexed)

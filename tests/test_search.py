@@ -1,0 +1,149 @@
+"""Hybrid search over the real index: filters, lists, comparisons, abstentions, the LangChain retriever."""
+from __future__ import annotations
+
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+
+from index.normalize import match_key
+from index.search import Hit, by_record, evidence, one_per_region, topic_coverage
+from index.retriever import MinshengRetriever
+
+
+def _texts(result) -> list[str]:  # type: ignore[no-untyped-def]
+    return [match_key(h.chunk.text) for h in result.hits]
+
+
+def test_named_district_filters_every_hit(retriever: MinshengRetriever) -> None:
+    """A district named in the question: every source is from it (密云 ≠ 大兴)."""
+    result = retriever.search("密云区老旧小区节能改造进展", 5)
+    assert not result.abstained
+    assert result.hits and all(h.chunk.region == "密云区" for h in result.hits)
+    assert "老旧小区" in result.hits[0].chunk.text
+
+
+def test_same_topic_two_districts_gives_the_asked_one(retriever: MinshengRetriever) -> None:
+    """Both 大兴 and 青岛 renovate old housing; the one asked about comes back."""
+    for district in ("大兴区", "青岛市"):
+        result = retriever.search(f"{district}老旧小区改造了多少", 3)
+        assert result.hits[0].chunk.region == district
+        assert "老旧小区" in result.hits[0].chunk.text
+
+
+def test_figure_question_finds_the_figure_record(retriever: MinshengRetriever) -> None:
+    """numeric: the record holding the asked-for figure is first."""
+    result = retriever.search("大兴区老楼加装电梯开工了几部", 5)
+    assert "加梯" in result.hits[0].chunk.text or "电梯" in result.hits[0].chunk.text
+    assert result.hits[0].chunk.region == "大兴区"
+
+
+def test_traditional_question(retriever: MinshengRetriever) -> None:
+    """traditional: a Traditional question finds the same record as its Simplified form."""
+    simplified = retriever.search("青岛口袋公园建设进展", 3)
+    traditional = retriever.search("青島口袋公園建設進展", 3)
+    assert traditional.query.traditional
+    assert traditional.hits[0].chunk.id == simplified.hits[0].chunk.id
+
+
+def test_everyday_wording(retriever: MinshengRetriever) -> None:
+    """paraphrase: 电瓶车充电 reaches the report's 电动自行车充电设施."""
+    result = retriever.search("密云区电瓶车充电的地方多了没有", 3)
+    assert not result.abstained
+    assert "电动自行车" in result.hits[0].chunk.text
+
+
+def test_problems_question_prefers_a_record_that_states_problems(retriever: MinshengRetriever) -> None:
+    """field: for 存在什么问题 the part holding 存在问题 leads, and it is not just "无"."""
+    result = retriever.search("济宁高新区文体活动有什么困难", 3)
+    lead = result.hits[0].chunk.text
+    assert "存在问题:" in lead
+    assert "存在问题: 无" not in lead and "存在问题: 暂无" not in lead
+
+
+def test_year_filter_and_uncovered_year_note(retriever: MinshengRetriever) -> None:
+    """time: a covered year filters; a year the index lacks is noted, not silently ignored."""
+    covered = retriever.search("2021年济宁高新区学校建设", 5)
+    assert all(h.chunk.year == 2021 for h in covered.hits)
+    missing = retriever.search("2019年密云区操场改造", 5)
+    assert any("2019" in note for note in missing.notes)
+    assert missing.hits[0].chunk.region == "密云区"
+
+
+def test_lead_unit_lists_that_units_records(retriever: MinshengRetriever) -> None:
+    """lead_unit: every record led by the unit is returned, and only those."""
+    result = retriever.search("大兴区民政局负责哪些实事", 10)
+    assert result.query.kind == "unit_list"
+    assert len(result.hits) >= 2
+    assert all("区民政局" in h.chunk.lead_unit and h.chunk.region == "大兴区" for h in result.hits)
+
+
+def test_which_districts_gives_one_record_per_district(retriever: MinshengRetriever) -> None:
+    """cross: 哪些地区 returns the best record of several districts first."""
+    result = retriever.search("哪些地区在做老旧小区改造", 6)
+    regions = [h.chunk.region for h in result.hits[:3]]
+    assert len(set(regions)) == 3
+    assert {"大兴区", "青岛市", "密云区"} <= set(regions)
+
+
+def test_compare_two_districts_in_order(retriever: MinshengRetriever) -> None:
+    """cross: "A和B…分别" leads with A's best record, then B's."""
+    result = retriever.search("青岛和密云的老旧小区改造分别进展如何", 4)
+    assert [h.chunk.region for h in result.hits[:2]] == ["青岛市", "密云区"]
+
+
+def test_uncovered_district_abstains(retriever: MinshengRetriever) -> None:
+    """negative: a district the index does not hold → abstain, no sources."""
+    result = retriever.search("成都市武侯区老旧小区改造进展", 5)
+    assert result.abstained and result.reason == "region" and not result.hits
+
+
+def test_off_topic_abstains(retriever: MinshengRetriever) -> None:
+    """negative: a request unrelated to the reports → abstain for weak evidence."""
+    for question in ("给我讲个笑话", "明天会下雨吗", "推荐一本好看的小说"):
+        result = retriever.search(question, 5)
+        assert result.abstained, question
+        assert not result.hits
+
+
+def test_langchain_retriever_returns_documents(retriever: MinshengRetriever) -> None:
+    """The retriever plugs into LangChain: invoke → Documents with the record metadata."""
+    assert isinstance(retriever, BaseRetriever)
+    docs = retriever.invoke("大兴区便利店建设进展")
+    assert docs and isinstance(docs[0], Document)
+    meta = docs[0].metadata
+    assert meta["region"] == "大兴区" and meta["period_label"] == "2024年一季度"
+    assert {"id", "source", "report", "item", "lead_unit", "score"} <= set(meta)
+    assert retriever.invoke("给我讲个笑话") == []
+
+
+def test_dense_baseline_never_abstains(retriever: MinshengRetriever) -> None:
+    """The plain dense search used for comparison returns k hits for anything."""
+    result = retriever.searcher.dense_only("给我讲个笑话", 3)
+    assert len(result.hits) == 3 and not result.abstained
+
+
+def test_topic_coverage_counts_long_words_by_pieces() -> None:
+    """A long question word not written as such in the report still counts by its two-character pieces."""
+    assert topic_coverage(["充电桩"], [], "新增充电桩46台") == 1.0
+    assert 0 < topic_coverage(["老旧小区改造"], [], "改造城镇老旧小区300个") < 1
+    assert topic_coverage(["春天"], [], "改造城镇老旧小区300个") == 0.0
+    assert topic_coverage(["买菜", "市场"], [("买菜", ("农贸市场",))], "开工农贸市场7处") == 1.0
+
+
+def test_one_per_region_skips_weak_districts(retriever: MinshengRetriever) -> None:
+    """A district whose best hit is weak gets no lead place in a comparison."""
+    result = retriever.search("大兴区便利店建设进展", 5)
+    strong = result.hits[0]
+    weak = Hit(strong.chunk.__class__(**{**strong.chunk.__dict__, "id": "x", "region": "某区"}), 0.1)
+    ordered = one_per_region([strong, weak], ("某区", "大兴区"), retriever.searcher.strong)
+    assert ordered[0] is strong
+    assert evidence(weak, 0.7) < 0.4
+
+
+def test_by_record_puts_the_wanted_part_first(retriever: MinshengRetriever) -> None:
+    """Parts of one record: the one holding the asked-for field leads, with the record's best score."""
+    chunks = [c for c in retriever.searcher.chunks if c.part == 0][:1]
+    chunk = chunks[0]
+    task_part = Hit(chunk.__class__(**{**chunk.__dict__, "text": "头\n任务: 做事"}), 0.9)
+    plan_part = Hit(chunk.__class__(**{**chunk.__dict__, "id": "p2", "part": 1, "text": "头\n下步计划: 继续"}), 0.5)
+    ranked = by_record([task_part, plan_part], "plan")
+    assert ranked[0].chunk.id == "p2" and ranked[0].score >= 0.9
