@@ -166,7 +166,8 @@ def index_command(settings: Settings, full: bool, as_json: bool, out: TextIO) ->
     )
     if as_json:
         out.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
-    return 1 if report.failed else 0
+    # Broken files are reported, not fatal: the rest of the corpus is indexed and searchable.
+    return 1 if report.failed and not report.records else 0
 
 
 def ask_command(settings: Settings, question: str, k: int | None, as_json: bool, stdin: TextIO, out: TextIO) -> int:

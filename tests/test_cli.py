@@ -75,3 +75,87 @@ def test_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
     """A path that does not exist is named in the error."""
     assert main(["records", "no-such-report.txt"]) == 1
     assert capsys.readouterr().err.strip() == "minsheng: error: no-such-report.txt: no such file"
+
+
+ASK_KEYS = ["question", "answer", "abstained", "sources"]
+SOURCE_KEYS = ["id", "report", "region", "period", "item", "lead_unit", "text", "score"]
+
+
+def test_index_json_reports_changes_and_failures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """`index --json`: the last line is the documented object; a broken file is listed, the rest indexed."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / corpus_file("大兴区").name).write_bytes(corpus_file("大兴区").read_bytes())
+    (corpus / "broken.txt").write_bytes(b"\x00\x01\x02\xff" * 300)
+    monkeypatch.setenv("MINSHENG_CORPUS", str(corpus))
+    monkeypatch.setenv("MINSHENG_INDEX", str(tmp_path / "index"))
+    assert main(["index", "--json"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    report = json.loads(lines[-1])
+    assert list(report) == ["added", "updated", "removed", "failed", "unchanged", "records", "chunks", "seconds"]
+    assert report["added"] == [corpus_file("大兴区").name]
+    assert report["failed"][0]["file"] == "broken.txt" and "broken.txt" in report["failed"][0]["error"]
+    assert report["records"] == 22 and report["chunks"] >= 22
+    assert any(line.startswith("FAILED") and "broken.txt" in line for line in lines)
+    (corpus / "broken.txt").unlink()
+    assert main(["index", "--json"]) == 0
+    again = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert again["unchanged"] == 1 and again["added"] == [] and again["failed"] == []
+
+
+def test_ask_json_from_stdin_contract(indexed) -> None:  # type: ignore[no-untyped-def]
+    """`ask --json --k N -` in a real process: one JSON object per input line, sources best first."""
+    env = {**os.environ, "MINSHENG_INDEX": str(indexed.index_dir), "PYTHONIOENCODING": "utf-8"}
+    questions = "大兴区老旧小区改造进展\n\n给我讲个笑话\n"
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--json", "--k", "3", "-"], input=questions,
+                          capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    replies = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["question"] for r in replies] == ["大兴区老旧小区改造进展", "给我讲个笑话"]
+    first, second = replies
+    assert list(first) == ASK_KEYS and first["abstained"] is False
+    assert 1 <= len(first["sources"]) <= 3
+    assert all(list(s) == SOURCE_KEYS for s in first["sources"])
+    assert first["sources"][0]["region"] == "大兴区" and first["sources"][0]["period"] == "2024年一季度"
+    scores = [s["score"] for s in first["sources"]]
+    assert scores == sorted(scores, reverse=True)
+    assert "老旧小区" in first["sources"][0]["text"]
+    assert second["abstained"] is True and second["sources"] == []
+    assert "目前收录" in second["answer"] and "大兴区" in second["answer"]
+
+
+def test_ask_text(indexed, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    """Plain `ask` prints the answer and numbered sources with district and period."""
+    monkeypatch.setenv("MINSHENG_INDEX", str(indexed.index_dir))
+    assert main(["ask", "青岛口袋公园建了多少个", "--k", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "口袋公园" in out
+    assert "[1] 青岛市 · 2022年上半年" in out
+
+
+def test_ask_without_index_is_one_line(tmp_path: Path) -> None:
+    """No index yet: a message that says what to run, no traceback."""
+    env = {**os.environ, "MINSHENG_INDEX": str(tmp_path / "none"), "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "大兴区养老"], capture_output=True, text=True,
+                          encoding="utf-8", cwd=ROOT, env=env, timeout=300)
+    assert done.returncode == 1
+    assert "minsheng index" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_eval_prints_figures_and_baseline(indexed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """`eval FILE` scores our retriever and the plain dense baseline in one run."""
+    questions = tmp_path / "q.jsonl"
+    lines = [
+        {"id": "t1", "type": "numeric", "q": "大兴区便利店建了多少个", "gold": ["便利店"], "facts": []},
+        {"id": "t2", "type": "negative", "q": "给我讲个笑话", "negative": True},
+    ]
+    questions.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", "utf-8")
+    monkeypatch.setenv("MINSHENG_INDEX", str(indexed.index_dir))
+    assert main(["eval", str(questions)]) == 0
+    out = capsys.readouterr().out
+    assert "minsheng (hybrid)" in out and "plain dense" in out
+    assert "recall@1          1.000" in out
+    assert "abstention        1/1 negatives abstained" in out
+    assert "abstention        0/1 negatives abstained" in out

@@ -28,3 +28,25 @@ def test_bad_toml_names_the_file(tmp_path: Path) -> None:
     bad.write_text("[paths\ncorpus=", "utf-8")
     with pytest.raises(ConfigError, match="config.toml: not valid TOML"):
         load_settings(bad, {})
+
+
+def test_index_settings_and_overrides(tmp_path: Path) -> None:
+    """The shipped config names the bundled model and an index next to it; MINSHENG_INDEX/MODEL override."""
+    settings = load_settings(ROOT / "config.toml", {})
+    assert settings.index_dir == ROOT / ".index"
+    assert settings.index.model == "bundled:m3e-small"
+    assert settings.index.store_mode == "embedded"
+    env = {"MINSHENG_INDEX": str(tmp_path), "MINSHENG_MODEL": "some/other-model"}
+    changed = load_settings(ROOT / "config.toml", env)
+    assert changed.index_dir == tmp_path and changed.index.model == "some/other-model"
+
+
+def test_wrong_type_names_the_setting(tmp_path: Path) -> None:
+    """A setting of the wrong type is reported with the file and key."""
+    bad = tmp_path / "config.toml"
+    bad.write_text("[search]\nk = \"five\"\n", "utf-8")
+    with pytest.raises(ConfigError, match="k = 'five' has the wrong type"):
+        load_settings(bad, {})
+    bad.write_text("[store]\nport = true\n", "utf-8")
+    with pytest.raises(ConfigError, match="port"):
+        load_settings(bad, {})
