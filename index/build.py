@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
-from index.catalog import MANIFEST, FileEntry, IndexMissing, Manifest, read_chunks, read_manifest, split_units, write_chunks, write_json_atomic
+from index.catalog import MANIFEST, FileEntry, IndexMissing, Manifest, bare_unit, read_chunks, read_manifest, split_units, write_chunks, write_json_atomic
 from index.chunk import Chunk, chunk_report
 from index.embed import Embedder
 from index.errors import MinshengError
@@ -98,6 +98,9 @@ def build_index(
             catalog = {c.id: c for c in read_chunks(index_dir)}
         except (IndexMissing, ValueError, KeyError, TypeError):
             report.rebuilt = "the chunk catalog is missing or damaged"
+        else:
+            if store.count() != len(catalog):
+                report.rebuilt = "the vector store does not match the chunk catalog"
     if manifest is None or report.rebuilt:
         store.reset()
         manifest = Manifest(model=model_name, max_tokens=max_tokens)
@@ -193,7 +196,7 @@ def vocabulary(chunks: Iterable[Chunk]) -> set[str]:
             words.update(short_forms(chunk.region))
         for unit in split_units(chunk.lead_unit):
             words.add(unit)
-            words.add(re.sub(r"^[市区县]", "", unit))
+            words.add(bare_unit(unit))
         section = _SECTION_NOISE.sub("", chunk.section).strip()
         if 2 <= len(section) <= 10:
             words.add(section)

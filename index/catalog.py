@@ -133,3 +133,14 @@ class Coverage:
 def split_units(text: str) -> list[str]:
     """The unit names of a lead-unit cell ("区民政局、王因街道" → two names)."""
     return [u.strip() for u in re.split(r"[、,，;；/\s]+", text) if len(u.strip()) >= 2]
+
+
+# Words that begin with 市/区/县 without it being the government level (市场监管局, 区域…).
+_LEVEL_WORDS = ("市场", "市政", "市容", "市民", "区域", "县城")
+
+
+def bare_unit(unit: str) -> str:
+    """A unit name without its leading level (区民政局 → 民政局), as people say it; 市场监管局 stays."""
+    if unit[:1] in "市区县" and unit[:2] not in _LEVEL_WORDS and len(unit) > 2:
+        return unit[1:]
+    return unit

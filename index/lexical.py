@@ -35,7 +35,8 @@ class Tokenizer:
 
         jieba.setLogLevel(60)
         self._jieba = jieba.Tokenizer()
-        self.user_words = sorted({w for w in user_words if len(w) >= 2})
+        # Texts are cut after Simplified/lower-casing, so the words must be in that form to stay whole.
+        self.user_words = sorted({to_simplified(w).lower() for w in user_words if len(w) >= 2})
         for word in self.user_words:
             self._jieba.add_word(word, freq=_MIN_WORD_FREQ)
 

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from index.catalog import Coverage
+from index.catalog import Coverage, bare_unit
 from index.meta import find_period, find_year, region_aliases, short_forms
 from index.normalize import clean, to_simplified
 from index.wording import expansions, unit_aliases
@@ -93,7 +93,7 @@ def find_units(text: str, units: tuple[str, ...]) -> tuple[str, ...]:
             cores.extend(full_names)
             cores.append(short)
     for unit in units:
-        bare = re.sub(r"^[市区县]", "", unit)
+        bare = bare_unit(unit)
         if (len(bare) >= 2 and bare in text) or any(core in bare for core in cores):
             found.append(unit)
     return tuple(found)
@@ -129,7 +129,7 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
     if units and _UNIT_LIST_CUE.search(rest):
         kind = "unit_list"
         for unit in units:
-            rest = rest.replace(re.sub(r"^[市区县]", "", unit), " ")
+            rest = rest.replace(bare_unit(unit), " ")
         for short in unit_aliases():
             rest = rest.replace(short, " ")
     elif len(regions) >= 2 and _COMPARE_JOIN.search(simplified):

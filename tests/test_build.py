@@ -1,0 +1,464 @@
+"""index.build on copies of the real reports: a fake embedder and a real embedded Chroma store in tmp_path."""
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import chromadb
+from chromadb.config import Settings
+import pytest
+
+from index.build import BM25_DIR, BuildReport, build_index, corpus_files, vocabulary
+from index.catalog import CHUNKS, MANIFEST, read_chunks, read_manifest
+from index.chunk import Chunk, chunk_report
+from index.errors import MinshengError
+from index.lexical import LexicalIndex
+from index.load import load_report
+from index.records import ParsedReport
+from index.store import ChromaStore, open_store
+from tests.conftest import CORPUS, corpus_file
+from tests.fakes import FakeEmbedder
+
+MAX_TOKENS = 512
+COLLECTION = "test"
+DAXING = corpus_file("大兴区").name
+MIYUN = corpus_file("密云区").name
+QINGDAO = corpus_file("青岛市").name
+ALL_FILES = sorted(p.name for p in CORPUS.iterdir() if p.is_file())
+# Binary garbage: NUL/0xFF pairs then (seeded) random bytes.
+GARBAGE = b"\x00\xff" * 500 + random.Random(20240101).randbytes(2000)
+
+
+class Factory:
+    """An embedder factory that counts its calls and keeps every embedder it made."""
+
+    def __init__(self, name: str = "fake") -> None:
+        self.name = name
+        self.calls = 0
+        self.made: list[FakeEmbedder] = []
+
+    def __call__(self) -> FakeEmbedder:
+        self.calls += 1
+        embedder = FakeEmbedder(self.name)
+        self.made.append(embedder)
+        return embedder
+
+    @property
+    def embedded(self) -> list[str]:
+        """Every text embedded by this factory's embedders."""
+        return [text for embedder in self.made for text in embedder.embedded]
+
+
+@dataclass
+class Bar:
+    """A progress bar that remembers what it was told."""
+
+    total: int
+    label: str
+    updates: list[int] = field(default_factory=list)
+    closed: bool = False
+
+    def update(self, n: int = 1) -> None:
+        self.updates.append(n)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@dataclass
+class Env:
+    """A corpus copy, an index directory and a real embedded Chroma store, all in tmp_path."""
+
+    corpus: Path
+    index: Path
+    store: ChromaStore
+
+    def build(self, model: str = "fake", full: bool = False, max_tokens: int = MAX_TOKENS,
+              progress=None) -> tuple[BuildReport, Factory]:  # type: ignore[no-untyped-def]
+        factory = Factory(model)
+        report = build_index(self.corpus, self.index, self.store, factory, model, max_tokens, full=full,
+                             progress=progress)
+        return report, factory
+
+    def catalog(self) -> dict[str, Chunk]:
+        return {c.id: c for c in read_chunks(self.index)}
+
+    def documents(self) -> dict[str, str]:
+        """id → document text, read straight from chroma (not through ChromaStore)."""
+        # Same settings as index.store's client, or chroma refuses a second client on the path.
+        client = chromadb.PersistentClient(path=str(self.index / "chroma"), settings=Settings(anonymized_telemetry=False))
+        got = client.get_collection(COLLECTION, embedding_function=None).get(include=["documents"])
+        return dict(zip(got["ids"], got["documents"] or []))
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Env:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ALL_FILES:
+        shutil.copy(CORPUS / name, corpus / name)
+    index = tmp_path / "index"
+    store = open_store("embedded", index / "chroma", "127.0.0.1", 0, COLLECTION)
+    return Env(corpus, index, store)
+
+
+@pytest.fixture(scope="module")
+def expected() -> dict[str, list[Chunk]]:
+    """What load_report + chunk_report give for each real file, by file name."""
+    return {name: chunk_report(load_report(CORPUS / name), MAX_TOKENS) for name in ALL_FILES}
+
+
+def assert_consistent(env: Env) -> None:
+    """Catalog, vector store and BM25 index hold the same chunk ids, each once."""
+    catalog_ids = [c.id for c in read_chunks(env.index)]
+    store_ids = env.store.ids()
+    assert len(set(catalog_ids)) == len(catalog_ids)
+    assert sorted(store_ids) == sorted(catalog_ids)
+    assert env.store.count() == len(catalog_ids)
+    assert LexicalIndex.load(env.index / BM25_DIR).ids == catalog_ids
+
+
+# ---------------------------------------------------------------- first build
+
+
+def test_first_build_adds_every_report(env: Env, reports: dict[str, ParsedReport],
+                                       expected: dict[str, list[Chunk]]) -> None:
+    report, factory = env.build()
+    assert sorted(report.added) == ALL_FILES
+    assert report.updated == report.removed == report.failed == []
+    assert report.unchanged == 0 and report.rebuilt == ""
+    assert report.records == sum(len(p.records) for p in reports.values())
+    all_chunks = [c for chunks in expected.values() for c in chunks]
+    assert report.chunks == len(all_chunks)
+    assert factory.calls == 1
+    assert sorted(factory.embedded) == sorted(c.search_text for c in all_chunks)
+
+    manifest = read_manifest(env.index)
+    assert manifest is not None
+    assert manifest.model == "fake" and manifest.max_tokens == MAX_TOKENS
+    assert sorted(manifest.files) == ALL_FILES
+    for name, chunks in expected.items():
+        entry = manifest.files[name]
+        assert entry.chunks == [c.id for c in chunks]
+        assert entry.records == len(load_report(CORPUS / name).records)
+    assert manifest.files[DAXING].region == "大兴区" and manifest.files[DAXING].year == 2024
+
+    catalog = env.catalog()
+    assert catalog == {c.id: c for c in all_chunks}
+    assert_consistent(env)
+    assert env.documents() == {c.id: c.text for c in all_chunks}
+
+
+def test_stored_vectors_belong_to_their_chunks(env: Env, expected: dict[str, list[Chunk]]) -> None:
+    """A query with a chunk's own (fake) vector finds that chunk at distance ~0, with its metadata."""
+    env.build()
+    chunk = expected[MIYUN][3]
+    hits = env.store.query(FakeEmbedder().embed_query(chunk.search_text), 1)
+    assert hits[0].id == chunk.id
+    assert hits[0].distance == pytest.approx(0.0, abs=1e-4)
+    assert hits[0].metadata == chunk.metadata()
+
+
+def test_progress_bar_counts_every_embedded_chunk(env: Env, expected: dict[str, list[Chunk]]) -> None:
+    bars: list[Bar] = []
+
+    def progress(total: int, label: str) -> Bar:
+        bars.append(Bar(total, label))
+        return bars[-1]
+
+    report, _ = env.build(progress=progress)
+    assert len(bars) == 1
+    assert bars[0].total == report.chunks == sum(map(len, expected.values()))
+    assert sum(bars[0].updates) == bars[0].total
+    assert bars[0].closed
+
+    bars.clear()
+    env.build(progress=progress)
+    assert bars == []  # nothing to embed, no bar
+
+
+# ---------------------------------------------------------------- incremental builds
+
+
+def test_second_build_with_nothing_changed_embeds_nothing(env: Env) -> None:
+    first, _ = env.build()
+    before = (env.index / CHUNKS).stat().st_mtime_ns
+    report, factory = env.build()
+    assert report.unchanged == len(ALL_FILES)
+    assert report.added == report.updated == report.removed == report.failed == []
+    assert factory.calls == 0  # the model is not even loaded
+    assert factory.embedded == []
+    assert (report.records, report.chunks) == (first.records, first.chunks)
+    assert (env.index / CHUNKS).stat().st_mtime_ns == before  # catalog not rewritten
+    assert_consistent(env)
+
+
+def test_edited_file_is_updated_alone(env: Env, expected: dict[str, list[Chunk]]) -> None:
+    env.build()
+    path = env.corpus / DAXING
+    text = path.read_text("utf-8")
+    assert text.count("增加学位1440个") == 1
+    path.write_text(text.replace("增加学位1440个", "增加学位1550个"), "utf-8")
+
+    report, factory = env.build()
+    assert report.updated == [DAXING]
+    assert report.added == report.removed == report.failed == []
+    assert report.unchanged == len(ALL_FILES) - 1
+    new_chunks = chunk_report(load_report(path), MAX_TOKENS)
+    assert sorted(factory.embedded) == sorted(c.search_text for c in new_chunks)
+    assert len(factory.embedded) == len(expected[DAXING])
+
+    for texts in (env.documents(), {i: c.text for i, c in env.catalog().items()}):
+        daxing = [t for i, t in texts.items() if i in {c.id for c in new_chunks}]
+        assert not any("1440" in t for t in daxing)
+        assert sum("增加学位1550个" in t for t in daxing) == 1
+        assert not any("1440" in t for t in texts.values())
+    # The other files' chunks are untouched.
+    catalog = env.catalog()
+    for chunk in expected[MIYUN]:
+        assert catalog[chunk.id] == chunk
+    assert_consistent(env)
+    # BM25 was rebuilt with the new text.
+    lexical = LexicalIndex.load(env.index / BM25_DIR)
+    hits = lexical.search(lexical.tokenizer.tokens("学位1550"), 1)
+    assert catalog[hits[0][0]].source == DAXING and "1550" in catalog[hits[0][0]].text
+
+
+def test_update_that_drops_records_deletes_their_chunks(env: Env, expected: dict[str, list[Chunk]]) -> None:
+    env.build()
+    path = env.corpus / DAXING
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith(("第21项", "第22项"))]
+    assert len(kept) == len(lines) - 2
+    path.write_text("".join(kept), "utf-8")
+
+    report, factory = env.build()
+    assert report.updated == [DAXING]
+    new_ids = {c.id for c in chunk_report(load_report(path), MAX_TOKENS)}
+    old_ids = {c.id for c in expected[DAXING]}
+    gone = old_ids - new_ids
+    assert len(gone) == 2 and new_ids < old_ids
+    store_ids = set(env.store.ids())
+    assert not gone & store_ids
+    assert not gone & set(env.catalog())
+    assert new_ids <= store_ids
+    assert read_manifest(env.index).files[DAXING].chunks == sorted(new_ids)  # type: ignore[union-attr]
+    assert report.chunks == sum(map(len, expected.values())) - 2
+    assert_consistent(env)
+
+
+def test_removed_file_is_deleted_from_store_and_catalog(env: Env, expected: dict[str, list[Chunk]]) -> None:
+    first, _ = env.build()
+    (env.corpus / QINGDAO).unlink()
+    report, factory = env.build()
+    assert report.removed == [QINGDAO]
+    assert report.added == report.updated == report.failed == []
+    assert report.unchanged == len(ALL_FILES) - 1
+    assert factory.calls == 0
+    gone = {c.id for c in expected[QINGDAO]}
+    assert not gone & set(env.store.ids())
+    assert not gone & set(env.catalog())
+    assert QINGDAO not in read_manifest(env.index).files  # type: ignore[union-attr]
+    assert report.chunks == first.chunks - len(gone)
+    assert report.records == first.records - len(load_report(CORPUS / QINGDAO).records)
+    assert_consistent(env)
+    assert not any(c.region == "青岛市" for c in env.catalog().values())
+
+
+# ---------------------------------------------------------------- broken files
+
+
+def test_broken_and_empty_files_fail_while_the_rest_is_indexed(env: Env, expected: dict[str, list[Chunk]]) -> None:
+    (env.corpus / "乱码.txt").write_bytes(GARBAGE)
+    (env.corpus / "空文件.txt").write_bytes(b"")
+    (env.corpus / "空白.txt").write_bytes(b"  \n\r\n\t ")
+    report, _ = env.build()
+    failed = {f.file: f.error for f in report.failed}
+    assert sorted(failed) == sorted(["乱码.txt", "空文件.txt", "空白.txt"])
+    for name, error in failed.items():
+        assert name in error
+    assert "empty" in failed["空文件.txt"]
+    assert sorted(report.added) == ALL_FILES
+    assert report.chunks == sum(map(len, expected.values()))
+    manifest = read_manifest(env.index)
+    assert sorted(manifest.files) == ALL_FILES  # type: ignore[union-attr]
+    assert_consistent(env)
+
+    # Still broken next time: reported again, nothing else happens.
+    again, factory = env.build()
+    assert sorted(f.file for f in again.failed) == sorted(failed)
+    assert again.unchanged == len(ALL_FILES) and factory.calls == 0
+
+
+def test_indexed_file_that_becomes_broken_keeps_its_old_chunks(env: Env, expected: dict[str, list[Chunk]]) -> None:
+    first, _ = env.build()
+    original = (env.corpus / MIYUN).read_bytes()
+    (env.corpus / MIYUN).write_bytes(GARBAGE)
+
+    report, factory = env.build()
+    assert [f.file for f in report.failed] == [MIYUN]
+    assert MIYUN in report.failed[0].error
+    assert report.updated == report.removed == []
+    assert factory.calls == 0
+    ids = {c.id for c in expected[MIYUN]}
+    assert ids <= set(env.store.ids())
+    assert ids <= set(env.catalog())
+    assert (report.records, report.chunks) == (first.records, first.chunks)
+    assert_consistent(env)
+
+    # Repaired to the indexed content: unchanged, nothing embedded.
+    (env.corpus / MIYUN).write_bytes(original)
+    repaired, factory = env.build()
+    assert repaired.failed == [] and repaired.unchanged == len(ALL_FILES)
+    assert factory.calls == 0
+
+
+# ---------------------------------------------------------------- rebuilds
+
+
+def test_full_rebuild_embeds_everything_again(env: Env, expected: dict[str, list[Chunk]]) -> None:
+    first, _ = env.build()
+    report, factory = env.build(full=True)
+    assert report.rebuilt
+    assert sorted(report.added) == ALL_FILES and report.unchanged == 0
+    assert len(factory.embedded) == first.chunks == report.chunks
+    assert_consistent(env)
+
+
+def test_model_change_forces_a_rebuild(env: Env) -> None:
+    first, _ = env.build(model="fake-a")
+    report, factory = env.build(model="fake-b")
+    assert "fake-a" in report.rebuilt and "fake-b" in report.rebuilt
+    assert sorted(report.added) == ALL_FILES
+    assert len(factory.embedded) == first.chunks
+    assert read_manifest(env.index).model == "fake-b"  # type: ignore[union-attr]
+    assert_consistent(env)
+    again, factory = env.build(model="fake-b")
+    assert again.rebuilt == "" and factory.calls == 0
+
+
+def test_chunk_size_change_forces_a_rebuild(env: Env) -> None:
+    first, _ = env.build()
+    report, factory = env.build(max_tokens=120)
+    assert report.rebuilt and sorted(report.added) == ALL_FILES
+    assert report.chunks > first.chunks  # long records are now split
+    assert len(factory.embedded) == report.chunks
+    assert_consistent(env)
+
+
+@pytest.mark.parametrize("damage", ["delete", "garbage", "truncate", "missing key"])
+def test_damaged_catalog_forces_a_rebuild(env: Env, damage: str) -> None:
+    first, _ = env.build()
+    path = env.index / CHUNKS
+    if damage == "delete":
+        path.unlink()
+    elif damage == "garbage":
+        path.write_text("this is not json\n", "utf-8")
+    elif damage == "truncate":
+        text = path.read_text("utf-8")
+        path.write_text(text[: len(text) // 2], "utf-8")
+    else:
+        lines = path.read_text("utf-8").splitlines()
+        data = json.loads(lines[0])
+        del data["region"]
+        path.write_text("\n".join([json.dumps(data, ensure_ascii=False), *lines[1:]]) + "\n", "utf-8")
+
+    report, factory = env.build()
+    assert "catalog" in report.rebuilt
+    assert sorted(report.added) == ALL_FILES
+    assert len(factory.embedded) == first.chunks == report.chunks
+    assert_consistent(env)
+
+
+def test_damaged_manifest_rebuilds_from_scratch(env: Env) -> None:
+    first, _ = env.build()
+    (env.index / MANIFEST).write_text("{not json", "utf-8")
+    report, factory = env.build()
+    assert sorted(report.added) == ALL_FILES
+    assert len(factory.embedded) == first.chunks == report.chunks
+    assert_consistent(env)
+
+
+def test_lost_vector_store_rebuilds(env: Env) -> None:
+    """A vector store emptied behind the manifest's back is noticed and refilled, not reported unchanged."""
+    first, _ = env.build()
+    env.store.reset()
+    report, factory = env.build()
+    assert "vector store" in report.rebuilt
+    assert len(factory.embedded) == first.chunks
+    assert_consistent(env)
+
+
+# ---------------------------------------------------------------- report and helpers
+
+
+def test_report_json_has_exactly_the_documented_keys(env: Env) -> None:
+    (env.corpus / "乱码.txt").write_bytes(GARBAGE)
+    report, _ = env.build(full=True)
+    data = report.to_json()
+    assert set(data) == {"added", "updated", "removed", "failed", "unchanged", "records", "chunks", "seconds"}
+    assert data["failed"] == [{"file": "乱码.txt", "error": report.failed[0].error}]
+    assert sorted(data["added"]) == ALL_FILES  # type: ignore[arg-type]
+    assert isinstance(data["seconds"], float) and data["seconds"] >= 0
+    assert data["seconds"] == round(report.seconds, 2)
+    assert json.loads(json.dumps(data, ensure_ascii=False)) == data
+
+
+def test_corpus_files_skips_hidden_temporary_and_directories(tmp_path: Path) -> None:
+    for name in ("b.txt", "a.md", ".x.txt", "c.txt.tmp", "d.part", "~e.txt", "f.txt~"):
+        (tmp_path / name).write_text("x", "utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "g.txt").write_text("x", "utf-8")
+    assert [p.name for p in corpus_files(tmp_path)] == ["a.md", "b.txt"]
+
+
+def test_corpus_files_of_real_corpus() -> None:
+    assert [p.name for p in corpus_files(CORPUS)] == ALL_FILES
+
+
+def test_missing_corpus_dir_is_named(tmp_path: Path) -> None:
+    missing = tmp_path / "没有这个目录"
+    with pytest.raises(MinshengError, match="没有这个目录"):
+        corpus_files(missing)
+    store = open_store("embedded", tmp_path / "index" / "chroma", "127.0.0.1", 0, COLLECTION)
+    factory = Factory()
+    with pytest.raises(MinshengError, match="没有这个目录"):
+        build_index(missing, tmp_path / "index", store, factory, "fake", MAX_TOKENS)
+    assert factory.calls == 0
+
+
+@pytest.fixture(scope="module")
+def words(expected: dict[str, list[Chunk]]) -> set[str]:
+    return vocabulary(c for chunks in expected.values() for c in chunks)
+
+
+def test_vocabulary_has_districts_and_short_forms(words: set[str]) -> None:
+    for word in ("大兴区", "大兴", "密云区", "密云", "青岛市", "青岛", "济宁高新区", "济宁", "济宁高新"):
+        assert word in words
+
+
+def test_vocabulary_splits_multi_unit_cells(words: set[str]) -> None:
+    # "发展软环境保障局、王因街道、接庄街道" (济宁高新区) and "市人力资源社会保障局、市农业农村局" (青岛市)
+    for word in ("发展软环境保障局", "王因街道", "接庄街道", "市人力资源社会保障局", "市农业农村局", "农业农村局",
+                 "区民政局", "民政局"):
+        assert word in words
+    assert "发展软环境保障局、王因街道、接庄街道" not in words
+    assert not any(sep in w for w in words for sep in "、,，;； ")
+
+
+def test_vocabulary_has_no_one_char_words(words: set[str]) -> None:
+    assert words and all(len(w) >= 2 for w in words)
+
+
+def test_vocabulary_keeps_short_section_names(words: set[str]) -> None:
+    # "一、优化基本公共服务(5件)" (密云区) → numbering and count stripped
+    assert "优化基本公共服务" in words
+    assert not any(w.startswith("一、") or "(5件)" in w for w in words)
+
+
+def test_vocabulary_does_not_cut_words_that_start_with_a_region_character(words: set[str]) -> None:
+    assert "市场监管局" in words
+    assert "场监管局" not in words
