@@ -110,3 +110,22 @@ def short_forms(region: str) -> list[str]:
             if suffixes[0] == "高新区":
                 forms.append(stem + "高新")
     return list(dict.fromkeys(f for f in forms if f != region))
+
+
+@lru_cache(maxsize=1)
+def region_parents() -> dict[str, tuple[str, ...]]:
+    """Province/city → the places inside it, from the general-knowledge data file."""
+    raw = json.loads((DATA_DIR / "region_parents.json").read_text("utf-8"))
+    return {parent: tuple(children) for parent, children in raw.items() if not parent.startswith("_")}
+
+
+def places_within(parent: str) -> set[str]:
+    """Every place inside a province or city, at any depth (山东省 → 济宁市 → 济宁高新区)."""
+    found: set[str] = set()
+    todo = [parent]
+    while todo:
+        for child in region_parents().get(todo.pop(), ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found

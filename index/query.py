@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from index.catalog import Coverage, bare_unit
-from index.meta import find_period, find_year, region_aliases, short_forms
+from index.meta import find_period, find_year, places_within, region_aliases, region_parents, short_forms
 from index.normalize import clean, to_simplified
 from index.wording import expansions, unit_aliases
 
@@ -112,12 +112,22 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
             regions.append(names[name])
             rest = rest.replace(name, " ")
     regions = sorted(set(regions), key=lambda r: _first_mention(simplified, r, names))
-    uncovered = tuple(
-        place for place in question_places(rest)
-        if place not in coverage.regions and not in_reports(place)
-    )
-    for place in uncovered:
+    # A larger place named (北京, 山东省): the indexed places inside it, unless a district was named too.
+    wider: list[str] = []
+    for parent in sorted(region_parents(), key=len, reverse=True):
+        for name in (parent, *short_forms(parent)):
+            if name in rest:
+                rest = rest.replace(name, " ")
+                inside = [r for r in coverage.regions if r in places_within(parent)]
+                wider.extend(inside or [parent])
+    regions = regions or [r for r in dict.fromkeys(wider) if r in coverage.regions]
+    places = question_places(rest)
+    for place in places:
         rest = rest.replace(place, " ")
+    uncovered = tuple(
+        [p for p in dict.fromkeys(wider) if p not in coverage.regions and not regions]
+        + [p for p in places if p not in coverage.regions and not in_reports(p)]
+    )
 
     year = find_year(rest)
     period = find_period(rest)

@@ -141,3 +141,16 @@ def test_off_topic_question_has_no_region_or_unit(coverage: Coverage) -> None:
     """negative: a request unrelated to the reports carries nothing the index knows."""
     query = parse_query("给我讲个笑话", coverage)
     assert query.regions == () and query.lead_units == () and query.kind == "single"
+
+
+def test_larger_place_searches_the_indexed_places_inside_it(coverage: Coverage) -> None:
+    """A city or province named: its indexed districts become the filter; one with none is uncovered."""
+    query = parse_query("北京的老旧小区改造进展", coverage)
+    assert set(query.regions) == {"密云区", "大兴区", "通州区"}
+    assert "北京" not in query.topic
+    shandong = parse_query("山东省托育机构", coverage)
+    assert set(shandong.regions) == {"青岛市", "济宁高新区"}
+    elsewhere = parse_query("上海市养老驿站建设", coverage)
+    assert elsewhere.regions == () and elsewhere.uncovered == ("上海市",)
+    named = parse_query("北京市大兴区便利店", coverage)
+    assert named.regions == ("大兴区",)
