@@ -34,7 +34,7 @@ def test_records_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["records", str(corpus_file("济宁高新区"))]) == 0
     out = capsys.readouterr().out
     assert "地区 济宁高新区 · 2021年 · 1-9月" in out
-    assert "问题: 高新区居民群众对文体生活的满意度较低" in out
+    assert "问题: 项目土地手续尚未办结" in out
     assert "计划: 按需配送文化大餐" in out
 
 

@@ -7,8 +7,8 @@ from index.prose import split_labeled, units_in_parens
 
 def test_split_labeled_inline() -> None:
     """"任务… 进展情况：… 存在问题：…" on one line splits into fields."""
-    fields = split_labeled("新建公园3个。进展情况:已完工2个。存在问题:资金不足。下一步计划:年底完工", "task")
-    assert fields == {"task": "新建公园3个。", "progress": "已完工2个。", "problems": "资金不足。", "plan": "年底完工"}
+    fields = split_labeled("新建公园3个。进展情况:已建成2个。存在问题:资金不足。下一步计划:年底完工", "task")
+    assert fields == {"task": "新建公园3个。", "progress": "已建成2个。", "problems": "资金不足。", "plan": "年底完工"}
 
 
 def test_units_in_parentheses() -> None:

@@ -27,7 +27,7 @@ def test_one_cell_per_line_without_pipes() -> None:
         "某某县2023年民生实事进展情况",
         "序号", "实事项目", "牵头单位", "进展情况",
         "一、教育", 
-        "1", "新建幼儿园2所", "县教育局", "1所已完工,1所正在装修。",
+        "1", "新建幼儿园2所", "县教育局", "1所已建成,1所正在装修。",
         "2", "改造操场3块", "县教育局", "已全部完工。",
         "二、交通",
         "3", "新开公交线路2条", "县交通局", "尚未启动",
@@ -91,7 +91,7 @@ def test_pipe_row_cells_spanning_lines() -> None:
         "序号 | 项目名称 | 项目内容 | 主办单位 | 落实进展情况 | 存在问题 | 下月工作计划 |",
         "1",
         "| 道路工程 | 改造道路20公里 | 交通局、",
-        "| 已完工16公里 | 无 | 加快建设 |",
+        "| 已改造12公里 | 无 | 加快建设 |",
         "新建桥梁1座 | 交通局 | 正在施工 | 资金不足 | 争取资金 | ||",
         "2 | 绿化工程 | 植树1万株 | 园林局 | 已完成 | 无 | 养护 |",
     ])
@@ -102,6 +102,6 @@ def test_pipe_row_cells_spanning_lines() -> None:
         ("2", "绿化工程", "植树1万株"),
     ]
     assert records[0].lead_unit == "交通局"
-    assert records[0].progress == "已完工16公里"
+    assert records[0].progress == "已改造12公里"
     assert records[1].problems == "资金不足" and records[1].plan == "争取资金"
     assert records[2].status == "completed"
