@@ -5,6 +5,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Mapping
 
 from index.normalize import to_simplified
 
@@ -42,14 +43,20 @@ def region_aliases() -> dict[str, str]:
     return table
 
 
+def take_names(text: str, names: Mapping[str, str]) -> tuple[list[str], str]:
+    """What the names found in text stand for (longest name first, so 北京城市副中心 wins over 城市副中心),
+    and the text with those names blanked out."""
+    found: list[str] = []
+    for name in sorted(names, key=len, reverse=True):
+        if name in text:
+            found.append(names[name])
+            text = text.replace(name, " ")
+    return found, text
+
+
 def find_regions(text: str) -> list[str]:
     """District/city names in a title-like text, most specific last (北京市大兴区 → [北京市, 大兴区])."""
-    text = to_simplified(text)
-    found: list[str] = []
-    for alias in sorted(region_aliases(), key=len, reverse=True):
-        if alias in text:
-            found.append(region_aliases()[alias])
-            text = text.replace(alias, " ")
+    found, text = take_names(to_simplified(text), region_aliases())
     for run in re.findall(rf"[{_HAN}]+", text):
         pos = 0
         while pos < len(run):

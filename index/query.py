@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from index.catalog import Coverage, bare_unit
-from index.meta import find_period, find_year, places_within, region_aliases, region_parents, short_forms
+from index.meta import find_period, find_year, places_within, region_aliases, region_parents, short_forms, take_names
 from index.normalize import clean, to_simplified
 from index.wording import expansions, unit_aliases
 
@@ -106,20 +106,13 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
     rest = simplified
 
     names = region_names(coverage)
-    regions: list[str] = []
-    for name in sorted(names, key=len, reverse=True):
-        if name in rest:
-            regions.append(names[name])
-            rest = rest.replace(name, " ")
+    regions, rest = take_names(rest, names)
     regions = sorted(set(regions), key=lambda r: _first_mention(simplified, r, names))
     # A larger place named (北京, 山东省): the indexed places inside it, unless a district was named too.
+    parents, rest = take_names(rest, {name: p for p in region_parents() for name in (p, *short_forms(p))})
     wider: list[str] = []
-    for parent in sorted(region_parents(), key=len, reverse=True):
-        for name in (parent, *short_forms(parent)):
-            if name in rest:
-                rest = rest.replace(name, " ")
-                inside = [r for r in coverage.regions if r in places_within(parent)]
-                wider.extend(inside or [parent])
+    for parent in dict.fromkeys(parents):
+        wider.extend([r for r in coverage.regions if r in places_within(parent)] or [parent])
     regions = regions or [r for r in dict.fromkeys(wider) if r in coverage.regions]
     places = question_places(rest)
     for place in places:
@@ -167,11 +160,7 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
 
 def question_places(text: str) -> list[str]:
     """District- or city-like names in a question (from the alias file, or a stem plus an admin suffix)."""
-    places: list[str] = []
-    for alias, canonical in region_aliases().items():
-        if alias in text:
-            places.append(canonical)
-            text = text.replace(alias, " ")
+    places, text = take_names(text, region_aliases())
     for match in _PLACE.finditer(text):
         if not (_NOT_PLACE_CHARS & set(match.group(1))) and not match.group(0).endswith(_NOT_PLACE_ENDS):
             places.append(match.group(0))
