@@ -86,6 +86,14 @@ def find_year(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def strip_periods(text: str) -> str:
+    """Text without the year and period words find_year/find_period read (2024年度, 一季度, 上半年, 1-9月)."""
+    text = re.sub(_YEAR.pattern + "度?", " ", text)
+    for pattern in (_QUARTER, _HALF, _MONTH_RANGE, _MONTH):
+        text = pattern.sub(" ", text)
+    return text
+
+
 def find_period(text: str) -> str:
     """The reporting period a title names: 一季度, 上半年, 1-9月, 12月 …, or ""."""
     text = to_simplified(text)

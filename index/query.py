@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 from index.catalog import Coverage, bare_unit
-from index.meta import find_period, find_year, places_within, region_aliases, region_parents, short_forms, take_names
+from index.meta import (
+    find_period, find_year, places_within, region_aliases, region_parents, short_forms, strip_periods, take_names,
+)
 from index.normalize import clean, to_simplified
 from index.wording import expansions, unit_aliases
 
@@ -124,8 +126,7 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
 
     year = find_year(rest)
     period = find_period(rest)
-    rest = re.sub(r"(19|20)\d{2}\s*年(度)?", " ", rest)
-    rest = re.sub(r"第?[一二三四1-4]\s*季度|上半年|下半年|前三季度|全年|\d{1,2}\s*[-—–~至到]\s*\d{1,2}\s*月|(?<!\d)\d{1,2}\s*月份?", " ", rest)
+    rest = strip_periods(rest)
 
     units = find_units(rest, coverage.lead_units)
     kind = "single"
