@@ -86,6 +86,15 @@ def record_fields(record: Record) -> list[str]:
     return lines
 
 
+def field_text(text: str, name: str) -> str:
+    """The value of one labelled field (task, progress, problems, plan) in a chunk's text, or ""."""
+    prefix = dict(_FIELD_LABELS)[name] + ":"
+    for line in text.splitlines():
+        if line.startswith(prefix):
+            return line[len(prefix):].strip()
+    return ""
+
+
 @lru_cache(maxsize=1)
 def _encoding():  # type: ignore[no-untyped-def]
     import tiktoken

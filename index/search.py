@@ -11,7 +11,7 @@ import numpy as np
 
 from index.build import BM25_DIR
 from index.catalog import Coverage, read_chunks, read_manifest, split_units
-from index.chunk import Chunk
+from index.chunk import Chunk, field_text
 from index.embed import Embedder
 from index.errors import MinshengError
 from index.lexical import LexicalIndex
@@ -156,9 +156,9 @@ class Searcher:
         return evidence(hit, self.dense_pivot) >= self.min_evidence
 
     def _overview(self, rows: np.ndarray, wants: str) -> list[Hit]:
-        label = _FIELD_LABEL.get(wants, "进展:")
+        name = answer_field(wants)
         chunks = [self.chunks[i] for i in rows]
-        chunks.sort(key=lambda c: (not _states(field_text(c.text, label)), c.source, c.record, c.part))
+        chunks.sort(key=lambda c: (not _states(field_text(c.text, name)), c.source, c.record, c.part))
         return [Hit(c, 0.0) for c in chunks]
 
     def _rank(self, query: Query, rows: np.ndarray, where: dict | None) -> list[Hit]:
@@ -195,15 +195,18 @@ class Searcher:
 
 _STATED_BONUS = 0.2
 _NOTHING = re.compile(r"(暂)?(无|没有)(问题|困难)?|/|-+|—+")
-# The labelled line of a chunk that answers each kind of question (see chunk.record_fields).
-_FIELD_LABEL = {"problems": "存在问题:", "plan": "下步计划:", "task": "任务:"}
+
+
+def answer_field(wants: str) -> str:
+    """The chunk field that answers a question wanting `wants`: problems, plan and task as such, else progress."""
+    return wants if wants in ("problems", "plan", "task") else "progress"
 
 
 def by_record(hits: list[Hit], wants: str) -> list[Hit]:
     """Hits ranked by record: a long record split into parts ranks by its best part, and the part that
     holds the field asked for (problems, plan, task; else progress) comes first with that score. When
     problems or a plan are asked for, a record that states some beats one that says there are none."""
-    label = _FIELD_LABEL.get(wants, "进展:")
+    name = answer_field(wants)
     records: dict[tuple[str, int], list[Hit]] = {}
     for hit in hits:
         records.setdefault((hit.chunk.source, hit.chunk.record), []).append(hit)
@@ -211,22 +214,14 @@ def by_record(hits: list[Hit], wants: str) -> list[Hit]:
     for parts in records.values():
         best = max(h.score for h in parts)
         if wants in ("problems", "plan"):
-            stated = any(_states(field_text(h.chunk.text, label)) for h in parts)
+            stated = any(_states(field_text(h.chunk.text, name)) for h in parts)
             best = round(best + (_STATED_BONUS if stated else 0.0), 4)
-        parts.sort(key=lambda h: (label not in h.chunk.text, -h.score))
+        parts.sort(key=lambda h: (not field_text(h.chunk.text, name), -h.score))
         lead = parts[0]
         keyed.append((best, 0, Hit(lead.chunk, best, lead.dense, lead.lexical, lead.coverage)))
         keyed.extend((min(h.score, best), 1, h) for h in parts[1:])
     keyed.sort(key=lambda t: (-t[0], t[1], t[2].chunk.source, t[2].chunk.record, t[2].chunk.part))
     return [hit for _, _, hit in keyed]
-
-
-def field_text(text: str, label: str) -> str:
-    """The text after a "label:" line of a chunk, up to the next line."""
-    for line in text.splitlines():
-        if line.startswith(label):
-            return line[len(label):].strip()
-    return ""
 
 
 def _states(text: str) -> bool:
