@@ -10,7 +10,7 @@ from typing import Sequence, TextIO
 
 from bot.settings import DEFAULT_CONFIG, Settings, load_settings
 from index.errors import MinshengError
-from index.load import load_report
+from index.load import corpus_files, load_report
 from index.records import ParsedReport, Record
 
 _STATUS_ZH = {
@@ -127,10 +127,8 @@ def format_record(record: Record) -> list[str]:
 
 def corpus_summary(corpus: Path, out: TextIO) -> int:
     """One line per corpus file: region, period, shape, record count; failures named, the rest go on."""
-    if not corpus.is_dir():
-        raise MinshengError(f"{corpus}: corpus directory not found")
     failed = 0
-    files = sorted(p for p in corpus.iterdir() if p.is_file() and not p.name.startswith("."))
+    files = corpus_files(corpus)
     for path in files:
         try:
             parsed = load_report(path)

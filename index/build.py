@@ -14,7 +14,7 @@ from index.chunk import Chunk, chunk_report
 from index.embed import Embedder
 from index.errors import MinshengError
 from index.lexical import LexicalIndex
-from index.load import parse_bytes, read_bytes
+from index.load import corpus_files, parse_bytes, read_bytes
 from index.meta import short_forms
 from index.store import VectorStore
 from index.wording import lexicon_version, report_terms
@@ -65,16 +65,6 @@ class BuildReport:
         data.pop("rebuilt")
         data["seconds"] = round(self.seconds, 2)
         return data
-
-
-def corpus_files(corpus_dir: Path) -> list[Path]:
-    """The report files directly inside the corpus directory (hidden and temporary files skipped)."""
-    if not corpus_dir.is_dir():
-        raise MinshengError(f"{corpus_dir}: corpus directory not found")
-    return sorted(
-        p for p in corpus_dir.iterdir()
-        if p.is_file() and not p.name.startswith((".", "~")) and not p.name.endswith((".tmp", ".part", "~"))
-    )
 
 
 def build_index(

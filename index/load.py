@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.errors import ReadError
+from index.errors import MinshengError, ReadError
 from index.normalize import normalize_bytes
 from index.parse import parse_text
 from index.records import ParsedReport
@@ -36,3 +36,13 @@ def parse_bytes(data: bytes, name: str) -> ParsedReport:
 def load_report(path: Path) -> ParsedReport:
     """Read and parse one report file."""
     return parse_bytes(read_bytes(path), path.name)
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    """The report files directly inside the corpus directory (hidden and temporary files skipped)."""
+    if not corpus_dir.is_dir():
+        raise MinshengError(f"{corpus_dir}: corpus directory not found")
+    return sorted(
+        p for p in corpus_dir.iterdir()
+        if p.is_file() and not p.name.startswith((".", "~")) and not p.name.endswith((".tmp", ".part", "~"))
+    )

@@ -11,12 +11,12 @@ import chromadb
 from chromadb.config import Settings
 import pytest
 
-from index.build import BM25_DIR, BuildReport, build_index, corpus_files, vocabulary
+from index.build import BM25_DIR, BuildReport, build_index, vocabulary
 from index.catalog import CHUNKS, MANIFEST, read_chunks, read_manifest
 from index.chunk import Chunk, chunk_report
 from index.errors import MinshengError
 from index.lexical import LexicalIndex
-from index.load import load_report
+from index.load import corpus_files, load_report
 from index.records import ParsedReport
 from index.store import ChromaStore, open_store
 from tests.conftest import CORPUS, corpus_file
