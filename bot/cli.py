@@ -188,11 +188,15 @@ def ask_command(settings: Settings, question: str, k: int | None, as_json: bool,
 
 def ask_json(retriever, question: str, k: int) -> dict:  # type: ignore[no-untyped-def]
     """One question answered as the `ask --json` object."""
+    return reply_json(question, retriever.search(question, k))
+
+
+def reply_json(question: str, result) -> dict:  # type: ignore[no-untyped-def]
+    """A search result as the `ask --json` object."""
     from dataclasses import asdict
 
     from bot.engine import plain_answer, source_of
 
-    result = retriever.search(question, k)
     return {
         "question": question,
         "answer": plain_answer(result),
@@ -213,9 +217,8 @@ def format_reply(reply: dict) -> str:
 def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO) -> int:
     """Score a question file with our retriever and, in the same run, with a plain dense search."""
     import time
-    from dataclasses import asdict
 
-    from bot.engine import open_retriever, source_of
+    from bot.engine import open_retriever
     from bot.evaluate import failure_reasons, format_summary, load_questions, score_result, summarize
 
     questions = load_questions(path)
@@ -223,11 +226,8 @@ def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO) ->
     retriever.search("预热")  # the first query pays for lazy loading; latency is for a warm process
     runs = [("minsheng (hybrid)", lambda q, k: ask_json(retriever, q, k))]
     if baseline:
-        def dense(q: str, k: int) -> dict:
-            result = retriever.searcher.dense_only(q, k)
-            return {"question": q, "answer": result.hits[0].chunk.text if result.hits else "", "abstained": False,
-                    "sources": [asdict(source_of(h)) for h in result.hits]}
-        runs.append(("plain dense (same chunks, m3e-small, no filters)", dense))
+        runs.append(("plain dense (same chunks, m3e-small, no filters)",
+                     lambda q, k: reply_json(q, retriever.searcher.dense_only(q, k))))
     for label, run in runs:
         scores, details = [], {}
         for question in questions:

@@ -12,9 +12,6 @@ from index.meta import (
 from index.normalize import clean, to_simplified
 from index.wording import expansions, unit_aliases
 
-FIELDS = ("progress", "problems", "plan", "task", "status", "amount")
-KINDS = ("single", "unit_list", "per_region", "compare")
-
 # Cues are checked in this order; the first field whose cue appears wins.
 _FIELD_CUES: tuple[tuple[str, str], ...] = (
     ("problems", r"问题|困难|难点|短板|不足|瓶颈|障碍|卡在哪|风险"),
@@ -63,8 +60,8 @@ class Query:
     year: int | None = None
     period: str = ""
     lead_units: tuple[str, ...] = ()
-    wants: str = "progress"
-    kind: str = "single"
+    wants: str = "progress"  # progress, problems, plan, task, status or amount
+    kind: str = "single"  # single, unit_list, per_region or compare
     topic: str = ""
     expansions: tuple[str, ...] = ()
 

@@ -56,7 +56,6 @@ class Searcher:
     def __init__(self, chunks: list[Chunk], lexical: LexicalIndex, store: VectorStore, embedder: Embedder,
                  min_evidence: float = 0.4, dense_pivot: float = 0.7) -> None:
         self.chunks = chunks
-        self.by_id = {c.id: c for c in chunks}
         self.lexical = lexical
         self.store = store
         self.embedder = embedder
@@ -98,8 +97,8 @@ class Searcher:
         """The plain baseline: the raw question embedded, nearest chunks, no filters, never abstains."""
         started = time.monotonic()
         stored = self.store.query(self.embedder.embed_query(question), k)
-        hits = [Hit(self.by_id[h.id], round(1.0 - h.distance, 4), dense=round(1.0 - h.distance, 4))
-                for h in stored if h.id in self.by_id]
+        hits = [Hit(self.chunks[self._row[h.id]], round(1.0 - h.distance, 4), dense=round(1.0 - h.distance, 4))
+                for h in stored if h.id in self._row]
         return SearchResult(query=Query(question, question, False), hits=hits, coverage=self.coverage,
                             seconds=time.monotonic() - started)
 
@@ -185,8 +184,9 @@ class Searcher:
         phrases = matched_phrases(query.simplified)
         hits = []
         for chunk_id, rrf in fused.items():
-            chunk = self.by_id[chunk_id]
-            cover = topic_coverage(topic_words, phrases, self._texts[self._row[chunk_id]])
+            row = self._row[chunk_id]
+            chunk = self.chunks[row]
+            cover = topic_coverage(topic_words, phrases, self._texts[row])
             score = rrf * (_RRF_K + 1) / 2 + 0.5 * cover
             hits.append(Hit(chunk, round(score, 4), round(dense_of.get(chunk_id, 0.0), 4),
                             round(lex_of.get(chunk_id, 0.0) / top_lex, 4), round(cover, 4)))
