@@ -36,6 +36,20 @@ class SearchSettings:
 
 
 @dataclass(frozen=True)
+class LLMSettings:
+    """The optional LLM answer composer; see config.toml [llm]. The key itself comes only from the environment."""
+
+    enabled: bool = False
+    base_url: str = "http://127.0.0.1:11434/v1"
+    model: str = "qwen2.5:7b-instruct"
+    api_key_env: str = "MINSHENG_LLM_API_KEY"
+    timeout: float = 20.0
+    max_context_tokens: int = 3000
+    temperature: float = 0.0
+    prompts_dir: Path = Path("prompts")
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting the program reads; see config.toml for what each one means."""
 
@@ -43,6 +57,7 @@ class Settings:
     index_dir: Path
     index: IndexSettings = IndexSettings()
     search: SearchSettings = SearchSettings()
+    llm: LLMSettings = LLMSettings()
 
 
 def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
@@ -61,9 +76,10 @@ def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
     index = _table(data, "index", where)
     store = _table(data, "store", where)
     search = _table(data, "search", where)
+    llm = _table(data, "llm", where)
     corpus = env.get("MINSHENG_CORPUS") or paths.get("corpus", "corpus")
     index_dir = env.get("MINSHENG_INDEX") or paths.get("index", ".index")
-    defaults_i, defaults_s = IndexSettings(), SearchSettings()
+    defaults_i, defaults_s, defaults_l = IndexSettings(), SearchSettings(), LLMSettings()
     return Settings(
         corpus_dir=_resolve(base, corpus),
         index_dir=_resolve(base, index_dir),
@@ -80,6 +96,16 @@ def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
             k=_get(search, "k", int, defaults_s.k, where),
             min_evidence=float(_get(search, "min_evidence", (int, float), defaults_s.min_evidence, where)),
             dense_pivot=float(_get(search, "dense_pivot", (int, float), defaults_s.dense_pivot, where)),
+        ),
+        llm=LLMSettings(
+            enabled=_get(llm, "enabled", bool, defaults_l.enabled, where),
+            base_url=_get(llm, "base_url", str, defaults_l.base_url, where),
+            model=_get(llm, "model", str, defaults_l.model, where),
+            api_key_env=_get(llm, "api_key_env", str, defaults_l.api_key_env, where),
+            timeout=float(_get(llm, "timeout", (int, float), defaults_l.timeout, where)),
+            max_context_tokens=_get(llm, "max_context_tokens", int, defaults_l.max_context_tokens, where),
+            temperature=float(_get(llm, "temperature", (int, float), defaults_l.temperature, where)),
+            prompts_dir=_resolve(base, _get(llm, "prompts", str, "prompts", where)),
         ),
     )
 
