@@ -1,9 +1,14 @@
 """Search result → Answer: the report's own sentences that answer, a verdict when asked, citations."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
-from index.search import Hit
+from index.chunk import Chunk, field_text
+from index.normalize import to_simplified, to_traditional
+from index.query import Query
+from index.search import Hit, SearchResult, answer_field, states, topic_coverage
+from index.wording import matched_phrases
 
 
 @dataclass(frozen=True)
@@ -40,3 +45,379 @@ def citation_of(hit: Hit) -> Citation:
     """The citation of a retrieved record."""
     c = hit.chunk
     return Citation(c.id, c.region, c.report, c.period_label, c.item, c.lead_unit)
+
+
+_VERDICTS = {
+    "completed": "已完成",
+    "on_track": "正在推进，报告未说已全部完成",
+    "behind": "进度滞后",
+    "not_started": "尚未启动",
+    "unknown": "报告未说明是否完成",
+}
+_FIELD_NAMES = {"progress": "进展", "problems": "存在的问题", "plan": "下一步计划", "task": "任务目标"}
+_ENDS = set("。！？!?；;\n")
+_OPEN, _CLOSE = set("(（“‘《[【"), set(")）”’》]】")
+# Numbered sub-items ("1." "2、" "(2)") that reports run together on one line, after a space.
+_SUB_ITEM = re.compile(r"\s+(?=(?:\d{1,2}[.、．](?!\d)|[(（]\d{1,2}[)）]))")
+_ENUMERATOR = re.compile(r"^(?:\d{1,2}[.、．](?!\d)|[(（]\d{1,2}[)）])\s*")
+_CLAUSE = re.compile(r"(?<=[,，:：])")
+# A figure with the unit a "多少X/几X" question asks for; 钱 is asked, 元 is written.
+_ASKED_UNIT = re.compile(r"(?:多少|几)(万|亿)?([\u4e00-\u9fff]{1,2}|%)")
+_UNIT_WORDS = {"钱": "元", "块": "元", "公里": "公里", "人": "人"}
+_DIGIT = re.compile(r"\d")
+_DONE_WORDS = re.compile(r"完成|完工|建成|竣工|投入使用|投用|开通|通车|正在|预计|开工|施工|整改|启动|验收|运营")
+# A field holding a short text is quoted whole; a longer one by its best sentences.
+_WHOLE_FIELD = {"progress": 50, "task": 120, "problems": 220, "plan": 220}
+_PIECE = 160
+_LIST_PIECE = 70
+_SEE_ALSO = 2
+_TARGET_COVERAGE = 0.3
+_STATES_TARGET = re.compile(r"计划|任务|目标")
+_LIST_COVERAGE = 0.5
+_SEE_ALSO_SHARE = 0.85
+_PLAIN_UNIT = re.compile(r"^[区市县][\u4e00-\u9fff]{1,6}[局委]$")
+_SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.]")
+
+
+def compose(result: SearchResult) -> Answer:
+    """The extractive answer to a search result: quoted sentences, figures as written, cited."""
+    query = result.query
+    if result.abstained or not result.hits:
+        return in_script(query, Answer(abstention_text(result), abstained=True))
+    if query.kind == "unit_list":
+        answer = _unit_list(result)
+    elif query.kind == "per_region":
+        answer = _per_region(result)
+    elif query.kind == "compare":
+        answer = _compare(result)
+    elif not query.search_text:
+        answer = _overview(result)
+    else:
+        answer = _single(result)
+    notes = note_lines(result)
+    if notes:
+        answer = Answer("\n".join([*notes, answer.text]), answer.citations)
+    return in_script(query, answer)
+
+
+def abstention_text(result: SearchResult) -> str:
+    """Why nothing is answered, what the index covers, and what to ask instead."""
+    coverage = result.coverage
+    covered = coverage.describe() if coverage else ""
+    if result.reason == "empty" or not covered:
+        return "索引里还没有任何报告。把报告文件放进语料目录后运行 `minsheng index`。"
+    query = result.query
+    if result.reason == "region":
+        head = f"收录的报告里没有{'、'.join(query.uncovered)}的内容。"
+    elif query.regions:
+        head = f"{'、'.join(query.regions)}的报告里没有找到“{query.topic or query.text.strip()}”的内容。"
+    else:
+        head = ("这个问题在收录的民生实事报告里找不到答案。我能回答各地民生实事项目（学校、养老、旧房改造、公交、"
+                "充电设施等）的任务目标、进展、存在问题和下一步计划。")
+    return f"{head}\n目前收录：{covered}。\n可以这样问：{_examples(result)}"
+
+
+def _examples(result: SearchResult) -> str:
+    """Example questions built from what the index covers (never from a fixed list of topics)."""
+    coverage = result.coverage
+    regions = [r for r in coverage.regions if r] if coverage else []
+    examples = []
+    if regions:
+        examples.append(f"“{regions[0]}下个月计划做什么”")
+    if len(regions) > 1:
+        examples.append(f"“{regions[1]}存在什么问题”")
+    # A district-level bureau makes a clearer example than whatever unit sorts first.
+    units = [u for u in coverage.lead_units if _PLAIN_UNIT.match(u)] if coverage else []
+    if units:
+        examples.append(f"“{units[0]}负责哪些项目”")
+    return "、".join(examples)
+
+
+def note_lines(result: SearchResult) -> list[str]:
+    """Caveat lines: what the answer could not honour: an uncovered place named with a covered one, a period not held."""
+    query = result.query
+    lines = []
+    if query.uncovered and query.regions:
+        lines.append(f"（没有收录{'、'.join(query.uncovered)}的报告，以下是{'、'.join(query.regions)}的内容。）")
+    periods = [n.value for n in result.notes if n.kind == "period"]
+    if periods:
+        held = "、".join(dict.fromkeys(h.chunk.period_label for h in result.hits if h.chunk.period_label))
+        lines.append(f"（没有{'、'.join(periods)}的报告，以下是{held or '现有报告'}的内容。）")
+    return lines
+
+
+def _single(result: SearchResult) -> Answer:
+    """One record answers: the verdict when asked, the quoted sentences, the target, close runners-up."""
+    query = result.query
+    best = result.hits[0]
+    lines = []
+    if query.wants == "status":
+        lines.append(f"{_VERDICTS.get(best.chunk.status, _VERDICTS['unknown'])}。")
+    lines.append(f"{_where(best.chunk)}：{_record_lead(best.chunk, query)}")
+    target = _target(best.chunk, query, lines[-1])
+    if target:
+        lines.append(f"目标：{target}")
+    used = [best]
+    for hit in _see_also(result.hits, best, query.wants):
+        lines.append(f"另见{_where(hit.chunk)}第{hit.chunk.item}项：{_record_lead(hit.chunk, query, _LIST_PIECE)}"
+                     if hit.chunk.item else f"另见{_where(hit.chunk)}：{_record_lead(hit.chunk, query, _LIST_PIECE)}")
+        used.append(hit)
+    return Answer("\n".join(lines), [citation_of(h) for h in used])
+
+
+def _see_also(hits: list[Hit], best: Hit, wants: str) -> list[Hit]:
+    """Other records nearly as good as the best one (other parts of the same record do not count)."""
+    seen = {(best.chunk.source, best.chunk.record)}
+    out = []
+    for hit in hits[1:]:
+        key = (hit.chunk.source, hit.chunk.record)
+        if key in seen or not hit.strong or hit.score < _SEE_ALSO_SHARE * best.score:
+            continue
+        if wants in ("problems", "plan") and not states(field_text(hit.chunk.text, wants)):
+            continue
+        seen.add(key)
+        out.append(hit)
+        if len(out) == _SEE_ALSO:
+            break
+    return out
+
+
+def _record_lead(chunk: Chunk, query: Query, limit: int = _PIECE) -> str:
+    """The quoted answer from one record; when it states no problems or plan, says so and gives its progress."""
+    name = answer_field(query.wants)
+    text = field_text(chunk.text, name)
+    if name in ("problems", "plan") and not states(text):
+        missing = f"报告写明{_FIELD_NAMES[name]}：{text.strip()}" if text else f"报告没有写{_FIELD_NAMES[name]}"
+        progress = best_sentences(_body(chunk), replace(query, wants="progress"), "progress", limit)
+        return f"{missing}。最新进展：{progress}" if progress else f"{missing}。"
+    return best_sentences(text or _body(chunk), query, name, limit)
+
+
+def _body(chunk: Chunk) -> str:
+    """Progress, else the earlier-period columns, else the record's body: what a record says it did."""
+    for name in ("progress", "task"):
+        text = field_text(chunk.text, name)
+        if text:
+            return text
+    lines = chunk.text.split("\n")[1:]
+    return " ".join(line.split(":", 1)[-1].strip() for line in lines if line.strip())
+
+
+def best_sentences(text: str, query: Query, name: str = "progress", limit: int = _PIECE) -> str:
+    """The sentences of a field that answer the question, in their order, figures exactly as written."""
+    text = text.strip()
+    if not text:
+        return ""
+    if len(text) <= min(_WHOLE_FIELD.get(name, 50), limit * 2):
+        return text
+    sentences = [_ENUMERATOR.sub("", s) for s in split_sentences(text)]
+    if not sentences:
+        return text[:limit]
+    scores = [_score(s, query) for s in sentences]
+    covers = [_cover(s, query) for s in sentences]
+    order = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
+    take = [order[0]]
+    budget = _WHOLE_FIELD.get(name, limit) if name in ("problems", "plan") else limit * 3 // 2
+    for i in order[1:]:
+        if len("".join(sentences[j] for j in take)) + len(sentences[i]) > budget:
+            break
+        # A second sentence must be nearly as good and about the topic itself, not only hold a figure.
+        if name not in ("problems", "plan") and (scores[i] < 0.75 * scores[order[0]] or covers[i] < 0.5 * covers[order[0]]
+                                                 or not covers[i]):
+            break
+        take.append(i)
+    if scores[order[0]] <= 0:
+        take = [0]
+    picked = "".join(_window(sentences[i], query, limit) for i in sorted(take))
+    return picked
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a field: cut after 。；！？ and line ends outside brackets and quotes, and before run-in
+    sub-item numbers; a list inside parentheses ("(城后小区路、檀南胡同;农园路)") stays whole."""
+    out: list[str] = []
+    for block in _SUB_ITEM.split(text):
+        depth = 0
+        current: list[str] = []
+        for ch in block:
+            current.append(ch)
+            if ch in _OPEN:
+                depth += 1
+            elif ch in _CLOSE:
+                depth = max(depth - 1, 0)
+            elif ch in _ENDS and (depth == 0 or ch == "\n"):
+                depth = 0
+                out.append("".join(current))
+                current = []
+        out.append("".join(current))
+    return [s.strip() for s in out if s.strip()]
+
+
+def _window(sentence: str, query: Query, limit: int) -> str:
+    """A long sentence cut to its best clauses (marked with …), short ones whole."""
+    if len(sentence) <= limit:
+        return sentence
+    clauses = [c for c in _CLAUSE.split(sentence) if c]
+    scores = [_score(c, query) for c in clauses]
+    # Among equally good clauses the earliest: reports lead with the main fact.
+    best = max(range(len(clauses)), key=lambda i: (scores[i], -i))
+    start, end = best, best + 1
+    while True:
+        grown = False
+        for cand in (end, start - 1):
+            if 0 <= cand < len(clauses) and len("".join(clauses[min(start, cand):max(end, cand + 1)])) <= limit:
+                start, end = min(start, cand), max(end, cand + 1)
+                grown = True
+                break
+        if not grown:
+            break
+    piece = "".join(clauses[start:end]).rstrip(",，:：")
+    return ("…" if start > 0 else "") + piece + ("…" if end < len(clauses) else "")
+
+
+def _score(piece: str, query: Query) -> float:
+    """How well a piece of report text answers the question: topic held, plus a figure or a state when asked."""
+    text = to_simplified(piece)
+    score = _cover(text, query)
+    if query.wants == "amount":
+        unit = _asked_unit(query.simplified)
+        if unit and re.search(r"\d[\d.,]*\s*(?:万|亿)?" + re.escape(unit), text):
+            score += 0.6
+        elif _DIGIT.search(text):
+            score += 0.3
+    elif query.wants == "status" and _DONE_WORDS.search(text):
+        score += 0.3
+    elif query.wants == "progress" and _DIGIT.search(text):
+        score += 0.1
+    return score
+
+
+def _cover(piece: str, query: Query) -> float:
+    """Share of the question's topic a piece of report text holds."""
+    return topic_coverage(query.topic.split(), matched_phrases(query.simplified), to_simplified(piece))
+
+
+def _asked_unit(question: str) -> str:
+    """The unit a 多少/几 question asks for ("几处" → 处, "多少钱" → 元), or ""."""
+    match = _ASKED_UNIT.search(question)
+    if not match:
+        return ""
+    word = match.group(2)
+    for asked, written in _UNIT_WORDS.items():
+        if word.startswith(asked):
+            return written
+    return word[:1] if word not in ("批次", "人次", "公里", "平米") else word
+
+
+def _target(chunk: Chunk, query: Query, lead: str) -> str:
+    """The part of the task a figure in the lead is measured against ("目标 30部以上"), when there is one."""
+    # The lead already measuring itself against a plan ("任务270批次,已完成84批次") needs no target line.
+    if query.wants not in ("progress", "amount", "status") or not _DIGIT.search(lead) or _STATES_TARGET.search(lead):
+        return ""
+    task = field_text(chunk.text, "task")
+    if not task or task in lead:
+        return ""
+    pieces = [p.strip() for p in re.split(r"[。；;,，]", task) if _DIGIT.search(p)]
+    scored = [(_cover(p, query), p) for p in pieces]
+    scored = [(s, p) for s, p in scored if s >= _TARGET_COVERAGE]
+    if not scored:
+        return ""
+    piece = max(scored, key=lambda sp: sp[0])[1]
+    return _window(piece, query, _LIST_PIECE)
+
+
+def _where(chunk: Chunk) -> str:
+    """"密云区（2022年三季度）"."""
+    return f"{chunk.region or '未注明地区'}（{chunk.period_label}）" if chunk.period_label else chunk.region
+
+
+def record_name(chunk: Chunk) -> str:
+    """A short name of the project: its section when that names it, else the start of its task."""
+    if chunk.section and not _SECTION_HEADING.match(chunk.section):
+        return chunk.section[:24]
+    task = field_text(chunk.text, "task")
+    first = re.split(r"[,，;；。:：]", task)[0] if task else ""
+    return first[:24] + ("…" if len(first) > 24 else "")
+
+
+def _list_line(hit: Hit, query: Query) -> str:
+    c = hit.chunk
+    head = " ".join(p for p in (f"第{c.item}项" if c.item else "", record_name(c)) if p)
+    return f"· {head}：{_record_lead(c, query, _LIST_PIECE)}" if head else f"· {_record_lead(c, query, _LIST_PIECE)}"
+
+
+def _grouped(hits: list[Hit], query: Query) -> list[str]:
+    """One line per record, grouped under its district and period, first part of each record only."""
+    lines: list[str] = []
+    groups: dict[str, list[Hit]] = {}
+    seen: set[tuple[str, int]] = set()
+    for hit in hits:
+        key = (hit.chunk.source, hit.chunk.record)
+        if key in seen:
+            continue
+        seen.add(key)
+        groups.setdefault(_where(hit.chunk), []).append(hit)
+    for where, members in groups.items():
+        lines.append(where)
+        lines.extend(_list_line(h, query) for h in members)
+    return lines
+
+
+def _unique_records(hits: list[Hit]) -> list[Hit]:
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for hit in hits:
+        key = (hit.chunk.source, hit.chunk.record)
+        if key not in seen:
+            seen.add(key)
+            out.append(hit)
+    return out
+
+
+def _unit_list(result: SearchResult) -> Answer:
+    """Every record a lead unit leads, grouped by district."""
+    query = result.query
+    hits = _unique_records(result.hits)
+    units = "、".join(query.lead_units)
+    lines = [f"{units}牵头的项目（{len(hits)}项）：", *_grouped(hits, query)]
+    return Answer("\n".join(lines), [citation_of(h) for h in hits])
+
+
+def _overview(result: SearchResult) -> Answer:
+    """A district asked about without a topic: its records, the wanted field of each."""
+    query = result.query
+    hits = _unique_records(result.hits)
+    what = _FIELD_NAMES[answer_field(query.wants)]
+    lines = [f"{'、'.join(query.regions)}各项目的{what}（{len(hits)}项）：", *_grouped(hits, query)]
+    return Answer("\n".join(lines), [citation_of(h) for h in hits])
+
+
+def _per_region(result: SearchResult) -> Answer:
+    """"哪些地区有…": the districts with strong evidence, each with its records on the topic."""
+    query = result.query
+    # A district is listed for a record that holds at least half of the topic, not for a shared word.
+    hits = [h for h in _unique_records(result.hits) if h.strong and h.coverage >= _LIST_COVERAGE]
+    regions = list(dict.fromkeys(h.chunk.region for h in hits))
+    lines = [f"有相关内容的地区（{len(regions)}个）：{'、'.join(regions)}", *_grouped(hits, query)]
+    return Answer("\n".join(lines), [citation_of(h) for h in hits])
+
+
+def _compare(result: SearchResult) -> Answer:
+    """"A和B分别…": one short paragraph per named district, in the order named."""
+    query = result.query
+    lines = []
+    used = []
+    for region in query.regions:
+        hit = next((h for h in result.hits if h.chunk.region == region and h.strong), None)
+        if hit is None:
+            lines.append(f"{region}：收录的报告里没有找到这方面的内容。")
+            continue
+        lines.append(f"{_where(hit.chunk)}：{_record_lead(hit.chunk, query)}")
+        used.append(hit)
+    return Answer("\n".join(lines), [citation_of(h) for h in used])
+
+
+def in_script(query: Query, answer: Answer) -> Answer:
+    """The answer in the question's script: Traditional in, Traditional out; otherwise Simplified."""
+    convert = to_traditional if query.traditional else to_simplified
+    return Answer(convert(answer.text), answer.citations, answer.abstained, answer.composer, answer.notes)

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
 from pathlib import Path
 from typing import Sequence, TextIO
 
+from bot.render import to_json, to_terminal
 from bot.settings import DEFAULT_CONFIG, Settings, load_settings
 from index.errors import MinshengError
 from index.load import corpus_files, load_report
@@ -37,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", help='the question, or "-" to read one question a line from standard input')
     ask.add_argument("--k", type=_positive, default=None, help="how many sources to return (default: config.toml)")
     ask.add_argument("--json", action="store_true", help="print one JSON object a line")
+    sub.add_parser("chat", help="an interactive conversation with follow-up questions")
     evaluate = sub.add_parser("eval", help="score a question file (see the eval README) and a plain dense baseline")
     evaluate.add_argument("file", type=Path, help="a JSONL question file")
     evaluate.add_argument("--no-baseline", action="store_true", help="skip the plain dense baseline")
@@ -66,11 +69,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return index_command(settings, args.full, args.json, sys.stdout)
         if args.command == "ask":
             return ask_command(settings, args.question, args.k, args.json, sys.stdin, sys.stdout)
+        if args.command == "chat":
+            return chat_command(settings, sys.stdin, sys.stdout)
         if args.command == "eval":
             return eval_command(settings, args.file, not args.no_baseline, sys.stdout)
     except MinshengError as exc:
         print(f"minsheng: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away; nothing left to tell it.
+        sys.stdout = open(os.devnull, "w")
+        return 0
     except KeyboardInterrupt:
         print("minsheng: interrupted", file=sys.stderr)
         return 130
@@ -173,45 +182,67 @@ def ask_command(settings: Settings, question: str, k: int | None, as_json: bool,
     from bot.engine import open_retriever
 
     retriever = open_retriever(settings)
+    responder = _responder(settings)
+    k = k or settings.search.k
     questions = [line.strip() for line in stdin] if question == "-" else [question]
     for text in questions:
         if not text:
             continue
-        reply = ask_json(retriever, text, k or settings.search.k)
-        if as_json:
-            out.write(json.dumps(reply, ensure_ascii=False) + "\n")
-        else:
-            out.write(format_reply(reply))
+        result = retriever.search(text, k)
+        answer = responder.answer(text, result)
+        out.write(json.dumps(to_json(text, answer, result, k), ensure_ascii=False) + "\n" if as_json
+                  else to_terminal(answer) + "\n")
         out.flush()
     return 0
 
 
-def ask_json(retriever, question: str, k: int) -> dict:  # type: ignore[no-untyped-def]
-    """One question answered as the `ask --json` object."""
-    return reply_json(question, retriever.search(question, k))
+def _responder(settings: Settings):  # type: ignore[no-untyped-def]
+    """Extractive answers, or the LLM composer when config.toml enables it (its key from the environment)."""
+    from bot.engine import make_responder
+
+    return make_responder(settings, os.environ.get(settings.llm.api_key_env))
 
 
-def reply_json(question: str, result) -> dict:  # type: ignore[no-untyped-def]
-    """A search result as the `ask --json` object."""
-    from dataclasses import asdict
+def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
+    """An interactive conversation: follow-ups ("那密云区呢？") build on the previous question."""
+    from bot.engine import open_retriever
+    from bot.session import Conversation
 
-    from bot.engine import plain_answer, source_of
+    interactive = stdin.isatty()
+    if interactive:
+        try:
+            importlib.import_module("readline")  # arrow keys and history for input()
+        except ImportError:
+            pass
+    retriever = open_retriever(settings)
+    responder = _responder(settings)
+    conversation = Conversation(retriever.searcher, settings.search.k)
+    if interactive:
+        out.write("民生实事问答。输入问题，追问可以说“那密云区呢？”“它的问题是什么？”；“新话题”清空上下文，“退出”结束。\n")
+    while True:
+        try:
+            line = input("问> ") if interactive else stdin.readline()
+        except EOFError:
+            break
+        if not interactive and not line:
+            break
+        text = line.strip()
+        if not text:
+            continue
+        if text in _QUIT:
+            break
+        if text in _RESET:
+            conversation.reset()
+            out.write("好的，换个话题。\n\n")
+            continue
+        answer = responder.answer(text, conversation.search(text))
+        out.write(to_terminal(answer) + "\n")
+        out.flush()
+    return 0
 
-    return {
-        "question": question,
-        "answer": plain_answer(result),
-        "abstained": result.abstained,
-        "sources": [asdict(source_of(h)) for h in result.hits],
-    }
 
-
-def format_reply(reply: dict) -> str:
-    """An ask reply for the terminal: the answer, then numbered sources."""
-    lines = [reply["answer"], ""]
-    for n, source in enumerate(reply["sources"], 1):
-        item = f"第{source['item']}项 · " if source["item"] else ""
-        lines.append(f"[{n}] {source['region']} · {source['period']} · {item}{source['report']}  ({source['score']:.3f})")
-    return "\n".join(lines).rstrip() + "\n\n"
+_QUIT = {"退出", "exit", "quit", "q", "再见"}
+_RESET = {"新话题", "reset", "/reset", "清空"}
 
 
 def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO) -> int:
@@ -224,10 +255,15 @@ def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO) ->
     questions = load_questions(path)
     retriever = open_retriever(settings)
     retriever.search("预热")  # the first query pays for lazy loading; latency is for a warm process
-    runs = [("minsheng (hybrid)", lambda q, k: ask_json(retriever, q, k))]
+    responder = _responder(settings)
+
+    def answer_json(question: str, result, k: int) -> dict:  # type: ignore[no-untyped-def]
+        return to_json(question, responder.answer(question, result), result, k)
+
+    runs = [("minsheng (hybrid)", lambda q, k: answer_json(q, retriever.search(q, k), k))]
     if baseline:
         runs.append(("plain dense (same chunks, m3e-small, no filters)",
-                     lambda q, k: reply_json(q, retriever.searcher.dense_only(q, k))))
+                     lambda q, k: answer_json(q, retriever.searcher.dense_only(q, k), k)))
     for label, run in runs:
         scores, details = [], {}
         for question in questions:

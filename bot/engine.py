@@ -4,14 +4,18 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from bot.answer import Answer, compose, in_script, note_lines
 from bot.settings import Settings
 from index.build import BuildReport, ProgressFactory, build_index
 from index.embed import Embedder, SentenceTransformerEmbedder
 from index.retriever import MinshengRetriever
 from index.search import Hit, Searcher, SearchResult
 from index.store import ChromaStore, open_store
+
+if TYPE_CHECKING:
+    from bot.llm import LLMComposer
 
 CHROMA_DIR = "chroma"
 
@@ -74,21 +78,27 @@ def source_of(hit: Hit) -> Source:
     return Source(c.id, c.report, c.region, c.period_label, c.item, c.lead_unit, c.text, hit.score)
 
 
-def abstention_text(result: SearchResult) -> str:
-    """Why nothing is answered, and what the index does cover."""
-    covered = result.coverage.describe() if result.coverage else ""
-    if result.reason == "region":
-        missing = "、".join(result.query.uncovered)
-        head = f"收录的报告里没有{missing}的内容。"
-    elif result.reason == "empty":
-        head = "索引里还没有任何报告。"
-    else:
-        head = "收录的报告里没有找到能回答这个问题的内容。"
-    return head + (f"目前收录:{covered}。" if covered else "")
+class Responder:
+    """Search result → Answer: the extractive answer, worded by the optional LLM composer when one is set."""
+
+    def __init__(self, composer: "LLMComposer | None" = None) -> None:
+        self.composer = composer
+
+    def answer(self, question: str, result: SearchResult) -> Answer:
+        """The answer shown to the user; the LLM's only when its every figure is found in the records it cites."""
+        extractive = compose(result)
+        if self.composer is None or extractive.abstained:
+            return extractive
+        worded = self.composer.compose(question, result.hits, extractive)
+        if worded.composer != "llm":
+            return worded
+        # The caveats (a place or period not held) are the bot's, not the model's, so they stay.
+        text = "\n".join([*note_lines(result), worded.text])
+        return in_script(result.query, Answer(text, worded.citations, False, worded.composer, worded.notes))
 
 
-def plain_answer(result: SearchResult) -> str:
-    """Until the answer composer exists: the best record's text, or the abstention."""
-    if result.abstained or not result.hits:
-        return abstention_text(result)
-    return result.hits[0].chunk.text
+def make_responder(settings: Settings, api_key: str | None) -> Responder:
+    """The responder the settings ask for; the API key is read from the environment by the caller."""
+    from bot.llm import make_composer
+
+    return Responder(make_composer(settings.llm, api_key))

@@ -86,12 +86,23 @@ def record_fields(record: Record) -> list[str]:
     return lines
 
 
+# A line record_fields starts with a label ("进展: ", "1-10月推进情况: "); other lines continue a multi-line value.
+_LABELLED = re.compile(r"^[^\s:]{1,16}: ")
+
+
 def field_text(text: str, name: str) -> str:
-    """The value of one labelled field (task, progress, problems, plan) in a chunk's text, or ""."""
-    prefix = dict(_FIELD_LABELS)[name] + ":"
-    for line in text.splitlines():
+    """The value of one labelled field (task, progress, problems, plan) in a chunk's text, or "";
+    a value written over several lines keeps them all."""
+    prefix = dict(_FIELD_LABELS)[name] + ": "
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
         if line.startswith(prefix):
-            return line[len(prefix):].strip()
+            value = [line[len(prefix):]]
+            for rest in lines[i + 1:]:
+                if _LABELLED.match(rest):
+                    break
+                value.append(rest)
+            return "\n".join(value).strip()
     return ""
 
 

@@ -130,11 +130,11 @@ def strip_pinyin(text: str) -> str:
     return _PINYIN.sub(lambda m: "" if any(c in _TONE for c in m.group(1)) else m.group(0), text)
 
 
-@lru_cache(maxsize=1)
-def _converter():  # type: ignore[no-untyped-def]
+@lru_cache(maxsize=2)
+def _converter(config: str = "t2s"):  # type: ignore[no-untyped-def]
     import opencc
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC(config)
 
 
 def to_simplified(text: str) -> str:
@@ -142,6 +142,13 @@ def to_simplified(text: str) -> str:
     if not text or text.isascii():
         return text
     return _converter().convert(text)
+
+
+def to_traditional(text: str) -> str:
+    """Simplified → Traditional (OpenCC s2t), for answering a question asked in Traditional."""
+    if not text or text.isascii():
+        return text
+    return _converter("s2t").convert(text)
 
 
 def match_key(text: str) -> str:

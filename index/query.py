@@ -24,13 +24,17 @@ _FIELD_CUES: tuple[tuple[str, str], ...] = (
 )
 _UNIT_LIST_CUE = re.compile(r"负责|牵头|承担|主办|哪些(实事)?项目|什么项目|几个项目|多少(个)?项目|哪几项|管哪些|分管")
 _PER_REGION_CUE = re.compile(r"哪些(地区|区|县|市|城市|地方)|哪(个|几个)(地区|区|县|市|城市|地方)|各(地|区|县|市)|哪里有|分别")
+_JOINERS = {"和", "与", "及", "跟", "同", "还有", "以及", "有", "在", "的"}
 _COMPARE_JOIN = re.compile(r"[和与及跟、,，]|以及|还有")
 # Question words and politeness that never name a topic.
 _FILLERS = re.compile(
-    r"请问|帮我|帮忙|麻烦|一下|告诉我|我想知道|想了解|想问|查询|查一下|"
-    r"完成了吗|建成了吗|建好了吗|好了吗|了没有|怎么样|怎样|咋样|如何|多少|哪些|什么|几个|"
+    r"(?:哪些|哪个|哪几个)(?:地区|区县|区|县|市|城市|地方)有|请问|帮我|帮忙|麻烦|一下|告诉我|我想知道|想了解|想问|查询|查一下|"
+    r"完成了吗|建成了吗|建好了吗|好了吗|了没有|怎么样|怎样|咋样|如何|(多少|几)[个处所家条项次座台批场人户元]?|哪些|什么|"
     r"进展情况|进展|进度|情况|现在|目前|已经|一共|总共|分别|是否|有没有|"
     r"存在|问题|下个月|下月|下一步|计划|目标|任务|负责|牵头|承担|哪里|地区|各区|各地|民生实事|实事项目|实事|项目|"
+    r"是什么|是多少|有什么|做什么|"
+    # Words that point back at an earlier question ("那密云区呢", "它的问题"); a follow-up fills them in.
+    r"^那么?|它们的|它的|它|这个项目|该项目|这个|这项|该项|^有(?!线)|"
     r"[吗呢吧啊呀么]$"
 )
 # A place name in a question: a short stem and an administrative suffix not followed by a character that
@@ -139,7 +143,9 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
         kind = "per_region"
 
     wanted = next((name for name, cue in _FIELD_CUES if re.search(cue, simplified)), "progress")
-    topic = re.sub(r"\s+", " ", _FILLERS.sub(" ", re.sub(r"[^\w%.]+", " ", rest))).strip()
+    topic = re.sub(r"\s+", " ", _FILLERS.sub(" ", re.sub(r"[^\w%.]+", " ", rest).strip())).strip()
+    # What is left between removed names ("青岛和大兴区的学校" → "和 的学校") is joining words, not topic.
+    topic = " ".join(w for w in (t.lstrip("的之") for t in topic.split()) if w and w not in _JOINERS)
     return Query(
         text=text,
         simplified=simplified,

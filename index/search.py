@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -24,6 +24,11 @@ from index.wording import matched_phrases
 _CANDIDATES = 40
 # Reciprocal-rank constant: small, so a first place counts clearly more than a fifth.
 _RRF_K = 10
+# A word in more than this share of records starts counting less in topic coverage, down to _FLOOR.
+_COMMON = 0.1
+_FLOOR = 0.2
+# Most records one lead unit's list shows.
+_UNIT_LIST_MAX = 30
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,16 @@ class Hit:
     dense: float = 0.0
     lexical: float = 0.0
     coverage: float = 0.0
+    strong: bool = False
+
+
+@dataclass(frozen=True)
+class Note:
+    """A filter the search could not apply: a period the index lacks ("period", "2019") or a named district
+    with nothing on the topic ("region", "密云区")."""
+
+    kind: str
+    value: str
 
 
 @dataclass(frozen=True)
@@ -47,7 +62,7 @@ class SearchResult:
     reason: str = ""
     coverage: Coverage | None = None
     seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
 
 class Searcher:
@@ -64,6 +79,7 @@ class Searcher:
         self.coverage = Coverage.of(chunks)
         self._texts = [c.search_text for c in chunks]
         self._row = {c.id: i for i, c in enumerate(chunks)}
+        self._telling: dict[str, float] = {}
 
     @classmethod
     def open(cls, index_dir: Path, store: VectorStore, embedder: Embedder, min_evidence: float = 0.4,
@@ -87,8 +103,15 @@ class Searcher:
 
     def search(self, question: str, k: int = 5) -> SearchResult:
         """The best chunks for a question, or an abstention that says why."""
+        return self.search_query(self.parse(question), k)
+
+    def parse(self, question: str) -> Query:
+        """A question understood against what this index covers."""
+        return parse_query(question, self.coverage, self.in_reports)
+
+    def search_query(self, query: Query, k: int = 5) -> SearchResult:
+        """Search for an already parsed (possibly follow-up-completed) query."""
         started = time.monotonic()
-        query = parse_query(question, self.coverage, self.in_reports)
         result = self._search(query, k)
         return SearchResult(query=query, hits=result[0], abstained=bool(result[1]), reason=result[1],
                             coverage=self.coverage, seconds=time.monotonic() - started, notes=result[2])
@@ -102,7 +125,7 @@ class Searcher:
         return SearchResult(query=Query(question, question, False), hits=hits, coverage=self.coverage,
                             seconds=time.monotonic() - started)
 
-    def _search(self, query: Query, k: int) -> tuple[list[Hit], str, list[str]]:
+    def _search(self, query: Query, k: int) -> tuple[list[Hit], str, list[Note]]:
         if query.uncovered and not query.regions:
             return [], "region", []
         if not self.chunks:
@@ -117,20 +140,21 @@ class Searcher:
         if not hits:
             return [], "weak", notes
         if query.kind == "unit_list":
-            return hits[:max(k, 1)], "", notes
+            # Every record of the unit is listed in the answer, not only the first k.
+            return hits[:max(k, _UNIT_LIST_MAX)], "", notes
         best = hits[0]
         if not self.strong(best):
             return [], "weak", notes
         if query.kind in ("per_region", "compare"):
             hits = one_per_region(hits, query.regions, self.strong)
-            notes.extend(f"nothing on this in {r}" for r in query.regions
+            notes.extend(Note("region", r) for r in query.regions
                          if not any(h.chunk.region == r and self.strong(h) for h in hits))
         return hits[:k], "", notes
 
-    def _allowed_rows(self, query: Query) -> tuple[np.ndarray, dict | None, list[str]]:
+    def _allowed_rows(self, query: Query) -> tuple[np.ndarray, dict | None, list[Note]]:
         """Rows the filters allow (districts named, a period the index holds for them, a lead unit),
         the same filters as a vector-store `where`, and notes on filters the index could not apply."""
-        notes: list[str] = []
+        notes: list[Note] = []
         rows = np.arange(len(self.chunks))
         clauses: list[dict] = []
         if query.regions:
@@ -144,11 +168,19 @@ class Searcher:
                 rows = same
                 clauses.append({name: wanted})
             else:
-                notes.append(f"no report for {wanted}")
+                notes.append(Note("period", f"{wanted}年" if name == "year" else str(wanted)))
         if query.kind == "unit_list":
             rows = rows[[bool(set(split_units(self.chunks[i].lead_unit)) & set(query.lead_units)) for i in rows]]
         where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
         return rows, where, notes
+
+    def telling(self, word: str) -> float:
+        """How much a word says about a record: 1 when at most a tenth of the records hold it, falling to
+        0.2 as it nears all of them (服务, 建设, 工作 say little)."""
+        if word not in self._telling:
+            share = sum(word in text for text in self._texts) / max(len(self._texts), 1)
+            self._telling[word] = 1.0 if share <= _COMMON else max(_FLOOR, 1.0 - (share - _COMMON) * 2)
+        return self._telling[word]
 
     def strong(self, hit: Hit) -> bool:
         """Whether a hit is evidence enough to answer from."""
@@ -157,8 +189,12 @@ class Searcher:
     def _overview(self, rows: np.ndarray, wants: str) -> list[Hit]:
         name = answer_field(wants)
         chunks = [self.chunks[i] for i in rows]
-        chunks.sort(key=lambda c: (not _states(field_text(c.text, name)), c.source, c.record, c.part))
-        return [Hit(c, 0.0) for c in chunks]
+        chunks.sort(key=lambda c: (not states(field_text(c.text, name)), c.source, c.record, c.part))
+        return [Hit(c, 0.0, strong=True) for c in chunks]
+
+    def record_hits(self, source: str, record: int) -> list[Hit]:
+        """Every part of one record, in order (a follow-up about "it" reads the same record again)."""
+        return [Hit(c, 1.0, strong=True) for c in self.chunks if c.source == source and c.record == record]
 
     def _rank(self, query: Query, rows: np.ndarray, where: dict | None) -> list[Hit]:
         """Dense and BM25 candidates among rows, fused by reciprocal rank plus topic coverage."""
@@ -186,15 +222,16 @@ class Searcher:
         for chunk_id, rrf in fused.items():
             row = self._row[chunk_id]
             chunk = self.chunks[row]
-            cover = topic_coverage(topic_words, phrases, self._texts[row])
+            cover = topic_coverage(topic_words, phrases, self._texts[row], self.telling)
             score = rrf * (_RRF_K + 1) / 2 + 0.5 * cover
-            hits.append(Hit(chunk, round(score, 4), round(dense_of.get(chunk_id, 0.0), 4),
-                            round(lex_of.get(chunk_id, 0.0) / top_lex, 4), round(cover, 4)))
+            hit = Hit(chunk, round(score, 4), round(dense_of.get(chunk_id, 0.0), 4),
+                      round(lex_of.get(chunk_id, 0.0) / top_lex, 4), round(cover, 4))
+            hits.append(replace(hit, strong=self.strong(hit)))
         return by_record(hits, query.wants)
 
 
 _STATED_BONUS = 0.2
-_NOTHING = re.compile(r"(暂)?(无|没有)(问题|困难)?|/|-+|—+")
+_NOTHING = re.compile(r"(暂)?(无|没有)(问题|困难)?|否|/|-+|—+")
 
 
 def answer_field(wants: str) -> str:
@@ -214,37 +251,47 @@ def by_record(hits: list[Hit], wants: str) -> list[Hit]:
     for parts in records.values():
         best = max(h.score for h in parts)
         if wants in ("problems", "plan"):
-            stated = any(_states(field_text(h.chunk.text, name)) for h in parts)
+            stated = any(states(field_text(h.chunk.text, name)) for h in parts)
             best = round(best + (_STATED_BONUS if stated else 0.0), 4)
         parts.sort(key=lambda h: (not field_text(h.chunk.text, name), -h.score))
         lead = parts[0]
-        keyed.append((best, 0, Hit(lead.chunk, best, lead.dense, lead.lexical, lead.coverage)))
+        keyed.append((best, 0, replace(lead, score=best)))
         keyed.extend((min(h.score, best), 1, h) for h in parts[1:])
     keyed.sort(key=lambda t: (-t[0], t[1], t[2].chunk.source, t[2].chunk.record, t[2].chunk.part))
     return [hit for _, _, hit in keyed]
 
 
-def _states(text: str) -> bool:
+def states(text: str) -> bool:
     """Whether a problems/plan field says something (not empty, not just "无"/"暂无")."""
     return bool(text) and not _NOTHING.fullmatch(text.strip(" 。.;；"))
 
 
-def topic_coverage(words: list[str], phrases: list[tuple[str, tuple[str, ...]]], text: str) -> float:
-    """Share of the question's topic a chunk holds, weighted by length. An everyday phrase counts as found
-    when the chunk has it or one of its report terms; a long word not written as such counts by its
-    two-character pieces."""
-    units = [(w, (w,)) for w in words if not any(w in phrase for phrase, _ in phrases)]
+def topic_coverage(words: list[str], phrases: list[tuple[str, tuple[str, ...]]], text: str,
+                   weight: Callable[[str], float] = lambda piece: 1.0) -> float:
+    """Share of the question's topic a chunk holds, weighted by length and by how telling each word is
+    (weight: 1 for a rare word, less for one most records share, such as 服务 or 建设). An everyday phrase
+    counts as found when the chunk has it or one of its report terms; a word of three or more characters
+    not written as such counts by its two-character pieces."""
+    units: list[tuple[str, tuple[str, ...]]] = []
+    for word in words:
+        if any(word in phrase for phrase, _ in phrases):
+            continue
+        # A word holding a phrase ("学校建设" holds 学校): the phrase stands for its part, the rest counts alone.
+        for phrase, _ in phrases:
+            word = word.replace(phrase, " ")
+        units += [(rest, (rest,)) for rest in word.split() if len(rest) >= 2]
     units += [(phrase, (phrase, *terms)) for phrase, terms in phrases]
-    total = sum(len(u) for u, _ in units)
+    total = sum(len(u) * weight(u) for u, _ in units)
     if not total:
         return 0.0
     found = 0.0
     for unit, forms in units:
         if any(form in text for form in forms):
-            found += len(unit)
-        elif len(unit) >= 4:
+            found += len(unit) * weight(unit)
+        elif len(unit) >= 3:
             pairs = [unit[i:i + 2] for i in range(len(unit) - 1)]
-            found += len(unit) * sum(p in text for p in pairs) / len(pairs)
+            share = sum(weight(p) for p in pairs if p in text) / sum(weight(p) for p in pairs)
+            found += len(unit) * weight(unit) * share
     return found / total
 
 

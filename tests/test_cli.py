@@ -77,7 +77,7 @@ def test_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().err.strip() == "minsheng: error: no-such-report.txt: no such file"
 
 
-ASK_KEYS = ["question", "answer", "abstained", "sources"]
+ASK_KEYS = ["question", "answer", "abstained", "sources", "citations", "composer"]
 SOURCE_KEYS = ["id", "report", "region", "period", "item", "lead_unit", "text", "score"]
 
 
@@ -131,7 +131,9 @@ def test_ask_text(indexed, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captu
     assert main(["ask", "青岛口袋公园建了多少个", "--k", "2"]) == 0
     out = capsys.readouterr().out
     assert "口袋公园" in out
-    assert "[1] 青岛市 · 2022年上半年" in out
+    assert out.startswith("青岛市（2022年上半年）：46个口袋公园已开工,其中25个已完工")
+    assert "目标：建设口袋公园50个\n" in out
+    assert "[1] 青岛市 · 《青岛市2022年市办实事上半年进展情况》2022年上半年 · 第10项" in out
 
 
 def test_ask_without_index_is_one_line(tmp_path: Path) -> None:
