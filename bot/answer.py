@@ -39,6 +39,7 @@ class Answer:
     abstained: bool = False
     composer: str = "extractive"
     notes: tuple[str, ...] = ()
+    traditional: bool = False
 
 
 def citation_of(hit: Hit) -> Citation:
@@ -76,6 +77,7 @@ _STATES_TARGET = re.compile(r"计划|任务|目标")
 _LIST_COVERAGE = 0.5
 _SEE_ALSO_SHARE = 0.85
 _PLAIN_UNIT = re.compile(r"^[区市县][\u4e00-\u9fff]{1,6}[局委]$")
+_AHEAD = re.compile(r"下一步|下步|下阶段|接下来|后续将|计划于|预计|将于|拟于|争取")
 _SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.]")
 
 
@@ -188,6 +190,10 @@ def _record_lead(chunk: Chunk, query: Query, limit: int = _PIECE) -> str:
     text = field_text(chunk.text, name)
     if name in ("problems", "plan") and not states(text):
         missing = f"报告写明{_FIELD_NAMES[name]}：{text.strip()}" if text else f"报告没有写{_FIELD_NAMES[name]}"
+        ahead = [s for s in split_sentences(_body(chunk)) if _AHEAD.search(s)] if name == "plan" and not text else []
+        if ahead:
+            # No plan column, but the progress text says what comes next.
+            return f"报告没有单列下一步计划，进展中写到：{_window(''.join(ahead), query, limit)}"
         progress = best_sentences(_body(chunk), replace(query, wants="progress"), "progress", limit)
         return f"{missing}。最新进展：{progress}" if progress else f"{missing}。"
     return best_sentences(text or _body(chunk), query, name, limit)
@@ -226,8 +232,8 @@ def best_sentences(text: str, query: Query, name: str = "progress", limit: int =
                                                  or not covers[i]):
             break
         take.append(i)
-    if scores[order[0]] <= 0:
-        take = [0]
+    if scores[order[0]] <= 0 or not query.search_text:
+        take = [0]  # nothing to match (an overview): the field's opening sentence
     picked = "".join(_window(sentences[i], query, limit) for i in sorted(take))
     return picked
 
@@ -418,6 +424,8 @@ def _compare(result: SearchResult) -> Answer:
 
 
 def in_script(query: Query, answer: Answer) -> Answer:
-    """The answer in the question's script: Traditional in, Traditional out; otherwise Simplified."""
+    """The answer in the question's script: Traditional in, Traditional out (citations too); else Simplified."""
     convert = to_traditional if query.traditional else to_simplified
-    return Answer(convert(answer.text), answer.citations, answer.abstained, answer.composer, answer.notes)
+    citations = [Citation(c.chunk_id, convert(c.region), convert(c.report), convert(c.period), c.item,
+                          convert(c.lead_unit)) for c in answer.citations]
+    return Answer(convert(answer.text), citations, answer.abstained, answer.composer, answer.notes, query.traditional)

@@ -5,8 +5,9 @@ import html
 from dataclasses import asdict
 from typing import Any
 
-from bot.answer import Answer
+from bot.answer import Answer, Citation
 from bot.engine import source_of
+from index.normalize import to_traditional
 from index.search import SearchResult
 
 
@@ -15,8 +16,8 @@ def to_terminal(answer: Answer) -> str:
     lines = [answer.text]
     if answer.citations:
         lines.append("")
-        lines.append("来源：")
-        lines.extend(f"[{n}] {c.label()}" for n, c in enumerate(answer.citations, 1))
+        lines.append("來源：" if answer.traditional else "来源：")
+        lines.extend(f"[{n}] {_label(answer, c)}" for n, c in enumerate(answer.citations, 1))
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -25,9 +26,14 @@ def to_html(answer: Answer) -> str:
     lines = [html.escape(answer.text, quote=False)]
     if answer.citations:
         lines.append("")
-        lines.append("<b>来源</b>")
-        lines.extend(f"<i>[{n}] {html.escape(c.label(), quote=False)}</i>" for n, c in enumerate(answer.citations, 1))
+        lines.append("<b>來源</b>" if answer.traditional else "<b>来源</b>")
+        lines.extend(f"<i>[{n}] {html.escape(_label(answer, c), quote=False)}</i>"
+                     for n, c in enumerate(answer.citations, 1))
     return "\n".join(lines).rstrip()
+
+
+def _label(answer: Answer, citation: Citation) -> str:
+    return to_traditional(citation.label()) if answer.traditional else citation.label()
 
 
 def to_json(question: str, answer: Answer, result: SearchResult, k: int) -> dict[str, Any]:
@@ -38,6 +44,6 @@ def to_json(question: str, answer: Answer, result: SearchResult, k: int) -> dict
         "answer": answer.text,
         "abstained": answer.abstained,
         "sources": [asdict(source_of(h)) for h in result.hits[:k]],
-        "citations": [{**asdict(c), "label": c.label()} for c in answer.citations],
+        "citations": [{**asdict(c), "label": _label(answer, c)} for c in answer.citations],
         "composer": answer.composer,
     }

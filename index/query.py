@@ -117,7 +117,11 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
     for parent in dict.fromkeys(parents):
         wider.extend([r for r in coverage.regions if r in places_within(parent)] or [parent])
     regions = regions or [r for r in dict.fromkeys(wider) if r in coverage.regions]
-    places = question_places(rest)
+    # A lead unit's name ("区城市管理委") is not a place, though it reads like one ("区城市").
+    masked = rest
+    for unit in sorted(find_units(rest, coverage.lead_units), key=len, reverse=True):
+        masked = masked.replace(unit, " ").replace(bare_unit(unit), " ")
+    places = question_places(masked)
     for place in places:
         rest = rest.replace(place, " ")
     uncovered = tuple(

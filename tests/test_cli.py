@@ -161,3 +161,16 @@ def test_eval_prints_figures_and_baseline(indexed, tmp_path: Path, monkeypatch: 
     assert "recall@1          1.000" in out
     assert "abstention        1/1 negatives abstained" in out
     assert "abstention        0/1 negatives abstained" in out
+
+
+def test_chat_answers_follow_ups_from_stdin(indexed) -> None:  # type: ignore[no-untyped-def]
+    """`minsheng chat` with piped input: each line a turn, follow-ups resolved, "退出" ends it."""
+    env = {**os.environ, "MINSHENG_INDEX": str(indexed.index_dir), "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "chat"],
+                          input="济宁高新区交通畅行工程进展\n下个月呢？\n退出\n大兴区养老服务进展\n",
+                          capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.count("来源：") == 2 and "大兴区" not in out  # two answers, nothing after 退出
+    assert out.startswith("济宁高新区（2021年1-9月）：正常推进。已完工16公里。")
+    assert "\n\n济宁高新区（2021年1-9月）：采取有力措施,加快建设步伐。\n" in out

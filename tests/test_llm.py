@@ -31,7 +31,7 @@ from tests.conftest import ROOT
 MIYUN = (
     "密云区 · 2022年三季度 · 第17项 · 牵头 区城市管理委\n"
     "任务: 修建檀城北街道路工程\n"
-    "进展: 已完成120米路基及110米雨水管道工程,预计于10月份完工通车。"
+    "进展: 已完成140米路基及90米雨水管道工程,预计于11月底完工通车。"
 )
 DAXING = (
     "大兴区 · 2023年二季度 · 第5项 · 牵头 区卫生健康委\n"
@@ -40,8 +40,8 @@ DAXING = (
 )
 QINGDAO = (
     "青岛市 · 2021年 · 第3项 · 牵头 市住房城乡建设局\n"
-    "任务: 改造老旧小区15505户\n"
-    "进展: 截至9月底,已开工改造老旧小区15,505户,完成投资4.08亿元。"
+    "任务: 改造老旧小区23817户\n"
+    "进展: 截至9月底,已开工改造老旧小区23,817户,完成投资3.56亿元。"
 )
 
 
@@ -64,7 +64,7 @@ def hits() -> list[Hit]:
 
 def extractive(hits: list[Hit], abstained: bool = False) -> Answer:
     """The extractive answer the composer falls back to."""
-    return Answer(text="已完成120米路基及110米雨水管道工程,预计于10月份完工通车。",
+    return Answer(text="已完成140米路基及90米雨水管道工程,预计于11月底完工通车。",
                   citations=[citation_of(hits[0])], abstained=abstained, notes=("earlier note",))
 
 
@@ -106,7 +106,7 @@ def composer(model: BaseChatModel, prompts: Prompts, timeout: float = 5.0, budge
 
 def test_reply_with_supported_numbers_is_the_answer(hits: list[Hit], prompts: Prompts) -> None:
     """Numbers all in the cited records → the model's wording, citing those records in citation order."""
-    reply = " 青岛市已开工改造老旧小区15505户,完成投资4.08亿元[3];密云区檀城北街预计10月份完工通车[1]。\n"
+    reply = " 青岛市已开工改造老旧小区23817户,完成投资3.56亿元[3];密云区檀城北街预计11月底完工通车[1]。\n"
     model = ScriptedChat(reply=reply)
     answer = composer(model, prompts).compose("老旧小区改造了多少户?", hits, extractive(hits))
     assert answer.composer == "llm"
@@ -123,7 +123,7 @@ def test_reply_with_supported_numbers_is_the_answer(hits: list[Hit], prompts: Pr
 
 def test_number_from_the_question_is_allowed(hits: list[Hit], prompts: Prompts) -> None:
     """A figure the user asked about may be repeated even if the record does not hold it."""
-    model = ScriptedChat(reply="记录没有提到2024年的进展,只写到已完成120米路基[1]。")
+    model = ScriptedChat(reply="记录没有提到2024年的进展,只写到已完成140米路基[1]。")
     answer = composer(model, prompts).compose("檀城北街2024年修完了吗", hits, extractive(hits))
     assert answer.composer == "llm"
 
@@ -131,7 +131,7 @@ def test_number_from_the_question_is_allowed(hits: list[Hit], prompts: Prompts) 
 def test_invented_number_falls_back(hits: list[Hit], prompts: Prompts) -> None:
     """A figure in no cited record → the extractive answer, with a note naming the figure."""
     fallback = extractive(hits)
-    model = ScriptedChat(reply="已完成120米路基,共投资3500万元[1]。")
+    model = ScriptedChat(reply="已完成140米路基,共投资3500万元[1]。")
     answer = composer(model, prompts).compose("檀城北街修得怎么样", hits, fallback)
     assert answer.composer == "extractive"
     assert answer.text == fallback.text and answer.citations == fallback.citations
@@ -149,7 +149,7 @@ def test_number_from_an_uncited_record_falls_back(hits: list[Hit], prompts: Prom
 def test_hanging_model_times_out(hits: list[Hit], prompts: Prompts) -> None:
     """A model that does not answer is abandoned after about the timeout; the caller gets the fallback."""
     release = threading.Event()
-    model = ScriptedChat(reply="已完成120米路基[1]。", hang=True, release=release)
+    model = ScriptedChat(reply="已完成140米路基[1]。", hang=True, release=release)
     try:
         start = time.monotonic()
         answer = composer(model, prompts, timeout=0.3).compose("檀城北街", hits, extractive(hits))
@@ -172,7 +172,7 @@ def test_endpoint_error_falls_back(hits: list[Hit], prompts: Prompts) -> None:
 
 def test_reply_without_citation_falls_back(hits: list[Hit], prompts: Prompts) -> None:
     """A reply citing no record is not shown, even when its numbers are right."""
-    model = ScriptedChat(reply="已完成120米路基及110米雨水管道工程。")
+    model = ScriptedChat(reply="已完成140米路基及90米雨水管道工程。")
     answer = composer(model, prompts).compose("檀城北街", hits, extractive(hits))
     assert answer.composer == "extractive"
     assert answer.notes[-1] == "llm fallback: no [n] citation of the records"
@@ -195,7 +195,7 @@ def test_empty_reply_falls_back(hits: list[Hit], prompts: Prompts) -> None:
 
 def test_abstained_or_no_hits_never_calls_the_model(hits: list[Hit], prompts: Prompts) -> None:
     """When the bot declines, or nothing was found, the model is not asked and the fallback is unchanged."""
-    model = ScriptedChat(reply="已完成120米路基[1]。")
+    model = ScriptedChat(reply="已完成140米路基[1]。")
     declined = extractive(hits, abstained=True)
     assert composer(model, prompts).compose("檀城北街", hits, declined) is declined
     plain = extractive(hits)
@@ -207,9 +207,9 @@ def test_abstained_or_no_hits_never_calls_the_model(hits: list[Hit], prompts: Pr
 
 def test_numbers_are_normalized() -> None:
     """Thousands commas, full-width digits, decimals, percent and leading zeros; citation markers are not numbers."""
-    assert numbers_in("已开工15,505户[1]") == ["15505"]
+    assert numbers_in("已开工23,817户[1]") == ["23817"]
     assert numbers_in("完成１２０米［2］") == ["120"]
-    assert numbers_in("完成投资4.08亿元,占71.7%[1][3]") == ["4.08", "71.7"]
+    assert numbers_in("完成投资3.56亿元,占71.7%[1][3]") == ["3.56", "71.7"]
     assert numbers_in("2022年08月") == ["2022", "8"]
     # The Chinese comma separates clauses, not thousands: "3，500" is two numbers.
     assert numbers_in("共3，500米") == ["3", "500"]
@@ -218,11 +218,11 @@ def test_numbers_are_normalized() -> None:
 
 
 def test_unsupported_numbers_compare_normalized() -> None:
-    """15,505 matches 15505 either way; 4.08 does not match 4.8; the question counts as a source."""
-    sources = ["已开工改造老旧小区15505户,完成投资4.08亿元。", "托位1,200个"]
-    assert unsupported_numbers("改造15,505户,投资４.０８亿元,托位1200个[1]", sources, "") == []
-    assert unsupported_numbers("投资4.8亿元,2024年完成[1]", sources, "") == ["4.8", "2024"]
-    assert unsupported_numbers("投资4.8亿元,2024年完成[1]", sources, "2024年计划投资4.8亿元吗") == []
+    """23,817 matches 23817 either way; 3.56 does not match 3.6; the question counts as a source."""
+    sources = ["已开工改造老旧小区23817户,完成投资3.56亿元。", "托位1,200个"]
+    assert unsupported_numbers("改造23,817户,投资３.５６亿元,托位1200个[1]", sources, "") == []
+    assert unsupported_numbers("投资3.6亿元,2024年完成[1]", sources, "") == ["3.6", "2024"]
+    assert unsupported_numbers("投资3.6亿元,2024年完成[1]", sources, "2024年计划投资3.6亿元吗") == []
     # A shorter number is not found inside a longer one.
     assert unsupported_numbers("改造155户[1]", sources, "") == ["155"]
 

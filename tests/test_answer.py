@@ -1,0 +1,203 @@
+"""Extractive answers on the real index: each field and question kind, verdicts, lists, abstentions, script."""
+from __future__ import annotations
+
+import pytest
+
+from bot.answer import Answer, best_sentences, compose, record_name, split_sentences
+from index.catalog import Coverage
+from index.chunk import Chunk
+from index.query import parse_query
+from index.search import Hit, SearchResult
+
+
+def ask(retriever, question: str, k: int = 5) -> Answer:  # type: ignore[no-untyped-def]
+    return compose(retriever.search(question, k))
+
+
+def first_line(answer: Answer) -> str:
+    return answer.text.splitlines()[0]
+
+
+# --- pure pieces ------------------------------------------------------------------------------
+
+
+def test_sentences_keep_bracketed_lists_whole_and_split_run_in_items() -> None:
+    text = "5条小巷(城后小区路、檀南胡同;农园路)已开工,完成30%。下步验收。 2.培训1013人次;上岗72人"
+    assert split_sentences(text) == [
+        "5条小巷(城后小区路、檀南胡同;农园路)已开工,完成30%。", "下步验收。", "2.培训1013人次;", "上岗72人",
+    ]
+
+
+def test_amount_question_picks_the_sentence_with_the_asked_unit() -> None:
+    coverage = Coverage({"测试区": ("2024年一季度",)}, {"测试区": 1}, ())
+    query = parse_query("测试区口袋公园建了多少个", coverage)
+    text = ("完成浮山保护整治方案设计,正在进行步道建设;60个山头公园已全部开工,其中27处已基本完成整治;"
+            "46个口袋公园已开工,其中25个已完工;全市80个微更新项目已全面开工。")
+    assert best_sentences(text, query) == "46个口袋公园已开工,其中25个已完工;"
+
+
+def test_long_sentence_is_cut_to_its_best_clauses_with_ellipsis() -> None:
+    coverage = Coverage({"测试区": ()}, {"测试区": 1}, ())
+    query = parse_query("测试区注册企业有多少", coverage)
+    filler = "主任介绍,委员会坚持服务企业,开展走访座谈,协调解决班车停放、餐厅建设、招工难等问题,"
+    text = filler * 3 + "截至目前已有注册企业14765家,营业收入762.31亿元," + filler * 2 + "成效明显。"
+    lead = best_sentences(text, query, limit=80)
+    assert "注册企业14765家" in lead and lead.startswith("…") and len(lead) <= 84
+
+
+def test_record_name_prefers_a_named_section_over_a_heading() -> None:
+    def chunk(section: str) -> Chunk:
+        return Chunk("x-0000-0", "甲区 · 第1项\n任务: 新建急救站点2处,提升急救能力\n进展: 已完工", "a.txt", "报告", "甲区",
+                     2024, "一季度", "1", section, "区卫健委", "completed", 0, 0)
+
+    assert record_name(chunk("医疗健康惠民工程")) == "医疗健康惠民工程"
+    assert record_name(chunk("一、优化基本公共服务(5件)")) == "新建急救站点2处"
+
+
+def test_abstained_result_without_coverage_says_the_index_is_empty() -> None:
+    query = parse_query("大兴区养老", Coverage({}, {}, ()))
+    answer = compose(SearchResult(query=query, hits=[], abstained=True, reason="empty"))
+    assert answer.abstained and "minsheng index" in answer.text and not answer.citations
+
+
+# --- on the real reports ----------------------------------------------------------------------
+
+
+def test_amount_answer_quotes_the_figure_and_the_target(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "青岛口袋公园建了多少个")
+    assert answer.text.splitlines()[:2] == ["青岛市（2022年上半年）：46个口袋公园已开工,其中25个已完工;", "目标：建设口袋公园50个"]
+    assert answer.citations[0].item == "10" and answer.citations[0].region == "青岛市"
+    assert not answer.abstained and answer.composer == "extractive"
+
+
+def test_no_target_line_when_the_lead_states_the_plan_itself(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "大兴区化妆品抽检任务多少批次")
+    assert first_line(answer).startswith("大兴区（2024年一季度）：化妆品抽检任务60批次")
+    assert "目标" not in answer.text
+
+
+@pytest.mark.parametrize("question, verdict, evidence", [
+    ("密云区操场改造完成了吗", "已完成。", "目前已全部完工"),
+    ("青岛胶州湾海底管线工程完工了吗", "正在推进，报告未说已全部完成。", "全面施工阶段"),
+])
+def test_status_question_leads_with_a_verdict(retriever, question: str, verdict: str, evidence: str) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, question)
+    assert first_line(answer) == verdict
+    assert evidence in answer.text.splitlines()[1]
+
+
+def test_problems_question_quotes_the_problems_column(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "济宁高新区优质教育提升工程存在什么问题")
+    assert first_line(answer) == "济宁高新区（2021年1-9月）：项目土地手续尚未办结,影响后期建设手续办理"
+    assert answer.citations[0].item == "2"
+
+
+def test_plan_question_quotes_the_plan_column(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "济宁高新区交通畅行工程下一步计划")
+    assert first_line(answer) == "济宁高新区（2021年1-9月）：采取有力措施,加快建设步伐。"
+
+
+def test_plan_question_without_a_plan_column_says_so(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "密云区檀城北街道路工程下一步计划")
+    assert "报告没有写下一步计划" in answer.text or "报告没有单列下一步计划" in answer.text
+    assert "檀城北街" in answer.text
+
+
+def test_task_question_quotes_the_task(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "青岛老旧小区改造的目标是什么")
+    assert first_line(answer) == "青岛市（2022年上半年）：改造城镇老旧小区300个以上,完成既有居住建筑节能保暖改造230万平方米以上。"
+
+
+def test_unit_list_lists_every_record_grouped_by_district(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "区城市管理委负责哪些项目", k=2)
+    lines = answer.text.splitlines()
+    assert lines[0] == "区城市管理委牵头的项目（4项）：" and lines[1] == "密云区（2022年三季度）"
+    assert sorted(line.split(" ")[1] for line in lines[2:]) == ["第17项", "第19项", "第20项", "第25项"]
+    assert len(answer.citations) == 4  # more than k: a list is complete
+
+
+def test_per_region_lists_only_districts_with_the_topic(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "哪些地区有充电桩项目")
+    assert first_line(answer) == "有相关内容的地区（1个）：密云区"
+    assert {c.region for c in answer.citations} == {"密云区"}
+
+
+def test_comparison_gives_one_paragraph_per_district_in_the_order_asked(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "密云区和大兴区的公交线路分别进展如何")
+    lines = answer.text.splitlines()
+    assert lines[0].startswith("密云区（2022年三季度）：") and "公交线路16条" in lines[0]
+    assert lines[1].startswith("大兴区（2024年一季度）：") and "专班" in lines[1]
+    assert [c.region for c in answer.citations] == ["密云区", "大兴区"]
+
+
+def test_comparison_says_which_district_has_nothing(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "密云区和青岛的电动自行车充电设施分别进展如何")
+    assert "15505" in answer.text
+    assert "青岛市：收录的报告里没有找到这方面的内容。" in answer.text
+
+
+def test_traditional_question_gets_a_traditional_answer(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "青島口袋公園建了多少個")
+    assert first_line(answer) == "青島市（2022年上半年）：46個口袋公園已開工,其中25個已完工;"
+    assert answer.traditional and answer.citations[0].region == "青島市"
+
+
+def test_simplified_question_about_a_traditional_report_gets_simplified(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "困境儿童活动开展了多少场")
+    assert "儿童活动2878场" in answer.text and "兒童" not in answer.text
+
+
+def test_uncovered_district_with_a_covered_one_is_named(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "青岛市城阳区老旧小区改造")
+    assert first_line(answer) == "（没有收录城阳区的报告，以下是青岛市的内容。）"
+    assert "318个" in answer.text
+
+
+def test_period_not_held_is_said(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "2019年大兴区老旧小区改造进展")
+    assert first_line(answer) == "（没有2019年的报告，以下是2024年一季度的内容。）"
+
+
+def test_uncovered_district_abstains_with_coverage_and_examples(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "上海市浦东新区养老服务进展")
+    assert answer.abstained and not answer.citations
+    assert answer.text.startswith("收录的报告里没有") and "浦东新区" in first_line(answer)
+    assert "目前收录：" in answer.text and "密云区(2022年三季度)" in answer.text
+    assert "可以这样问：“大兴区下个月计划做什么”" in answer.text
+
+
+def test_off_topic_question_says_what_the_bot_can_do(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "今天天气怎么样")
+    assert answer.abstained
+    assert "我能回答" in answer.text and "可以这样问" in answer.text
+
+
+def test_covered_district_without_the_topic_abstains_by_name(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "密云区养老服务进展")
+    assert answer.abstained and first_line(answer) == "密云区的报告里没有找到“养老服务”的内容。"
+
+
+def test_every_citation_is_a_record_that_was_retrieved(retriever) -> None:  # type: ignore[no-untyped-def]
+    result = retriever.search("大兴区公交线路优化进展")
+    answer = compose(result)
+    ids = {h.chunk.id for h in result.hits}
+    assert answer.citations and all(c.chunk_id in ids for c in answer.citations)
+
+
+def test_overview_without_topic_lists_the_districts_records(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "济宁高新区下个月计划做什么", k=3)
+    lines = answer.text.splitlines()
+    assert lines[0] == "济宁高新区各项目的下一步计划（3项）：" and lines[1] == "济宁高新区（2021年1-9月）"
+    assert all(line.startswith("· 第") for line in lines[2:]) and len(lines) == 5
+
+
+def test_hit_order_is_respected_for_single_answers() -> None:
+    coverage = Coverage({"甲区": ("2024年一季度",)}, {"甲区": 1}, ())
+    query = parse_query("甲区急救站进展", coverage)
+    a = Chunk("a-0000-0", "甲区 · 2024年一季度 · 第1项\n进展: 新增急救站2处均已建成。", "a.txt", "报告", "甲区", 2024,
+              "一季度", "1", "", "区卫健委", "completed", 0, 0)
+    b = Chunk("a-0001-0", "甲区 · 2024年一季度 · 第2项\n进展: 培训急救人员300人次。", "a.txt", "报告", "甲区", 2024,
+              "一季度", "2", "", "区卫健委", "on_track", 1, 0)
+    answer = compose(SearchResult(query=query, hits=[Hit(a, 1.0, strong=True), Hit(b, 0.5, strong=True)]))
+    assert answer.text == "甲区（2024年一季度）：新增急救站2处均已建成。"
+    assert [c.chunk_id for c in answer.citations] == ["a-0000-0"]
