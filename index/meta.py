@@ -21,7 +21,8 @@ _NOT_PLACES = {
     "全市", "全区", "全县", "全省", "本市", "本区", "本县", "各区", "各市", "我区", "我市", "我县", "城区", "市区",
     "社区", "小区", "园区", "景区", "街区", "辖区", "片区", "山区", "校区", "院区", "老旧小区", "居住小区",
 }
-_NOT_NAME_CHARS = set("实事民生项目进展情况工作关于做好的年月日重要报告通知汇报")
+# Report words that never sit inside a place name; whole words, since their characters do (徐汇区, 东城区).
+_NOT_NAME_WORDS = re.compile(r"实事|民生|项目|进展|情况|工作|关于|做好|重要|报告|通知|汇报|[的年月日]")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _QUARTER = re.compile(r"第?([一二三四1-4])\s*季度")
 _MONTH_RANGE = re.compile(r"(\d{1,2})\s*[-—–~至到]\s*(\d{1,2})\s*月")
@@ -64,7 +65,7 @@ def find_regions(text: str) -> list[str]:
             if not match:
                 break
             name = match.group(0)
-            if name in _NOT_PLACES or _NOT_NAME_CHARS & set(match.group(1)):
+            if name in _NOT_PLACES or _NOT_NAME_WORDS.search(match.group(1)):
                 break
             found.append(name)
             pos = match.end()

@@ -14,6 +14,8 @@ _MARKERS = [
     re.compile(rf"^第\s*({_NUM})\s*[件项条个]\s*[:：、.．,，]?\s*(.*)$"),
     re.compile(r"^(\d{1,3})\s*[.、．]\s*(?!\d)(.+)$"),
     re.compile(rf"^[(（]({_NUM})[)）]\s*(.+)$"),
+    # "一、新增养老床位200张" heading a block of labelled lines (elsewhere 一、 heads a section).
+    re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(.+)$"),
 ]
 _LABELS: list[tuple[str, str]] = [
     ("plan", r"下一步(?:工作)?(?:计划|打算|安排|措施)?|下步(?:工作)?(?:计划|打算)?|下月(?:工作)?计划|下阶段(?:工作)?(?:计划|安排)?"),
@@ -144,7 +146,7 @@ def _continues(line: str) -> bool:
 
 def prose_records(lines: list[str], claimed: set[int]) -> tuple[list[Record], set[int]]:
     """Records from numbered prose whose items carry labeled progress; ([], set()) when none."""
-    for marker in (0, 1):
+    for marker in (0, 1, 2, 3):
         blocks = find_blocks(lines, claimed, marker)
         labeled = [b for b in blocks if any(_LABEL_AT.search(to_simplified(t)) for t in [b.head, *b.body])]
         if len(blocks) >= 2 and len(labeled) >= max(2, len(blocks) // 2):

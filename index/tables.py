@@ -215,7 +215,9 @@ def _one_cell_per_line(lines: list[str], index: int) -> Table | None:
     while cursor < len(lines):
         cell = lines[cursor].strip().rstrip("|").strip()
         # Header cells of such exports are short words; a title line ("…2023年…进展情况") is not one.
-        short = 0 < len(cell) <= 12 and not re.search(r"\d{4}", cell) and "\t" not in cell and "|" not in cell
+        # "存在问题:无" is a labelled value, not a header cell.
+        short = (0 < len(cell) <= 12 and not re.search(r"\d{4}", cell) and "\t" not in cell and "|" not in cell
+                 and not re.search(r"[:：]\s*\S", cell))
         column = classify(cell) if short else None
         if column is None:
             break
@@ -227,6 +229,8 @@ def _one_cell_per_line(lines: list[str], index: int) -> Table | None:
     used.update(range(index, cursor))
     rows, overflow, sections = _group_cells(columns, cells)
     records = rows_to_records(columns, rows)
+    if not records:
+        return None  # header-like lines with no rows under them: leave them to the other readers
     return Table(columns, records, used, index, "cells", overflow + _unused_sections(sections, records))
 
 

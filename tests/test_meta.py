@@ -25,3 +25,11 @@ def test_periods_and_years() -> None:
     assert find_period("民生实事") == ""
     assert find_year("2022-2023年度") == 2022 or find_year("2022年") == 2022
     assert find_year("无年份") is None
+
+
+def test_district_names_holding_report_characters() -> None:
+    """徐汇区 holds 汇 (as in 汇报) and is still a district; report words themselves are not."""
+    from index.meta import find_region
+
+    assert find_region("徐汇区2024年为民办实事项目1-6月完成情况") == "徐汇区"
+    assert find_region("关于做好2024年民生实事工作的通知") == ""

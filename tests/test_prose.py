@@ -51,3 +51,46 @@ def test_notice_without_progress_table_keeps_targets() -> None:
         ("1", "饮水工程", "新建水厂1座。", "区水务局", "财政局、各街道"),
         ("2", "停车工程", "新增车位500个。", "区住建局", ""),
     ]
+
+
+def test_chinese_numeral_items_with_labelled_lines() -> None:
+    """"一、任务" headings followed by 牵头单位/进展情况/存在问题/下步计划 lines are items, not sections."""
+    text = "\n".join([
+        "某区2023年为民办实事项目三季度推进情况",
+        "",
+        "一、新增托育托位120个",
+        "牵头单位:区卫健委",
+        "进展情况:已新增托位85个。",
+        "存在问题:部分场地消防验收慢。",
+        "下步计划:督促年底前完成。",
+        "",
+        "二、改造公共厕所20座",
+        "牵头单位:区绿化市容局",
+        "进展情况:已完工20座。",
+        "存在问题:无",
+        "下步计划:做好日常管护。",
+    ])
+    parsed = parse_text(text, "blocks.txt")
+    assert parsed.shape == "prose" and not parsed.leftover
+    first, second = parsed.records
+    assert (first.item, first.task, first.lead_unit) == ("1", "新增托育托位120个", "区卫健委")
+    assert (first.progress, first.problems, first.plan) == ("已新增托位85个。", "部分场地消防验收慢。", "督促年底前完成。")
+    assert (second.item, second.lead_unit, second.problems) == ("2", "区绿化市容局", "无")
+
+
+def test_parenthesised_items_with_units_and_labelled_lines() -> None:
+    """"(一)任务(牵头单位:…)" headings with labelled lines below them."""
+    text = "\n".join([
+        "某区2024年民生实事项目上半年进展情况",
+        "(一)新建公共充电桩300个(牵头单位:区发改委)",
+        "进展情况:已建成210个。",
+        "存在问题:电力增容难。",
+        "(二)改造旧住房1万平方米(牵头单位:区房管局)",
+        "进展情况:已开工0.6万平方米。",
+    ])
+    parsed = parse_text(text, "parens.txt")
+    assert [(r.item, r.task, r.lead_unit, r.progress) for r in parsed.records] == [
+        ("1", "新建公共充电桩300个", "区发改委", "已建成210个。"),
+        ("2", "改造旧住房1万平方米", "区房管局", "已开工0.6万平方米。"),
+    ]
+    assert parsed.records[0].problems == "电力增容难。"
