@@ -92,7 +92,7 @@ def compose(result: SearchResult) -> Answer:
         answer = _per_region(result)
     elif query.kind == "compare":
         answer = _compare(result)
-    elif not query.search_text:
+    elif not query.topic:
         answer = _overview(result)
     else:
         answer = _single(result)
@@ -189,7 +189,7 @@ def _record_lead(chunk: Chunk, query: Query, limit: int = _PIECE) -> str:
     name = answer_field(query.wants)
     text = field_text(chunk.text, name)
     if name in ("problems", "plan") and not states(text):
-        missing = f"报告写明{_FIELD_NAMES[name]}：{text.strip()}" if text else f"报告没有写{_FIELD_NAMES[name]}"
+        missing = f"报告写明{_FIELD_NAMES[name]}：{text.strip().rstrip('。.')}" if text else f"报告没有写{_FIELD_NAMES[name]}"
         ahead = [s for s in split_sentences(_body(chunk)) if _AHEAD.search(s)] if name == "plan" and not text else []
         if ahead:
             # No plan column, but the progress text says what comes next.
@@ -232,7 +232,7 @@ def best_sentences(text: str, query: Query, name: str = "progress", limit: int =
                                                  or not covers[i]):
             break
         take.append(i)
-    if scores[order[0]] <= 0 or not query.search_text:
+    if scores[order[0]] <= 0 or not query.topic:
         take = [0]  # nothing to match (an overview): the field's opening sentence
     picked = "".join(_window(sentences[i], query, limit) for i in sorted(take))
     return picked

@@ -63,7 +63,7 @@ class Conversation:
         refers = bool(_REFERS.search(query.simplified))
         if query.uncovered and not query.regions or query.kind == "unit_list":
             return None
-        if query.search_text:
+        if query.topic:
             if refers and not query.regions and last.query.regions:
                 # "那养老呢？": a new topic in the same districts.
                 return self.searcher.search_query(replace(query, regions=last.query.regions), k)

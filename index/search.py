@@ -131,7 +131,7 @@ class Searcher:
         if not self.chunks:
             return [], "empty", []
         rows, where, notes = self._allowed_rows(query)
-        if not query.search_text and query.kind != "unit_list":
+        if not query.topic and query.kind != "unit_list":
             if not query.regions:
                 return [], "topic", notes
             # "密云区下月计划": no topic, so the district's records in report order, those stating the field first.
