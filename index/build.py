@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
-from index.catalog import MANIFEST, FileEntry, IndexMissing, Manifest, bare_unit, read_chunks, read_manifest, split_units, write_chunks, write_json_atomic
+from index.catalog import FORMAT, MANIFEST, FileEntry, IndexMissing, Manifest, bare_unit, read_chunks, read_manifest, split_units, stale_format, write_chunks, write_json_atomic
 from index.chunk import Chunk, chunk_report
 from index.embed import Embedder
 from index.errors import MinshengError
@@ -82,6 +82,9 @@ def build_index(
     report = BuildReport()
     manifest = read_manifest(index_dir)
     report.rebuilt = _rebuild_reason(manifest, model_name, max_tokens, full)
+    stale = stale_format(index_dir)
+    if stale is not None and not report.rebuilt:
+        report.rebuilt = f"the index was written by another version (index format {stale}, now {FORMAT})"
     catalog: dict[str, Chunk] = {}
     if manifest is not None and not report.rebuilt:
         try:

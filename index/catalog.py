@@ -11,7 +11,9 @@ from typing import Any, Iterable
 from index.chunk import Chunk, period_label
 from index.errors import MinshengError
 
-FORMAT = 1
+# Raised whenever parsing or chunking changes what an unchanged file becomes, so old indexes are rebuilt.
+# 2: 一、/（一） labelled items parsed as records; header-only one-cell-per-line tables dropped.
+FORMAT = 2
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 
@@ -67,6 +69,15 @@ def read_manifest(index_dir: Path) -> Manifest | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return manifest if manifest.format == FORMAT else None
+
+
+def stale_format(index_dir: Path) -> int | None:
+    """The format number of a manifest written by another version of the program, else None."""
+    try:
+        found = int(json.loads((index_dir / MANIFEST).read_text("utf-8"))["format"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return found if found != FORMAT else None
 
 
 def write_json_atomic(path: Path, text: str) -> None:

@@ -10,7 +10,7 @@ from typing import Callable
 import numpy as np
 
 from index.build import BM25_DIR
-from index.catalog import Coverage, read_chunks, read_manifest, split_units
+from index.catalog import FORMAT, Coverage, read_chunks, read_manifest, split_units, stale_format
 from index.chunk import Chunk, field_text
 from index.embed import Embedder
 from index.errors import MinshengError
@@ -86,6 +86,10 @@ class Searcher:
              dense_pivot: float = 0.7) -> "Searcher":
         """Load an index directory built by `minsheng index`."""
         manifest = read_manifest(index_dir)
+        stale = stale_format(index_dir)
+        if stale is not None:
+            raise MinshengError(f"{index_dir}: the index was written by another version (index format {stale}, "
+                                f"now {FORMAT}); run `minsheng index` to rebuild it")
         if manifest is None:
             raise MinshengError(f"{index_dir}: no index here; run `minsheng index` first")
         if manifest.model != embedder.name:

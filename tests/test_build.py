@@ -462,3 +462,21 @@ def test_vocabulary_keeps_short_section_names(words: set[str]) -> None:
 def test_vocabulary_does_not_cut_words_that_start_with_a_region_character(words: set[str]) -> None:
     assert "市场监管局" in words
     assert "场监管局" not in words
+
+
+def test_index_of_another_format_is_rebuilt_and_refused_until_then(env: Env) -> None:
+    """An index written by an older version: searching says so, the next build rebuilds it whole."""
+    from index.catalog import FORMAT
+    from index.search import Searcher
+
+    first, _ = env.build()
+    data = json.loads((env.index / MANIFEST).read_text("utf-8"))
+    data["format"] = FORMAT - 1
+    (env.index / MANIFEST).write_text(json.dumps(data), "utf-8")
+    with pytest.raises(MinshengError, match=f"another version \\(index format {FORMAT - 1}, now {FORMAT}\\)"):
+        Searcher.open(env.index, env.store, FakeEmbedder())
+    report, factory = env.build()
+    assert "another version" in report.rebuilt and sorted(report.added) == ALL_FILES
+    assert len(factory.embedded) == first.chunks
+    assert read_manifest(env.index).format == FORMAT  # type: ignore[union-attr]
+    assert_consistent(env)
