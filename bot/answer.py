@@ -317,7 +317,7 @@ def _asked_unit(question: str) -> str:
 
 def _target(chunk: Chunk, query: Query, lead: str) -> str:
     """The part of the task a figure in the lead is measured against ("目标 30部以上"), when there is one."""
-    # The lead already measuring itself against a plan ("任务270批次,已完成84批次") needs no target line.
+    # The lead already measuring itself against a plan ("任务60批次,已完成25批次") needs no target line.
     if query.wants not in ("progress", "amount", "status") or not _DIGIT.search(lead) or _STATES_TARGET.search(lead):
         return ""
     task = field_text(chunk.text, "task")

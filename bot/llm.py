@@ -38,7 +38,7 @@ _WORKERS = 4
 # A citation marker: [1], [1][2], also [1, 2] / [1、2] as models often write them (NFKC turns ［１］ into [1]).
 _CITATION = re.compile(r"\[\s*(\d+(?:\s*[,、]\s*\d+)*)\s*\]")
 # An Arabic-digit figure: 1,234,567 (whole thousands groups only, so a list "1,2" or "1,2345" is not glued into
-# one number), 4.08, 120. Deliberately no look-behind: any digit left over is still read, hence still checked.
+# one number), 3.75, 120. Deliberately no look-behind: any digit left over is still read, hence still checked.
 _NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?")
 # Reasoning models served through Ollama/vLLM may prepend their chain of thought; it is not the answer.
 _THINK = re.compile(r"^\s*<think>.*?</think>", re.DOTALL)
@@ -135,7 +135,7 @@ def _normalized(text: str) -> str:
 
 
 def _canonical(number: str) -> str:
-    """1,234 → 1234; 4.080 → 4.08; 08 → 8: one spelling per value, so equal figures compare equal."""
+    """1,234 → 1234; 3.750 → 3.75; 08 → 8: one spelling per value, so equal figures compare equal."""
     number = number.replace(",", "")
     whole, _, fraction = number.partition(".")
     whole = whole.lstrip("0") or "0"
