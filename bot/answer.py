@@ -356,12 +356,7 @@ def _grouped(hits: list[Hit], query: Query) -> list[str]:
     """One line per record, grouped under its district and period, first part of each record only."""
     lines: list[str] = []
     groups: dict[str, list[Hit]] = {}
-    seen: set[tuple[str, int]] = set()
-    for hit in hits:
-        key = (hit.chunk.source, hit.chunk.record)
-        if key in seen:
-            continue
-        seen.add(key)
+    for hit in _unique_records(hits):
         groups.setdefault(_where(hit.chunk), []).append(hit)
     for where, members in groups.items():
         lines.append(where)
@@ -370,6 +365,7 @@ def _grouped(hits: list[Hit], query: Query) -> list[str]:
 
 
 def _unique_records(hits: list[Hit]) -> list[Hit]:
+    """The first hit of each record (a long record's other parts dropped)."""
     seen: set[tuple[str, int]] = set()
     out = []
     for hit in hits:

@@ -249,6 +249,7 @@ def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO) ->
     """Score a question file with our retriever and, in the same run, with a plain dense search."""
     import time
 
+    from bot.answer import Answer
     from bot.engine import open_retriever
     from bot.evaluate import failure_reasons, format_summary, load_questions, score_result, summarize
 
@@ -260,10 +261,14 @@ def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO) ->
     def answer_json(question: str, result, k: int) -> dict:  # type: ignore[no-untyped-def]
         return to_json(question, responder.answer(question, result), result, k)
 
+    def plain_json(question: str, k: int) -> dict:
+        # The tutorial pipeline shows the nearest chunk as it is: no filters, no sentence picking, no abstaining.
+        result = retriever.searcher.dense_only(question, k)
+        return to_json(question, Answer(result.hits[0].chunk.text if result.hits else ""), result, k)
+
     runs = [("minsheng (hybrid)", lambda q, k: answer_json(q, retriever.search(q, k), k))]
     if baseline:
-        runs.append(("plain dense (same chunks, m3e-small, no filters)",
-                     lambda q, k: answer_json(q, retriever.searcher.dense_only(q, k), k)))
+        runs.append(("plain dense (same chunks, m3e-small, no filters, nearest chunk as the answer)", plain_json))
     for label, run in runs:
         scores, details = [], {}
         for question in questions:
