@@ -379,7 +379,8 @@ def _unique_records(hits: list[Hit]) -> list[Hit]:
 def _unit_list(result: SearchResult) -> Answer:
     """Every record a lead unit leads, grouped by district."""
     query = result.query
-    hits = _unique_records(result.hits)
+    # A unit's projects read best in report order, district by district.
+    hits = sorted(_unique_records(result.hits), key=lambda h: (h.chunk.region, h.chunk.source, h.chunk.record))
     units = "、".join(query.lead_units)
     lines = [f"{units}牵头的项目（{len(hits)}项）：", *_grouped(hits, query)]
     return Answer("\n".join(lines), [citation_of(h) for h in hits])
