@@ -37,6 +37,7 @@ _WORKERS = 4
 
 # A citation marker: [1], [1][2], also [1, 2] / [1、2] as models often write them (NFKC turns ［１］ into [1]).
 _CITATION = re.compile(r"\[\s*(\d+(?:\s*[,、]\s*\d+)*)\s*\]")
+_RAW_CITATION = re.compile(r"[\[［]\s*([0-9０-９]+(?:\s*[,、，]\s*[0-9０-９]+)*)\s*[\]］]")
 # An Arabic-digit figure: 1,234,567 (whole thousands groups only, so a list "1,2" or "1,2345" is not glued into
 # one number), 3.75, 120. Deliberately no look-behind: any digit left over is still read, hence still checked.
 _NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?")
@@ -174,6 +175,18 @@ def cited_numbers(reply: str) -> list[int]:
     return cited
 
 
+def renumber(reply: str, cited: list[int]) -> str:
+    """Citation markers renumbered to the answer's own source list ([3] first cited → [1]), written [1][2]."""
+    order = {n: i for i, n in enumerate(cited, 1)}
+
+    def marker(match: re.Match[str]) -> str:
+        parts = re.split(r"\s*[,、，]\s*", unicodedata.normalize("NFKC", match.group(1)))
+        return "".join(f"[{order[int(p)]}]" for p in parts if int(p) in order)
+
+    # Matched on the reply as written (full-width ［１］ too), so its own punctuation is left alone.
+    return _RAW_CITATION.sub(marker, reply)
+
+
 class LLMComposer:
     """Words an answer with a chat model from the retrieved records; falls back to the extractive answer."""
 
@@ -221,7 +234,7 @@ class LLMComposer:
         unsupported = unsupported_numbers(reply, sources, question)
         if unsupported:
             return _fall_back(fallback, f"number {unsupported[0]} not in the cited records")
-        return Answer(text=reply, citations=[citation_of(h) for h in cited_hits], abstained=False,
+        return Answer(text=renumber(reply, cited), citations=[citation_of(h) for h in cited_hits], abstained=False,
                       composer="llm", notes=fallback.notes)
 
 

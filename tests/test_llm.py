@@ -21,6 +21,7 @@ from bot.llm import (
     load_prompts,
     make_composer,
     numbers_in,
+    renumber,
     unsupported_numbers,
 )
 from bot.settings import LLMSettings
@@ -110,7 +111,8 @@ def test_reply_with_supported_numbers_is_the_answer(hits: list[Hit], prompts: Pr
     model = ScriptedChat(reply=reply)
     answer = composer(model, prompts).compose("老旧小区改造了多少户?", hits, extractive(hits))
     assert answer.composer == "llm"
-    assert answer.text == reply.strip()
+    # Markers follow the answer's own source list: record [3], cited first, is source [1].
+    assert answer.text == "青岛市已开工改造老旧小区23817户,完成投资3.56亿元[1];密云区檀城北街预计11月底完工通车[2]。"
     assert not answer.abstained
     assert answer.citations == [citation_of(hits[2]), citation_of(hits[0])]
     assert answer.notes == ("earlier note",)
@@ -119,6 +121,12 @@ def test_reply_with_supported_numbers_is_the_answer(hits: list[Hit], prompts: Pr
     assert "老旧小区改造了多少户?" in human.content
     assert "[1] 密云区 · 《密云区2022年重要民生实事项目进展情况》2022年三季度" in human.content
     assert "{" not in human.content and "{" not in system.content
+
+
+def test_renumber_keeps_the_reply_punctuation_and_reads_full_width_markers() -> None:
+    """[3] then ［１］ become [1] and [2]; "[3、1]" becomes "[1][2]"; the reply's own "，" stays."""
+    reply = "甲区完成30个[3]；乙区开工46个［１］，另见[3、1]。"
+    assert renumber(reply, cited_numbers(reply)) == "甲区完成30个[1]；乙区开工46个[2]，另见[1][2]。"
 
 
 def test_number_from_the_question_is_allowed(hits: list[Hit], prompts: Prompts) -> None:
