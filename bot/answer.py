@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from index.catalog import Coverage
 from index.chunk import Chunk, field_text
 from index.normalize import to_simplified, to_traditional
 from index.query import Query
@@ -116,23 +117,24 @@ def abstention_text(result: SearchResult) -> str:
     else:
         head = ("这个问题在收录的民生实事报告里找不到答案。我能回答各地民生实事项目（学校、养老、旧房改造、公交、"
                 "充电设施等）的任务目标、进展、存在问题和下一步计划。")
-    return f"{head}\n目前收录：{covered}。\n可以这样问：{_examples(result)}"
+    sample = "、".join(f"“{q}”" for q in examples(coverage))
+    return f"{head}\n目前收录：{covered}。\n可以这样问：{sample}"
 
 
-def _examples(result: SearchResult) -> str:
-    """Example questions built from what the index covers (never from a fixed list of topics)."""
-    coverage = result.coverage
+def examples(coverage: Coverage | None) -> list[str]:
+    """Example questions built from what the index covers (never from a fixed list of topics): a district's
+    plans, another's problems, a district bureau's projects."""
     regions = [r for r in coverage.regions if r] if coverage else []
-    examples = []
+    out = []
     if regions:
-        examples.append(f"“{regions[0]}下个月计划做什么”")
+        out.append(f"{regions[0]}下个月计划做什么")
     if len(regions) > 1:
-        examples.append(f"“{regions[1]}存在什么问题”")
+        out.append(f"{regions[1]}存在什么问题")
     # A district-level bureau makes a clearer example than whatever unit sorts first.
     units = [u for u in coverage.lead_units if _PLAIN_UNIT.match(u)] if coverage else []
     if units:
-        examples.append(f"“{units[0]}负责哪些项目”")
-    return "、".join(examples)
+        out.append(f"{units[0]}负责哪些项目")
+    return out
 
 
 def note_lines(result: SearchResult) -> list[str]:
@@ -362,6 +364,15 @@ def _grouped(hits: list[Hit], query: Query) -> list[str]:
         lines.append(where)
         lines.extend(_list_line(h, query) for h in members)
     return lines
+
+
+def more_text(result: SearchResult, shown: list[Citation]) -> str:
+    """The retrieved records an answer did not quote, one line each, grouped by district."""
+    ids = {c.chunk_id for c in shown}
+    quoted = {(h.chunk.source, h.chunk.record) for h in result.hits if h.chunk.id in ids}
+    rest = [h for h in result.hits if (h.chunk.source, h.chunk.record) not in quoted]
+    text = "\n".join(["其他相关记录：", *_grouped(rest, result.query)]) if rest else "没有更多相关记录了。"
+    return (to_traditional if result.query.traditional else to_simplified)(text)
 
 
 def _unique_records(hits: list[Hit]) -> list[Hit]:

@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--k", type=_positive, default=None, help="how many sources to return (default: config.toml)")
     ask.add_argument("--json", action="store_true", help="print one JSON object a line")
     sub.add_parser("chat", help="an interactive conversation with follow-up questions")
+    sub.add_parser("serve", help="run the Telegram bot (token from TELEGRAM_BOT_TOKEN)")
     evaluate = sub.add_parser("eval", help="score a question file (see the eval README) and a plain dense baseline")
     evaluate.add_argument("file", type=Path, help="a JSONL question file")
     evaluate.add_argument("--no-baseline", action="store_true", help="skip the plain dense baseline")
@@ -69,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return index_command(settings, args.full, args.json, sys.stdout)
         if args.command == "ask":
             return ask_command(settings, args.question, args.k, args.json, sys.stdin, sys.stdout)
+        if args.command == "serve":
+            return serve_command(settings)
         if args.command == "chat":
             return chat_command(settings, sys.stdin, sys.stdout)
         if args.command == "eval":
@@ -238,6 +241,20 @@ def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
         answer = responder.answer(text, conversation.search(text))
         out.write(to_terminal(answer) + "\n")
         out.flush()
+    return 0
+
+
+def serve_command(settings: Settings) -> int:
+    """Run the Telegram bot until interrupted; the index and model are loaded before it starts polling."""
+    from bot.engine import open_retriever, run_index
+    from bot.telegram import BotService, run_bot
+
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+    if not token:
+        raise MinshengError("TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and export its token")
+    service = BotService(settings, lambda: open_retriever(settings), _responder(settings),
+                         lambda: run_index(settings, progress=None))
+    run_bot(service, token, os.environ.get("TELEGRAM_API_BASE_URL"), os.environ.get("TELEGRAM_WEBHOOK_SECRET"))
     return 0
 
 

@@ -104,6 +104,12 @@ class Conversations:
         self.idle_seconds = idle_seconds
         self._chats: OrderedDict[object, tuple[float, Conversation]] = OrderedDict()
 
+    def use(self, searcher: Searches) -> None:
+        """Answer from a reloaded index from now on (the conversations keep their memory)."""
+        self.searcher = searcher
+        for _, conversation in self._chats.values():
+            conversation.searcher = searcher
+
     def get(self, chat_id: object, now: float | None = None) -> Conversation:
         """The conversation of a chat; a fresh one when it is new or has been idle too long."""
         now = time.monotonic() if now is None else now

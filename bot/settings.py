@@ -50,6 +50,23 @@ class LLMSettings:
 
 
 @dataclass(frozen=True)
+class TelegramSettings:
+    """The Telegram bot; see config.toml [telegram]. The token comes only from the environment."""
+
+    mode: str = "polling"
+    poll_timeout: int = 10
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    admins: tuple[int, ...] = ()
+    allowed_chats: tuple[int, ...] = ()
+    rate_limit: int = 10
+    rate_window: float = 60.0
+    max_question_chars: int = 1000
+    log_file: Path = Path("logs/questions.log")
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting the program reads; see config.toml for what each one means."""
 
@@ -58,6 +75,7 @@ class Settings:
     index: IndexSettings = IndexSettings()
     search: SearchSettings = SearchSettings()
     llm: LLMSettings = LLMSettings()
+    telegram: TelegramSettings = TelegramSettings()
 
 
 def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
@@ -77,9 +95,10 @@ def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
     store = _table(data, "store", where)
     search = _table(data, "search", where)
     llm = _table(data, "llm", where)
+    telegram = _table(data, "telegram", where)
     corpus = env.get("MINSHENG_CORPUS") or paths.get("corpus", "corpus")
     index_dir = env.get("MINSHENG_INDEX") or paths.get("index", ".index")
-    defaults_i, defaults_s, defaults_l = IndexSettings(), SearchSettings(), LLMSettings()
+    defaults_i, defaults_s, defaults_l, defaults_t = IndexSettings(), SearchSettings(), LLMSettings(), TelegramSettings()
     return Settings(
         corpus_dir=_resolve(base, corpus),
         index_dir=_resolve(base, index_dir),
@@ -107,6 +126,19 @@ def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
             temperature=float(_get(llm, "temperature", (int, float), defaults_l.temperature, where)),
             prompts_dir=_resolve(base, _get(llm, "prompts", str, "prompts", where)),
         ),
+        telegram=TelegramSettings(
+            mode=_choice(telegram, "mode", ("polling", "webhook"), defaults_t.mode, where),
+            poll_timeout=_get(telegram, "poll_timeout", int, defaults_t.poll_timeout, where),
+            webhook_url=_get(telegram, "webhook_url", str, defaults_t.webhook_url, where),
+            webhook_listen=_get(telegram, "webhook_listen", str, defaults_t.webhook_listen, where),
+            webhook_port=_get(telegram, "webhook_port", int, defaults_t.webhook_port, where),
+            admins=_ids(telegram, "admins", where),
+            allowed_chats=_ids(telegram, "allowed_chats", where),
+            rate_limit=_get(telegram, "rate_limit", int, defaults_t.rate_limit, where),
+            rate_window=float(_get(telegram, "rate_window", (int, float), defaults_t.rate_window, where)),
+            max_question_chars=_get(telegram, "max_question_chars", int, defaults_t.max_question_chars, where),
+            log_file=_resolve(base, _get(telegram, "log_file", str, str(defaults_t.log_file), where)),
+        ),
     )
 
 
@@ -123,6 +155,21 @@ def _get(table: dict[str, Any], key: str, kind: type | tuple[type, ...], default
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise ConfigError(f"{where}: {key} = {value!r} has the wrong type")
     return value
+
+
+def _choice(table: dict[str, Any], key: str, allowed: tuple[str, ...], default: str, where: str) -> str:
+    value = _get(table, key, str, default, where)
+    if value not in allowed:
+        raise ConfigError(f"{where}: {key} = {value!r}; expected one of {', '.join(allowed)}")
+    return value
+
+
+def _ids(table: dict[str, Any], key: str, where: str) -> tuple[int, ...]:
+    """A list of Telegram user or chat ids."""
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        raise ConfigError(f"{where}: {key} must be a list of numeric Telegram ids, got {value!r}")
+    return tuple(value)
 
 
 def _resolve(base: Path, value: object) -> Path:

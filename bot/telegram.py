@@ -1,0 +1,408 @@
+"""The Telegram bot (`minsheng serve`): python-telegram-bot v22 handlers around a BotService that answers."""
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from logging.handlers import RotatingFileHandler
+from typing import TYPE_CHECKING, Any, Callable
+
+from bot.answer import Citation, more_text
+from bot.engine import Responder
+from bot.guard import RateLimiter, chat_allowed
+from bot.messages import (
+    ShortKeys, Stats, help_text, regions_text, reports_text, split_html, start_text, stats_text,
+)
+from bot.render import to_html
+from bot.session import Conversations
+from bot.settings import Settings, TelegramSettings
+from index.build import BuildReport
+from index.catalog import Coverage, FileEntry, read_manifest
+from index.errors import MinshengError
+from index.normalize import to_traditional
+from index.retriever import MinshengRetriever
+from index.search import SearchResult
+
+if TYPE_CHECKING:
+    from telegram import Update
+    from telegram.ext import Application, ContextTypes
+
+log = logging.getLogger("minsheng.bot")
+questions_log = logging.getLogger("minsheng.questions")
+
+COMMANDS = (
+    ("start", "这是什么，收录了什么"),
+    ("help", "怎么提问"),
+    ("ask", "提问（群里用）：/ask 问题"),
+    ("regions", "收录的地区和报告期"),
+    ("reports", "收录的报告"),
+    ("stats", "使用统计"),
+    ("reindex", "重新索引报告（管理员）"),
+)
+_MORE, _FULL = "m", "f"
+_RESET = {"新话题", "重新开始", "reset"}
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer ready for Telegram: HTML, and the key its buttons refer to (None: no buttons)."""
+
+    html: str
+    abstained: bool
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a button under an answer needs later: the search result and the records quoted."""
+
+    result: SearchResult
+    citations: list[Citation]
+
+
+class BotService:
+    """Answers for chats (with follow-ups), what buttons refer to, usage counters and re-indexing; no Telegram."""
+
+    def __init__(self, settings: Settings, open_retriever: Callable[[], MinshengRetriever], responder: Responder,
+                 reindex: Callable[[], BuildReport]) -> None:
+        self.settings = settings
+        self._open = open_retriever
+        self._reindex = reindex
+        self.responder = responder
+        self.retriever = open_retriever()
+        self.conversations = Conversations(self.retriever.searcher, settings.search.k)
+        self.limiter = RateLimiter(settings.telegram.rate_limit, settings.telegram.rate_window)
+        self.asked: ShortKeys[Asked] = ShortKeys()
+        self.stats = Stats()
+        self.started = time.monotonic()
+        self._reindexing = threading.Lock()
+
+    @property
+    def coverage(self) -> Coverage:
+        """What the loaded index covers."""
+        return self.retriever.searcher.coverage
+
+    def files(self) -> dict[str, FileEntry]:
+        """The indexed report files."""
+        manifest = read_manifest(self.settings.index_dir)
+        return manifest.files if manifest else {}
+
+    def ask(self, chat_id: int, question: str) -> Reply:
+        """Answer a question in a chat's conversation (blocking: search and maybe a chat model)."""
+        started = time.monotonic()
+        conversation = self.conversations.get(chat_id)
+        if question.strip() in _RESET:
+            conversation.reset()
+            return Reply("好的，换个话题。", abstained=False)
+        result = conversation.search(question)
+        answer = self.responder.answer(question, result)
+        seconds = time.monotonic() - started
+        self.stats.record(seconds, answer.abstained)
+        questions_log.info("chat=%s latency=%.3f abstained=%s composer=%s chars=%d", chat_id, seconds,
+                           answer.abstained, answer.composer, len(question))
+        key = None if answer.abstained else self.asked.put(Asked(result, answer.citations))
+        return Reply(to_html(answer), answer.abstained, key)
+
+    def more(self, key: str) -> str | None:
+        """HTML of the retrieved records the answer did not quote, or None when the key is forgotten."""
+        asked = self.asked.get(key)
+        return None if asked is None else html.escape(more_text(asked.result, asked.citations), quote=False)
+
+    def full(self, key: str) -> str | None:
+        """HTML of the full text of every record the answer quoted, or None when the key is forgotten."""
+        asked = self.asked.get(key)
+        if asked is None:
+            return None
+        searcher = self.retriever.searcher
+        blocks = []
+        for citation in asked.citations:
+            hit = next((h for h in asked.result.hits if h.chunk.id == citation.chunk_id), None)
+            if hit is None:
+                continue
+            parts = searcher.record_hits(hit.chunk.source, hit.chunk.record) or [hit]
+            head, *_ = parts[0].chunk.text.split("\n", 1)
+            body = "\n".join(p.chunk.text.split("\n", 1)[1] if "\n" in p.chunk.text else "" for p in parts)
+            label = citation.label()
+            if asked.result.query.traditional:
+                label = to_traditional(label)
+            blocks.append(f"<b>{html.escape(label, quote=False)}</b>\n{html.escape(body.strip() or head, quote=False)}")
+        return "\n\n".join(blocks) or "没有可显示的原文。"
+
+    def reindex(self) -> BuildReport | None:
+        """Bring the index up to date and load it; None when a re-index is already running."""
+        if not self._reindexing.acquire(blocking=False):
+            return None
+        try:
+            report = self._reindex()
+            retriever = self._open()
+            self.retriever = retriever
+            self.conversations.use(retriever.searcher)
+            return report
+        finally:
+            self._reindexing.release()
+
+    def uptime(self) -> float:
+        """Seconds since start-up."""
+        return time.monotonic() - self.started
+
+
+def reindex_text(report: BuildReport | None) -> str:
+    """What a re-index changed (HTML)."""
+    if report is None:
+        return "已经在重新索引了，请稍候。"
+    lines = [f"重新索引完成（{report.seconds:.1f} 秒）：新增 {len(report.added)}，更新 {len(report.updated)}，"
+             f"删除 {len(report.removed)}，失败 {len(report.failed)}，未变 {report.unchanged}；"
+             f"共 {report.records} 条记录。"]
+    for label, names in (("新增", report.added), ("更新", report.updated), ("删除", report.removed)):
+        lines.extend(f"· {label} {html.escape(name)}" for name in names)
+    lines.extend(f"· 失败 {html.escape(f.error)}" for f in report.failed)
+    return "\n".join(lines)
+
+
+# --- Telegram ---------------------------------------------------------------------------------------------
+
+
+def api_urls(base_url: str | None) -> tuple[str | None, str | None]:
+    """The Bot API and file URLs python-telegram-bot wants ("…/bot", "…/file/bot") from TELEGRAM_API_BASE_URL,
+    given with or without its "/bot" ending."""
+    if not base_url:
+        return None, None
+    root = base_url.rstrip("/")
+    if root.endswith("/bot"):
+        root = root[: -len("/bot")]
+    return f"{root}/bot", f"{root}/file/bot"
+
+
+def build_application(service: BotService, token: str, base_url: str | None) -> "Application":
+    """The python-telegram-bot Application with every handler; updates of different chats run concurrently."""
+    from telegram.ext import (
+        Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters,
+    )
+
+    api, files = api_urls(base_url)
+    builder = Application.builder().token(token).concurrent_updates(True).post_init(_register_commands)
+    if api and files:
+        builder = builder.base_url(api).base_file_url(files)
+    app = builder.build()
+    app.bot_data["service"] = service
+    handlers = TelegramHandlers(service)
+    app.add_handler(CommandHandler("start", handlers.start))
+    app.add_handler(CommandHandler("help", handlers.help))
+    app.add_handler(CommandHandler("ask", handlers.ask))
+    app.add_handler(CommandHandler("regions", handlers.regions))
+    app.add_handler(CommandHandler("reports", handlers.reports))
+    app.add_handler(CommandHandler("stats", handlers.stats))
+    app.add_handler(CommandHandler("reindex", handlers.reindex))
+    # Private chats: every text is a question. Groups: only messages that mention the bot.
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, handlers.text))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS
+                                   & (filters.Entity("mention") | filters.Entity("text_mention")), handlers.mention))
+    app.add_handler(CallbackQueryHandler(handlers.button))
+    app.add_error_handler(handlers.error)
+    return app
+
+
+async def _register_commands(app: "Application") -> None:
+    from telegram import BotCommand
+
+    await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+
+
+class TelegramHandlers:
+    """The python-telegram-bot callbacks; all answering happens in BotService, off the event loop."""
+
+    def __init__(self, service: BotService) -> None:
+        self.service = service
+        self.config: TelegramSettings = service.settings.telegram
+
+    async def start(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
+        """/start: what the bot is, what it covers, example questions."""
+        if await self._allowed(update):
+            group = update.effective_chat is not None and update.effective_chat.type != "private"
+            await self._send(update, start_text(self.service.coverage, group))
+
+    async def help(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
+        """/help: how to ask."""
+        if await self._allowed(update):
+            await self._send(update, help_text(self.service.coverage))
+
+    async def regions(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
+        """/regions: districts and periods covered."""
+        if await self._allowed(update):
+            await self._send(update, regions_text(self.service.coverage))
+
+    async def reports(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
+        """/reports: the indexed reports."""
+        if await self._allowed(update):
+            await self._send(update, reports_text(await asyncio.to_thread(self.service.files)))
+
+    async def stats(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
+        """/stats: usage since start-up."""
+        if await self._allowed(update):
+            records = len({(c.source, c.record) for c in self.service.retriever.searcher.chunks})
+            await self._send(update, stats_text(self.service.stats, self.service.coverage, records,
+                                                self.service.uptime()))
+
+    async def reindex(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
+        """/reindex (admins only): bring the index up to date with the corpus, then say what changed."""
+        user = update.effective_user
+        if user is None or user.id not in self.config.admins:
+            await self._send(update, "只有管理员可以重新索引。")
+            return
+        await self._send(update, "开始重新索引…")
+        await self._send(update, reindex_text(await asyncio.to_thread(self.service.reindex)))
+
+    async def ask(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
+        """/ask 问题."""
+        question = " ".join(context.args or [])
+        if not question.strip():
+            await self._send(update, "请在 /ask 后面写上问题，例如：/ask 大兴区养老服务进展")
+            return
+        await self._answer(update, context, question)
+
+    async def text(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
+        """A private message: the whole text is the question."""
+        message = update.effective_message
+        if message is not None and message.text:
+            await self._answer(update, context, message.text)
+
+    async def mention(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
+        """A group message mentioning the bot: the text without the mention is the question."""
+        message = update.effective_message
+        username = context.bot.username
+        if message is None or not message.text or not username or f"@{username}" not in message.text:
+            return
+        await self._answer(update, context, message.text.replace(f"@{username}", " ").strip())
+
+    async def button(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
+        """"更多结果" / "完整原文" under an answer."""
+        query = update.callback_query
+        if query is None:
+            return
+        kind, _, key = (query.data or "").partition(":")
+        text = self.service.more(key) if kind == _MORE else self.service.full(key) if kind == _FULL else None
+        if text is None:
+            await query.answer("这个按钮已经过期，请重新提问。", show_alert=False)
+            return
+        await query.answer()
+        chat = update.effective_chat
+        if chat is not None:
+            for piece in split_html(text):
+                await context.bot.send_message(chat.id, piece, parse_mode="HTML")
+
+    async def error(self, update: object, context: "ContextTypes.DEFAULT_TYPE") -> None:
+        """Log any handler failure with its traceback and tell the user politely."""
+        log.error("handling an update failed", exc_info=context.error)
+        from telegram import Update
+
+        if isinstance(update, Update) and update.effective_chat is not None:
+            try:
+                await context.bot.send_message(update.effective_chat.id, "抱歉，处理这个问题时出错了，请稍后再试。")
+            except Exception:  # noqa: BLE001 — the network may be what failed; the log already has the error
+                log.warning("could not send the error reply", exc_info=True)
+
+    async def _answer(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE", question: str) -> None:
+        if not await self._allowed(update):
+            return
+        user = update.effective_user
+        if len(question) > self.config.max_question_chars:
+            await self._send(update, f"问题太长了（{len(question)}字）。请用一两句话提问，"
+                                     f"不超过{self.config.max_question_chars}字，例如：大兴区养老服务进展")
+            return
+        if user is not None and not self.service.limiter.allow(user.id):
+            self.service.stats.limited += 1
+            wait = max(1, round(self.service.limiter.wait(user.id)))
+            await self._send(update, f"提问有点频繁，请{wait}秒后再问。")
+            return
+        chat = update.effective_chat
+        if chat is None:
+            return
+        from telegram.constants import ChatAction
+
+        await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+        reply = await asyncio.to_thread(self.service.ask, chat.id, question)
+        await self._send(update, reply.html, reply.key)
+
+    async def _allowed(self, update: "Update") -> bool:
+        chat = update.effective_chat
+        if chat is None:
+            return False
+        if chat_allowed(chat.id, self.config.allowed_chats):
+            return True
+        log.info("chat %s is not on the allowlist", chat.id)
+        await self._send(update, "这个机器人只在指定的会话里回答问题。")
+        return False
+
+    async def _send(self, update: "Update", text: str, key: str | None = None) -> None:
+        """Send HTML in pieces under Telegram's limit; the answer's buttons go under the last piece."""
+        from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+        message = update.effective_message
+        if message is None:
+            return
+        pieces = split_html(text)
+        markup = None
+        if key is not None:
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton("更多结果", callback_data=f"{_MORE}:{key}"),
+                                            InlineKeyboardButton("完整原文", callback_data=f"{_FULL}:{key}")]])
+        for n, piece in enumerate(pieces):
+            await message.reply_text(piece, parse_mode="HTML", reply_markup=markup if n == len(pieces) - 1 else None)
+
+
+# --- running ----------------------------------------------------------------------------------------------
+
+
+class _Redact(logging.Filter):
+    """Keeps the bot token out of every log line (httpx and tracebacks may carry request URLs)."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secret:
+            message = record.getMessage()
+            if self.secret in message:
+                record.msg, record.args = message.replace(self.secret, "<token>"), None
+        return True
+
+
+def setup_logging(config: TelegramSettings, token: str) -> None:
+    """Bot log on standard error; one line per question in a rotating file; the token redacted everywhere."""
+    redact = _Redact(token)
+    stderr = logging.StreamHandler()
+    stderr.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    stderr.addFilter(redact)
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    root.addHandler(stderr)
+    # httpx logs every request URL at INFO, and the URL holds the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    config.log_file.parent.mkdir(parents=True, exist_ok=True)
+    questions = RotatingFileHandler(config.log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    questions.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    questions.addFilter(redact)
+    questions_log.addHandler(questions)
+    questions_log.setLevel(logging.INFO)
+
+
+def run_bot(service: BotService, token: str, base_url: str | None, webhook_secret: str | None = None) -> None:
+    """Serve until interrupted (SIGINT/SIGTERM), by long polling or a webhook as config.toml says."""
+    if not token:
+        raise MinshengError("TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and export its token")
+    config = service.settings.telegram
+    setup_logging(config, token)
+    app = build_application(service, token, base_url)
+    log.info("serving %d reports (%s mode)", sum(service.coverage.reports.values()), config.mode)
+    kwargs: dict[str, Any] = {"allowed_updates": ["message", "callback_query"]}
+    if config.mode == "webhook":
+        if not config.webhook_url:
+            raise MinshengError("config.toml [telegram] mode = \"webhook\" needs webhook_url")
+        app.run_webhook(listen=config.webhook_listen, port=config.webhook_port, url_path="telegram",
+                        webhook_url=f"{config.webhook_url.rstrip('/')}/telegram", secret_token=webhook_secret,
+                        **kwargs)
+    else:
+        app.run_polling(poll_interval=0.0, timeout=config.poll_timeout, **kwargs)

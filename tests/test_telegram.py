@@ -1,0 +1,94 @@
+"""BotService and the pieces of bot/telegram.py that need no Telegram: answers, buttons, re-index."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bot.engine import Responder, open_retriever, run_index
+from bot.telegram import BotService, api_urls, reindex_text
+
+
+def service(settings) -> BotService:  # type: ignore[no-untyped-def]
+    return BotService(settings, lambda: open_retriever(settings), Responder(), lambda: run_index(settings, progress=None))
+
+
+def test_answer_is_html_with_a_button_key_and_follow_ups_per_chat(indexed) -> None:  # type: ignore[no-untyped-def]
+    bot = service(indexed)
+    first = bot.ask(1, "大兴区公交线路调整得怎么样了")
+    assert first.key and not first.abstained and "<b>来源</b>" in first.html and "专班" in first.html
+    assert "公交线路16条" in bot.ask(1, "那密云区呢？").html
+    other = bot.ask(2, "那密云区呢？")  # another chat has no previous question: the district's overview
+    assert other.html.startswith("密云区各项目的进展") and "公交线路16条" not in other.html.split("\n")[2]
+    assert bot.stats.questions == 3 and bot.stats.abstained == 0
+
+
+def test_html_special_characters_in_questions_are_escaped(indexed) -> None:  # type: ignore[no-untyped-def]
+    reply = service(indexed).ask(3, "<b>大兴区</b> & 养老服务 <script>")
+    assert "<script>" not in reply.html
+    assert set(re.findall(r"</?([a-z]+)", reply.html)) <= {"b", "i"}
+
+
+def test_more_and_full_buttons(indexed) -> None:  # type: ignore[no-untyped-def]
+    bot = service(indexed)
+    reply = bot.ask(4, "济宁高新区明厨亮灶工程进展")
+    more = bot.more(reply.key or "")
+    assert more is not None and more.startswith("其他相关记录：")
+    full = bot.full(reply.key or "")
+    assert full is not None and "任务: " in full and "下步计划: 完成二期学校明厨亮灶改造" in full
+    assert full.startswith("<b>济宁高新区 · ")
+    assert bot.more("zzz") is None and bot.full("zzz") is None
+
+
+def test_abstention_has_no_buttons(indexed) -> None:  # type: ignore[no-untyped-def]
+    reply = service(indexed).ask(5, "帮我写一首诗")
+    assert reply.abstained and reply.key is None and "目前收录" in reply.html
+
+
+def test_reset_words_start_a_new_topic(indexed) -> None:  # type: ignore[no-untyped-def]
+    bot = service(indexed)
+    bot.ask(6, "济宁高新区明厨亮灶工程进展")
+    assert bot.ask(6, "新话题").html == "好的，换个话题。"
+    assert bot.ask(6, "下个月呢？").abstained
+
+
+def test_reindex_reloads_and_reports(indexed, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    calls = []
+
+    def fake_reindex():  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return run_index(indexed, progress=None)
+
+    bot = BotService(indexed, lambda: open_retriever(indexed), Responder(), fake_reindex)
+    before = bot.retriever
+    report = bot.reindex()
+    assert calls == [1] and report is not None and report.unchanged == 5 and bot.retriever is not before
+    text = reindex_text(report)
+    assert text.startswith("重新索引完成") and "未变 5" in text
+    assert reindex_text(None) == "已经在重新索引了，请稍候。"
+
+
+def test_api_urls_accept_the_base_with_or_without_bot() -> None:
+    assert api_urls("http://127.0.0.1:8081") == ("http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/file/bot")
+    assert api_urls("http://127.0.0.1:8081/bot/") == ("http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/file/bot")
+    assert api_urls(None) == (None, None) and api_urls("") == (None, None)
+
+
+def test_settings_read_the_telegram_table(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from bot.settings import load_settings
+    from index.errors import ConfigError
+
+    config = tmp_path / "config.toml"
+    config.write_text('[telegram]\nadmins = [42]\nallowed_chats = [-100, 7]\nrate_limit = 3\nmode = "webhook"\n'
+                      'webhook_url = "https://example.org/hook"\nlog_file = "logs/q.log"\n', "utf-8")
+    t = load_settings(config, {}).telegram
+    assert (t.admins, t.allowed_chats, t.rate_limit, t.mode) == ((42,), (-100, 7), 3, "webhook")
+    assert t.log_file == tmp_path / "logs" / "q.log"
+    config.write_text('[telegram]\nadmins = ["42"]\n', "utf-8")
+    with pytest.raises(ConfigError, match="admins must be a list of numeric Telegram ids"):
+        load_settings(config, {})
+    config.write_text('[telegram]\nmode = "push"\n', "utf-8")
+    with pytest.raises(ConfigError, match="expected one of polling, webhook"):
+        load_settings(config, {})
+    assert replace(t, rate_limit=1).rate_limit == 1
