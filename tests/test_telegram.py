@@ -92,3 +92,18 @@ def test_settings_read_the_telegram_table(tmp_path) -> None:  # type: ignore[no-
     with pytest.raises(ConfigError, match="expected one of polling, webhook"):
         load_settings(config, {})
     assert replace(t, rate_limit=1).rate_limit == 1
+
+
+def test_webhook_mode_needs_a_url_and_a_token_is_required(indexed, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from bot.settings import TelegramSettings
+    from bot.telegram import run_bot
+    from index.errors import MinshengError
+
+    settings = replace(indexed, telegram=TelegramSettings(mode="webhook", log_file=tmp_path / "q.log"))
+    bot = BotService(settings, lambda: open_retriever(settings), Responder(), lambda: run_index(settings, progress=None))
+    with pytest.raises(MinshengError, match="TELEGRAM_BOT_TOKEN"):
+        run_bot(bot, "", None)
+    with pytest.raises(MinshengError, match="needs webhook_url"):
+        run_bot(bot, "123:abc", None)

@@ -1,0 +1,192 @@
+"""End to end: `minsheng serve` as a real process against a Bot API stand-in on 127.0.0.1 (tests/botapi.py)."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from tests.botapi import BotApiStandIn, Call
+from tests.conftest import CORPUS, ROOT
+
+TOKEN = "123456:SERVE-test-token"
+ADMIN = 1001
+RATE_LIMIT = 5
+
+
+class Bot:
+    """The running bot process and the stand-in it talks to."""
+
+    def __init__(self, api: BotApiStandIn, process: subprocess.Popen[str], log_file: Path, stderr: Path) -> None:
+        self.api = api
+        self.process = process
+        self.log_file = log_file
+        self.stderr = stderr
+
+    def say(self, chat_id: int, text: str, **kwargs: object) -> list[Call]:
+        """Send a message and return what the bot sent back to that chat, waiting for its reply."""
+        mark = self.api.mark()
+        self.api.push_message(chat_id, text, **kwargs)  # type: ignore[arg-type]
+        return self.replies(chat_id, mark)
+
+    def replies(self, chat_id: int, mark: int, count: int = 1) -> list[Call]:
+        """The first `count` sendMessage calls to chat_id after mark (waiting for them)."""
+        calls: list[Call] = []
+        after = mark
+        for _ in range(count):
+            call = self.api.wait_for("sendMessage", lambda p: p["chat_id"] == chat_id, timeout=60, after=after)
+            calls.append(call)
+            after = call.index + 1
+        return calls
+
+
+@pytest.fixture(scope="module")
+def bot(indexed, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:  # type: ignore[no-untyped-def]
+    home = tmp_path_factory.mktemp("serve")
+    index_dir = home / "index"
+    shutil.copytree(indexed.index_dir, index_dir)
+    log_file = home / "logs" / "questions.log"
+    config = home / "config.toml"
+    config.write_text(
+        f'[paths]\ncorpus = "{CORPUS}"\nindex = "{index_dir}"\n'
+        f'[telegram]\nadmins = [{ADMIN}]\nrate_limit = {RATE_LIMIT}\nrate_window = 600\npoll_timeout = 1\n'
+        f'max_question_chars = 1000\nlog_file = "{log_file}"\n', "utf-8")
+    api = BotApiStandIn(TOKEN).start()
+    env = {**os.environ, "MINSHENG_CONFIG": str(config), "TELEGRAM_BOT_TOKEN": TOKEN,
+           "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{api.port}", "PYTHONIOENCODING": "utf-8"}
+    for name in ("MINSHENG_INDEX", "MINSHENG_CORPUS"):
+        env.pop(name, None)
+    stderr = home / "stderr.log"
+    with stderr.open("w", encoding="utf-8") as err:
+        process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], cwd=ROOT, env=env, text=True,
+                                   stdout=subprocess.DEVNULL, stderr=err)
+    running = Bot(api, process, log_file, stderr)
+    try:
+        api.wait_for("getUpdates", timeout=180)  # index and model loaded, commands registered, polling
+        yield running
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            code = process.wait(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+            api.stop()
+    assert code == 0, stderr.read_text("utf-8")[-2000:]  # SIGTERM is a clean shutdown
+
+
+def only_text(calls: list[Call]) -> str:
+    return "\n".join(c.params["text"] for c in calls)
+
+
+def test_commands_are_registered_at_start(bot: Bot) -> None:
+    commands = bot.api.wait_for("setMyCommands").params["commands"]
+    assert [c["command"] for c in commands] == ["start", "help", "ask", "regions", "reports", "stats", "reindex"]
+
+
+def test_start_help_and_regions(bot: Bot) -> None:
+    start = only_text(bot.say(11, "/start"))
+    assert "民生实事问答" in start and "目前收录 5 份报告" in start and "例如：" in start
+    assert "怎么问" in only_text(bot.say(11, "/help"))
+    regions = only_text(bot.say(11, "/regions"))
+    assert "· 大兴区：2024年一季度（1份报告）" in regions and "收录的地区</b>（5个）" in regions
+    assert "收录的报告</b>（5份）" in only_text(bot.say(11, "/reports"))
+    assert "使用统计" in only_text(bot.say(11, "/stats"))
+
+
+def test_a_question_is_answered_with_typing_html_and_buttons(bot: Bot) -> None:
+    mark = bot.api.mark()
+    (reply,) = bot.say(12, "青岛口袋公园建了多少个")
+    assert bot.api.wait_for("sendChatAction", lambda p: p["chat_id"] == 12, after=mark).params["action"] == "typing"
+    text = reply.params["text"]
+    assert text.startswith("青岛市（2022年上半年）：46个口袋公园已开工,其中25个已完工;")
+    assert reply.params["parse_mode"] == "HTML" and "<b>来源</b>" in text
+    buttons = [b for row in reply.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert [b["text"] for b in buttons] == ["更多结果", "完整原文"]
+    assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
+
+
+def test_an_abstention_says_what_is_covered_and_has_no_buttons(bot: Bot) -> None:
+    (reply,) = bot.say(13, "帮我写一首关于春天的诗")
+    assert "我能回答" in reply.params["text"] and "目前收录" in reply.params["text"]
+    assert "reply_markup" not in reply.params
+
+
+def test_follow_up_in_the_same_chat(bot: Bot) -> None:
+    assert "专班" in only_text(bot.say(14, "大兴区公交线路调整得怎么样了"))
+    follow = only_text(bot.say(14, "那密云区呢？"))
+    assert follow.startswith("密云区（2022年三季度）：") and "公交线路16条" in follow
+
+
+def test_buttons_send_more_results_and_the_full_record(bot: Bot) -> None:
+    (answer,) = bot.say(15, "济宁高新区明厨亮灶工程进展")
+    message = bot.api.message_of(answer)
+    more_data, full_data = [b["callback_data"] for row in answer.params["reply_markup"]["inline_keyboard"]
+                            for b in row]
+    mark = bot.api.mark()
+    query_id = bot.api.push_callback(15, 15, message, more_data)
+    (more,) = bot.replies(15, mark)
+    assert more.params["text"].startswith("其他相关记录：")
+    assert bot.api.wait_for("answerCallbackQuery", lambda p: p["callback_query_id"] == query_id, after=mark).ok
+    mark = bot.api.mark()
+    bot.api.push_callback(15, 15, message, full_data)
+    (full,) = bot.replies(15, mark)
+    assert "下步计划: 完成二期学校明厨亮灶改造" in full.params["text"] and full.params["text"].startswith("<b>济宁高新区")
+
+
+def test_html_special_characters_in_a_question(bot: Bot) -> None:
+    before = len(bot.api.errors)
+    (reply,) = bot.say(16, "<b>大兴区</b> & 养老服务 <script>alert(1)</script> 进展？")
+    assert reply.ok and "<script>" not in reply.params["text"]
+    assert bot.api.errors[before:] == []
+
+
+def test_an_over_long_message_gets_a_short_explanation(bot: Bot) -> None:
+    (reply,) = bot.say(17, "大兴区养老服务进展" * 150)
+    assert reply.params["text"].startswith("问题太长了（1350字）")
+
+
+def test_a_burst_is_rate_limited_politely(bot: Bot) -> None:
+    mark = bot.api.mark()
+    for n in range(RATE_LIMIT + 2):
+        bot.api.push_message(18, f"大兴区养老服务进展{n}")
+    texts = [c.params["text"] for c in bot.replies(18, mark, count=RATE_LIMIT + 2)]
+    limited = [t for t in texts if t.startswith("提问有点频繁")]
+    assert len(limited) == 2 and len(texts) - len(limited) == RATE_LIMIT
+
+
+def test_reindex_is_for_admins_only(bot: Bot) -> None:
+    assert only_text(bot.say(19, "/reindex")) == "只有管理员可以重新索引。"
+    mark = bot.api.mark()
+    bot.api.push_message(ADMIN, "/reindex")
+    started, done = bot.replies(ADMIN, mark, count=2)
+    assert started.params["text"] == "开始重新索引…"
+    assert done.params["text"].startswith("重新索引完成") and "未变 5" in done.params["text"]
+    # Still answering from the reloaded index.
+    assert "46个口袋公园" in only_text(bot.say(ADMIN, "青岛口袋公园建了多少个"))
+
+
+def test_groups_answer_only_ask_and_mentions(bot: Bot) -> None:
+    group = -5001
+    mark = bot.api.mark()
+    bot.api.push_message(group, "今天开会吗", chat_type="group", user_id=31)
+    bot.api.wait_consumed()
+    mention = only_text(bot.say(group, "@minsheng_test_bot 青岛口袋公园建了多少个", chat_type="group", user_id=32))
+    assert "46个口袋公园" in mention
+    ask = only_text(bot.say(group, "/ask@minsheng_test_bot 济宁高新区明厨亮灶工程进展", chat_type="group", user_id=33))
+    assert "明厨亮灶" in ask
+    answered = [c for c in bot.api.calls[mark:] if c.method == "sendMessage" and c.params["chat_id"] == group]
+    assert len(answered) == 2  # nothing for the message that did not mention the bot
+
+
+def test_question_log_has_no_token_and_no_stand_in_errors(bot: Bot) -> None:
+    bot.say(20, "密云区操场改造完成了吗")
+    lines = bot.log_file.read_text("utf-8").splitlines()
+    assert any("chat=20 latency=" in line and "abstained=False" in line for line in lines)
+    assert TOKEN not in bot.log_file.read_text("utf-8") and TOKEN not in bot.stderr.read_text("utf-8")
+    assert bot.api.errors == []
