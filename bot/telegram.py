@@ -394,13 +394,13 @@ def run_bot(service: BotService, token: str, base_url: str | None, webhook_secre
     if not token:
         raise MinshengError("TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and export its token")
     config = service.settings.telegram
+    if config.mode == "webhook" and not config.webhook_url:
+        raise MinshengError("config.toml [telegram] mode = \"webhook\" needs webhook_url")
     setup_logging(config, token)
     app = build_application(service, token, base_url)
     log.info("serving %d reports (%s mode)", sum(service.coverage.reports.values()), config.mode)
     kwargs: dict[str, Any] = {"allowed_updates": ["message", "callback_query"]}
     if config.mode == "webhook":
-        if not config.webhook_url:
-            raise MinshengError("config.toml [telegram] mode = \"webhook\" needs webhook_url")
         app.run_webhook(listen=config.webhook_listen, port=config.webhook_port, url_path="telegram",
                         webhook_url=f"{config.webhook_url.rstrip('/')}/telegram", secret_token=webhook_secret,
                         **kwargs)
