@@ -38,11 +38,13 @@ def load_report(path: Path) -> ParsedReport:
     return parse_bytes(read_bytes(path), path.name)
 
 
+def is_report_name(name: str) -> bool:
+    """Whether a file name can be a report (hidden files and editors' or downloads' temporary files cannot)."""
+    return not name.startswith((".", "~")) and not name.endswith((".tmp", ".part", "~", ".crdownload", ".swp"))
+
+
 def corpus_files(corpus_dir: Path) -> list[Path]:
     """The report files directly inside the corpus directory (hidden and temporary files skipped)."""
     if not corpus_dir.is_dir():
         raise MinshengError(f"{corpus_dir}: corpus directory not found")
-    return sorted(
-        p for p in corpus_dir.iterdir()
-        if p.is_file() and not p.name.startswith((".", "~")) and not p.name.endswith((".tmp", ".part", "~"))
-    )
+    return sorted(p for p in corpus_dir.iterdir() if p.is_file() and is_report_name(p.name))
