@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", help="index the corpus: new files added, changed replaced, removed deleted")
     index.add_argument("--full", action="store_true", help="rebuild everything from scratch")
     index.add_argument("--json", action="store_true", help="end with one JSON line describing the run")
+    index.add_argument("--wait", type=float, default=None, metavar="SECONDS",
+                       help="when another build is running, wait this long for it (default: [index] lock_wait)")
     ask = sub.add_parser("ask", help="answer a question from the indexed reports")
     ask.add_argument("question", help='the question, or "-" to read one question a line from standard input')
     ask.add_argument("--k", type=_positive, default=None, help="how many sources to return (default: config.toml)")
@@ -67,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return corpus_summary(settings.corpus_dir, sys.stdout)
             return show_records(args.file, args.json, sys.stdout)
         if args.command == "index":
-            return index_command(settings, args.full, args.json, sys.stdout)
+            return index_command(settings, args.full, args.json, sys.stdout, args.wait)
         if args.command == "ask":
             return ask_command(settings, args.question, args.k, args.json, sys.stdin, sys.stdout)
         if args.command == "serve":
@@ -157,16 +159,18 @@ def corpus_summary(corpus: Path, out: TextIO) -> int:
     return 1 if failed else 0
 
 
-def index_command(settings: Settings, full: bool, as_json: bool, out: TextIO) -> int:
+def index_command(settings: Settings, full: bool, as_json: bool, out: TextIO, wait: float | None = None) -> int:
     """Run an index build and print what changed; failures are listed, the rest is indexed."""
     from bot.engine import run_index
 
-    report = run_index(settings, full=full)
+    report = run_index(settings, full=full, wait=wait)
     if report.rebuilt:
         print(f"rebuilding the whole index: {report.rebuilt}", file=sys.stderr)
     for label, names in (("added", report.added), ("updated", report.updated), ("removed", report.removed)):
         for name in names:
             out.write(f"{label:8s} {name}\n")
+    for copy, original in report.duplicates.items():
+        out.write(f"same     {copy} (the same content as {original}, indexed once)\n")
     for failure in report.failed:
         out.write(f"FAILED   {failure.error}\n")
     out.write(
@@ -246,14 +250,15 @@ def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
 
 def serve_command(settings: Settings) -> int:
     """Run the Telegram bot until interrupted; the index and model are loaded before it starts polling."""
-    from bot.engine import open_retriever, run_index
+    from bot.engine import LiveRetriever, run_index
     from bot.telegram import BotService, run_bot
 
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "")
     if not token:
         raise MinshengError("TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and export its token")
-    service = BotService(settings, lambda: open_retriever(settings), _responder(settings),
-                         lambda: run_index(settings, progress=None))
+    # /reindex waits for a build another process is running instead of failing.
+    service = BotService(settings, LiveRetriever(settings), _responder(settings),
+                         lambda: run_index(settings, progress=None, wait=600))
     run_bot(service, token, os.environ.get("TELEGRAM_API_BASE_URL"), os.environ.get("TELEGRAM_WEBHOOK_SECRET"))
     return 0
 

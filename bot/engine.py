@@ -1,14 +1,20 @@
 """Wiring at the edge: settings → store, embedder, index build and retriever (what CLI and bot share)."""
 from __future__ import annotations
 
+import hashlib
+import logging
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from bot.answer import Answer, compose, in_script, note_lines
 from bot.settings import Settings
 from index.build import BuildReport, ProgressFactory, build_index
+from index.catalog import generation
+from index.errors import MinshengError
 from index.embed import Embedder, SentenceTransformerEmbedder
 from index.retriever import MinshengRetriever
 from index.search import Hit, Searcher, SearchResult
@@ -18,12 +24,15 @@ if TYPE_CHECKING:
     from bot.llm import LLMComposer
 
 CHROMA_DIR = "chroma"
+log = logging.getLogger("minsheng.index")
 
 
-def make_store(settings: Settings) -> ChromaStore:
-    """The configured vector store: embedded under the index directory, or a Chroma server."""
+def make_store(settings: Settings, fresh: bool = False) -> ChromaStore:
+    """The configured vector store: embedded under the index directory, or a Chroma server. Each embedding
+    model has its own collection, so a model change builds beside the old vectors instead of over them."""
     s = settings.index
-    return open_store(s.store_mode, settings.index_dir / CHROMA_DIR, s.store_host, s.store_port, s.collection)
+    collection = f"{s.collection}-{hashlib.sha1(s.model.encode('utf-8')).hexdigest()[:8]}"
+    return open_store(s.store_mode, settings.index_dir / CHROMA_DIR, s.store_host, s.store_port, collection, fresh)
 
 
 @lru_cache(maxsize=4)
@@ -43,19 +52,76 @@ def tqdm_progress(total: int, label: str) -> Any:
     return tqdm(total=total, desc=label, unit="chunk", file=sys.stderr, leave=False, dynamic_ncols=True)
 
 
-def run_index(settings: Settings, full: bool = False, progress: ProgressFactory | None = tqdm_progress) -> BuildReport:
-    """Bring the configured index up to date with the corpus."""
+def run_index(settings: Settings, full: bool = False, progress: ProgressFactory | None = tqdm_progress,
+              wait: float | None = None) -> BuildReport:
+    """Bring the configured index up to date with the corpus (waiting `wait` seconds, default
+    [index] lock_wait, when another build holds the lock)."""
+    s = settings.index
     return build_index(
         settings.corpus_dir, settings.index_dir, make_store(settings), lambda: make_embedder(settings),
-        settings.index.model, settings.index.max_tokens, full=full, progress=progress,
+        s.model, s.max_tokens, full=full, progress=progress, wait=s.lock_wait if wait is None else wait,
+        max_file_bytes=int(s.max_file_mb * 1_000_000),
     )
 
 
-def open_retriever(settings: Settings) -> MinshengRetriever:
-    """The retriever over the configured index (models loaded once)."""
-    searcher = Searcher.open(settings.index_dir, make_store(settings), make_embedder(settings),
+def open_retriever(settings: Settings, fresh: bool = False) -> MinshengRetriever:
+    """The retriever over the configured index's live generation (models loaded once per process);
+    fresh: re-read the vector store from disk (after another process re-indexed)."""
+    searcher = Searcher.open(settings.index_dir, make_store(settings, fresh), make_embedder(settings),
                              settings.search.min_evidence, settings.search.dense_pivot)
     return MinshengRetriever(searcher=searcher, k=settings.search.k)
+
+
+class LiveRetriever:
+    """The retriever of the live index generation. A re-index by this or any other process is noticed on
+    the next question (at most once per `check_every` seconds) and loaded in the background; until it is
+    ready the old generation keeps answering, so a question never sees half of each."""
+
+    def __init__(self, settings: Settings, opener: Callable[[bool], MinshengRetriever] | None = None,
+                 check_every: float = 1.0) -> None:
+        self.settings = settings
+        self._opener = opener or (lambda fresh: open_retriever(settings, fresh))
+        self.check_every = check_every
+        self._retriever = self._opener(False)
+        self._checked = time.monotonic()
+        self._loading = threading.Lock()
+        self.listeners: list[Callable[[MinshengRetriever], None]] = []
+
+    def current(self) -> MinshengRetriever:
+        """The retriever to answer with now; starts loading a newer generation when there is one."""
+        now = time.monotonic()
+        if now - self._checked >= self.check_every:
+            self._checked = now
+            if self.outdated() and not self._loading.locked():
+                threading.Thread(target=self.reload, name="index-reload", daemon=True).start()
+        return self._retriever
+
+    def outdated(self) -> bool:
+        """Whether a newer generation than the loaded one has been published."""
+        live = generation(self.settings.index_dir)
+        return bool(live) and live != self._retriever.searcher.generation
+
+    def reload(self) -> bool:
+        """Load the live generation now (blocking) and switch to it; False when another reload is running or
+        the loaded generation is already the live one."""
+        if not self._loading.acquire(blocking=False):
+            return False
+        try:
+            if not self.outdated():
+                return False
+            try:
+                retriever = self._opener(True)
+            except MinshengError as exc:
+                # A generation pruned under our feet, or a store hiccup: keep answering from the old one.
+                log.warning("could not load the new index generation: %s", exc)
+                return False
+            self._retriever = retriever
+            for listener in self.listeners:
+                listener(retriever)
+            log.info("now answering from index generation %s", retriever.searcher.generation)
+            return True
+        finally:
+            self._loading.release()
 
 
 @dataclass(frozen=True)

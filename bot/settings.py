@@ -24,6 +24,8 @@ class IndexSettings:
     store_host: str = "127.0.0.1"
     store_port: int = 8000
     collection: str = "minsheng"
+    max_file_mb: float = 20.0
+    lock_wait: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
             store_host=_get(store, "host", str, defaults_i.store_host, where),
             store_port=_get(store, "port", int, defaults_i.store_port, where),
             collection=_get(store, "collection", str, defaults_i.collection, where),
+            max_file_mb=float(_get(index, "max_file_mb", (int, float), defaults_i.max_file_mb, where)),
+            lock_wait=float(_get(index, "lock_wait", (int, float), defaults_i.lock_wait, where)),
         ),
         search=SearchSettings(
             k=_get(search, "k", int, defaults_s.k, where),

@@ -11,7 +11,7 @@ from logging.handlers import RotatingFileHandler
 from typing import TYPE_CHECKING, Any, Callable
 
 from bot.answer import Citation, more_text
-from bot.engine import Responder
+from bot.engine import LiveRetriever, Responder
 from bot.guard import RateLimiter, chat_allowed
 from bot.messages import (
     ShortKeys, Stats, help_text, regions_text, reports_text, split_html, start_text, stats_text,
@@ -66,19 +66,24 @@ class Asked:
 class BotService:
     """Answers for chats (with follow-ups), what buttons refer to, usage counters and re-indexing; no Telegram."""
 
-    def __init__(self, settings: Settings, open_retriever: Callable[[], MinshengRetriever], responder: Responder,
+    def __init__(self, settings: Settings, live: LiveRetriever, responder: Responder,
                  reindex: Callable[[], BuildReport]) -> None:
         self.settings = settings
-        self._open = open_retriever
+        self.live = live
         self._reindex = reindex
         self.responder = responder
-        self.retriever = open_retriever()
-        self.conversations = Conversations(self.retriever.searcher, settings.search.k)
+        self.conversations = Conversations(live.current().searcher, settings.search.k)
+        live.listeners.append(lambda retriever: self.conversations.use(retriever.searcher))
         self.limiter = RateLimiter(settings.telegram.rate_limit, settings.telegram.rate_window)
         self.asked: ShortKeys[Asked] = ShortKeys()
         self.stats = Stats()
         self.started = time.monotonic()
         self._reindexing = threading.Lock()
+
+    @property
+    def retriever(self) -> MinshengRetriever:
+        """The retriever of the live index (a re-index by another process is picked up by itself)."""
+        return self.live.current()
 
     @property
     def coverage(self) -> Coverage:
@@ -93,6 +98,7 @@ class BotService:
     def ask(self, chat_id: int, question: str) -> Reply:
         """Answer a question in a chat's conversation (blocking: search and maybe a chat model)."""
         started = time.monotonic()
+        self.live.current()  # notices a newer index generation
         conversation = self.conversations.get(chat_id)
         if question.strip() in _RESET:
             conversation.reset()
@@ -137,9 +143,7 @@ class BotService:
             return None
         try:
             report = self._reindex()
-            retriever = self._open()
-            self.retriever = retriever
-            self.conversations.use(retriever.searcher)
+            self.live.reload()
             return report
         finally:
             self._reindexing.release()

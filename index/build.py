@@ -1,18 +1,24 @@
 """Incremental index build: hash the corpus files, re-embed only what changed, rebuild BM25 from the catalog."""
 from __future__ import annotations
 
+import fcntl
 import hashlib
-import json
+import os
 import re
+import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Protocol
+from typing import Callable, Iterable, Iterator, Protocol
 
-from index.catalog import FORMAT, MANIFEST, FileEntry, IndexMissing, Manifest, bare_unit, read_chunks, read_manifest, split_units, stale_format, write_chunks, write_json_atomic
+from index.catalog import (
+    CHUNKS, FORMAT, MANIFEST, FileEntry, IndexMissing, Manifest, bare_unit, live_dir, new_generation, prune_generations, publish,
+    read_chunks, read_manifest, split_units, stale_format, write_chunks, write_manifest,
+)
 from index.chunk import Chunk, chunk_report
 from index.embed import Embedder
-from index.errors import MinshengError
+from index.errors import MinshengError, ReadError
 from index.lexical import LexicalIndex
 from index.load import corpus_files, parse_bytes, read_bytes
 from index.meta import short_forms
@@ -20,6 +26,9 @@ from index.store import VectorStore
 from index.wording import lexicon_version, report_terms
 
 BM25_DIR = "bm25"
+LOCK = "lock"
+# One report larger than this is refused with a message (memory stays bounded); config.toml can raise it.
+MAX_FILE_BYTES = 20_000_000
 
 
 class Progress(Protocol):
@@ -58,13 +67,50 @@ class BuildReport:
     chunks: int = 0
     seconds: float = 0.0
     rebuilt: str = ""
+    duplicates: dict[str, str] = field(default_factory=dict)  # a copy's name → the name indexed
 
     def to_json(self) -> dict[str, object]:
         """The JSON object of `minsheng index --json` (without the internal rebuild reason)."""
         data = asdict(self)
         data.pop("rebuilt")
+        data.pop("duplicates")  # the JSON line's keys are a contract; duplicates are printed as text
         data["seconds"] = round(self.seconds, 2)
         return data
+
+
+class IndexBusy(MinshengError):
+    """Another process is building the same index."""
+
+
+@contextmanager
+def index_lock(index_dir: Path, wait: float = 0.0) -> Iterator[None]:
+    """Hold the index's build lock (a flock on index_dir/lock, released if the holder dies); wait up to
+    `wait` seconds for another build to finish, else raise IndexBusy naming its pid."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    path = index_dir / LOCK
+    with path.open("a+", encoding="utf-8") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "?"
+                    raise IndexBusy(f"{index_dir}: another `minsheng index` is running (pid {holder}); "
+                                    "try again when it has finished") from None
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def build_index(
@@ -76,27 +122,52 @@ def build_index(
     max_tokens: int,
     full: bool = False,
     progress: ProgressFactory | None = None,
+    wait: float = 0.0,
+    max_file_bytes: int = MAX_FILE_BYTES,
 ) -> BuildReport:
-    """Bring the index in line with the corpus; the embedder is only loaded when something needs embedding."""
+    """Bring the index in line with the corpus, under the build lock. Readers keep the live generation until
+    the new one is complete and published; the embedder is only loaded when something needs embedding."""
+    with index_lock(index_dir, wait):
+        return _build(corpus_dir, index_dir, store, embedder, model_name, max_tokens, full, progress,
+                      max_file_bytes)
+
+
+def _build(corpus_dir: Path, index_dir: Path, store: VectorStore, embedder: Callable[[], Embedder], model_name: str,
+           max_tokens: int, full: bool, progress: ProgressFactory | None, max_file_bytes: int) -> BuildReport:
     started = time.monotonic()
     report = BuildReport()
+    live = live_dir(index_dir)
+    # Directories of interrupted builds and generations two builds old; the live and the previous stay.
+    prune_generations(index_dir, [live.name] if live else [])
     manifest = read_manifest(index_dir)
     report.rebuilt = _rebuild_reason(manifest, model_name, max_tokens, full)
-    stale = stale_format(index_dir)
-    if stale is not None and not report.rebuilt:
-        report.rebuilt = f"the index was written by another version (index format {stale}, now {FORMAT})"
+    stale_fmt = stale_format(index_dir)
+    if stale_fmt is not None and not report.rebuilt:
+        report.rebuilt = f"the index was written by another version (index format {stale_fmt}, now {FORMAT})"
     catalog: dict[str, Chunk] = {}
+    collected = False
     if manifest is not None and not report.rebuilt:
         try:
             catalog = {c.id: c for c in read_chunks(index_dir)}
         except (IndexMissing, ValueError, KeyError, TypeError):
             report.rebuilt = "the chunk catalog is missing or damaged"
         else:
+            if manifest.garbage:
+                store.delete(manifest.garbage)
+                manifest.garbage = []
+                collected = True
             if store.count() != len(catalog):
-                report.rebuilt = "the vector store does not match the chunk catalog"
+                # Vectors of an interrupted build, never published: nobody uses them.
+                extra = sorted(set(store.ids()) - set(catalog))
+                if extra:
+                    store.delete(extra)
+                if store.count() != len(catalog):
+                    report.rebuilt = "the vector store does not match the chunk catalog"
     if manifest is None or report.rebuilt:
-        store.reset()
-        manifest = Manifest(model=model_name, max_tokens=max_tokens)
+        # Content-addressed ids: re-embedding rewrites the same ids with the same vectors, so the live
+        # generation keeps working during a rebuild; what it no longer needs is collected next time.
+        previous = set(catalog) | {i for e in manifest.files.values() for i in e.chunks} if manifest else set()
+        manifest = Manifest(model=model_name, max_tokens=max_tokens, garbage=sorted(previous))
         catalog = {}
     lexicon_changed = manifest.lexicon != lexicon_version()
     manifest.lexicon = lexicon_version()
@@ -104,55 +175,128 @@ def build_index(
     fresh: list[Chunk] = []
     stale: list[str] = []
     seen: set[str] = set()
+    # Copies of the same content are indexed once, under the name already indexed (else the first name).
+    digests: dict[str, str] = {}
     for path in corpus_files(corpus_dir):
-        seen.add(path.name)
-        old = manifest.files.get(path.name)
         try:
-            data = read_bytes(path)
-            digest = hashlib.sha256(data).hexdigest()
-            if old is not None and old.hash == digest:
-                report.unchanged += 1
-                continue
-            parsed = parse_bytes(data, path.name)
+            digests[path.name] = file_digest(path, max_file_bytes)
         except MinshengError as exc:
-            # The previous version of a now-broken file stays searchable: losing it helps nobody.
             report.failed.append(FailedFile(path.name, str(exc)))
+            if path.name in manifest.files:
+                seen.add(path.name)  # the previous version of a now-broken file stays searchable
+    primary: dict[str, str] = {}
+    for name, digest in sorted(digests.items(), key=lambda nd: (manifest.files.get(nd[0]) is None
+                                                                 or manifest.files[nd[0]].hash != nd[1], nd[0])):
+        primary.setdefault(digest, name)
+    duplicates = {name: primary[d] for name, d in sorted(digests.items()) if primary[d] != name}
+    for name, digest in sorted(digests.items()):
+        if name in duplicates:
             continue
-        chunks = chunk_report(parsed, max_tokens)
+        seen.add(name)
+        old = manifest.files.get(name)
+        if old is not None and old.hash == digest:
+            report.unchanged += 1
+            continue
+        try:
+            data = read_file(corpus_dir / name, max_file_bytes)
+            if hashlib.sha256(data).hexdigest() != digest:
+                raise ReadError(name, "changed while the corpus was being read; it is picked up next time")
+            parsed = parse_bytes(data, name)
+        except MinshengError as exc:
+            report.failed.append(FailedFile(name, str(exc)))
+            if old is None:
+                seen.discard(name)
+            continue
+        chunks = chunk_report(parsed, max_tokens, key=f"{digest}:{max_tokens}")
         new_ids = {c.id for c in chunks}
         if old is not None:
             stale.extend(i for i in old.chunks if i not in new_ids)
-            report.updated.append(path.name)
+            report.updated.append(name)
         else:
-            report.added.append(path.name)
+            report.added.append(name)
         r = parsed.report
-        manifest.files[path.name] = FileEntry(
+        manifest.files[name] = FileEntry(
             hash=digest, title=r.title, region=r.region, year=r.year or 0, period=r.period,
             records=len(parsed.records), chunks=[c.id for c in chunks],
         )
         fresh.extend(chunks)
     for name in sorted(set(manifest.files) - seen):
         stale.extend(manifest.files.pop(name).chunks)
-        report.removed.append(name)
+        if name not in duplicates:
+            report.removed.append(name)
+    report.duplicates = dict(sorted(duplicates.items()))
+    duplicates_changed = duplicates != manifest.duplicates
+    manifest.duplicates = duplicates
 
     if fresh:
         _embed_into(store, embedder(), fresh, progress)
-    if stale:
-        store.delete(stale)
     for chunk_id in stale:
         catalog.pop(chunk_id, None)
     catalog.update((c.id, c) for c in fresh)
     ordered = sorted(catalog.values(), key=lambda c: (c.source, c.record, c.part))
-    if fresh or stale or lexicon_changed or not (index_dir / BM25_DIR).exists():
-        write_chunks(index_dir, ordered)
+    changed = bool(fresh or stale or lexicon_changed or report.rebuilt or live is None or duplicates_changed)
+    if changed:
+        manifest.garbage = sorted((set(manifest.garbage) | set(stale)) - set(catalog))
+        gen_dir = new_generation(index_dir)
+        write_chunks(gen_dir, ordered)
         lexical = LexicalIndex.build([c.id for c in ordered], [c.search_text for c in ordered], vocabulary(ordered))
-        lexical.save(index_dir / BM25_DIR)
-    # The manifest goes last: a run that dies before this point is redone by the next one.
-    write_json_atomic(index_dir / MANIFEST, json.dumps(manifest.to_json(), ensure_ascii=False, indent=1))
+        lexical.save(gen_dir / BM25_DIR)
+        write_manifest(gen_dir, manifest)
+        # The one step readers see: before it they use the old generation, after it the new one.
+        publish(index_dir, gen_dir)
+        prune_generations(index_dir, [gen_dir.name] + ([live.name] if live else []))
+        _remove_old_layout(index_dir)
+    elif collected and live is not None:
+        write_manifest(live, manifest)  # only the garbage list changed; the catalog readers use did not
     report.records = sum(entry.records for entry in manifest.files.values())
     report.chunks = len(ordered)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _remove_old_layout(index_dir: Path) -> None:
+    """Files of the single-directory layout (index formats 1–2), superseded by generations."""
+    for name in (MANIFEST, CHUNKS, MANIFEST + ".tmp", CHUNKS + ".tmp"):
+        (index_dir / name).unlink(missing_ok=True)
+    shutil.rmtree(index_dir / BM25_DIR, ignore_errors=True)
+
+
+def file_digest(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """The sha256 of a corpus file, read in blocks (bounded memory); size and read errors name the file."""
+    _check_size(path, max_bytes)
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except FileNotFoundError:
+        raise ReadError(path.name, "disappeared while the corpus was being read") from None
+    except PermissionError:
+        raise ReadError(path.name, "permission denied") from None
+    except OSError as exc:
+        raise ReadError(path.name, f"cannot be read ({exc.strerror or exc})") from None
+    return digest.hexdigest()
+
+
+def _check_size(path: Path, max_bytes: int) -> None:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ReadError(path.name, "disappeared while the corpus was being read") from None
+    except OSError as exc:
+        raise ReadError(path.name, f"cannot be read ({exc.strerror or exc})") from None
+    if size > max_bytes:
+        raise ReadError(path.name, f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit for one "
+                                   "report ([index] max_file_mb in config.toml); split it or raise the limit")
+
+
+def read_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """A corpus file's bytes, refused with a message when larger than max_bytes (memory stays bounded)."""
+    _check_size(path, max_bytes)
+    data = read_bytes(path)
+    if len(data) > max_bytes:  # it grew while we looked
+        raise ReadError(path.name, f"is over the {max_bytes / 1e6:.0f} MB limit for one report")
+    return data
 
 
 def _rebuild_reason(manifest: Manifest | None, model_name: str, max_tokens: int, full: bool) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -11,11 +12,15 @@ from typing import Any, Iterable
 from index.chunk import Chunk, period_label
 from index.errors import MinshengError
 
-# Raised whenever parsing or chunking changes what an unchanged file becomes, so old indexes are rebuilt.
+# Raised whenever parsing, chunking or the layout changes what an index holds, so old indexes are rebuilt.
 # 2: 一、/（一） labelled items parsed as records; header-only one-cell-per-line tables dropped.
-FORMAT = 2
+# 3: generations (CURRENT names the live one), content-addressed chunk ids, one collection per model.
+FORMAT = 3
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
+# The file naming the generation directory queries use; replaced atomically when a build finishes.
+CURRENT = "CURRENT"
+_GENERATION = "gen-"
 
 
 class IndexMissing(MinshengError):
@@ -44,12 +49,18 @@ class Manifest:
     format: int = FORMAT
     lexicon: str = ""
     files: dict[str, FileEntry] = field(default_factory=dict)
+    # Vector ids of the previous generation no longer used; deleted by the next build, not this one, so a
+    # reader still on the previous generation keeps its vectors until then.
+    garbage: list[str] = field(default_factory=list)
+    # Other names of the same content: duplicate file → the file that is indexed.
+    duplicates: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The manifest as JSON data."""
         return {
             "format": self.format, "model": self.model, "max_tokens": self.max_tokens, "lexicon": self.lexicon,
             "files": {name: asdict(entry) for name, entry in sorted(self.files.items())},
+            "garbage": sorted(self.garbage), "duplicates": dict(sorted(self.duplicates.items())),
         }
 
     @classmethod
@@ -59,44 +70,118 @@ class Manifest:
             model=data["model"], max_tokens=int(data["max_tokens"]), format=int(data["format"]),
             lexicon=str(data.get("lexicon", "")),
             files={name: FileEntry(**entry) for name, entry in data["files"].items()},
+            garbage=[str(i) for i in data.get("garbage", [])],
+            duplicates={str(k): str(v) for k, v in data.get("duplicates", {}).items()},
         )
 
 
-def read_manifest(index_dir: Path) -> Manifest | None:
-    """The manifest of an index directory, or None when absent or unreadable (→ full rebuild)."""
+def live_dir(index_dir: Path) -> Path | None:
+    """The generation directory queries use now, or None when there is no finished index."""
     try:
-        manifest = Manifest.from_json(json.loads((index_dir / MANIFEST).read_text("utf-8")))
+        name = str(json.loads((index_dir / CURRENT).read_text("utf-8"))["generation"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    path = index_dir / name
+    return path if name.startswith(_GENERATION) and path.is_dir() else None
+
+
+def generation(index_dir: Path) -> str:
+    """The name of the live generation ("" when none): what a reader compares to notice a re-index."""
+    live = live_dir(index_dir)
+    return live.name if live else ""
+
+
+def new_generation(index_dir: Path) -> Path:
+    """A fresh, empty directory for the generation a build writes."""
+    numbers = [int(p.name[len(_GENERATION):]) for p in index_dir.glob(f"{_GENERATION}*")
+               if p.name[len(_GENERATION):].isdigit()]
+    path = index_dir / f"{_GENERATION}{max(numbers, default=0) + 1:06d}"
+    path.mkdir(parents=True)
+    return path
+
+
+def publish(index_dir: Path, gen_dir: Path) -> None:
+    """Make a finished generation the live one, in one atomic rename."""
+    _sync_tree(gen_dir)
+    write_json_atomic(index_dir / CURRENT, json.dumps({"generation": gen_dir.name, "format": FORMAT}))
+
+
+def prune_generations(index_dir: Path, keep: Iterable[str]) -> None:
+    """Remove generation directories not kept (an interrupted build's, or ones two builds old)."""
+    kept = set(keep)
+    for path in index_dir.glob(f"{_GENERATION}*"):
+        if path.is_dir() and path.name not in kept:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def read_manifest(index_dir: Path) -> Manifest | None:
+    """The live generation's manifest, or None when absent, unreadable or of another format (→ rebuild)."""
+    live = live_dir(index_dir)
+    if live is None:
+        return None
+    try:
+        manifest = Manifest.from_json(json.loads((live / MANIFEST).read_text("utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return manifest if manifest.format == FORMAT else None
 
 
+def write_manifest(gen_dir: Path, manifest: Manifest) -> None:
+    """Write a generation's manifest."""
+    write_json_atomic(gen_dir / MANIFEST, json.dumps(manifest.to_json(), ensure_ascii=False, indent=1))
+
+
 def stale_format(index_dir: Path) -> int | None:
-    """The format number of a manifest written by another version of the program, else None."""
-    try:
-        found = int(json.loads((index_dir / MANIFEST).read_text("utf-8"))["format"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return found if found != FORMAT else None
+    """The format number of an index written by another version of the program (older layouts had their
+    manifest at the top of the index directory), else None."""
+    for path in (index_dir / CURRENT, index_dir / MANIFEST):
+        try:
+            found = int(json.loads(path.read_text("utf-8"))["format"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        return found if found != FORMAT else None
+    return None
 
 
 def write_json_atomic(path: Path, text: str) -> None:
-    """Write a file so readers see the old or the new content, never half of it."""
+    """Write a file so readers see the old or the new content, never half of it (flushed to disk before the
+    rename, so a crash cannot leave an empty file under the final name)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, "utf-8")
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
     os.replace(tmp, path)
 
 
-def write_chunks(index_dir: Path, chunks: Iterable[Chunk]) -> None:
-    """All chunks as JSON lines (text and metadata)."""
+def _sync_tree(path: Path) -> None:
+    """Flush every file under path to disk (a generation must be complete before it is published)."""
+    for item in [path, *path.rglob("*")]:
+        try:
+            fd = os.open(item, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
+def write_chunks(gen_dir: Path, chunks: Iterable[Chunk]) -> None:
+    """All chunks of a generation as JSON lines (text and metadata)."""
     lines = (json.dumps({"id": c.id, "text": c.text, **c.metadata()}, ensure_ascii=False) for c in chunks)
-    write_json_atomic(index_dir / CHUNKS, "".join(line + "\n" for line in lines))
+    write_json_atomic(gen_dir / CHUNKS, "".join(line + "\n" for line in lines))
 
 
 def read_chunks(index_dir: Path) -> list[Chunk]:
-    """Every chunk the index holds, in catalog order."""
-    path = index_dir / CHUNKS
+    """Every chunk of the live generation, in catalog order."""
+    live = live_dir(index_dir)
+    if live is None:
+        raise IndexMissing(f"{index_dir}: no index here; run `minsheng index`")
+    path = live / CHUNKS
     try:
         lines = path.read_text("utf-8").splitlines()
     except OSError as exc:

@@ -118,8 +118,10 @@ def count_tokens(text: str) -> int:
     return len(_encoding().encode(text))
 
 
-def chunk_report(parsed: ParsedReport, max_tokens: int, counter: Callable[[str], int] = count_tokens) -> list[Chunk]:
-    """Every record of a report as one or more chunks; ids depend only on file name, record and part."""
+def chunk_report(parsed: ParsedReport, max_tokens: int, counter: Callable[[str], int] = count_tokens,
+                 key: str = "") -> list[Chunk]:
+    """Every record of a report as one or more chunks; ids depend on the file name, key (the index passes the
+    content hash and chunk size, so changed content never reuses an id a reader may still hold), record and part."""
     report = parsed.report
     chunks: list[Chunk] = []
     for number, record in enumerate(parsed.records):
@@ -129,7 +131,7 @@ def chunk_report(parsed: ParsedReport, max_tokens: int, counter: Callable[[str],
         for part, body in enumerate(_split_body(record_fields(record), budget, counter)):
             chunks.append(
                 Chunk(
-                    id=chunk_id(report.source, number, part),
+                    id=chunk_id(report.source, number, part, key),
                     text=f"{head}\n{body}",
                     source=report.source,
                     report=report.title,
@@ -147,9 +149,9 @@ def chunk_report(parsed: ParsedReport, max_tokens: int, counter: Callable[[str],
     return chunks
 
 
-def chunk_id(source: str, record: int, part: int) -> str:
-    """Stable id: a short hash of the file name plus record and part numbers."""
-    digest = hashlib.sha1(source.encode("utf-8")).hexdigest()[:10]
+def chunk_id(source: str, record: int, part: int, key: str = "") -> str:
+    """Stable id: a short hash of the file name (and key) plus record and part numbers."""
+    digest = hashlib.sha1(f"{source}\0{key}".encode("utf-8") if key else source.encode("utf-8")).hexdigest()[:10]
     return f"{digest}-{record:04d}-{part}"
 
 

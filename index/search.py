@@ -10,7 +10,7 @@ from typing import Callable
 import numpy as np
 
 from index.build import BM25_DIR
-from index.catalog import FORMAT, Coverage, read_chunks, read_manifest, split_units, stale_format
+from index.catalog import FORMAT, Coverage, live_dir, read_chunks, read_manifest, split_units, stale_format
 from index.chunk import Chunk, field_text
 from index.embed import Embedder
 from index.errors import MinshengError
@@ -80,6 +80,9 @@ class Searcher:
         self._texts = [c.search_text for c in chunks]
         self._row = {c.id: i for i, c in enumerate(chunks)}
         self._telling: dict[str, float] = {}
+        # The index generation this searcher loaded ("" when built in memory); a reader compares it with
+        # catalog.generation() to notice a re-index by another process.
+        self.generation = ""
 
     @classmethod
     def open(cls, index_dir: Path, store: VectorStore, embedder: Embedder, min_evidence: float = 0.4,
@@ -97,8 +100,12 @@ class Searcher:
                 f"{index_dir}: built with model {manifest.model!r}, configured {embedder.name!r}; "
                 "run `minsheng index` to rebuild"
             )
-        return cls(read_chunks(index_dir), LexicalIndex.load(index_dir / BM25_DIR), store, embedder, min_evidence,
-                   dense_pivot)
+        live = live_dir(index_dir)
+        assert live is not None  # read_manifest found a manifest in it
+        searcher = cls(read_chunks(index_dir), LexicalIndex.load(live / BM25_DIR), store, embedder, min_evidence,
+                       dense_pivot)
+        searcher.generation = live.name
+        return searcher
 
     def in_reports(self, name: str) -> bool:
         """Whether a name occurs in any report text (a place inside a district, not a district we lack)."""

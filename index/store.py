@@ -236,11 +236,17 @@ class ChromaStore:
             self._collection = self._open_collection()
 
 
-def open_store(mode: str, path: Path, host: str, port: int, collection: str) -> ChromaStore:
-    """A ChromaStore on an embedded index at path ("embedded") or a server at host:port ("http")."""
+def open_store(mode: str, path: Path, host: str, port: int, collection: str, fresh: bool = False) -> ChromaStore:
+    """A ChromaStore on an embedded index at path ("embedded") or a server at host:port ("http").
+    fresh: read the embedded index from disk again (another process may have written to it since this
+    process opened it; chroma otherwise reuses the in-memory copy of the first client on that path)."""
     if mode == "embedded":
         try:
             path.mkdir(parents=True, exist_ok=True)
+            if fresh:
+                from chromadb.api.client import SharedSystemClient
+
+                SharedSystemClient.clear_system_cache()
             client = chromadb.PersistentClient(path=str(path), settings=_settings())
         except Exception as exc:
             raise StoreError(f"cannot open the Chroma index at {path}: {_reason(exc)}") from exc

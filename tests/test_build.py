@@ -1,9 +1,12 @@
 """index.build on copies of the real reports: a fake embedder and a real embedded Chroma store in tmp_path."""
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import random
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +15,7 @@ from chromadb.config import Settings
 import pytest
 
 from index.build import BM25_DIR, BuildReport, build_index, vocabulary
-from index.catalog import CHUNKS, MANIFEST, read_chunks, read_manifest
+from index.catalog import CHUNKS, MANIFEST, live_dir, read_chunks, read_manifest
 from index.chunk import Chunk, chunk_report
 from index.errors import MinshengError
 from index.lexical import LexicalIndex
@@ -108,7 +111,18 @@ def env(tmp_path: Path) -> Env:
 @pytest.fixture(scope="module")
 def expected() -> dict[str, list[Chunk]]:
     """What load_report + chunk_report give for each real file, by file name."""
-    return {name: chunk_report(load_report(CORPUS / name), MAX_TOKENS) for name in ALL_FILES}
+    return {name: chunk_report(load_report(CORPUS / name), MAX_TOKENS, key=key_of(CORPUS / name)) for name in ALL_FILES}
+
+
+def key_of(path: Path, max_tokens: int = MAX_TOKENS) -> str:
+    """The chunk-id key the build uses: content hash and chunk size."""
+    return f"{hashlib.sha256(path.read_bytes()).hexdigest()}:{max_tokens}"
+
+
+def live(env: Env) -> Path:
+    path = live_dir(env.index)
+    assert path is not None
+    return path
 
 
 def assert_consistent(env: Env) -> None:
@@ -116,9 +130,11 @@ def assert_consistent(env: Env) -> None:
     catalog_ids = [c.id for c in read_chunks(env.index)]
     store_ids = env.store.ids()
     assert len(set(catalog_ids)) == len(catalog_ids)
-    assert sorted(store_ids) == sorted(catalog_ids)
-    assert env.store.count() == len(catalog_ids)
-    assert LexicalIndex.load(env.index / BM25_DIR).ids == catalog_ids
+    # Vectors the previous generation used stay until the next build collects them.
+    garbage = read_manifest(env.index).garbage  # type: ignore[union-attr]
+    assert sorted(store_ids) == sorted(set(catalog_ids) | set(garbage)) and not set(garbage) & set(catalog_ids)
+    assert env.store.count() == len(catalog_ids) + len(garbage)
+    assert LexicalIndex.load(live(env) / BM25_DIR).ids == catalog_ids
 
 
 # ---------------------------------------------------------------- first build
@@ -185,14 +201,14 @@ def test_progress_bar_counts_every_embedded_chunk(env: Env, expected: dict[str, 
 
 def test_second_build_with_nothing_changed_embeds_nothing(env: Env) -> None:
     first, _ = env.build()
-    before = (env.index / CHUNKS).stat().st_mtime_ns
+    before = (live(env) / CHUNKS).stat().st_mtime_ns
     report, factory = env.build()
     assert report.unchanged == len(ALL_FILES)
     assert report.added == report.updated == report.removed == report.failed == []
     assert factory.calls == 0  # the model is not even loaded
     assert factory.embedded == []
     assert (report.records, report.chunks) == (first.records, first.chunks)
-    assert (env.index / CHUNKS).stat().st_mtime_ns == before  # catalog not rewritten
+    assert (live(env) / CHUNKS).stat().st_mtime_ns == before  # catalog not rewritten
     assert_consistent(env)
 
 
@@ -207,22 +223,26 @@ def test_edited_file_is_updated_alone(env: Env, expected: dict[str, list[Chunk]]
     assert report.updated == [DAXING]
     assert report.added == report.removed == report.failed == []
     assert report.unchanged == len(ALL_FILES) - 1
-    new_chunks = chunk_report(load_report(path), MAX_TOKENS)
+    new_chunks = chunk_report(load_report(path), MAX_TOKENS, key=key_of(path))
     assert sorted(factory.embedded) == sorted(c.search_text for c in new_chunks)
     assert len(factory.embedded) == len(expected[DAXING])
-
-    for texts in (env.documents(), {i: c.text for i, c in env.catalog().items()}):
-        daxing = [t for i, t in texts.items() if i in {c.id for c in new_chunks}]
-        assert not any("1440" in t for t in daxing)
-        assert sum("增加学位1550个" in t for t in daxing) == 1
-        assert not any("1440" in t for t in texts.values())
+    # Changed content gets new ids: a reader still on the old generation never sees the new text under an
+    # old id. The old vectors wait as garbage until the next build.
+    assert not {c.id for c in new_chunks} & {c.id for c in expected[DAXING]}
+    assert read_manifest(env.index).garbage == sorted(c.id for c in expected[DAXING])  # type: ignore[union-attr]
+    catalog_texts = {i: c.text for i, c in env.catalog().items()}
+    assert not any("1440" in t for t in catalog_texts.values())
+    assert sum("增加学位1550个" in t for t in catalog_texts.values()) == 1
+    assert env.build()[0].unchanged == len(ALL_FILES)
+    documents = env.documents()
+    assert not any("1440" in t for t in documents.values()) and sum("增加学位1550个" in t for t in documents.values()) == 1
     # The other files' chunks are untouched.
     catalog = env.catalog()
     for chunk in expected[MIYUN]:
         assert catalog[chunk.id] == chunk
     assert_consistent(env)
     # BM25 was rebuilt with the new text.
-    lexical = LexicalIndex.load(env.index / BM25_DIR)
+    lexical = LexicalIndex.load(live(env) / BM25_DIR)
     hits = lexical.search(lexical.tokenizer.tokens("学位1550"), 1)
     assert catalog[hits[0][0]].source == DAXING and "1550" in catalog[hits[0][0]].text
 
@@ -237,14 +257,14 @@ def test_update_that_drops_records_deletes_their_chunks(env: Env, expected: dict
 
     report, factory = env.build()
     assert report.updated == [DAXING]
-    new_ids = {c.id for c in chunk_report(load_report(path), MAX_TOKENS)}
+    new_ids = {c.id for c in chunk_report(load_report(path), MAX_TOKENS, key=key_of(path))}
     old_ids = {c.id for c in expected[DAXING]}
-    gone = old_ids - new_ids
-    assert len(gone) == 2 and new_ids < old_ids
-    store_ids = set(env.store.ids())
-    assert not gone & store_ids
-    assert not gone & set(env.catalog())
-    assert new_ids <= store_ids
+    assert len(new_ids) == len(old_ids) - 2 and not new_ids & old_ids
+    assert not old_ids & set(env.catalog())
+    assert new_ids <= set(env.store.ids())
+    assert_consistent(env)
+    env.build()  # collects the previous generation's vectors
+    assert not old_ids & set(env.store.ids())
     assert read_manifest(env.index).files[DAXING].chunks == sorted(new_ids)  # type: ignore[union-attr]
     assert report.chunks == sum(map(len, expected.values())) - 2
     assert_consistent(env)
@@ -259,13 +279,16 @@ def test_removed_file_is_deleted_from_store_and_catalog(env: Env, expected: dict
     assert report.unchanged == len(ALL_FILES) - 1
     assert factory.calls == 0
     gone = {c.id for c in expected[QINGDAO]}
-    assert not gone & set(env.store.ids())
     assert not gone & set(env.catalog())
+    assert gone == set(read_manifest(env.index).garbage)  # type: ignore[union-attr]
     assert QINGDAO not in read_manifest(env.index).files  # type: ignore[union-attr]
     assert report.chunks == first.chunks - len(gone)
     assert report.records == first.records - len(load_report(CORPUS / QINGDAO).records)
     assert_consistent(env)
     assert not any(c.region == "青岛市" for c in env.catalog().values())
+    env.build()
+    assert not gone & set(env.store.ids())
+    assert_consistent(env)
 
 
 # ---------------------------------------------------------------- broken files
@@ -352,7 +375,7 @@ def test_chunk_size_change_forces_a_rebuild(env: Env) -> None:
 @pytest.mark.parametrize("damage", ["delete", "garbage", "truncate", "missing key"])
 def test_damaged_catalog_forces_a_rebuild(env: Env, damage: str) -> None:
     first, _ = env.build()
-    path = env.index / CHUNKS
+    path = live(env) / CHUNKS
     if damage == "delete":
         path.unlink()
     elif damage == "garbage":
@@ -375,7 +398,7 @@ def test_damaged_catalog_forces_a_rebuild(env: Env, damage: str) -> None:
 
 def test_damaged_manifest_rebuilds_from_scratch(env: Env) -> None:
     first, _ = env.build()
-    (env.index / MANIFEST).write_text("{not json", "utf-8")
+    (live(env) / MANIFEST).write_text("{not json", "utf-8")
     report, factory = env.build()
     assert sorted(report.added) == ALL_FILES
     assert len(factory.embedded) == first.chunks == report.chunks
@@ -470,9 +493,11 @@ def test_index_of_another_format_is_rebuilt_and_refused_until_then(env: Env) -> 
     from index.search import Searcher
 
     first, _ = env.build()
-    data = json.loads((env.index / MANIFEST).read_text("utf-8"))
+    # The layout before generations: manifest at the top of the index directory, no CURRENT.
+    data = json.loads((live(env) / MANIFEST).read_text("utf-8"))
     data["format"] = FORMAT - 1
     (env.index / MANIFEST).write_text(json.dumps(data), "utf-8")
+    (env.index / "CURRENT").unlink()
     with pytest.raises(MinshengError, match=f"another version \\(index format {FORMAT - 1}, now {FORMAT}\\)"):
         Searcher.open(env.index, env.store, FakeEmbedder())
     report, factory = env.build()
@@ -480,3 +505,78 @@ def test_index_of_another_format_is_rebuilt_and_refused_until_then(env: Env) -> 
     assert len(factory.embedded) == first.chunks
     assert read_manifest(env.index).format == FORMAT  # type: ignore[union-attr]
     assert_consistent(env)
+
+
+# ---------------------------------------------------------------- bad input, duplicates, the lock
+
+
+def test_duplicate_copies_are_indexed_once_with_both_names(env: Env, expected: dict[str, list[Chunk]]) -> None:
+    env.build()
+    # The copy's name sorts first; the name already indexed stays the one indexed.
+    shutil.copy(env.corpus / MIYUN, env.corpus / "副本-密云.txt")
+    report, factory = env.build()
+    assert factory.calls == 0 and report.added == []
+    assert report.duplicates == {"副本-密云.txt": MIYUN}
+    manifest = read_manifest(env.index)
+    assert manifest is not None and manifest.duplicates == report.duplicates
+    assert sum(c.region == "密云区" for c in env.catalog().values()) == len(expected[MIYUN])
+    (env.corpus / "副本-密云.txt").unlink()
+    again, factory = env.build()
+    assert again.duplicates == {} and again.removed == [] and factory.calls == 0
+    assert_consistent(env)
+
+
+def test_other_encodings_and_plain_paragraphs_are_indexed(env: Env) -> None:
+    text = (env.corpus / DAXING).read_text("utf-8")
+    (env.corpus / DAXING).write_bytes(text.encode("gb18030"))
+    (env.corpus / MIYUN).write_bytes((env.corpus / MIYUN).read_text("utf-8").encode("utf-16"))
+    (env.corpus / "说明.txt").write_text("某区民生实事工作推进会召开。\n\n会议要求各单位抓好落实，确保年底前完成全部任务。\n", "utf-8")
+    report, _ = env.build()
+    assert report.failed == [] and "说明.txt" in report.added
+    catalog = env.catalog().values()
+    assert sum(c.region == "大兴区" for c in catalog) == len(load_report(CORPUS / DAXING).records)
+    assert any("确保年底前完成全部任务" in c.text for c in catalog)
+
+
+def test_oversized_file_is_refused_with_its_size(env: Env) -> None:
+    (env.corpus / "巨大.txt").write_bytes(b"a" * 3_000_001)
+    report = build_index(env.corpus, env.index, env.store, Factory("fake"), "fake", MAX_TOKENS,
+                         max_file_bytes=3_000_000)
+    (failure,) = report.failed
+    assert failure.file == "巨大.txt" and "3.0 MB, over the 3 MB limit" in failure.error
+    assert sorted(report.added) == ALL_FILES
+
+
+def test_unreadable_and_vanishing_files_fail_alone(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    (env.corpus / "无权限.txt").write_text("x", "utf-8")
+    (env.corpus / "消失.txt").write_text("x", "utf-8")
+    real_open = Path.open
+
+    def opening(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # Simulated: root ignores chmod, and a file cannot be deleted at the exact moment it is read.
+        if self.name == "无权限.txt":
+            raise PermissionError(13, "Permission denied")
+        if self.name == "消失.txt":
+            raise FileNotFoundError(2, "No such file or directory")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", opening)
+    report, _ = env.build()
+    failed = {f.file: f.error for f in report.failed}
+    assert failed == {"无权限.txt": "无权限.txt: permission denied",
+                      "消失.txt": "消失.txt: disappeared while the corpus was being read"}
+    assert sorted(report.added) == ALL_FILES
+
+
+def test_a_second_build_refuses_or_waits_for_the_lock(env: Env) -> None:
+    from index.build import IndexBusy, index_lock
+
+    env.build()
+    with index_lock(env.index):
+        with pytest.raises(IndexBusy, match=f"another `minsheng index` is running \\(pid {os.getpid()}\\)"):
+            env.build()
+        started = time.monotonic()
+        with pytest.raises(IndexBusy):
+            build_index(env.corpus, env.index, env.store, Factory("fake"), "fake", MAX_TOKENS, wait=0.5)
+        assert time.monotonic() - started >= 0.5
+    assert env.build()[0].unchanged == len(ALL_FILES)  # released

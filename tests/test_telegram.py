@@ -4,12 +4,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.engine import Responder, open_retriever, run_index
+from bot.engine import LiveRetriever, Responder, run_index
 from bot.telegram import BotService, api_urls, reindex_text
 
 
 def service(settings) -> BotService:  # type: ignore[no-untyped-def]
-    return BotService(settings, lambda: open_retriever(settings), Responder(), lambda: run_index(settings, progress=None))
+    return BotService(settings, LiveRetriever(settings), Responder(), lambda: run_index(settings, progress=None))
 
 
 def test_answer_is_html_with_a_button_key_and_follow_ups_per_chat(indexed) -> None:  # type: ignore[no-untyped-def]
@@ -58,10 +58,9 @@ def test_reindex_reloads_and_reports(indexed, tmp_path) -> None:  # type: ignore
         calls.append(1)
         return run_index(indexed, progress=None)
 
-    bot = BotService(indexed, lambda: open_retriever(indexed), Responder(), fake_reindex)
-    before = bot.retriever
+    bot = BotService(indexed, LiveRetriever(indexed), Responder(), fake_reindex)
     report = bot.reindex()
-    assert calls == [1] and report is not None and report.unchanged == 5 and bot.retriever is not before
+    assert calls == [1] and report is not None and report.unchanged == 5
     text = reindex_text(report)
     assert text.startswith("重新索引完成") and "未变 5" in text
     assert reindex_text(None) == "已经在重新索引了，请稍候。"
@@ -102,7 +101,7 @@ def test_webhook_mode_needs_a_url_and_a_token_is_required(indexed, tmp_path) -> 
     from index.errors import MinshengError
 
     settings = replace(indexed, telegram=TelegramSettings(mode="webhook", log_file=tmp_path / "q.log"))
-    bot = BotService(settings, lambda: open_retriever(settings), Responder(), lambda: run_index(settings, progress=None))
+    bot = BotService(settings, LiveRetriever(settings), Responder(), lambda: run_index(settings, progress=None))
     with pytest.raises(MinshengError, match="TELEGRAM_BOT_TOKEN"):
         run_bot(bot, "", None)
     with pytest.raises(MinshengError, match="needs webhook_url"):
