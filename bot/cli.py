@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object a line")
     sub.add_parser("chat", help="an interactive conversation with follow-up questions")
     sub.add_parser("serve", help="run the Telegram bot (token from TELEGRAM_BOT_TOKEN)")
+    sub.add_parser("watch", help="watch the corpus directory and re-index when reports arrive or change")
     evaluate = sub.add_parser("eval", help="score a question file (see the eval README) and a plain dense baseline")
     evaluate.add_argument("file", type=Path, help="a JSONL question file")
     evaluate.add_argument("--no-baseline", action="store_true", help="skip the plain dense baseline")
@@ -72,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return index_command(settings, args.full, args.json, sys.stdout, args.wait)
         if args.command == "ask":
             return ask_command(settings, args.question, args.k, args.json, sys.stdin, sys.stdout)
+        if args.command == "watch":
+            return watch_command(settings, sys.stdout)
         if args.command == "serve":
             return serve_command(settings)
         if args.command == "chat":
@@ -163,21 +166,15 @@ def index_command(settings: Settings, full: bool, as_json: bool, out: TextIO, wa
     """Run an index build and print what changed; failures are listed, the rest is indexed."""
     from bot.engine import run_index
 
+    from dataclasses import replace
+
+    from bot.watch import report_lines
+
     report = run_index(settings, full=full, wait=wait)
     if report.rebuilt:
         print(f"rebuilding the whole index: {report.rebuilt}", file=sys.stderr)
-    for label, names in (("added", report.added), ("updated", report.updated), ("removed", report.removed)):
-        for name in names:
-            out.write(f"{label:8s} {name}\n")
-    for copy, original in report.duplicates.items():
-        out.write(f"same     {copy} (the same content as {original}, indexed once)\n")
-    for failure in report.failed:
-        out.write(f"FAILED   {failure.error}\n")
-    out.write(
-        f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed, "
-        f"{len(report.failed)} failed, {report.unchanged} unchanged; {report.records} records in "
-        f"{report.chunks} chunks; {report.seconds:.1f} s\n"
-    )
+    for line in report_lines(replace(report, rebuilt="")):
+        out.write(line + "\n")
     if as_json:
         out.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
     # Broken files are reported, not fatal: the rest of the corpus is indexed and searchable.
@@ -259,7 +256,40 @@ def serve_command(settings: Settings) -> int:
     # /reindex waits for a build another process is running instead of failing.
     service = BotService(settings, LiveRetriever(settings), _responder(settings),
                          lambda: run_index(settings, progress=None, wait=600))
-    run_bot(service, token, os.environ.get("TELEGRAM_API_BASE_URL"), os.environ.get("TELEGRAM_WEBHOOK_SECRET"))
+    watcher = None
+    if settings.telegram.watch:
+        from bot.watch import CorpusWatcher
+
+        w = settings.watch
+        watcher = CorpusWatcher(settings.corpus_dir, lambda names: _log_reindex(service.reindex()), w.settle,
+                                w.polling, w.poll_interval)
+        watcher.start()
+    try:
+        run_bot(service, token, os.environ.get("TELEGRAM_API_BASE_URL"), os.environ.get("TELEGRAM_WEBHOOK_SECRET"))
+    finally:
+        if watcher is not None:
+            watcher.stop()
+    return 0
+
+
+def _log_reindex(report) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    from bot.watch import report_lines
+
+    for line in report_lines(report) if report is not None else ["a re-index is already running"]:
+        logging.getLogger("minsheng.watch").info(line)
+
+
+def watch_command(settings: Settings, out: TextIO) -> int:
+    """Watch the corpus and re-index after changes settle, printing what changed, until Ctrl-C."""
+    from bot.engine import run_index
+    from bot.watch import watch
+
+    w = settings.watch
+    # A build started by hand meanwhile is waited for, not failed.
+    watch(settings.corpus_dir, lambda: run_index(settings, progress=None, wait=600), out, w.settle, w.polling,
+          poll_interval=w.poll_interval)
     return 0
 
 

@@ -66,6 +66,16 @@ class TelegramSettings:
     rate_window: float = 60.0
     max_question_chars: int = 1000
     log_file: Path = Path("logs/questions.log")
+    watch: bool = False
+
+
+@dataclass(frozen=True)
+class WatchSettings:
+    """The corpus watcher of `minsheng watch` (and of the bot when [telegram] watch is on)."""
+
+    settle: float = 2.0
+    polling: bool = False
+    poll_interval: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,7 @@ class Settings:
     search: SearchSettings = SearchSettings()
     llm: LLMSettings = LLMSettings()
     telegram: TelegramSettings = TelegramSettings()
+    watch: WatchSettings = WatchSettings()
 
 
 def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
@@ -98,6 +109,7 @@ def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
     search = _table(data, "search", where)
     llm = _table(data, "llm", where)
     telegram = _table(data, "telegram", where)
+    watch = _table(data, "watch", where)
     corpus = env.get("MINSHENG_CORPUS") or paths.get("corpus", "corpus")
     index_dir = env.get("MINSHENG_INDEX") or paths.get("index", ".index")
     defaults_i, defaults_s, defaults_l, defaults_t = IndexSettings(), SearchSettings(), LLMSettings(), TelegramSettings()
@@ -142,6 +154,12 @@ def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
             rate_window=float(_get(telegram, "rate_window", (int, float), defaults_t.rate_window, where)),
             max_question_chars=_get(telegram, "max_question_chars", int, defaults_t.max_question_chars, where),
             log_file=_resolve(base, _get(telegram, "log_file", str, str(defaults_t.log_file), where)),
+            watch=_get(telegram, "watch", bool, defaults_t.watch, where),
+        ),
+        watch=WatchSettings(
+            settle=float(_get(watch, "settle", (int, float), WatchSettings.settle, where)),
+            polling=_get(watch, "polling", bool, WatchSettings.polling, where),
+            poll_interval=float(_get(watch, "poll_interval", (int, float), WatchSettings.poll_interval, where)),
         ),
     )
 

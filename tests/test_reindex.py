@@ -183,3 +183,71 @@ def test_an_index_of_the_old_layout_is_rebuilt_by_the_cli(indexed, tmp_path: Pat
     assert rebuilt.returncode == 0 and "rebuilding the whole index: the index was written by another version" in err
     assert not (settings.index_dir / "manifest.json").exists()
     assert "46个口袋公园已开工" in open_retriever(settings, fresh=True).search(OLD_QUESTION).hits[0].chunk.text
+
+
+def test_minsheng_watch_indexes_a_dropped_report(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings = copy_index(indexed, tmp_path)
+    config = tmp_path / "config.toml"
+    config.write_text(f'[paths]\ncorpus = "{settings.corpus_dir}"\nindex = "{settings.index_dir}"\n'
+                      '[watch]\nsettle = 0.5\n', "utf-8")
+    env = {**os.environ, "MINSHENG_CONFIG": str(config), "PYTHONIOENCODING": "utf-8"}
+    for name in ("MINSHENG_INDEX", "MINSHENG_CORPUS"):
+        env.pop(name, None)
+    process = subprocess.Popen([sys.executable, "-u", "-m", "bot.cli", "watch"], cwd=ROOT, env=env, text=True,
+                               encoding="utf-8", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    lines: list[str] = []
+    try:
+        while not any("unchanged" in line for line in lines):  # the start-up pass
+            lines.append(process.stdout.readline())
+        (settings.corpus_dir / "report.part").write_text(NEW_TEXT, "utf-8")
+        (settings.corpus_dir / "report.part").rename(settings.corpus_dir / NEW_REPORT)
+        while not any(line.startswith("1 added") for line in lines):
+            line = process.stdout.readline()
+            assert line, "".join(lines)
+            lines.append(line)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    text = "".join(lines)
+    assert f"changed: {NEW_REPORT}" in text and f"added    {NEW_REPORT}" in text
+    assert answers_new_report(settings)
+
+
+def test_a_running_bot_answers_a_report_dropped_into_the_corpus(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.botapi import BotApiStandIn
+
+    settings = copy_index(indexed, tmp_path)
+    config = tmp_path / "config.toml"
+    config.write_text(f'[paths]\ncorpus = "{settings.corpus_dir}"\nindex = "{settings.index_dir}"\n'
+                      f'[telegram]\nwatch = true\npoll_timeout = 1\nrate_limit = 0\nlog_file = "{tmp_path}/q.log"\n'
+                      '[watch]\nsettle = 0.5\n', "utf-8")
+    token = "123456:WATCH-token"
+    api = BotApiStandIn(token).start()
+    env = {**os.environ, "MINSHENG_CONFIG": str(config), "TELEGRAM_BOT_TOKEN": token,
+           "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{api.port}"}
+    for name in ("MINSHENG_INDEX", "MINSHENG_CORPUS"):
+        env.pop(name, None)
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        api.wait_for("getUpdates", timeout=180)
+        written = time.monotonic()
+        (settings.corpus_dir / NEW_REPORT).write_text(NEW_TEXT, "utf-8")
+        answered = ""
+        for attempt in range(120):
+            mark = api.mark()
+            api.push_message(7, NEW_QUESTION)
+            answered = api.wait_for("sendMessage", lambda p: p["chat_id"] == 7, after=mark, timeout=60).params["text"]
+            if "已完工38台" in answered:
+                break
+            time.sleep(0.25)
+        picked_up = time.monotonic() - written
+        assert "已完工38台" in answered, answered
+        assert picked_up < 30
+        (tmp_path / "pickup_seconds").write_text(f"{picked_up:.2f}", "utf-8")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+        api.stop()
+    assert api.errors == []
