@@ -4,7 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from index.errors import MinshengError, ReadError
-from index.normalize import normalize_bytes
+from index.formats import SUFFIXES, extract_text
+from index.normalize import clean, normalize_bytes
 from index.parse import parse_text
 from index.records import ParsedReport
 
@@ -25,12 +26,20 @@ def read_bytes(path: Path) -> bytes:
 
 def read_text(path: Path) -> str:
     """The normalized text of a report file."""
-    return normalize_bytes(read_bytes(path), path.name)
+    return text_of(read_bytes(path), path.name)
+
+
+def text_of(data: bytes, name: str) -> str:
+    """The cleaned text of a file's content: .html/.docx/.xlsx/.pdf through their readers, anything else
+    decoded as text."""
+    if Path(name).suffix.lower() in SUFFIXES:
+        return clean(extract_text(data, name))
+    return normalize_bytes(data, name)
 
 
 def parse_bytes(data: bytes, name: str) -> ParsedReport:
     """Decode, clean and parse the content of a file called name."""
-    return parse_text(normalize_bytes(data, name), name)
+    return parse_text(text_of(data, name), name)
 
 
 def load_report(path: Path) -> ParsedReport:

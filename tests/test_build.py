@@ -580,3 +580,24 @@ def test_a_second_build_refuses_or_waits_for_the_lock(env: Env) -> None:
             build_index(env.corpus, env.index, env.store, Factory("fake"), "fake", MAX_TOKENS, wait=0.5)
         assert time.monotonic() - started >= 0.5
     assert env.build()[0].unchanged == len(ALL_FILES)  # released
+
+
+def test_html_docx_xlsx_and_pdf_reports_are_indexed_and_a_broken_one_fails_alone(env: Env) -> None:
+    from tests.test_formats import EXPECTED, PDF_PROSE, make_pdf, same_table
+
+    for suffix in (".html", ".docx", ".xlsx"):
+        (env.corpus / f"表格{suffix}").write_bytes(same_table(suffix))
+    (env.corpus / "文字.pdf").write_bytes(make_pdf(PDF_PROSE))
+    (env.corpus / "坏的.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    report, _ = env.build()
+    assert sorted(report.added) == sorted([*ALL_FILES, "表格.html", "表格.docx", "表格.xlsx", "文字.pdf"])
+    (failure,) = report.failed
+    assert failure.file == "坏的.docx" and "not a valid .docx file" in failure.error
+    by_source: dict[str, list[Chunk]] = {}
+    for chunk in env.catalog().values():
+        by_source.setdefault(chunk.source, []).append(chunk)
+    for suffix in (".html", ".docx", ".xlsx"):
+        chunks = sorted(by_source[f"表格{suffix}"], key=lambda c: c.record)
+        assert [c.item for c in chunks] == [e[0] for e in EXPECTED]
+    assert by_source["文字.pdf"]
+    assert_consistent(env)
