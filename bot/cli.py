@@ -209,7 +209,7 @@ def _responder(settings: Settings):  # type: ignore[no-untyped-def]
 
 def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
     """An interactive conversation: follow-ups ("那密云区呢？") build on the previous question."""
-    from bot.engine import open_retriever
+    from bot.engine import LiveRetriever
     from bot.session import Conversation
 
     interactive = stdin.isatty()
@@ -218,9 +218,11 @@ def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
             importlib.import_module("readline")  # arrow keys and history for input()
         except ImportError:
             pass
-    retriever = open_retriever(settings)
+    live = LiveRetriever(settings)
     responder = _responder(settings)
-    conversation = Conversation(retriever.searcher, settings.search.k)
+    conversation = Conversation(live.current().searcher, settings.search.k)
+    # A re-index made meanwhile (by `minsheng watch`, say) is answered from once it is loaded.
+    live.listeners.append(lambda retriever: setattr(conversation, "searcher", retriever.searcher))
     if interactive:
         out.write("民生实事问答。输入问题，追问可以说“那密云区呢？”“它的问题是什么？”；“新话题”清空上下文，“退出”结束。\n")
     while True:
@@ -239,6 +241,7 @@ def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
             conversation.reset()
             out.write("好的，换个话题。\n\n")
             continue
+        live.current()
         answer = responder.answer(text, conversation.search(text))
         out.write(to_terminal(answer) + "\n")
         out.flush()
