@@ -125,8 +125,8 @@ def test_reply_with_supported_numbers_is_the_answer(hits: list[Hit], prompts: Pr
 
 def test_renumber_keeps_the_reply_punctuation_and_reads_full_width_markers() -> None:
     """[3] then ［１］ become [1] and [2]; "[3、1]" becomes "[1][2]"; the reply's own "，" stays."""
-    reply = "甲区完成30个[3]；乙区开工46个［１］，另见[3、1]。"
-    assert renumber(reply, cited_numbers(reply)) == "甲区完成30个[1]；乙区开工46个[2]，另见[1][2]。"
+    reply = "甲区完成31个[3]；乙区开工46个［１］，另见[3、1]。"
+    assert renumber(reply, cited_numbers(reply)) == "甲区完成31个[1]；乙区开工46个[2]，另见[1][2]。"
 
 
 def test_number_from_the_question_is_allowed(hits: list[Hit], prompts: Prompts) -> None:
