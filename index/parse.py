@@ -110,7 +110,8 @@ def find_title(lines: list[str], claimed: set[int], table_titles: list[int | Non
     for index in head + [i for i in table_titles if i is not None]:
         if not _title_like(lines[index]):
             continue
-        title = lines[index].strip().strip("|").strip()
+        # Markdown headings ("# 海淀区…") and emphasis are markup, not part of the title.
+        title = lines[index].strip().strip("|").strip().lstrip("#").strip().strip("*").strip()
         taken = [index]
         before = _line_before(lines, index)
         # A notice's title is often split: "XX管委会" on one line, "关于……的通知" on the next.
