@@ -16,7 +16,7 @@ from index.catalog import (
     CHUNKS, FORMAT, MANIFEST, FileEntry, IndexMissing, Manifest, bare_unit, live_dir, new_generation, prune_generations, publish,
     read_chunks, read_manifest, split_units, stale_format, write_chunks, write_manifest,
 )
-from index.chunk import Chunk, chunk_report
+from index.chunk import Chunk, chunk_report, search_texts
 from index.embed import Embedder
 from index.errors import MinshengError, ReadError
 from index.lexical import LexicalIndex
@@ -239,7 +239,7 @@ def _build(corpus_dir: Path, index_dir: Path, store: VectorStore, embedder: Call
         manifest.garbage = sorted((set(manifest.garbage) | set(stale)) - set(catalog))
         gen_dir = new_generation(index_dir)
         write_chunks(gen_dir, ordered)
-        lexical = LexicalIndex.build([c.id for c in ordered], [c.search_text for c in ordered], vocabulary(ordered))
+        lexical = LexicalIndex.build([c.id for c in ordered], search_texts(ordered), vocabulary(ordered))
         lexical.save(gen_dir / BM25_DIR)
         write_manifest(gen_dir, manifest)
         # The one step readers see: before it they use the old generation, after it the new one.
@@ -314,7 +314,7 @@ def _rebuild_reason(manifest: Manifest | None, model_name: str, max_tokens: int,
 def _embed_into(store: VectorStore, embedder: Embedder, chunks: list[Chunk], progress: ProgressFactory | None) -> None:
     bar = progress(len(chunks), "embedding") if progress else None
     try:
-        vectors = embedder.embed_documents([c.search_text for c in chunks], bar.update if bar else None)
+        vectors = embedder.embed_documents(search_texts(chunks), bar.update if bar else None)
     finally:
         if bar:
             bar.close()

@@ -11,7 +11,7 @@ import numpy as np
 
 from index.build import BM25_DIR
 from index.catalog import FORMAT, Coverage, live_dir, read_chunks, read_manifest, split_units, stale_format
-from index.chunk import Chunk, field_text
+from index.chunk import Chunk, field_text, search_texts
 from index.embed import Embedder
 from index.errors import MinshengError
 from index.lexical import LexicalIndex
@@ -77,7 +77,22 @@ class Searcher:
         self.min_evidence = min_evidence
         self.dense_pivot = dense_pivot
         self.coverage = Coverage.of(chunks)
-        self._texts = [c.search_text for c in chunks]
+        self._texts = search_texts(chunks)
+        # Filters as integer columns (one code per distinct value), so a filter is a vectorised comparison
+        # instead of a Python loop over every record.
+        self._codes: dict[str, dict[object, int]] = {}
+        self._columns: dict[str, np.ndarray] = {}
+        for name in ("region", "year", "period"):
+            codes: dict[object, int] = {}
+            self._columns[name] = np.array([codes.setdefault(getattr(c, name), len(codes)) for c in chunks],
+                                           dtype=np.int32)
+            self._codes[name] = codes
+        self._unit_rows: dict[str, list[int]] = {}
+        for row, chunk in enumerate(chunks):
+            for unit in split_units(chunk.lead_unit):
+                self._unit_rows.setdefault(unit, []).append(row)
+        # One string holding every text, for "does any report mention X" in one search.
+        self._all_text = "\x00".join(self._texts)
         self._row = {c.id: i for i, c in enumerate(chunks)}
         self._telling: dict[str, float] = {}
         # The index generation this searcher loaded ("" when built in memory); a reader compares it with
@@ -109,8 +124,7 @@ class Searcher:
 
     def in_reports(self, name: str) -> bool:
         """Whether a name occurs in any report text (a place inside a district, not a district we lack)."""
-        key = to_simplified(name)
-        return any(key in text for text in self._texts)
+        return to_simplified(name) in self._all_text
 
     def search(self, question: str, k: int = 5) -> SearchResult:
         """The best chunks for a question, or an abstention that says why."""
@@ -166,30 +180,36 @@ class Searcher:
         """Rows the filters allow (districts named, a period the index holds for them, a lead unit),
         the same filters as a vector-store `where`, and notes on filters the index could not apply."""
         notes: list[Note] = []
-        rows = np.arange(len(self.chunks))
+        keep = np.ones(len(self.chunks), dtype=bool)
         clauses: list[dict] = []
         if query.regions:
-            rows = rows[[self.chunks[i].region in query.regions for i in rows]]
+            keep &= np.isin(self._columns["region"], [self._codes["region"].get(r, -1) for r in query.regions])
             clauses.append({"region": {"$in": list(query.regions)}})
         for name, wanted in (("year", query.year), ("period", query.period)):
-            if not wanted or not len(rows):
+            if not wanted or not keep.any():
                 continue
-            same = rows[[getattr(self.chunks[i], name) == wanted for i in rows]]
-            if len(same):
-                rows = same
+            same = keep & (self._columns[name] == self._codes[name].get(wanted, -1))
+            if same.any():
+                keep = same
                 clauses.append({name: wanted})
             else:
                 notes.append(Note("period", f"{wanted}年" if name == "year" else str(wanted)))
         if query.kind == "unit_list":
-            rows = rows[[bool(set(split_units(self.chunks[i].lead_unit)) & set(query.lead_units)) for i in rows]]
+            unit_rows = [self._unit_rows.get(u, ()) for u in query.lead_units]
+            of_unit = np.zeros(len(self.chunks), dtype=bool)
+            for found in unit_rows:
+                of_unit[list(found)] = True
+            keep &= of_unit
         where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
-        return rows, where, notes
+        return np.flatnonzero(keep), where, notes
 
     def telling(self, word: str) -> float:
         """How much a word says about a record: 1 when at most a tenth of the records hold it, falling to
         0.2 as it nears all of them (服务, 建设, 工作 say little)."""
         if word not in self._telling:
-            share = sum(word in text for text in self._texts) / max(len(self._texts), 1)
+            # Occurrences over records (one C-speed count, not a loop over every record): a word repeated
+            # within records reads as a little more common, which only lowers the weight of common words.
+            share = min(1.0, self._all_text.count(word) / max(len(self._texts), 1))
             self._telling[word] = 1.0 if share <= _COMMON else max(_FLOOR, 1.0 - (share - _COMMON) * 2)
         return self._telling[word]
 

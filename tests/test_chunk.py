@@ -64,3 +64,14 @@ def test_metadata_has_no_none(reports: dict[str, ParsedReport]) -> None:
     for parsed in reports.values():
         for chunk in chunk_report(parsed, 512):
             assert all(v is not None for v in chunk.metadata().values())
+
+
+def test_search_texts_convert_only_traditional_reports(reports) -> None:  # type: ignore[no-untyped-def]
+    from index.chunk import chunk_report, search_texts
+
+    chunks = [c for key in ("大兴区", "北京城市副中心") for c in chunk_report(reports[key], 768)]
+    texts = search_texts(chunks)
+    assert [t for c, t in zip(chunks, texts) if c.region == "大兴区"] == [c.text for c in chunks if c.region == "大兴区"]
+    news = [t for c, t in zip(chunks, texts) if c.region == "通州区"]
+    assert news and all(t == c.search_text for c, t in zip([c for c in chunks if c.region == "通州区"], news))
+    assert any("區" in c.text for c in chunks if c.region == "通州区") and not any("區" in t for t in news)
