@@ -44,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("chat", help="an interactive conversation with follow-up questions")
     sub.add_parser("serve", help="run the Telegram bot (token from TELEGRAM_BOT_TOKEN)")
     sub.add_parser("watch", help="watch the corpus directory and re-index when reports arrive or change")
+    bench = sub.add_parser("bench", help="index a synthetic corpus of N districts; ours vs a plain dense pipeline")
+    bench.add_argument("--sizes", default="10,100", help="numbers of synthetic districts (default 10,100)")
+    bench.add_argument("--large", action="store_true", help="also run 1,000 districts (long)")
+    bench.add_argument("--workdir", type=Path, default=Path(".bench"), help="where corpora and indexes go")
     evaluate = sub.add_parser("eval", help="score a question file (see the eval README) and a plain dense baseline")
     evaluate.add_argument("file", type=Path, help="a JSONL question file")
     evaluate.add_argument("--no-baseline", action="store_true", help="skip the plain dense baseline")
@@ -73,6 +77,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return index_command(settings, args.full, args.json, sys.stdout, args.wait)
         if args.command == "ask":
             return ask_command(settings, args.question, args.k, args.json, sys.stdin, sys.stdout)
+        if args.command == "bench":
+            from bot.bench import run
+
+            sizes = [int(x) for x in args.sizes.split(",") if x.strip()] + ([1000] if args.large else [])
+            run(settings, sizes, args.workdir, sys.stdout)
+            return 0
         if args.command == "watch":
             return watch_command(settings, sys.stdout)
         if args.command == "serve":

@@ -74,6 +74,11 @@ class SentenceTransformerEmbedder:
             raise EmbedError(f"model {model!r} ({path}): cannot be loaded ({exc})") from None
         self._cache: dict[str, list[float]] = {}
 
+    @property
+    def model(self):  # type: ignore[no-untyped-def]
+        """The loaded SentenceTransformer (the benchmark's plain pipeline uses it as is)."""
+        return self._model
+
     def embed_documents(self, texts: Sequence[str], progress: Progress | None = None) -> list[list[float]]:
         """Vectors for texts in batches, longest first so each batch pads little."""
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)

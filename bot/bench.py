@@ -1,0 +1,255 @@
+"""`minsheng bench`: index a synthetic corpus of N districts made from the real reports and measure our pipeline
+against a plain dense one (same chunks, same model, no filters) in one run."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Callable, TextIO
+
+from bot.settings import Settings
+from index.normalize import match_key
+
+# Questions whose answers are in the real reports; the gold text holds a figure or a name the distractor
+# districts (their figures all changed) do not share. Written for the benchmark, not taken from any eval set.
+QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("青岛口袋公园建了多少个", "46个口袋公园已开工"),
+    ("大兴区化妆品抽检任务多少批次", "化妆品抽检任务60批次"),
+    ("济宁高新区明厨亮灶工程进展", "已完成40家学校明厨亮灶改造"),
+    ("密云区操场改造完成了吗", "提升改造操场8块"),
+    ("济宁高新区优质教育提升工程存在什么问题", "土地手续尚未办结"),
+    ("青岛老旧小区改造进展", "开工改造老旧小区318个"),
+    ("密云区公交线路优化调整了多少条", "优化调整公交线路16条"),
+    ("青岛全民健身设施进展", "52处全民健身设施"),
+    ("大兴区就业服务进展", "累计促进3285名重点群体就业"),
+    ("通州区困境儿童活动开展了多少场", "儿童活动2878场"),
+    ("密云区政务服务站设置了多少个", "411个政务服务站"),
+    ("青岛城市居家社区养老服务站完工了多少个", "其中92个已完工"),
+    ("济宁高新区民生保险保障工程进展", "130409.2元"),
+    ("密云区心理服务站点建设进展", "东邵渠镇、北庄镇、大城子镇社会心理服务中心"),
+    ("大兴区小微绿地建设面积是多少", "3.52公顷"),
+    ("济宁高新区护理床位新增了多少张", "新增护理型床位54张"),
+)
+
+
+@dataclass
+class Measures:
+    """One pipeline's figures at one corpus size."""
+
+    records_per_s: float = 0.0  # index throughput, model already loaded
+    add_one_s: float = 0.0  # one more report into the built index
+    p50_ms: float = 0.0  # warm query latency
+    p95_ms: float = 0.0
+    cold_ask_s: float = 0.0  # a fresh process: load, answer one question, exit
+    peak_rss_mb: float = 0.0  # of that fresh process
+    disk_mb: float = 0.0
+    accuracy: float = 0.0  # share of QUESTIONS whose first source holds the gold text
+
+
+def run(settings: Settings, sizes: list[int], workdir: Path, out: TextIO, seed: int = 0) -> dict[int, tuple[Measures, Measures]]:
+    """Measure both pipelines at each size (districts added to the 5 real reports) and print a table each."""
+    from bot.engine import make_embedder
+
+    embedder = make_embedder(settings)
+    embedder.embed_query("预热")
+    results: dict[int, tuple[Measures, Measures]] = {}
+    for n in sizes:
+        corpus = make_corpus(settings.corpus_dir, workdir / f"n{n}" / "corpus", n, seed)
+        records = len(list(corpus.iterdir()))
+        out.write(f"\n== {n} synthetic districts + the real reports: {records} report files ==\n")
+        out.flush()
+        ours = measure_ours(settings, corpus, workdir / f"n{n}" / "ours", seed)
+        plain = measure_plain(settings, workdir / f"n{n}" / "ours", workdir / f"n{n}" / "plain", corpus, seed)
+        results[n] = (ours, plain)
+        out.write(format_table(ours, plain) + "\n")
+        out.flush()
+    return results
+
+
+def make_corpus(real: Path, target: Path, n: int, seed: int) -> Path:
+    """The real reports plus n synthetic districts made from them."""
+    from index.load import corpus_files
+    from index.synthetic import synthesize, write_corpus
+
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    pairs = [(p.name, p.read_text("utf-8")) for p in corpus_files(real)]
+    for name, text in pairs:
+        (target / name).write_text(text, "utf-8")
+    write_corpus(synthesize(pairs, n, seed), target)
+    return target
+
+
+def _extra_report(real: Path, seed: int) -> tuple[str, str]:
+    """One more synthetic report, of a district no corpus size uses."""
+    from index.load import corpus_files
+    from index.synthetic import synthesize
+
+    pairs = [(p.name, p.read_text("utf-8")) for p in corpus_files(real)]
+    return synthesize(pairs[:1], 1, seed + 10_007)[0]
+
+
+def measure_ours(settings: Settings, corpus: Path, index_dir: Path, seed: int) -> Measures:
+    """Our pipeline: `minsheng index` (incremental build, lexicon, BM25, filters) and `minsheng ask`."""
+    from bot.answer import compose
+    from bot.engine import open_retriever, run_index
+
+    if index_dir.exists():
+        shutil.rmtree(index_dir)
+    local = replace(settings, corpus_dir=corpus, index_dir=index_dir)
+    report = run_index(local, progress=None)
+    m = Measures(records_per_s=report.records / max(report.seconds, 1e-9))
+    name, text = _extra_report(settings.corpus_dir, seed)
+    (corpus / name).write_text(text, "utf-8")
+    started = time.perf_counter()
+    run_index(local, progress=None)
+    m.add_one_s = time.perf_counter() - started
+    (corpus / name).unlink()
+    run_index(local, progress=None)
+    retriever = open_retriever(local, fresh=True)
+
+    def ask(question: str) -> list[str]:
+        result = retriever.search(question)
+        compose(result)
+        return [h.chunk.text for h in result.hits]
+
+    _latency_and_accuracy(m, ask)
+    env = {"MINSHENG_CORPUS": str(corpus), "MINSHENG_INDEX": str(index_dir)}
+    m.cold_ask_s, m.peak_rss_mb = _cold([sys.executable, "-m", "bot.cli", "ask", QUESTIONS[0][0]], env)
+    m.disk_mb = _disk(index_dir)
+    return m
+
+
+def measure_plain(settings: Settings, ours_dir: Path, plain_dir: Path, corpus: Path, seed: int) -> Measures:
+    """The plain dense pipeline: the same chunks embedded in file order with the same model, one Chroma
+    collection, the question embedded as typed, nearest chunks, no filters."""
+    from bot.engine import make_embedder
+    from index.catalog import read_chunks
+    from index.chunk import chunk_report, search_texts
+    from index.load import parse_bytes
+
+    if plain_dir.exists():
+        shutil.rmtree(plain_dir)
+    chunks = read_chunks(ours_dir)
+    model = make_embedder(settings).model  # type: ignore[attr-defined]
+    store = _plain_store(plain_dir)
+    started = time.perf_counter()
+    _plain_add(model, store, chunks)
+    records = len({(c.source, c.record) for c in chunks})
+    m = Measures(records_per_s=records / (time.perf_counter() - started))
+    name, text = _extra_report(settings.corpus_dir, seed)
+    started = time.perf_counter()
+    extra = chunk_report(parse_bytes(text.encode("utf-8"), name), settings.index.max_tokens)
+    _plain_add(model, store, extra)
+    m.add_one_s = time.perf_counter() - started
+    store.delete(ids=[c.id for c in extra])
+    texts = dict(zip([c.id for c in chunks], search_texts(chunks)))
+
+    def ask(question: str) -> list[str]:
+        vector = model.encode([question], normalize_embeddings=True)[0].tolist()
+        found = store.query(query_embeddings=[vector], n_results=5, include=[])
+        return [texts[i] for i in found["ids"][0] if i in texts]
+
+    _latency_and_accuracy(m, ask)
+    script = (
+        "import sys, chromadb\n"
+        "from chromadb.config import Settings\n"
+        "from sentence_transformers import SentenceTransformer\n"
+        "from index.embed import resolve_model\n"
+        f"model = SentenceTransformer(resolve_model({settings.index.model!r}), device='cpu')\n"
+        f"client = chromadb.PersistentClient(path={str(plain_dir)!r}, settings=Settings(anonymized_telemetry=False))\n"
+        "col = client.get_collection('plain', embedding_function=None)\n"
+        f"v = model.encode([{QUESTIONS[0][0]!r}], normalize_embeddings=True)[0].tolist()\n"
+        "print(col.query(query_embeddings=[v], n_results=5, include=['documents'])['ids'])\n"
+    )
+    m.cold_ask_s, m.peak_rss_mb = _cold([sys.executable, "-c", script], {})
+    m.disk_mb = _disk(plain_dir)
+    return m
+
+
+def _plain_store(path: Path):  # type: ignore[no-untyped-def]
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+    return client.get_or_create_collection("plain", metadata={"hnsw:space": "cosine"}, embedding_function=None)
+
+
+def _plain_add(model, store, chunks) -> None:  # type: ignore[no-untyped-def]
+    from index.chunk import search_texts
+
+    texts = search_texts(chunks)
+    vectors = model.encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False)
+    step = 1000
+    for start in range(0, len(chunks), step):
+        part = chunks[start:start + step]
+        store.add(ids=[c.id for c in part], embeddings=[v.tolist() for v in vectors[start:start + step]],
+                  documents=[c.text for c in part])
+
+
+def _latency_and_accuracy(m: Measures, ask: Callable[[str], list[str]]) -> None:
+    ask("预热")
+    latencies = []
+    right = 0
+    for _ in range(3):
+        for question, gold in QUESTIONS:
+            started = time.perf_counter()
+            texts = ask(question)
+            latencies.append((time.perf_counter() - started) * 1000)
+            right += bool(texts) and match_key(gold) in match_key(texts[0])
+    latencies.sort()
+    m.p50_ms = statistics.median(latencies)
+    m.p95_ms = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
+    m.accuracy = right / (3 * len(QUESTIONS))
+
+
+def _cold(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time of a fresh process and its peak resident memory (MB), read from /usr/bin/time-free
+    getrusage of a wrapper."""
+    wrapper = [sys.executable, "-c",
+               "import resource, subprocess, sys, json\n"
+               "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
+               "print(json.dumps([code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))\n", *command]
+    started = time.perf_counter()
+    done = subprocess.run(wrapper, capture_output=True, text=True, env={**os.environ, **env},
+                          cwd=Path(__file__).resolve().parent.parent)
+    seconds = time.perf_counter() - started
+    code, rss_kb = json.loads(done.stdout.strip().splitlines()[-1])
+    if code != 0:
+        raise RuntimeError(f"{command[:3]} failed with exit code {code}")
+    return seconds, rss_kb / 1024
+
+
+def _disk(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+_LABELS = {
+    "records_per_s": ("index throughput", "records/s", True),
+    "add_one_s": ("add one report", "s", False),
+    "p50_ms": ("warm query p50", "ms", False),
+    "p95_ms": ("warm query p95", "ms", False),
+    "cold_ask_s": ("cold ask", "s", False),
+    "peak_rss_mb": ("peak RSS (cold ask)", "MB", False),
+    "disk_mb": ("index on disk", "MB", False),
+    "accuracy": ("accuracy@1, real-report questions", "", True),
+}
+
+
+def format_table(ours: Measures, plain: Measures) -> str:
+    """One line per measure: ours, plain, ours ÷ plain."""
+    lines = [f"  {'measure':34s} {'minsheng':>12s} {'plain dense':>12s} {'ratio':>7s}"]
+    for f in fields(Measures):
+        label, unit, _ = _LABELS[f.name]
+        a, b = getattr(ours, f.name), getattr(plain, f.name)
+        ratio = a / b if b else float("inf")
+        fmt = "{:12.3f}" if f.name == "accuracy" else "{:12.1f}" if a >= 10 or b >= 10 else "{:12.2f}"
+        lines.append(f"  {label + (' (' + unit + ')' if unit else ''):34s} {fmt.format(a)} {fmt.format(b)} {ratio:7.2f}")
+    return "\n".join(lines)

@@ -1,0 +1,24 @@
+"""The benchmark's pieces that need no model: the table and its ratios, the question set's answers."""
+from __future__ import annotations
+
+from bot.bench import QUESTIONS, Measures, format_table
+from index.load import corpus_files
+from index.normalize import match_key
+from tests.conftest import CORPUS
+
+
+def test_table_has_every_measure_and_its_ratio() -> None:
+    ours = Measures(40.0, 1.5, 12.0, 30.0, 4.0, 600.0, 50.0, 1.0)
+    plain = Measures(20.0, 3.0, 24.0, 60.0, 8.0, 500.0, 25.0, 0.5)
+    lines = format_table(ours, plain).splitlines()
+    assert len(lines) == 9
+    throughput = next(line for line in lines if line.strip().startswith("index throughput"))
+    assert throughput.split()[-1] == "2.00"
+    assert next(line for line in lines if "accuracy" in line).split()[-3:] == ["1.000", "0.500", "2.00"]
+
+
+def test_every_benchmark_answer_is_in_exactly_one_real_report() -> None:
+    texts = {p.name: match_key(p.read_text("utf-8")) for p in corpus_files(CORPUS)}
+    for question, gold in QUESTIONS:
+        holders = [name for name, text in texts.items() if match_key(gold) in text]
+        assert len(holders) == 1, (question, holders)
