@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from bot.render import to_json, to_terminal
 from bot.settings import DEFAULT_CONFIG, Settings, load_settings
 from index.errors import MinshengError
 from index.load import corpus_files, load_report
@@ -194,6 +193,7 @@ def index_command(settings: Settings, full: bool, as_json: bool, out: TextIO, wa
 def ask_command(settings: Settings, question: str, k: int | None, as_json: bool, stdin: TextIO, out: TextIO) -> int:
     """Answer one question, or every line of standard input when the question is "-"."""
     from bot.engine import open_retriever
+    from bot.render import to_json, to_terminal
 
     retriever = open_retriever(settings)
     responder = _responder(settings)
@@ -220,6 +220,7 @@ def _responder(settings: Settings):  # type: ignore[no-untyped-def]
 def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
     """An interactive conversation: follow-ups ("那密云区呢？") build on the previous question."""
     from bot.engine import LiveRetriever
+    from bot.render import to_terminal
     from bot.session import Conversation
 
     interactive = stdin.isatty()
@@ -316,7 +317,8 @@ def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO) ->
 
     from bot.answer import Answer
     from bot.engine import open_retriever
-    from bot.evaluate import failure_reasons, format_summary, load_questions, score_result, summarize
+    from bot.evaluate import failure_reasons
+    from bot.render import to_json, format_summary, load_questions, score_result, summarize
 
     questions = load_questions(path)
     retriever = open_retriever(settings)
