@@ -317,8 +317,8 @@ def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO) ->
 
     from bot.answer import Answer
     from bot.engine import open_retriever
-    from bot.evaluate import failure_reasons
-    from bot.render import to_json, format_summary, load_questions, score_result, summarize
+    from bot.evaluate import failure_reasons, format_summary, load_questions, score_result, summarize
+    from bot.render import to_json
 
     questions = load_questions(path)
     retriever = open_retriever(settings)
