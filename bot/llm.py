@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from bot.answer import Answer, citation_of
 from bot.settings import LLMSettings
-from index.chunk import count_tokens
+from index.chunk import count_tokens, fit_tokens
 from index.errors import MinshengError
 from index.search import Hit
 
@@ -110,23 +110,11 @@ def format_records(hits: list[Hit], budget_tokens: int) -> tuple[str, list[Hit]]
             continue
         if not blocks:
             # Without any record the model can only guess; a cut first record still carries its header.
-            blocks.append(block[:_fit(block, budget_tokens)])
+            blocks.append(block[:fit_tokens(block, budget_tokens)])
             included.append(hit)
         # Best first: once one does not fit, a later (worse) one is not worth more than the budget says.
         break
     return "\n\n".join(blocks), included
-
-
-def _fit(text: str, budget: int) -> int:
-    """The longest prefix length of text within budget tokens (at least 1 character)."""
-    low, high = 1, len(text)
-    while low < high:
-        mid = (low + high + 1) // 2
-        if count_tokens(text[:mid]) <= budget:
-            low = mid
-        else:
-            high = mid - 1
-    return low
 
 
 def _normalized(text: str) -> str:

@@ -192,14 +192,14 @@ def _pieces(line: str, budget: int, counter: Callable[[str], int]) -> list[str]:
     out: list[str] = []
     for sentence in (s for s in _SENTENCE_END.split(line) if s):
         while counter(sentence) > budget:
-            cut = _fit(sentence, budget, counter)
+            cut = fit_tokens(sentence, budget, counter)
             out.append(sentence[:cut])
             sentence = sentence[cut:]
         out.append(sentence)
     return out
 
 
-def _fit(text: str, budget: int, counter: Callable[[str], int]) -> int:
+def fit_tokens(text: str, budget: int, counter: Callable[[str], int] = count_tokens) -> int:
     """The longest prefix length whose token count stays within budget (at least 1)."""
     low, high = 1, len(text)
     while low < high:
