@@ -20,7 +20,7 @@ from index.chunk import Chunk, chunk_report, search_texts
 from index.embed import Embedder
 from index.errors import MinshengError, ReadError
 from index.lexical import LexicalIndex
-from index.load import corpus_files, parse_bytes, read_bytes
+from index.load import corpus_files, parse_bytes, read_bytes, read_errors
 from index.meta import short_forms
 from index.store import VectorStore
 from index.wording import lexicon_version, report_terms
@@ -29,6 +29,7 @@ BM25_DIR = "bm25"
 LOCK = "lock"
 # One report larger than this is refused with a message (memory stays bounded); config.toml can raise it.
 MAX_FILE_BYTES = 20_000_000
+_VANISHED = "disappeared while the corpus was being read"
 
 
 class Progress(Protocol):
@@ -265,26 +266,15 @@ def file_digest(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
     """The sha256 of a corpus file, read in blocks (bounded memory); size and read errors name the file."""
     _check_size(path, max_bytes)
     digest = hashlib.sha256()
-    try:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except FileNotFoundError:
-        raise ReadError(path.name, "disappeared while the corpus was being read") from None
-    except PermissionError:
-        raise ReadError(path.name, "permission denied") from None
-    except OSError as exc:
-        raise ReadError(path.name, f"cannot be read ({exc.strerror or exc})") from None
+    with read_errors(path, _VANISHED), path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
     return digest.hexdigest()
 
 
 def _check_size(path: Path, max_bytes: int) -> None:
-    try:
+    with read_errors(path, _VANISHED):
         size = path.stat().st_size
-    except FileNotFoundError:
-        raise ReadError(path.name, "disappeared while the corpus was being read") from None
-    except OSError as exc:
-        raise ReadError(path.name, f"cannot be read ({exc.strerror or exc})") from None
     if size > max_bytes:
         raise ReadError(path.name, f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit for one "
                                    "report ([index] max_file_mb in config.toml); split it or raise the limit")
@@ -293,7 +283,7 @@ def _check_size(path: Path, max_bytes: int) -> None:
 def read_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """A corpus file's bytes, refused with a message when larger than max_bytes (memory stays bounded)."""
     _check_size(path, max_bytes)
-    data = read_bytes(path)
+    data = read_bytes(path, _VANISHED)
     if len(data) > max_bytes:  # it grew while we looked
         raise ReadError(path.name, f"is over the {max_bytes / 1e6:.0f} MB limit for one report")
     return data

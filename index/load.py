@@ -1,7 +1,9 @@
 """Report files → ParsedReport: read, normalize, parse; errors name the file."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from index.errors import MinshengError, ReadError
 from index.formats import SUFFIXES, extract_text
@@ -10,18 +12,26 @@ from index.parse import parse_text
 from index.records import ParsedReport
 
 
-def read_bytes(path: Path) -> bytes:
-    """The raw content of a report file; ReadError names the file when it cannot be read."""
+@contextmanager
+def read_errors(path: Path, missing: str = "no such file") -> Iterator[None]:
+    """Turn OS errors while reading path into a ReadError naming the file (missing: the reason when it is
+    not there, e.g. "disappeared while the corpus was being read" during an index build)."""
     try:
-        return path.read_bytes()
+        yield
     except FileNotFoundError:
-        raise ReadError(path.name, "no such file") from None
+        raise ReadError(path.name, missing) from None
     except IsADirectoryError:
         raise ReadError(path.name, "is a directory, not a report file") from None
     except PermissionError:
         raise ReadError(path.name, "permission denied") from None
     except OSError as exc:
         raise ReadError(path.name, f"cannot be read ({exc.strerror or exc})") from None
+
+
+def read_bytes(path: Path, missing: str = "no such file") -> bytes:
+    """The raw content of a report file; ReadError names the file when it cannot be read."""
+    with read_errors(path, missing):
+        return path.read_bytes()
 
 
 def read_text(path: Path) -> str:
