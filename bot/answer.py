@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 from index.catalog import Coverage
 from index.chunk import Chunk, field_text
+from index.fields import is_section
 from index.normalize import to_simplified, to_traditional
 from index.query import Query
 from index.search import Hit, SearchResult, answer_field, states, topic_coverage
@@ -79,7 +81,6 @@ _LIST_COVERAGE = 0.5
 _SEE_ALSO_SHARE = 0.85
 _PLAIN_UNIT = re.compile(r"^[区市县][\u4e00-\u9fff]{1,6}[局委]$")
 _AHEAD = re.compile(r"下一步|下步|下阶段|接下来|后续将|计划于|预计|将于|拟于|争取")
-_SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.]")
 
 
 def compose(result: SearchResult) -> Answer:
@@ -341,7 +342,7 @@ def _where(chunk: Chunk) -> str:
 
 def record_name(chunk: Chunk) -> str:
     """A short name of the project: its section when that names it, else the start of its task."""
-    if chunk.section and not _SECTION_HEADING.match(chunk.section):
+    if chunk.section and not is_section(chunk.section):
         return chunk.section[:24]
     task = field_text(chunk.text, "task")
     first = re.split(r"[,，;；。:：]", task)[0] if task else ""
@@ -372,7 +373,7 @@ def more_text(result: SearchResult, shown: list[Citation]) -> str:
     quoted = {(h.chunk.source, h.chunk.record) for h in result.hits if h.chunk.id in ids}
     rest = [h for h in result.hits if (h.chunk.source, h.chunk.record) not in quoted]
     text = "\n".join(["其他相关记录：", *_grouped(rest, result.query)]) if rest else "没有更多相关记录了。"
-    return (to_traditional if result.query.traditional else to_simplified)(text)
+    return _script(result.query)(text)
 
 
 def _unique_records(hits: list[Hit]) -> list[Hit]:
@@ -431,9 +432,14 @@ def _compare(result: SearchResult) -> Answer:
     return Answer("\n".join(lines), [citation_of(h) for h in used])
 
 
+def _script(query: Query) -> Callable[[str], str]:
+    """The converter to the question's script: Traditional for a Traditional question, else Simplified."""
+    return to_traditional if query.traditional else to_simplified
+
+
 def in_script(query: Query, answer: Answer) -> Answer:
     """The answer in the question's script: Traditional in, Traditional out (citations too); else Simplified."""
-    convert = to_traditional if query.traditional else to_simplified
+    convert = _script(query)
     citations = [Citation(c.chunk_id, convert(c.region), convert(c.report), convert(c.period), c.item,
                           convert(c.lead_unit)) for c in answer.citations]
     return Answer(convert(answer.text), citations, answer.abstained, answer.composer, answer.notes, query.traditional)
