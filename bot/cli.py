@@ -221,7 +221,7 @@ def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
     """An interactive conversation: follow-ups ("那密云区呢？") build on the previous question."""
     from bot.engine import LiveRetriever
     from bot.render import to_terminal
-    from bot.session import Conversation
+    from bot.session import RESET_WORDS, Conversation
 
     interactive = stdin.isatty()
     if interactive:
@@ -248,7 +248,7 @@ def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
             continue
         if text in _QUIT:
             break
-        if text in _RESET:
+        if text in RESET_WORDS:
             conversation.reset()
             out.write("好的，换个话题。\n\n")
             continue
@@ -308,7 +308,6 @@ def watch_command(settings: Settings, out: TextIO) -> int:
 
 
 _QUIT = {"退出", "exit", "quit", "q", "再见"}
-_RESET = {"新话题", "reset", "/reset", "清空"}
 
 
 def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO) -> int:

@@ -10,6 +10,9 @@ from typing import Protocol
 from index.query import Query
 from index.search import Hit, SearchResult, by_record
 
+# Messages that start a new topic (the chat prompt and the bot both honour them).
+RESET_WORDS = frozenset({"新话题", "重新开始", "清空", "reset", "/reset"})
+
 # A question that points back at the previous one: "那…", "…呢", "它/这个…", "也/还…".
 _REFERS = re.compile(r"^(那么?|那个|它|这个|这项|该项|还有|再|也)|呢[?？。!！\s]*$|它|这个项目|该项目")
 

@@ -17,7 +17,7 @@ from bot.messages import (
     ShortKeys, Stats, help_text, regions_text, reports_text, split_html, start_text, stats_text,
 )
 from bot.render import to_html
-from bot.session import Conversations
+from bot.session import RESET_WORDS, Conversations
 from bot.settings import Settings, TelegramSettings
 from index.build import BuildReport
 from index.catalog import Coverage, FileEntry, read_manifest
@@ -43,7 +43,6 @@ COMMANDS = (
     ("reindex", "重新索引报告（管理员）"),
 )
 _MORE, _FULL = "m", "f"
-_RESET = {"新话题", "重新开始", "reset"}
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,7 @@ class BotService:
         started = time.monotonic()
         self.live.current()  # notices a newer index generation
         conversation = self.conversations.get(chat_id)
-        if question.strip() in _RESET:
+        if question.strip() in RESET_WORDS:
             conversation.reset()
             return Reply("好的，换个话题。", abstained=False)
         result = conversation.search(question)
