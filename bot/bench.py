@@ -128,9 +128,9 @@ def measure_ours(settings: Settings, corpus: Path, index_dir: Path, seed: int) -
 
 
 def measure_plain(settings: Settings, ours_dir: Path, plain_dir: Path, corpus: Path, seed: int) -> Measures:
-    """The plain dense pipeline: the same chunks embedded in file order with the same model, one Chroma
-    collection, the question embedded as typed, nearest chunks, no filters."""
-    from bot.engine import make_embedder
+    """The plain dense pipeline: the same chunks embedded in file order with the same model as shipped
+    (float32, sentence-transformers' default batch of 32), one Chroma collection, the question embedded as
+    typed, nearest chunks, no filters."""
     from index.catalog import read_chunks
     from index.chunk import chunk_report, search_texts
     from index.load import parse_bytes
@@ -138,7 +138,7 @@ def measure_plain(settings: Settings, ours_dir: Path, plain_dir: Path, corpus: P
     if plain_dir.exists():
         shutil.rmtree(plain_dir)
     chunks = read_chunks(ours_dir)
-    model = make_embedder(settings).model  # type: ignore[attr-defined]
+    model = _plain_model(settings.index.model)
     store = _plain_store(plain_dir)
     started = time.perf_counter()
     _plain_add(model, store, chunks)
@@ -172,6 +172,15 @@ def measure_plain(settings: Settings, ours_dir: Path, plain_dir: Path, corpus: P
     m.cold_ask_s, m.peak_rss_mb = _cold([sys.executable, "-c", script], {})
     m.disk_mb = _disk(plain_dir)
     return m
+
+
+def _plain_model(name: str):  # type: ignore[no-untyped-def]
+    from sentence_transformers import SentenceTransformer
+
+    from index.embed import resolve_model
+
+    path = resolve_model(name)
+    return SentenceTransformer(path, device="cpu", local_files_only=Path(path).is_dir())
 
 
 def _plain_store(path: Path):  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from bot.settings import Settings
 from index.build import BuildReport, ProgressFactory, build_index
 from index.catalog import generation
 from index.errors import MinshengError
-from index.embed import Embedder, SentenceTransformerEmbedder
+from index.embed import Embedder, SentenceTransformerEmbedder, embedding_name
 from index.retriever import MinshengRetriever
 from index.search import Hit, Searcher, SearchResult
 from index.store import ChromaStore, open_store
@@ -31,18 +31,19 @@ def make_store(settings: Settings, fresh: bool = False) -> ChromaStore:
     """The configured vector store: embedded under the index directory, or a Chroma server. Each embedding
     model has its own collection, so a model change builds beside the old vectors instead of over them."""
     s = settings.index
-    collection = f"{s.collection}-{hashlib.sha1(s.model.encode('utf-8')).hexdigest()[:8]}"
+    name = embedding_name(s.model, s.precision)
+    collection = f"{s.collection}-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:8]}"
     return open_store(s.store_mode, settings.index_dir / CHROMA_DIR, s.store_host, s.store_port, collection, fresh)
 
 
 @lru_cache(maxsize=4)
-def _embedder(model: str, batch_size: int) -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder(model, batch_size)
+def _embedder(model: str, batch_size: int, precision: str) -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(model, batch_size, precision)
 
 
 def make_embedder(settings: Settings) -> Embedder:
     """The configured embedding model, loaded once per process."""
-    return _embedder(settings.index.model, settings.index.batch_size)
+    return _embedder(settings.index.model, settings.index.batch_size, settings.index.precision)
 
 
 def tqdm_progress(total: int, label: str) -> Any:
@@ -59,7 +60,7 @@ def run_index(settings: Settings, full: bool = False, progress: ProgressFactory 
     s = settings.index
     return build_index(
         settings.corpus_dir, settings.index_dir, make_store(settings), lambda: make_embedder(settings),
-        s.model, s.max_tokens, full=full, progress=progress, wait=s.lock_wait if wait is None else wait,
+        embedding_name(s.model, s.precision), s.max_tokens, full=full, progress=progress, wait=s.lock_wait if wait is None else wait,
         max_file_bytes=int(s.max_file_mb * 1_000_000),
     )
 

@@ -18,7 +18,8 @@ class IndexSettings:
     """Where and how the index is kept; see config.toml [index] and [store]."""
 
     model: str = BUNDLED_MODEL
-    batch_size: int = 32
+    precision: str = "int8"
+    batch_size: int = 8
     max_tokens: int = 768
     store_mode: str = "embedded"
     store_host: str = "127.0.0.1"
@@ -118,6 +119,7 @@ def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
         index_dir=_resolve(base, index_dir),
         index=IndexSettings(
             model=env.get("MINSHENG_MODEL") or _get(index, "model", str, defaults_i.model, where),
+            precision=_choice(index, "precision", ("int8", "float32"), defaults_i.precision, where),
             batch_size=_get(index, "batch_size", int, defaults_i.batch_size, where),
             max_tokens=_get(index, "max_tokens", int, defaults_i.max_tokens, where),
             store_mode=_get(store, "mode", str, defaults_i.store_mode, where),

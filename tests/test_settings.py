@@ -36,6 +36,7 @@ def test_index_settings_and_overrides(tmp_path: Path) -> None:
     assert settings.index_dir == ROOT / ".index"
     assert settings.index.model == "bundled:m3e-small"
     assert settings.index.store_mode == "embedded"
+    assert settings.index.precision == "int8"
     env = {"MINSHENG_INDEX": str(tmp_path), "MINSHENG_MODEL": "some/other-model"}
     changed = load_settings(ROOT / "config.toml", env)
     assert changed.index_dir == tmp_path and changed.index.model == "some/other-model"
@@ -50,3 +51,13 @@ def test_wrong_type_names_the_setting(tmp_path: Path) -> None:
     bad.write_text("[store]\nport = true\n", "utf-8")
     with pytest.raises(ConfigError, match="port"):
         load_settings(bad, {})
+
+
+def test_precision_is_int8_or_float32(tmp_path: Path) -> None:
+    """Another precision is refused with the file and key; float32 is accepted."""
+    config = tmp_path / "config.toml"
+    config.write_text("[index]\nprecision = \"float32\"\n", "utf-8")
+    assert load_settings(config, {}).index.precision == "float32"
+    config.write_text("[index]\nprecision = \"fp16\"\n", "utf-8")
+    with pytest.raises(ConfigError, match="precision"):
+        load_settings(config, {})
