@@ -334,7 +334,7 @@ def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO) ->
 
     runs = [("minsheng (hybrid)", lambda q, k: answer_json(q, retriever.search(q, k), k))]
     if baseline:
-        runs.append(("plain dense (same chunks, m3e-small, no filters, nearest chunk as the answer)", plain_json))
+        runs.append(("plain dense (same chunks and vectors, no filters, nearest chunk as the answer)", plain_json))
     for label, run in runs:
         scores, details = [], {}
         for question in questions:

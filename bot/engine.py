@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import sys
 import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from bot.answer import Answer, compose, in_script, note_lines
@@ -15,7 +17,7 @@ from bot.settings import Settings
 from index.build import BuildReport, ProgressFactory, build_index
 from index.catalog import generation
 from index.errors import MinshengError
-from index.embed import Embedder, SentenceTransformerEmbedder, embedding_name
+from index.embed import Embedder
 from index.retriever import MinshengRetriever
 from index.search import Hit, Searcher, SearchResult
 from index.store import ChromaStore, open_store
@@ -31,19 +33,38 @@ def make_store(settings: Settings, fresh: bool = False) -> ChromaStore:
     """The configured vector store: embedded under the index directory, or a Chroma server. Each embedding
     model has its own collection, so a model change builds beside the old vectors instead of over them."""
     s = settings.index
-    name = embedding_name(s.model, s.precision)
+    name = embedding_name(settings)
     collection = f"{s.collection}-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:8]}"
     return open_store(s.store_mode, settings.index_dir / CHROMA_DIR, s.store_host, s.store_port, collection, fresh)
 
 
+MODELS_DIR = "models"
+
+
+def embedding_name(settings: Settings) -> str:
+    """The embedder's name as the index records it (a model or backend change rebuilds)."""
+    from index.onnx_embed import onnx_name
+
+    s = settings.index
+    return onnx_name(s.model) if s.backend == "onnx-int8" else s.model
+
+
 @lru_cache(maxsize=4)
-def _embedder(model: str, batch_size: int, precision: str) -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder(model, batch_size, precision)
+def _embedder(model: str, backend: str, batch_size: int, models_dir: Path) -> Embedder:
+    if backend == "onnx-int8":
+        from index.onnx_embed import OnnxEmbedder
+
+        return OnnxEmbedder(model, models_dir, workers=os.cpu_count() or 1)
+    from index.embed import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(model, batch_size)
 
 
 def make_embedder(settings: Settings) -> Embedder:
-    """The configured embedding model, loaded once per process."""
-    return _embedder(settings.index.model, settings.index.batch_size, settings.index.precision)
+    """The configured embedding model, loaded once per process (the ONNX export is made on first use and kept
+    in the models directory)."""
+    s = settings.index
+    return _embedder(s.model, s.backend, s.batch_size, settings.models_dir or settings.index_dir / MODELS_DIR)
 
 
 def tqdm_progress(total: int, label: str) -> Any:
@@ -60,7 +81,7 @@ def run_index(settings: Settings, full: bool = False, progress: ProgressFactory 
     s = settings.index
     return build_index(
         settings.corpus_dir, settings.index_dir, make_store(settings), lambda: make_embedder(settings),
-        embedding_name(s.model, s.precision), s.max_tokens, full=full, progress=progress, wait=s.lock_wait if wait is None else wait,
+        embedding_name(settings), s.max_tokens, full=full, progress=progress, wait=s.lock_wait if wait is None else wait,
         max_file_bytes=int(s.max_file_mb * 1_000_000),
     )
 

@@ -18,7 +18,7 @@ class IndexSettings:
     """Where and how the index is kept; see config.toml [index] and [store]."""
 
     model: str = BUNDLED_MODEL
-    precision: str = "int8"
+    backend: str = "onnx-int8"
     batch_size: int = 8
     max_tokens: int = 768
     store_mode: str = "embedded"
@@ -85,6 +85,8 @@ class Settings:
 
     corpus_dir: Path
     index_dir: Path
+    # The ONNX exports of embedding models (None: a "models" folder inside the index directory).
+    models_dir: Path | None = None
     index: IndexSettings = IndexSettings()
     search: SearchSettings = SearchSettings()
     llm: LLMSettings = LLMSettings()
@@ -113,13 +115,15 @@ def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
     watch = _table(data, "watch", where)
     corpus = env.get("MINSHENG_CORPUS") or paths.get("corpus", "corpus")
     index_dir = env.get("MINSHENG_INDEX") or paths.get("index", ".index")
+    models = env.get("MINSHENG_MODELS") or _get(paths, "models", str, "", where)
     defaults_i, defaults_s, defaults_l, defaults_t = IndexSettings(), SearchSettings(), LLMSettings(), TelegramSettings()
     return Settings(
         corpus_dir=_resolve(base, corpus),
         index_dir=_resolve(base, index_dir),
+        models_dir=_resolve(base, models) if models else None,
         index=IndexSettings(
             model=env.get("MINSHENG_MODEL") or _get(index, "model", str, defaults_i.model, where),
-            precision=_choice(index, "precision", ("int8", "float32"), defaults_i.precision, where),
+            backend=_choice(index, "backend", ("onnx-int8", "torch"), defaults_i.backend, where),
             batch_size=_get(index, "batch_size", int, defaults_i.batch_size, where),
             max_tokens=_get(index, "max_tokens", int, defaults_i.max_tokens, where),
             store_mode=_get(store, "mode", str, defaults_i.store_mode, where),

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import importlib.util
-import warnings
 from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
@@ -11,7 +10,6 @@ from langchain_core.embeddings import Embeddings
 from index.errors import MinshengError
 
 BUNDLED_PREFIX = "bundled:"
-PRECISIONS = ("int8", "float32")
 # Name of the package that ships model directories inside site-packages (never imported, only located).
 _BUNDLE_PACKAGE = "embedding"
 
@@ -55,29 +53,11 @@ def resolve_model(name: str) -> str:
     )
 
 
-def embedding_name(model: str, precision: str) -> str:
-    """The name recorded in the index for a model at a precision (int8 vectors differ from float32 ones, so
-    switching rebuilds); float32 keeps the bare model name."""
-    return model if precision == "float32" else f"{model} ({precision})"
-
-
-def _quantized(model):  # type: ignore[no-untyped-def]
-    """The model with its linear layers as int8 (torch dynamic quantization): most of a small BERT's CPU time is
-    in those matrix products, and int8 ones run about twice as fast."""
-    import torch
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # torch announces the API's move to torchao on every call
-        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-
-
 class SentenceTransformerEmbedder:
-    """sentence-transformers on the CPU, normalized vectors, batched; int8 linear layers unless float32 is asked."""
+    """sentence-transformers on the CPU (float32, the model as shipped), normalized vectors, batched."""
 
-    def __init__(self, model: str, batch_size: int = 8, precision: str = "int8") -> None:
-        if precision not in PRECISIONS:
-            raise EmbedError(f"model {model!r}: precision {precision!r} is not one of {', '.join(PRECISIONS)}")
-        self.name = embedding_name(model, precision)
+    def __init__(self, model: str, batch_size: int = 8) -> None:
+        self.name = model
         self.batch_size = batch_size
         path = resolve_model(model)
         try:
@@ -90,8 +70,6 @@ class SentenceTransformerEmbedder:
 
             # A local directory must never trigger a hub lookup (the machine may be offline).
             self._model = SentenceTransformer(path, device="cpu", local_files_only=Path(path).is_dir())
-            if precision == "int8":
-                self._model = _quantized(self._model)
         except Exception as exc:  # noqa: BLE001 - any loader failure becomes one readable line
             raise EmbedError(f"model {model!r} ({path}): cannot be loaded ({exc})") from None
         self._cache: dict[str, list[float]] = {}

@@ -1,6 +1,8 @@
 """Shared fixtures: the real reports of corpus/, parsed once per session."""
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,3 +47,19 @@ def retriever(indexed):  # type: ignore[no-untyped-def]
     from bot.engine import open_retriever
 
     return open_retriever(indexed)
+
+
+@pytest.fixture(scope="module")
+def offline() -> Iterator[None]:
+    """Any connection beyond loopback fails the test (models must load offline)."""
+    real_connect = socket.socket.connect
+
+    def connect(self: socket.socket, address: object) -> object:
+        host = address[0] if isinstance(address, tuple) else ""
+        if self.family in (socket.AF_INET, socket.AF_INET6) and host not in ("127.0.0.1", "::1", "localhost"):
+            raise AssertionError(f"test tried to reach the network: {address}")
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", connect)
+        yield

@@ -1,7 +1,7 @@
 """The benchmark's pieces that need no model: the table and its ratios, the question set's answers."""
 from __future__ import annotations
 
-from bot.bench import QUESTIONS, Measures, format_table
+from bot.bench import QUESTIONS, Measures, format_table, question_mix
 from index.load import corpus_files
 from index.normalize import match_key
 from tests.conftest import CORPUS
@@ -22,3 +22,13 @@ def test_every_benchmark_answer_is_in_exactly_one_real_report() -> None:
     for question, gold in QUESTIONS:
         holders = [name for name, text in texts.items() if match_key(gold) in text]
         assert len(holders) == 1, (question, holders)
+
+
+def test_question_mix_asks_each_question_once_and_the_real_ones_first() -> None:
+    mix = question_mix(CORPUS, 10, seed=0)
+    assert mix[:len(QUESTIONS)] == [question for question, _ in QUESTIONS]
+    assert len(mix) == 4 * len(QUESTIONS) and len(set(mix)) == len(mix)
+    # The variants name synthetic districts, none of the real ones.
+    real = ("青岛", "大兴", "济宁", "密云", "通州")
+    assert not any(name in question for question in mix[len(QUESTIONS):] for name in real)
+    assert question_mix(CORPUS, 10, seed=0) == mix

@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from index.embed import EmbedError, LangChainEmbeddings, SentenceTransformerEmbedder, embedding_name, resolve_model
+from index.embed import EmbedError, LangChainEmbeddings, SentenceTransformerEmbedder, resolve_model
 from index.errors import MinshengError
 from tests.fakes import DIM, FakeEmbedder
 
@@ -28,30 +26,12 @@ SENTENCES = [
 ]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def no_network() -> Iterator[None]:
-    """Any connection beyond loopback fails the test (the model must load offline)."""
-    real_connect = socket.socket.connect
-
-    def connect(self: socket.socket, address: object) -> object:
-        host = address[0] if isinstance(address, tuple) else ""
-        if self.family in (socket.AF_INET, socket.AF_INET6) and host not in ("127.0.0.1", "::1", "localhost"):
-            raise AssertionError(f"test tried to reach the network: {address}")
-        return real_connect(self, address)  # type: ignore[arg-type]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(socket.socket, "connect", connect)
-        yield
+pytestmark = pytest.mark.usefixtures("offline")
 
 
 @pytest.fixture(scope="module")
 def embedder() -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(MODEL, batch_size=BATCH)
-
-
-@pytest.fixture(scope="module")
-def exact() -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder(MODEL, batch_size=BATCH, precision="float32")
 
 
 # ---------------------------------------------------------------- resolve_model
@@ -97,22 +77,8 @@ def test_directory_without_a_model_is_an_embed_error(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- the real model
 
 
-def test_name_is_the_configured_model_and_precision(embedder: SentenceTransformerEmbedder) -> None:
-    assert embedder.name == f"{MODEL} (int8)"
-    assert embedding_name(MODEL, "float32") == MODEL
-
-
-def test_int8_vectors_rank_like_the_float32_model(embedder: SentenceTransformerEmbedder,
-                                                   exact: SentenceTransformerEmbedder) -> None:
-    fast, slow = np.array(embedder.embed_documents(SENTENCES)), np.array(exact.embed_documents(SENTENCES))
-    assert (fast * slow).sum(axis=1).min() > 0.95
-    # The quantized model must order the sentences by similarity to the first one as the exact model does.
-    assert list(np.argsort(-(fast @ fast[0]))) == list(np.argsort(-(slow @ slow[0])))
-
-
-def test_an_unknown_precision_is_refused_by_name() -> None:
-    with pytest.raises(EmbedError, match="precision 'fp8'"):
-        SentenceTransformerEmbedder(MODEL, precision="fp8")
+def test_name_is_the_configured_model(embedder: SentenceTransformerEmbedder) -> None:
+    assert embedder.name == MODEL
 
 
 def test_vectors_are_512_dim_unit_vectors(embedder: SentenceTransformerEmbedder) -> None:
@@ -124,21 +90,12 @@ def test_vectors_are_512_dim_unit_vectors(embedder: SentenceTransformerEmbedder)
     assert all(isinstance(x, float) for x in embedder.embed_query(SENTENCES[0]))
 
 
-def test_batches_give_the_same_vectors_in_input_order(exact: SentenceTransformerEmbedder) -> None:
-    batched = np.array(exact.embed_documents(SENTENCES))
-    one_by_one = np.array([exact.embed_documents([s])[0] for s in SENTENCES])
-    queries = np.array([exact.embed_query(s) for s in SENTENCES])
+def test_batches_give_the_same_vectors_in_input_order(embedder: SentenceTransformerEmbedder) -> None:
+    batched = np.array(embedder.embed_documents(SENTENCES))
+    one_by_one = np.array([embedder.embed_documents([s])[0] for s in SENTENCES])
+    queries = np.array([embedder.embed_query(s) for s in SENTENCES])
     assert np.abs(batched - one_by_one).max() < 1e-4
     assert np.abs(batched - queries).max() < 1e-4
-
-
-def test_int8_vectors_barely_depend_on_their_batch(embedder: SentenceTransformerEmbedder) -> None:
-    # Dynamic quantization scales activations per batch, so a text's int8 vector moves a little with its
-    # batch mates; a question (embedded alone) must still meet its document's vector almost exactly.
-    batched = np.array(embedder.embed_documents(SENTENCES))
-    queries = np.array([embedder.embed_query(s) for s in SENTENCES])
-    assert list(np.argsort(-(batched @ queries.T), axis=0)[0]) == list(range(len(SENTENCES)))
-    assert (batched * queries).sum(axis=1).min() > 0.98
 
 
 def test_similar_sentences_are_closer_than_unrelated_ones(embedder: SentenceTransformerEmbedder) -> None:

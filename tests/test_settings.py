@@ -36,7 +36,7 @@ def test_index_settings_and_overrides(tmp_path: Path) -> None:
     assert settings.index_dir == ROOT / ".index"
     assert settings.index.model == "bundled:m3e-small"
     assert settings.index.store_mode == "embedded"
-    assert settings.index.precision == "int8"
+    assert settings.index.backend == "onnx-int8" and settings.models_dir == ROOT / ".models"
     env = {"MINSHENG_INDEX": str(tmp_path), "MINSHENG_MODEL": "some/other-model"}
     changed = load_settings(ROOT / "config.toml", env)
     assert changed.index_dir == tmp_path and changed.index.model == "some/other-model"
@@ -53,11 +53,14 @@ def test_wrong_type_names_the_setting(tmp_path: Path) -> None:
         load_settings(bad, {})
 
 
-def test_precision_is_int8_or_float32(tmp_path: Path) -> None:
-    """Another precision is refused with the file and key; float32 is accepted."""
+def test_backend_is_onnx_int8_or_torch(tmp_path: Path) -> None:
+    """Another backend is refused with its key; torch is accepted; without [paths] models the exports go
+    inside the index directory (models_dir None), and MINSHENG_MODELS overrides."""
     config = tmp_path / "config.toml"
-    config.write_text("[index]\nprecision = \"float32\"\n", "utf-8")
-    assert load_settings(config, {}).index.precision == "float32"
-    config.write_text("[index]\nprecision = \"fp16\"\n", "utf-8")
-    with pytest.raises(ConfigError, match="precision"):
+    config.write_text("[index]\nbackend = \"torch\"\n", "utf-8")
+    settings = load_settings(config, {})
+    assert settings.index.backend == "torch" and settings.models_dir is None
+    assert load_settings(config, {"MINSHENG_MODELS": str(tmp_path)}).models_dir == tmp_path
+    config.write_text("[index]\nbackend = \"onnx\"\n", "utf-8")
+    with pytest.raises(ConfigError, match="backend"):
         load_settings(config, {})

@@ -1,0 +1,134 @@
+"""index.onnx_embed: the int8 ONNX export of the bundled model and the ONNX Runtime embedder."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embed import EmbedError, SentenceTransformerEmbedder
+from index.onnx_embed import EXPORT_VERSION, OnnxEmbedder, export_folder, onnx_name
+from tests.conftest import ROOT
+
+MODEL = "bundled:m3e-small"
+SENTENCES = [
+    "老旧小区改造完成12个小区",
+    "推进老旧小区综合整治",
+    "优化调整5条公交线路",
+    "新建幼儿园增加学位",
+    "完成3所中小学、幼儿园建设任务，增加学位1440个",
+    "食品安全抽检",
+    "AED",
+    "全区新建社区养老服务驿站4家，已有2家投入运营，另外2家正在装修" * 30,  # past the 512-token limit
+]
+
+pytestmark = pytest.mark.usefixtures("offline")
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="module")
+def onnx(models: Path) -> OnnxEmbedder:
+    return OnnxEmbedder(MODEL, models, workers=2)
+
+
+@pytest.fixture(scope="module")
+def exact() -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(MODEL)
+
+
+def test_the_export_holds_model_tokenizer_and_settings(onnx: OnnxEmbedder, models: Path) -> None:
+    folder = export_folder(models, MODEL)
+    assert {p.name for p in folder.iterdir()} >= {"model.onnx", "tokenizer.json", "embedder.json"}
+    settings = json.loads((folder / "embedder.json").read_text("utf-8"))
+    assert settings == {"model": MODEL, "pooling": "mean", "max_length": 512, "version": EXPORT_VERSION}
+    assert not list(models.glob(".export-*"))  # the work folder was renamed into place
+    assert onnx.name == onnx_name(MODEL) == "bundled:m3e-small (onnx-int8)"
+
+
+def test_vectors_are_512_dim_unit_vectors_in_input_order(onnx: OnnxEmbedder) -> None:
+    vectors = np.array(onnx.embed_documents(SENTENCES))
+    assert vectors.shape == (len(SENTENCES), 512)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(vectors[2], onnx.embed_documents([SENTENCES[2]])[0], atol=1e-6)
+
+
+def test_a_texts_vector_never_depends_on_its_neighbours(onnx: OnnxEmbedder) -> None:
+    together = np.array(onnx.embed_documents(SENTENCES))
+    alone = np.array([onnx.embed_documents([s])[0] for s in SENTENCES])
+    reversed_ = np.array(onnx.embed_documents(SENTENCES[::-1]))[::-1]
+    queries = np.array([onnx.embed_query(s) for s in SENTENCES])
+    assert np.abs(together - alone).max() < 1e-6
+    assert np.abs(together - reversed_).max() < 1e-6
+    assert np.abs(together - queries).max() < 1e-6
+
+
+def test_int8_vectors_stay_close_to_the_float32_model(onnx: OnnxEmbedder, exact: SentenceTransformerEmbedder) -> None:
+    fast, slow = np.array(onnx.embed_documents(SENTENCES)), np.array(exact.embed_documents(SENTENCES))
+    assert (fast * slow).sum(axis=1).min() > 0.97
+    # Similarities move by less than the gaps that matter: the two old-housing sentences and the two school
+    # sentences stay each other's nearest neighbours.
+    assert np.abs(fast @ fast.T - slow @ slow.T).max() < 0.03
+    for a, b in ((0, 1), (3, 4)):
+        for vectors in (fast, slow):
+            assert np.argsort(-(vectors @ vectors[a]))[1] == b and np.argsort(-(vectors @ vectors[b]))[1] == a
+
+
+def test_one_worker_gives_the_same_vectors_as_two(onnx: OnnxEmbedder, models: Path) -> None:
+    single = OnnxEmbedder(MODEL, models, workers=1)
+    assert np.abs(np.array(single.embed_documents(SENTENCES)) - np.array(onnx.embed_documents(SENTENCES))).max() < 1e-6
+
+
+def test_progress_adds_up_and_no_texts_no_vectors(onnx: OnnxEmbedder) -> None:
+    calls: list[int] = []
+    onnx.embed_documents(SENTENCES * 9, calls.append)
+    assert sum(calls) == len(SENTENCES) * 9 and len(calls) > 1
+    assert onnx.embed_documents([]) == []
+
+
+def test_an_existing_export_is_reused_and_an_old_one_redone(onnx: OnnxEmbedder, models: Path) -> None:
+    folder = export_folder(models, MODEL)
+    stamp = (folder / "model.onnx").stat().st_mtime_ns
+    OnnxEmbedder(MODEL, models)
+    assert (folder / "model.onnx").stat().st_mtime_ns == stamp
+    settings = json.loads((folder / "embedder.json").read_text("utf-8"))
+    (folder / "embedder.json").write_text(json.dumps({**settings, "version": 0}), "utf-8")
+    again = OnnxEmbedder(MODEL, models)
+    assert json.loads((folder / "embedder.json").read_text("utf-8"))["version"] == EXPORT_VERSION
+    assert np.abs(np.array(again.embed_query(SENTENCES[0])) - np.array(onnx.embed_query(SENTENCES[0]))).max() < 1e-6
+
+
+def test_a_damaged_export_is_reported_with_its_folder(tmp_path: Path, onnx: OnnxEmbedder, models: Path) -> None:
+    copy = tmp_path / "models"
+    folder = export_folder(copy, MODEL)
+    folder.parent.mkdir()
+    source = export_folder(models, MODEL)
+    folder.mkdir()
+    for name in ("embedder.json", "tokenizer.json"):
+        (folder / name).write_bytes((source / name).read_bytes())
+    (folder / "model.onnx").write_bytes((source / "model.onnx").read_bytes()[:1000])
+    with pytest.raises(EmbedError, match=f"{folder.name}.*cannot be loaded.*delete that folder"):
+        OnnxEmbedder(MODEL, copy)
+
+
+def test_an_unknown_model_is_refused_by_name(tmp_path: Path) -> None:
+    with pytest.raises(EmbedError, match="bundled:nope"):
+        OnnxEmbedder("bundled:nope", tmp_path)
+    (tmp_path / "empty").mkdir()  # a directory with no model in it
+    with pytest.raises(EmbedError, match="empty.*cannot be exported"):
+        OnnxEmbedder(str(tmp_path / "empty"), tmp_path / "models")
+
+
+def test_loading_an_export_does_not_import_torch(onnx: OnnxEmbedder, models: Path) -> None:
+    # The point of the export: a question is embedded without the seconds torch takes to import.
+    code = ("import sys; from pathlib import Path; from index.onnx_embed import OnnxEmbedder; "
+            f"e = OnnxEmbedder({MODEL!r}, Path({str(models)!r})); e.embed_query('公交'); "
+            "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.stdout.split() == ["False", "False"], done.stderr
