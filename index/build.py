@@ -240,7 +240,9 @@ def _build(corpus_dir: Path, index_dir: Path, store: VectorStore, embedder: Call
         manifest.garbage = sorted((set(manifest.garbage) | set(stale)) - set(catalog))
         gen_dir = new_generation(index_dir)
         write_chunks(gen_dir, ordered)
-        lexical = LexicalIndex.build([c.id for c in ordered], search_texts(ordered), vocabulary(ordered))
+        # The last build's tokens are reused unless it was of another model, format or chunk size.
+        previous = live / BM25_DIR if live is not None and not report.rebuilt else None
+        lexical = LexicalIndex.build([c.id for c in ordered], search_texts(ordered), vocabulary(ordered), previous)
         lexical.save(gen_dir / BM25_DIR)
         write_manifest(gen_dir, manifest)
         # The one step readers see: before it they use the old generation, after it the new one.

@@ -15,7 +15,8 @@ from index.errors import MinshengError
 # Raised whenever parsing, chunking or the layout changes what an index holds, so old indexes are rebuilt.
 # 2: 一、/（一） labelled items parsed as records; header-only one-cell-per-line tables dropped.
 # 3: generations (CURRENT names the live one), content-addressed chunk ids, one collection per model.
-FORMAT = 3
+# 4: the catalog keeps each Traditional chunk's Simplified text.
+FORMAT = 4
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 # The file naming the generation directory queries use; replaced atomically when a build finishes.
@@ -172,7 +173,9 @@ def _sync_tree(path: Path) -> None:
 
 def write_chunks(gen_dir: Path, chunks: Iterable[Chunk]) -> None:
     """All chunks of a generation as JSON lines (text and metadata)."""
-    lines = (json.dumps({"id": c.id, "text": c.text, **c.metadata()}, ensure_ascii=False) for c in chunks)
+    lines = (json.dumps({"id": c.id, "text": c.text, **c.metadata(), **({"simplified": c.simplified}
+                                                                         if c.simplified else {})},
+                        ensure_ascii=False) for c in chunks)
     write_json_atomic(gen_dir / CHUNKS, "".join(line + "\n" for line in lines))
 
 

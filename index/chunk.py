@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Sequence
 
@@ -38,11 +38,14 @@ class Chunk:
     status: str
     record: int
     part: int
+    # The Simplified form of a Traditional text, made once when chunking ("" when the text is Simplified):
+    # converting every Traditional chunk again would cost seconds at each start-up and rebuild of a large index.
+    simplified: str = ""
 
     @property
     def search_text(self) -> str:
         """The Simplified form used for embedding and BM25 (reports may be Traditional)."""
-        return to_simplified(self.text)
+        return self.simplified or self.text
 
     @property
     def period_label(self) -> str:
@@ -51,28 +54,22 @@ class Chunk:
 
     def metadata(self) -> dict[str, str | int]:
         """Flat metadata for the vector store (no None values; year 0 = unknown)."""
-        data = asdict(self)
-        del data["text"], data["id"]
-        return data
+        # Not dataclasses.asdict: its deep copy of every value is most of the time of writing a large catalog.
+        return {name: getattr(self, name) for name in _METADATA}
 
     @classmethod
     def from_metadata(cls, chunk_id: str, text: str, meta: dict[str, Any]) -> "Chunk":
         """Rebuild a chunk from what the store or the catalog holds."""
-        fields = {name: meta[name] for name in cls.__dataclass_fields__ if name not in ("id", "text")}
-        return cls(id=chunk_id, text=text, **fields)
+        fields = {name: meta[name] for name in cls.__dataclass_fields__ if name not in ("id", "text", "simplified")}
+        return cls(id=chunk_id, text=text, simplified=meta.get("simplified", ""), **fields)
+
+
+_METADATA = tuple(name for name in Chunk.__dataclass_fields__ if name not in ("id", "text", "simplified"))
 
 
 def search_texts(chunks: Sequence[Chunk]) -> list[str]:
-    """The Simplified text of each chunk (what is embedded and matched). A report is written in one script,
-    so one whose first chunk is already Simplified is taken as written: OpenCC costs about 0.3 ms a chunk,
-    seconds at start-up and on every BM25 rebuild of a large index."""
-    plain: dict[str, bool] = {}
-    out = []
-    for chunk in chunks:
-        if chunk.source not in plain:
-            plain[chunk.source] = to_simplified(chunk.text) == chunk.text
-        out.append(chunk.text if plain[chunk.source] else to_simplified(chunk.text))
-    return out
+    """The Simplified text of each chunk (what is embedded and matched)."""
+    return [chunk.search_text for chunk in chunks]
 
 
 def period_label(year: int | None, period: str) -> str:
@@ -137,15 +134,22 @@ def chunk_report(parsed: ParsedReport, max_tokens: int, counter: Callable[[str],
     content hash and chunk size, so changed content never reuses an id a reader may still hold), record and part."""
     report = parsed.report
     chunks: list[Chunk] = []
+    # A report is written in one script: when its first chunk is Simplified, OpenCC (about 0.5 ms a chunk)
+    # is skipped for the rest.
+    traditional: bool | None = None
     for number, record in enumerate(parsed.records):
         head = context_line(report, record)
         # Context repeated in each part so a cut-off half still says whose and when it is.
         budget = max(max_tokens - counter(head) - 1, max_tokens // 4)
         for part, body in enumerate(_split_body(record_fields(record), budget, counter)):
+            text = f"{head}\n{body}"
+            simplified = to_simplified(text) if traditional is not False else text
+            if traditional is None:
+                traditional = simplified != text
             chunks.append(
                 Chunk(
                     id=chunk_id(report.source, number, part, key),
-                    text=f"{head}\n{body}",
+                    text=text,
                     source=report.source,
                     report=report.title,
                     region=report.region,
@@ -157,6 +161,7 @@ def chunk_report(parsed: ParsedReport, max_tokens: int, counter: Callable[[str],
                     status=record.status,
                     record=number,
                     part=part,
+                    simplified="" if simplified == text else simplified,
                 )
             )
     return chunks

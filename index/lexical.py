@@ -13,6 +13,10 @@ from index.normalize import to_simplified
 
 USER_DICT = "userdict.txt"
 _IDS = "ids.json"
+_TOKENS = "tokens.npz"
+# Raised whenever the tokens of a text change for another reason than the user words (stopwords, _kept, jieba's
+# mode), so a rebuild never reuses tokens cut by the old rules.
+TOKENS_VERSION = 1
 _TOKEN = re.compile(r"[\u4e00-\u9fff0-9A-Za-z.%]")
 # Words that carry no topic in a report or a question; kept short on purpose (BM25's idf does the rest).
 STOPWORDS = frozenset(
@@ -37,8 +41,14 @@ class Tokenizer:
         self._jieba = jieba.Tokenizer()
         # Texts are cut after Simplified/lower-casing, so the words must be in that form to stay whole.
         self.user_words = sorted({to_simplified(w).lower() for w in user_words if len(w) >= 2})
+        self._jieba.check_initialized()
+        total = self._jieba.total
         for word in self.user_words:
             self._jieba.add_word(word, freq=_MIN_WORD_FREQ)
+        # jieba weighs every word against the dictionary's total, so each added word would shift the odds of
+        # every segmentation a little. Pinned, a text's tokens depend only on the words that occur in it, which
+        # is what lets a rebuild keep the tokens of the chunks no added or removed word occurs in.
+        self._jieba.total = total
 
     def tokens(self, text: str, simplified: bool = False) -> list[str]:
         """Search tokens (long words plus their parts), Simplified, lower-case, stopwords dropped;
@@ -48,6 +58,72 @@ class Tokenizer:
     def words(self, text: str) -> list[str]:
         """Whole words only (jieba's precise mode), for measuring how much of a question a text holds."""
         return _kept(self._jieba.lcut(to_simplified(text).lower()))
+
+
+class TokenCache:
+    """The tokens of every chunk of a build, as codes into one vocabulary, and the user words they were cut
+    with; read by the next build so it cuts only new chunks and those a changed user word occurs in."""
+
+    def __init__(self, ids: list[str], offsets: np.ndarray, flat: np.ndarray, vocab: list[str],
+                 user_words: list[str]) -> None:
+        self.ids = ids
+        self.vocab = vocab
+        self.user_words = user_words
+        self._offsets = offsets
+        self._flat = flat
+        self._row = {chunk_id: row for row, chunk_id in enumerate(ids)}
+
+    @classmethod
+    def compact(cls, ids: list[str], codes: list[list[int]], vocab: dict[str, int]) -> "TokenCache":
+        """The tokens of ids with the vocabulary cut down to the codes in use ("" stays code 0)."""
+        lengths = np.fromiter((len(c) for c in codes), dtype=np.int64, count=len(codes))
+        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        flat = np.fromiter((code for row in codes for code in row), dtype=np.int64, count=int(offsets[-1]))
+        by_code = [""] * len(vocab)
+        for token, code in vocab.items():
+            by_code[code] = token
+        used, remapped = np.unique(np.concatenate([[0], flat]), return_inverse=True)
+        return cls(ids, offsets, remapped[1:].astype(np.int32), [by_code[c] for c in used], [])
+
+    def rows(self) -> list[list[int]]:
+        """Each chunk's codes, in the order of ids."""
+        return [self._flat[a:b].tolist() for a, b in zip(self._offsets[:-1], self._offsets[1:])]
+
+    def codes(self, chunk_id: str) -> list[int] | None:
+        """One chunk's codes, or None when it was not in this build."""
+        row = self._row.get(chunk_id)
+        return None if row is None else self._flat[self._offsets[row]:self._offsets[row + 1]].tolist()
+
+    def touched_by(self, user_words: Sequence[str]) -> "re.Pattern[str] | None":
+        """A pattern finding the user words added or removed since this build (None: none were)."""
+        changed = set(user_words) ^ set(self.user_words)
+        if not changed:
+            return None
+        return re.compile("|".join(re.escape(w) for w in sorted(changed, key=len, reverse=True)))
+
+    def write(self, path: Path) -> None:
+        """Save codes, offsets and vocabulary (numpy, no pickle) with the tokens' version."""
+        vocab = np.frombuffer(json.dumps(self.vocab, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+        with path.open("wb") as handle:
+            np.savez(handle, offsets=self._offsets, flat=self._flat, vocab=vocab,
+                     version=np.array([TOKENS_VERSION]))
+
+    @classmethod
+    def read(cls, directory: Path) -> "TokenCache | None":
+        """The tokens a build saved in directory, or None when there are none of this version (all are cut)."""
+        try:
+            with np.load(directory / _TOKENS, allow_pickle=False) as saved:
+                if int(saved["version"][0]) != TOKENS_VERSION:
+                    return None
+                offsets, flat = saved["offsets"], saved["flat"]
+                vocab = json.loads(saved["vocab"].tobytes().decode("utf-8"))
+            ids = json.loads((directory / _IDS).read_text("utf-8"))
+            words = (directory / USER_DICT).read_text("utf-8").split()
+        except (OSError, ValueError, KeyError):
+            return None
+        if len(offsets) != len(ids) + 1:
+            return None
+        return cls(ids, offsets, flat, vocab, words)
 
 
 def _kept(tokens: list[str]) -> list[str]:
@@ -64,26 +140,48 @@ class LexicalIndex:
         self.tokenizer = tokenizer
         self._bm25 = bm25
         self._row = {chunk_id: row for row, chunk_id in enumerate(ids)}
+        self._tokens: TokenCache | None = None  # set by build(), saved for the next build
 
     @classmethod
-    def build(cls, ids: Sequence[str], texts: Sequence[str], user_words: Iterable[str]) -> "LexicalIndex":
-        """Tokenize and index texts: the Simplified search texts (chunk.search_texts), in the order of ids."""
+    def build(cls, ids: Sequence[str], texts: Sequence[str], user_words: Iterable[str],
+              previous: Path | None = None) -> "LexicalIndex":
+        """Tokenize and index texts: the Simplified search texts (chunk.search_texts), in the order of ids.
+        previous: the BM25 directory of the last build, whose tokens are kept for every chunk id it holds that
+        no added or removed user word occurs in (only new and touched chunks are cut again)."""
         import bm25s
+        from bm25s.tokenization import Tokenized
 
         tokenizer = Tokenizer(user_words)
-        bm25 = bm25s.BM25()
-        corpus = [tokenizer.tokens(text, simplified=True) or [""] for text in texts]
-        if corpus:
-            bm25.index(corpus, show_progress=False)
-        return cls(list(ids), bm25 if corpus else None, tokenizer)
+        cache = TokenCache.read(previous) if previous is not None else None
+        touched = cache.touched_by(tokenizer.user_words) if cache else None
+        vocab: dict[str, int] = {"": 0}
+        if cache:
+            vocab = {token: code for code, token in enumerate(cache.vocab)}
+        codes: list[list[int]] = []
+        for chunk_id, text in zip(ids, texts):
+            kept = cache.codes(chunk_id) if cache else None
+            if kept is None or (touched is not None and touched.search(text.lower())):
+                kept = [vocab.setdefault(t, len(vocab)) for t in tokenizer.tokens(text, simplified=True)]
+            codes.append(kept or [0])  # an empty chunk holds the empty token, as bm25s expects
+        lexical = cls(list(ids), None, tokenizer)
+        lexical._tokens = TokenCache.compact(list(ids), codes, vocab)
+        if codes:
+            bm25 = bm25s.BM25()
+            tokens = lexical._tokens
+            bm25.index(Tokenized(ids=tokens.rows(), vocab={t: c for c, t in enumerate(tokens.vocab)}),
+                       show_progress=False)
+            lexical._bm25 = bm25
+        return lexical
 
     def save(self, directory: Path) -> None:
-        """Write the BM25 matrix, the row → id list and the user dictionary into directory."""
+        """Write the BM25 matrix, the row → id list, the user dictionary and the chunks' tokens into directory."""
         directory.mkdir(parents=True, exist_ok=True)
         if self._bm25 is not None:
             self._bm25.save(str(directory), show_progress=False)
         (directory / _IDS).write_text(json.dumps(self.ids, ensure_ascii=False), "utf-8")
         (directory / USER_DICT).write_text("\n".join(self.tokenizer.user_words) + "\n", "utf-8")
+        if self._tokens is not None:
+            self._tokens.write(directory / _TOKENS)
 
     @classmethod
     def load(cls, directory: Path) -> "LexicalIndex":

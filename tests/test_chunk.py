@@ -75,3 +75,18 @@ def test_search_texts_convert_only_traditional_reports(reports) -> None:  # type
     news = [t for c, t in zip(chunks, texts) if c.region == "通州区"]
     assert news and all(t == c.search_text for c, t in zip([c for c in chunks if c.region == "通州区"], news))
     assert any("區" in c.text for c in chunks if c.region == "通州区") and not any("區" in t for t in news)
+
+
+def test_simplified_text_is_made_once_and_kept_by_the_catalog(reports, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Only Traditional chunks carry a Simplified copy; the catalog keeps it and the vector store never sees it."""
+    from index.catalog import new_generation, publish, read_chunks, write_chunks
+
+    chunks = [c for key in ("大兴区", "北京城市副中心") for c in chunk_report(reports[key], 768)]
+    assert all(c.simplified == "" for c in chunks if c.region == "大兴区")
+    news = [c for c in chunks if c.region == "通州区"]
+    assert all(c.simplified and "區" not in c.simplified and c.search_text == c.simplified for c in news)
+    assert all("simplified" not in c.metadata() for c in chunks)
+    gen = new_generation(tmp_path)
+    write_chunks(gen, chunks)
+    publish(tmp_path, gen)
+    assert read_chunks(tmp_path) == chunks

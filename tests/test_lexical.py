@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.chunk import chunk_report
-from index.lexical import USER_DICT, LexicalError, LexicalIndex, Tokenizer
+from index.chunk import chunk_report, search_texts
+from index.lexical import USER_DICT, LexicalError, LexicalIndex, TokenCache, Tokenizer
 from index.records import ParsedReport
 
 MADE_UP = "小蜜蜂公园"
@@ -185,3 +185,58 @@ def test_real_report_record_is_found_by_its_own_words(reports: dict[str, ParsedR
     index = LexicalIndex.build([c.id for c in chunks], [c.search_text for c in chunks], ["大兴区"])
     target = next(c for c in chunks if "1440" in c.text)
     assert search(index, "增加学位1440个")[0] == target.id
+
+
+# ---------------------------------------------------------------- tokens reused by the next build
+
+
+def _tokens(directory: Path) -> dict[str, list[str]]:
+    cache = TokenCache.read(directory)
+    assert cache is not None
+    return {i: [cache.vocab[c] for c in cache.codes(i) or []] for i in cache.ids}
+
+
+def test_a_rebuild_with_the_last_tokens_equals_a_build_from_scratch(reports: dict[str, ParsedReport],
+                                                                    tmp_path: Path) -> None:
+    """Adding a report (its district and units become new user words) and dropping one: the chunks kept from
+    the last build and those the changed words touch end up exactly as a build from nothing cuts them."""
+    from index.build import vocabulary
+
+    first = [c for name in ("大兴区", "密云区") for c in chunk_report(reports[name], 512)]
+    second = [c for name in ("大兴区", "青岛市") for c in chunk_report(reports[name], 512)]
+    LexicalIndex.build([c.id for c in first], search_texts(first), vocabulary(first)).save(tmp_path / "one")
+    again = LexicalIndex.build([c.id for c in second], search_texts(second), vocabulary(second), tmp_path / "one")
+    again.save(tmp_path / "two")
+    scratch = LexicalIndex.build([c.id for c in second], search_texts(second), vocabulary(second))
+    scratch.save(tmp_path / "three")
+    assert set(vocabulary(second)) ^ set(vocabulary(first))  # the user words did change
+    assert _tokens(tmp_path / "two") == _tokens(tmp_path / "three")
+    for query in ("养老服务", "口袋公园", "青岛市老旧小区改造", "区城市管理委"):
+        tokens = again.tokenizer.tokens(query)
+        assert np.allclose(again.scores(tokens), scratch.scores(tokens))
+
+
+def test_kept_tokens_are_not_cut_again_but_touched_ones_are(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    LexicalIndex.build(IDS, TEXTS, [MADE_UP]).save(tmp_path)
+    cut: list[str] = []
+    real = Tokenizer.tokens
+
+    def counting(self: Tokenizer, text: str, simplified: bool = False) -> list[str]:
+        cut.append(text)
+        return real(self, text, simplified)
+
+    monkeypatch.setattr(Tokenizer, "tokens", counting)
+    LexicalIndex.build(IDS + ["e"], TEXTS + ["新增的报告"], [MADE_UP], tmp_path)
+    assert cut == ["新增的报告"]
+    cut.clear()
+    LexicalIndex.build(IDS, TEXTS, [MADE_UP, "公交站台"], tmp_path)  # a new user word, in one text only
+    assert cut == [TEXTS[2]]
+
+
+def test_tokens_of_another_version_or_damaged_are_cut_again(tmp_path: Path) -> None:
+    LexicalIndex.build(IDS, TEXTS, [MADE_UP]).save(tmp_path)
+    assert TokenCache.read(tmp_path) is not None
+    (tmp_path / "tokens.npz").write_bytes(b"not numpy")
+    assert TokenCache.read(tmp_path) is None
+    rebuilt = LexicalIndex.build(IDS, TEXTS, [MADE_UP], tmp_path)
+    assert search(rebuilt, "老旧小区改造")[0] == "a"

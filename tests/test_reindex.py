@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.engine import LiveRetriever, open_retriever
 from bot.settings import Settings, load_settings
 from index.build import index_lock
-from index.catalog import generation, live_dir, read_chunks
+from index.catalog import FORMAT, generation, live_dir, read_chunks
 from tests.conftest import CORPUS, ROOT
 
 NEW_REPORT = "黄浦区2023年为民办实事项目三季度推进情况.txt"
@@ -171,13 +171,13 @@ def test_an_index_of_the_old_layout_is_rebuilt_by_the_cli(indexed, tmp_path: Pat
     for name in ("manifest.json", "chunks.jsonl"):
         shutil.copy(live / name, settings.index_dir / name)
     (settings.index_dir / "manifest.json").write_text(
-        (settings.index_dir / "manifest.json").read_text("utf-8").replace('"format": 3', '"format": 2'), "utf-8")
+        (settings.index_dir / "manifest.json").read_text("utf-8").replace(f'"format": {FORMAT}', '"format": 2'), "utf-8")
     (settings.index_dir / "CURRENT").unlink()
     asked = subprocess.run([sys.executable, "-m", "bot.cli", "ask", OLD_QUESTION], cwd=ROOT, capture_output=True,
                            text=True, encoding="utf-8", timeout=300,
                            env={**os.environ, "MINSHENG_CORPUS": str(settings.corpus_dir),
                                 "MINSHENG_INDEX": str(settings.index_dir)})
-    assert asked.returncode == 1 and "written by another version (index format 2, now 3)" in asked.stderr
+    assert asked.returncode == 1 and f"written by another version (index format 2, now {FORMAT})" in asked.stderr
     rebuilt = index_process(settings)
     out, err = rebuilt.communicate(timeout=300)
     assert rebuilt.returncode == 0 and "rebuilding the whole index: the index was written by another version" in err
