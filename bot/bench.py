@@ -193,9 +193,11 @@ def measure_plain(settings: Settings, ours_dir: Path, plain_dir: Path, corpus: P
 
 def _plain_model(name: str):  # type: ignore[no-untyped-def]
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
     from index.embed import resolve_model
 
+    hf_logging.disable_progress_bar()
     path = resolve_model(name)
     return SentenceTransformer(path, device="cpu", local_files_only=Path(path).is_dir())
 
