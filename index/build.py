@@ -20,6 +20,7 @@ from index.chunk import Chunk, chunk_report, search_texts
 from index.embed import Embedder
 from index.errors import MinshengError, ReadError
 from index.lexical import LexicalIndex
+from index.vectors import assemble, read_vectors, write_vectors
 from index.load import corpus_files, parse_bytes, read_bytes, read_errors
 from index.meta import short_forms
 from index.store import VectorStore
@@ -146,10 +147,12 @@ def _build(corpus_dir: Path, index_dir: Path, store: VectorStore, embedder: Call
     if stale_fmt is not None and not report.rebuilt:
         report.rebuilt = f"the index was written by another version (index format {stale_fmt}, now {FORMAT})"
     catalog: dict[str, Chunk] = {}
+    live_order: list[str] = []  # the live generation's chunk ids in catalog order (its vector matrix's rows)
     collected = False
     if manifest is not None and not report.rebuilt:
         try:
             catalog = {c.id: c for c in read_chunks(index_dir)}
+            live_order = list(catalog)
         except (IndexMissing, ValueError, KeyError, TypeError):
             report.rebuilt = "the chunk catalog is missing or damaged"
         else:
@@ -229,8 +232,7 @@ def _build(corpus_dir: Path, index_dir: Path, store: VectorStore, embedder: Call
     duplicates_changed = duplicates != manifest.duplicates
     manifest.duplicates = duplicates
 
-    if fresh:
-        _embed_into(store, embedder(), fresh, progress)
+    vectors = _embed_into(store, embedder(), fresh, progress) if fresh else {}
     for chunk_id in stale:
         catalog.pop(chunk_id, None)
     catalog.update((c.id, c) for c in fresh)
@@ -244,6 +246,10 @@ def _build(corpus_dir: Path, index_dir: Path, store: VectorStore, embedder: Call
         previous = live / BM25_DIR if live is not None and not report.rebuilt else None
         lexical = LexicalIndex.build([c.id for c in ordered], search_texts(ordered), vocabulary(ordered), previous)
         lexical.save(gen_dir / BM25_DIR)
+        kept = read_vectors(live, len(live_order)) if previous is not None and live is not None else None
+        matrix = assemble([c.id for c in ordered], vectors, live_order, kept, store.vectors)
+        if matrix is not None:
+            write_vectors(gen_dir, matrix)
         write_manifest(gen_dir, manifest)
         # The one step readers see: before it they use the old generation, after it the new one.
         publish(index_dir, gen_dir)
@@ -303,7 +309,8 @@ def _rebuild_reason(manifest: Manifest | None, model_name: str, max_tokens: int,
     return ""
 
 
-def _embed_into(store: VectorStore, embedder: Embedder, chunks: list[Chunk], progress: ProgressFactory | None) -> None:
+def _embed_into(store: VectorStore, embedder: Embedder, chunks: list[Chunk],
+                progress: ProgressFactory | None) -> dict[str, list[float]]:
     bar = progress(len(chunks), "embedding") if progress else None
     try:
         vectors = embedder.embed_documents(search_texts(chunks), bar.update if bar else None)
@@ -311,6 +318,7 @@ def _embed_into(store: VectorStore, embedder: Embedder, chunks: list[Chunk], pro
         if bar:
             bar.close()
     store.upsert([c.id for c in chunks], vectors, [c.text for c in chunks], [c.metadata() for c in chunks])
+    return {c.id: v for c, v in zip(chunks, vectors)}
 
 
 _SECTION_NOISE = re.compile(r"^[一二三四五六七八九十\d]+[、.．]\s*|[(（][^)）]*[)）]")

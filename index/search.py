@@ -18,10 +18,14 @@ from index.lexical import LexicalIndex
 from index.normalize import to_simplified
 from index.query import Query, parse_query
 from index.store import VectorStore
+from index.vectors import nearest, read_vectors
 from index.wording import matched_phrases
 
 # How many candidates each retriever contributes before fusion.
 _CANDIDATES = 40
+# Up to this many rows allowed by a question's filters are scored exactly against the vector matrix (≤ 4 ms on
+# 2 cores, mostly reading float16 rows into float32); beyond it the vector store's graph search is faster.
+_EXACT_ROWS = 4_000
 # Reciprocal-rank constant: small, so a first place counts clearly more than a fifth.
 _RRF_K = 10
 # A word in more than this share of records starts counting less in topic coverage, down to _FLOOR.
@@ -69,8 +73,10 @@ class Searcher:
     """Holds the loaded index (catalog, BM25, vector store, embedder) and answers searches."""
 
     def __init__(self, chunks: list[Chunk], lexical: LexicalIndex, store: VectorStore, embedder: Embedder,
-                 min_evidence: float = 0.4, dense_pivot: float = 0.7) -> None:
+                 min_evidence: float = 0.4, dense_pivot: float = 0.7, vectors: np.ndarray | None = None) -> None:
         self.chunks = chunks
+        # The chunks' vectors in catalog order (memory-mapped), for scoring the rows a filter leaves exactly.
+        self.vectors = vectors
         self.lexical = lexical
         self.store = store
         self.embedder = embedder
@@ -117,8 +123,9 @@ class Searcher:
             )
         live = live_dir(index_dir)
         assert live is not None  # read_manifest found a manifest in it
-        searcher = cls(read_chunks(index_dir), LexicalIndex.load(live / BM25_DIR), store, embedder, min_evidence,
-                       dense_pivot)
+        chunks = read_chunks(index_dir)
+        searcher = cls(chunks, LexicalIndex.load(live / BM25_DIR), store, embedder, min_evidence, dense_pivot,
+                       read_vectors(live, len(chunks)))
         searcher.generation = live.name
         return searcher
 
@@ -203,13 +210,31 @@ class Searcher:
         where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
         return np.flatnonzero(keep), where, notes
 
+    def _dense(self, vector: list[float], rows: np.ndarray, where: dict | None) -> list[tuple[str, float]]:
+        """The nearest chunks among rows with their similarity. Few rows: scored exactly from the vector matrix
+        (the filter comes first). Many: the store's graph search, unfiltered (filtered graph search is the slow
+        case of a large collection) and asked for enough candidates that the allowed ones still fill the list."""
+        if self.vectors is not None and len(rows) <= _EXACT_ROWS:
+            return [(self.chunks[row].id, sim) for row, sim in nearest(self.vectors, rows, vector, _CANDIDATES)]
+        wanted = _CANDIDATES
+        if self.vectors is not None and len(rows) < len(self.chunks):
+            wanted = min(len(self.chunks), -(-_CANDIDATES * len(self.chunks) // len(rows)))
+            where = None
+        allowed = np.zeros(len(self.chunks), dtype=bool)
+        allowed[rows] = True
+        hits = self.store.query(vector, wanted, where)
+        return [(h.id, 1.0 - h.distance) for h in hits
+                if h.id in self._row and allowed[self._row[h.id]]][:_CANDIDATES]
+
     def telling(self, word: str) -> float:
         """How much a word says about a record: 1 when at most a tenth of the records hold it, falling to
         0.2 as it nears all of them (服务, 建设, 工作 say little)."""
         if word not in self._telling:
-            # Occurrences over records (one C-speed count, not a loop over every record): a word repeated
-            # within records reads as a little more common, which only lowers the weight of common words.
-            share = min(1.0, self._all_text.count(word) / max(len(self._texts), 1))
+            # The share of chunks whose BM25 tokens hold the word; a word that is no token anywhere (cut
+            # differently in the texts) is counted in the joined text, a pass over every text.
+            share = self.lexical.share(word)
+            if share is None:
+                share = min(1.0, self._all_text.count(word) / max(len(self._texts), 1))
             self._telling[word] = 1.0 if share <= _COMMON else max(_FLOOR, 1.0 - (share - _COMMON) * 2)
         return self._telling[word]
 
@@ -229,20 +254,17 @@ class Searcher:
 
     def _rank(self, query: Query, rows: np.ndarray, where: dict | None) -> list[Hit]:
         """Dense and BM25 candidates among rows, fused by reciprocal rank plus topic coverage."""
-        allowed = set(rows.tolist())
-        if not allowed:
+        if len(rows) == 0:
             return []
         tokens = self.lexical.tokenizer.tokens(query.search_text)
         lexical = self.lexical.search(tokens, _CANDIDATES, rows)
-        dense_hits = self.store.query(self.embedder.embed_query(query.search_text or query.simplified),
-                                      _CANDIDATES, where)
-        dense = [(h.id, 1.0 - h.distance) for h in dense_hits if h.id in self._row and self._row[h.id] in allowed]
+        dense = self._dense(self.embedder.embed_query(query.search_text or query.simplified), rows, where)
         fused: dict[str, float] = {}
         for ranking in (dense, lexical):
             for rank, (chunk_id, _) in enumerate(ranking):
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (_RRF_K + rank + 1)
         if query.kind == "unit_list":
-            for i in allowed:
+            for i in rows:
                 fused.setdefault(self.chunks[i].id, 0.0)
         dense_of = dict(dense)
         lex_of = dict(lexical)

@@ -58,6 +58,8 @@ class VectorStore(Protocol):
 
     def ids(self) -> list[str]: ...
 
+    def vectors(self, ids: list[str]) -> dict[str, list[float]]: ...
+
     def reset(self) -> None: ...
 
 
@@ -225,6 +227,14 @@ class ChromaStore:
             found.extend(page)
             if len(page) < size:
                 return found
+
+    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        """The stored vectors of ids (those the collection holds), fetched in pages."""
+        found: dict[str, list[float]] = {}
+        for part in _batches(len(ids), self._max_batch()):
+            page = self._call("get vectors", lambda col: col.get(ids=ids[part], include=["embeddings"]))
+            found.update((i, [float(x) for x in v]) for i, v in zip(page["ids"], page["embeddings"]))
+        return found
 
     def reset(self) -> None:
         """Drop and recreate the collection."""

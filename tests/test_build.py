@@ -12,6 +12,7 @@ from pathlib import Path
 
 import chromadb
 from chromadb.config import Settings
+import numpy as np
 import pytest
 
 from index.build import BM25_DIR, BuildReport, build_index, vocabulary
@@ -19,6 +20,7 @@ from index.catalog import CHUNKS, MANIFEST, live_dir, read_chunks, read_manifest
 from index.chunk import Chunk, chunk_report
 from index.errors import MinshengError
 from index.lexical import LexicalIndex
+from index.vectors import read_vectors
 from index.load import corpus_files, load_report
 from index.records import ParsedReport
 from index.store import ChromaStore, open_store
@@ -135,6 +137,12 @@ def assert_consistent(env: Env) -> None:
     assert sorted(store_ids) == sorted(set(catalog_ids) | set(garbage)) and not set(garbage) & set(catalog_ids)
     assert env.store.count() == len(catalog_ids) + len(garbage)
     assert LexicalIndex.load(live(env) / BM25_DIR).ids == catalog_ids
+    # The generation's vector matrix holds each catalog chunk's stored vector in catalog order (kept rows
+    # carried over from the last generation, new ones from this build).
+    matrix = read_vectors(live(env), len(catalog_ids))
+    assert matrix is not None
+    stored = env.store.vectors(catalog_ids)
+    assert np.abs(np.asarray(matrix, dtype=np.float32) - np.array([stored[i] for i in catalog_ids])).max() < 2e-3
 
 
 # ---------------------------------------------------------------- first build
