@@ -66,7 +66,11 @@ def run(settings: Settings, sizes: list[int], workdir: Path, out: TextIO, seed: 
         out.write(f"\n== {n} synthetic districts + the real reports: {files} report files, "
                   f"{len(mix)} distinct questions ==\n")
         out.flush()
+        out.write("  measuring minsheng …\n")
+        out.flush()
         ours = measure_ours(settings, corpus, workdir / f"n{n}" / "ours", seed, mix)
+        out.write(f"  minsheng done: {ours}\n  measuring the plain dense pipeline …\n")
+        out.flush()
         plain = measure_plain(settings, workdir / f"n{n}" / "ours", workdir / f"n{n}" / "plain", corpus, seed, mix)
         results[n] = (ours, plain)
         out.write(format_table(ours, plain) + "\n")
