@@ -1,6 +1,7 @@
 """Hybrid search over the real index: filters, lists, comparisons, abstentions, the LangChain retriever."""
 from __future__ import annotations
 
+import pytest
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
@@ -147,3 +148,27 @@ def test_by_record_puts_the_wanted_part_first(retriever: MinshengRetriever) -> N
     plan_part = Hit(chunk.__class__(**{**chunk.__dict__, "id": "p2", "part": 1, "text": "头\n下步计划: 继续"}), 0.5)
     ranked = by_record([task_part, plan_part], "plan")
     assert ranked[0].chunk.id == "p2" and ranked[0].score >= 0.9
+
+
+def test_how_telling_a_word_is_on_a_large_index() -> None:
+    """Over 12,000 chunks a token's share is read off BM25 and a non-token string's is estimated from a sample
+    of 5,000 texts; both land where counting every text would (a share of 0.3 weighs 1 - (0.3 - 0.1) × 2)."""
+    from dataclasses import replace as copy
+
+    from index.chunk import Chunk
+    from index.lexical import LexicalIndex
+    from index.search import Searcher
+    from tests.fakes import FakeEmbedder
+
+    base = Chunk(id="", text="", source="a.txt", report="r", region="甲区", year=2024, period="一季度", item="1",
+                 section="", lead_unit="", status="", record=0, part=0)
+    texts = [("推进口袋公园建设" if i % 10 < 3 else "完成道路维修") + f"第{i}段" for i in range(12_000)]
+    chunks = [copy(base, id=f"c{i}", text=t, record=i) for i, t in enumerate(texts)]
+    lexical = LexicalIndex.build([c.id for c in chunks], texts, ["口袋公园"])
+    searcher = Searcher(chunks, lexical, store=None, embedder=FakeEmbedder())  # type: ignore[arg-type]
+    assert lexical.share("口袋公园") == pytest.approx(0.3)
+    assert searcher.telling("口袋公园") == pytest.approx(0.6)
+    assert lexical.share("袋公") is None  # a character pair across words: estimated from the sample
+    assert searcher.telling("袋公") == pytest.approx(0.6, abs=0.03)
+    assert searcher.telling("维修") == pytest.approx(max(0.2, 1 - (0.7 - 0.1) * 2))
+    assert searcher.in_reports("道路") and not searcher.in_reports("乙区")
