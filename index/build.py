@@ -327,14 +327,21 @@ _SECTION_NOISE = re.compile(r"^[一二三四五六七八九十\d]+[、.．]\s*|[
 def vocabulary(chunks: Iterable[Chunk]) -> set[str]:
     """Words jieba must keep whole: districts and their short names, lead units, project names, report terms."""
     words: set[str] = set(report_terms())
+    # Each distinct value once: a large index repeats the same districts, units and sections many times.
+    regions, units, sections = set(), set(), set()
     for chunk in chunks:
-        if chunk.region:
-            words.add(chunk.region)
-            words.update(short_forms(chunk.region))
-        for unit in split_units(chunk.lead_unit):
+        regions.add(chunk.region)
+        units.add(chunk.lead_unit)
+        sections.add(chunk.section)
+    for region in regions - {""}:
+        words.add(region)
+        words.update(short_forms(region))
+    for lead in units:
+        for unit in split_units(lead):
             words.add(unit)
             words.add(bare_unit(unit))
-        section = _SECTION_NOISE.sub("", chunk.section).strip()
+    for raw in sections:
+        section = _SECTION_NOISE.sub("", raw).strip()
         if 2 <= len(section) <= 10:
             words.add(section)
     return {w for w in words if len(w) >= 2}

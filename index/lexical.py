@@ -17,6 +17,7 @@ _TOKENS = "tokens.npz"
 # Raised whenever the tokens of a text change for another reason than the user words (stopwords, _kept, jieba's
 # mode), so a rebuild never reuses tokens cut by the old rules.
 TOKENS_VERSION = 1
+_EMPTY = np.zeros(1, dtype=np.int64)
 _TOKEN = re.compile(r"[\u4e00-\u9fff0-9A-Za-z.%]")
 # Words that carry no topic in a report or a question; kept short on purpose (BM25's idf does the rest).
 STOPWORDS = frozenset(
@@ -74,25 +75,28 @@ class TokenCache:
         self._row = {chunk_id: row for row, chunk_id in enumerate(ids)}
 
     @classmethod
-    def compact(cls, ids: list[str], codes: list[list[int]], vocab: dict[str, int]) -> "TokenCache":
+    def compact(cls, ids: list[str], codes: list[np.ndarray], vocab: dict[str, int]) -> "TokenCache":
         """The tokens of ids with the vocabulary cut down to the codes in use ("" stays code 0)."""
         lengths = np.fromiter((len(c) for c in codes), dtype=np.int64, count=len(codes))
         offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        flat = np.fromiter((code for row in codes for code in row), dtype=np.int64, count=int(offsets[-1]))
+        flat = np.concatenate(codes).astype(np.int64) if codes else np.zeros(0, dtype=np.int64)
         by_code = [""] * len(vocab)
         for token, code in vocab.items():
             by_code[code] = token
-        used, remapped = np.unique(np.concatenate([[0], flat]), return_inverse=True)
-        return cls(ids, offsets, remapped[1:].astype(np.int32), [by_code[c] for c in used], [])
+        used = np.zeros(len(vocab), dtype=bool)
+        used[flat] = True
+        used[0] = True
+        renumbered = np.cumsum(used) - 1  # old code → new code, order kept
+        return cls(ids, offsets, renumbered[flat].astype(np.int32), [by_code[c] for c in np.flatnonzero(used)], [])
 
     def rows(self) -> list[list[int]]:
         """Each chunk's codes, in the order of ids."""
         return [self._flat[a:b].tolist() for a, b in zip(self._offsets[:-1], self._offsets[1:])]
 
-    def codes(self, chunk_id: str) -> list[int] | None:
+    def codes(self, chunk_id: str) -> np.ndarray | None:
         """One chunk's codes, or None when it was not in this build."""
         row = self._row.get(chunk_id)
-        return None if row is None else self._flat[self._offsets[row]:self._offsets[row + 1]].tolist()
+        return None if row is None else self._flat[self._offsets[row]:self._offsets[row + 1]]
 
     def touched_by(self, user_words: Sequence[str]) -> "re.Pattern[str] | None":
         """A pattern finding the user words added or removed since this build (None: none were)."""
@@ -157,12 +161,13 @@ class LexicalIndex:
         vocab: dict[str, int] = {"": 0}
         if cache:
             vocab = {token: code for code, token in enumerate(cache.vocab)}
-        codes: list[list[int]] = []
+        codes: list[np.ndarray] = []
         for chunk_id, text in zip(ids, texts):
             kept = cache.codes(chunk_id) if cache else None
             if kept is None or (touched is not None and touched.search(text.lower())):
-                kept = [vocab.setdefault(t, len(vocab)) for t in tokenizer.tokens(text, simplified=True)]
-            codes.append(kept or [0])  # an empty chunk holds the empty token, as bm25s expects
+                kept = np.array([vocab.setdefault(t, len(vocab)) for t in tokenizer.tokens(text, simplified=True)],
+                                dtype=np.int64)
+            codes.append(kept if len(kept) else _EMPTY)  # an empty chunk holds the empty token, as bm25s expects
         lexical = cls(list(ids), None, tokenizer)
         lexical._tokens = TokenCache.compact(list(ids), codes, vocab)
         if codes:
