@@ -159,7 +159,9 @@ def measure_plain(settings: Settings, ours_dir: Path, plain_dir: Path, corpus: P
     if plain_dir.exists():
         shutil.rmtree(plain_dir)
     chunks = read_chunks(ours_dir)
-    model = _plain_model(settings.index.model)
+    from index.embed import SentenceTransformerEmbedder
+
+    model = SentenceTransformerEmbedder(settings.index.model).model
     store = _plain_store(plain_dir)
     started = time.perf_counter()
     _plain_add(model, store, chunks)
@@ -193,17 +195,6 @@ def measure_plain(settings: Settings, ours_dir: Path, plain_dir: Path, corpus: P
     m.cold_ask_s, m.peak_rss_mb = _cold([sys.executable, "-c", script], {})
     m.disk_mb = _disk(plain_dir)
     return m
-
-
-def _plain_model(name: str):  # type: ignore[no-untyped-def]
-    from sentence_transformers import SentenceTransformer
-    from transformers.utils import logging as hf_logging
-
-    from index.embed import resolve_model
-
-    hf_logging.disable_progress_bar()
-    path = resolve_model(name)
-    return SentenceTransformer(path, device="cpu", local_files_only=Path(path).is_dir())
 
 
 def _plain_store(path: Path):  # type: ignore[no-untyped-def]

@@ -53,6 +53,22 @@ def resolve_model(name: str) -> str:
     )
 
 
+class QueryCache:
+    """Vectors of recent questions, because people repeat questions; cleared when it grows past `limit`."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self.limit = limit
+        self._vectors: dict[str, list[float]] = {}
+
+    def get(self, text: str, compute: Callable[[str], list[float]]) -> list[float]:
+        """The cached vector of text, computed on first sight."""
+        if text not in self._vectors:
+            if len(self._vectors) > self.limit:
+                self._vectors.clear()
+            self._vectors[text] = compute(text)
+        return self._vectors[text]
+
+
 class SentenceTransformerEmbedder:
     """sentence-transformers on the CPU (float32, the model as shipped), normalized vectors, batched."""
 
@@ -72,7 +88,12 @@ class SentenceTransformerEmbedder:
             self._model = SentenceTransformer(path, device="cpu", local_files_only=Path(path).is_dir())
         except Exception as exc:  # noqa: BLE001 - any loader failure becomes one readable line
             raise EmbedError(f"model {model!r} ({path}): cannot be loaded ({exc})") from None
-        self._cache: dict[str, list[float]] = {}
+        self._cache = QueryCache()
+
+    @property
+    def model(self):  # type: ignore[no-untyped-def]
+        """The loaded SentenceTransformer (the benchmark's plain pipeline uses it as is)."""
+        return self._model
 
     def embed_documents(self, texts: Sequence[str], progress: Progress | None = None) -> list[list[float]]:
         """Vectors for texts in batches, longest first so each batch pads little."""
@@ -92,11 +113,8 @@ class SentenceTransformerEmbedder:
 
     def embed_query(self, text: str) -> list[float]:
         """The vector of one question, cached because people repeat questions."""
-        if text not in self._cache:
-            if len(self._cache) > 4096:
-                self._cache.clear()
-            self._cache[text] = self._model.encode([text], normalize_embeddings=True, show_progress_bar=False)[0].tolist()
-        return self._cache[text]
+        return self._cache.get(text, lambda t: self._model.encode(
+            [t], normalize_embeddings=True, show_progress_bar=False)[0].tolist())
 
 
 class LangChainEmbeddings(Embeddings):

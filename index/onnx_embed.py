@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
-from index.embed import EmbedError, Progress, resolve_model
+from index.embed import EmbedError, Progress, QueryCache, resolve_model
 
 SUFFIX = " (onnx-int8)"
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -160,7 +160,7 @@ class OnnxEmbedder:
         self.workers = max(1, workers)
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
-        self._cache: dict[str, list[float]] = {}
+        self._cache = QueryCache()
 
     def _vector(self, text: str) -> np.ndarray:
         encoding = self._tokenizer.encode(text)
@@ -190,11 +190,7 @@ class OnnxEmbedder:
 
     def embed_query(self, text: str) -> list[float]:
         """The vector of one question, cached because people repeat questions."""
-        if text not in self._cache:
-            if len(self._cache) > 4096:
-                self._cache.clear()
-            self._cache[text] = self._vector(text).tolist()
-        return self._cache[text]
+        return self._cache.get(text, lambda t: self._vector(t).tolist())
 
 
 def _current(folder: Path) -> bool:
