@@ -10,6 +10,7 @@ import numpy as np
 
 from index.errors import MinshengError
 from index.normalize import to_simplified
+from index.ranking import best_first
 
 USER_DICT = "userdict.txt"
 _IDS = "ids.json"
@@ -215,9 +216,7 @@ class LexicalIndex:
         scores = self.scores(tokens)
         candidates = np.arange(len(scores)) if rows is None else np.asarray(rows, dtype=np.int64)
         picked = scores[candidates]
-        # A partial sort: a full one of every row costs milliseconds per question on a large index.
-        best = np.argpartition(-picked, k - 1)[:k] if 0 < k < len(picked) else np.arange(len(picked) if k > 0 else 0)
-        best = best[np.lexsort((candidates[best], -picked[best]))]  # ties: catalog order
+        best = best_first(picked, k)  # candidates ascend, so ties fall in catalog order
         return [(self.ids[candidates[i]], float(picked[i])) for i in best if picked[i] > 0]
 
     def share(self, token: str) -> float | None:

@@ -9,6 +9,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from index.ranking import best_first
+
 VECTORS = "vectors.npy"
 
 Fetch = Callable[[list[str]], dict[str, list[float]]]
@@ -65,9 +67,4 @@ def nearest(matrix: np.ndarray, rows: np.ndarray, query: Sequence[float], k: int
     if k < 1 or len(rows) == 0:
         return []
     sims = np.asarray(matrix[rows], dtype=np.float32) @ np.asarray(query, dtype=np.float32)
-    if len(sims) > k:
-        top = np.argpartition(-sims, k - 1)[:k]
-        top = top[np.argsort(-sims[top], kind="stable")]
-    else:
-        top = np.argsort(-sims, kind="stable")
-    return [(int(rows[i]), float(sims[i])) for i in top]
+    return [(int(rows[i]), float(sims[i])) for i in best_first(sims, k)]
