@@ -12,18 +12,11 @@ import pytest
 from index.embed import EmbedError, SentenceTransformerEmbedder
 from index.onnx_embed import EXPORT_VERSION, OnnxEmbedder, export_folder, onnx_name
 from tests.conftest import ROOT
+from tests.test_embed import SENTENCES as EMBED_SENTENCES
 
 MODEL = "bundled:m3e-small"
-SENTENCES = [
-    "老旧小区改造完成12个小区",
-    "推进老旧小区综合整治",
-    "优化调整5条公交线路",
-    "新建幼儿园增加学位",
-    "完成3所中小学、幼儿园建设任务，增加学位1440个",
-    "食品安全抽检",
-    "AED",
-    "全区新建社区养老服务驿站4家，已有2家投入运营，另外2家正在装修" * 30,  # past the 512-token limit
-]
+# The adapter tests' sentences, plus one past the 512-token limit.
+SENTENCES = [*EMBED_SENTENCES, "全区新建社区养老服务驿站4家，已有2家投入运营，另外2家正在装修" * 30]
 
 pytestmark = pytest.mark.usefixtures("offline")
 
