@@ -173,10 +173,9 @@ def corpus_summary(corpus: Path, out: TextIO) -> int:
 
 def index_command(settings: Settings, full: bool, as_json: bool, out: TextIO, wait: float | None = None) -> int:
     """Run an index build and print what changed; failures are listed, the rest is indexed."""
-    from bot.engine import run_index
-
     from dataclasses import replace
 
+    from bot.engine import run_index
     from bot.watch import report_lines
 
     report = run_index(settings, full=full, wait=wait)

@@ -16,8 +16,8 @@ from bot.answer import Answer, compose, in_script, note_lines
 from bot.settings import Settings
 from index.build import BuildReport, ProgressFactory, build_index
 from index.catalog import generation
-from index.errors import MinshengError
 from index.embed import Embedder
+from index.errors import MinshengError
 from index.retriever import MinshengRetriever
 from index.search import Hit, Searcher, SearchResult
 from index.store import ChromaStore, open_store

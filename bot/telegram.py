@@ -13,9 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from bot.answer import Citation, more_text
 from bot.engine import LiveRetriever, Responder
 from bot.guard import RateLimiter, chat_allowed
-from bot.messages import (
-    ShortKeys, Stats, help_text, regions_text, reports_text, split_html, start_text, stats_text,
-)
+from bot.messages import ShortKeys, Stats, help_text, regions_text, reports_text, split_html, start_text, stats_text
 from bot.render import to_html
 from bot.session import RESET_WORDS, Conversations
 from bot.settings import Settings, TelegramSettings
@@ -181,9 +179,7 @@ def api_urls(base_url: str | None) -> tuple[str | None, str | None]:
 
 def build_application(service: BotService, token: str, base_url: str | None) -> "Application":
     """The python-telegram-bot Application with every handler; updates of different chats run concurrently."""
-    from telegram.ext import (
-        Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters,
-    )
+    from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
     api, files = api_urls(base_url)
     builder = Application.builder().token(token).concurrent_updates(True).post_init(_register_commands)

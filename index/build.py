@@ -13,17 +13,32 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol
 
 from index.catalog import (
-    CHUNKS, FORMAT, MANIFEST, FileEntry, IndexMissing, Manifest, bare_unit, live_dir, new_generation, prune_generations, publish,
-    read_chunks, read_manifest, split_units, stale_format, write_chunks, write_manifest,
+    CHUNKS,
+    FORMAT,
+    MANIFEST,
+    FileEntry,
+    IndexMissing,
+    Manifest,
+    bare_unit,
+    live_dir,
+    new_generation,
+    prune_generations,
+    publish,
+    read_chunks,
+    read_manifest,
+    split_units,
+    stale_format,
+    write_chunks,
+    write_manifest,
 )
 from index.chunk import Chunk, chunk_report, search_texts
 from index.embed import Embedder
 from index.errors import MinshengError, ReadError
 from index.lexical import LexicalIndex
-from index.vectors import assemble, read_vectors, write_vectors
 from index.load import corpus_files, parse_bytes, read_bytes, read_errors
 from index.meta import short_forms
 from index.store import VectorStore
+from index.vectors import assemble, read_vectors, write_vectors
 from index.wording import lexicon_version, report_terms
 
 BM25_DIR = "bm25"

@@ -7,7 +7,14 @@ from typing import Callable
 
 from index.catalog import Coverage, bare_unit
 from index.meta import (
-    find_period, find_year, places_within, region_aliases, region_parents, short_forms, strip_periods, take_names,
+    find_period,
+    find_year,
+    places_within,
+    region_aliases,
+    region_parents,
+    short_forms,
+    strip_periods,
+    take_names,
 )
 from index.normalize import clean, to_simplified
 from index.wording import expansions, unit_aliases

@@ -14,7 +14,13 @@ from pathlib import Path, PurePath
 from typing import Iterable
 
 from index.meta import (
-    _NOT_NAME_WORDS, _NOT_PLACES, find_region, places_within, region_aliases, region_parents, short_forms,
+    _NOT_NAME_WORDS,
+    _NOT_PLACES,
+    find_region,
+    places_within,
+    region_aliases,
+    region_parents,
+    short_forms,
 )
 from index.normalize import clean, to_simplified, to_traditional
 from index.parse import parse_text

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index.fields import finish, explains_delay, is_section, item_number
+from index.fields import explains_delay, finish, is_section, item_number
 from index.normalize import to_simplified
 from index.records import PeriodText, Record
 

@@ -11,19 +11,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import chromadb
-from chromadb.config import Settings
 import numpy as np
 import pytest
+from chromadb.config import Settings
 
 from index.build import BM25_DIR, BuildReport, build_index, vocabulary
 from index.catalog import CHUNKS, MANIFEST, live_dir, read_chunks, read_manifest
 from index.chunk import Chunk, chunk_report
 from index.errors import MinshengError
 from index.lexical import LexicalIndex
-from index.vectors import read_vectors
 from index.load import corpus_files, load_report
 from index.records import ParsedReport
 from index.store import ChromaStore, open_store
+from index.vectors import read_vectors
 from tests.conftest import CORPUS, corpus_file
 from tests.fakes import FakeEmbedder
 

@@ -6,8 +6,8 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from index.normalize import match_key
-from index.search import Hit, by_record, evidence, one_per_region, topic_coverage
 from index.retriever import MinshengRetriever
+from index.search import Hit, by_record, evidence, one_per_region, topic_coverage
 
 
 def _texts(result) -> list[str]:  # type: ignore[no-untyped-def]

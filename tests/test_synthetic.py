@@ -13,7 +13,13 @@ from index.normalize import to_simplified, to_traditional
 from index.query import parse_query
 from index.records import ParsedReport
 from index.synthetic import (
-    disguise, disguise_report, district_names, name_capacity, replace_names, synthesize, write_corpus,
+    disguise,
+    disguise_report,
+    district_names,
+    name_capacity,
+    replace_names,
+    synthesize,
+    write_corpus,
 )
 from tests.conftest import CORPUS, corpus_file
 

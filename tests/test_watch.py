@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pytest
 from watchdog.events import (
-    DirCreatedEvent, FileClosedNoWriteEvent, FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent,
+    DirCreatedEvent,
+    FileClosedNoWriteEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
     FileOpenedEvent,
 )
 
