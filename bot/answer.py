@@ -7,8 +7,8 @@ from typing import Callable
 
 from index.catalog import Coverage
 from index.chunk import Chunk, field_text
-from index.fields import is_section
-from index.normalize import to_simplified, to_traditional
+from index.ingest.fields import is_section
+from index.ingest.normalize import to_simplified, to_traditional
 from index.query import Query
 from index.search import Hit, SearchResult, answer_field, states, topic_coverage
 from index.wording import matched_phrases

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, TextIO
 
 from bot.settings import Settings
-from index.normalize import match_key
+from index.ingest.normalize import match_key
 
 # Questions whose answers are in the real reports; the gold text holds a figure or a name the distractor
 # districts (their figures all changed) do not share. Written for the benchmark, not taken from any eval set.
@@ -80,7 +80,7 @@ def run(settings: Settings, sizes: list[int], workdir: Path, out: TextIO, seed: 
 
 def make_corpus(real: Path, target: Path, n: int, seed: int) -> Path:
     """The real reports plus n synthetic districts made from them."""
-    from index.load import corpus_files
+    from index.ingest.load import corpus_files
     from index.synthetic import synthesize, write_corpus
 
     if target.exists():
@@ -96,7 +96,7 @@ def make_corpus(real: Path, target: Path, n: int, seed: int) -> Path:
 def question_mix(real: Path, n: int, seed: int, variants: int = 3) -> list[str]:
     """The timed questions, each asked once: QUESTIONS, then the same questions about up to `variants` of the
     synthetic districts (the same names `make_corpus` uses), so no answer comes from a cache."""
-    from index.load import corpus_files
+    from index.ingest.load import corpus_files
     from index.synthetic import district_names, replace_names, report_region
 
     pairs = [(p.name, p.read_text("utf-8")) for p in corpus_files(real)]
@@ -109,7 +109,7 @@ def question_mix(real: Path, n: int, seed: int, variants: int = 3) -> list[str]:
 
 def _extra_report(real: Path, seed: int) -> tuple[str, str]:
     """One more synthetic report, of a district no corpus size uses."""
-    from index.load import corpus_files
+    from index.ingest.load import corpus_files
     from index.synthetic import synthesize
 
     pairs = [(p.name, p.read_text("utf-8")) for p in corpus_files(real)]
@@ -154,7 +154,7 @@ def measure_plain(settings: Settings, ours_dir: Path, plain_dir: Path, corpus: P
     typed, nearest chunks, no filters."""
     from index.catalog import read_chunks
     from index.chunk import chunk_report, search_texts
-    from index.load import parse_bytes
+    from index.ingest.load import parse_bytes
 
     if plain_dir.exists():
         shutil.rmtree(plain_dir)

@@ -11,8 +11,8 @@ from typing import Sequence, TextIO
 
 from bot.settings import DEFAULT_CONFIG, Settings, load_settings
 from index.errors import MinshengError
-from index.load import corpus_files, load_report
-from index.records import ParsedReport, Record
+from index.ingest.load import corpus_files, load_report
+from index.ingest.records import ParsedReport, Record
 
 _STATUS_ZH = {
     "completed": "已完成",

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from index.errors import ParseError, ReadError
-from index.normalize import match_key
+from index.ingest.normalize import match_key
 
 _DEFAULT_K = 5
 _WIDTH = 100  # terminal columns for the failing list

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.answer import Answer, Citation
 from bot.engine import source_of
-from index.normalize import to_traditional
+from index.ingest.normalize import to_traditional
 from index.search import SearchResult
 
 

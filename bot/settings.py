@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
-
-import tomllib
 
 from index.errors import ConfigError
 

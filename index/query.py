@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from index.catalog import Coverage, bare_unit
-from index.meta import (
+from index.ingest.meta import (
     find_period,
     find_year,
     places_within,
@@ -16,7 +16,7 @@ from index.meta import (
     strip_periods,
     take_names,
 )
-from index.normalize import clean, to_simplified
+from index.ingest.normalize import clean, to_simplified
 from index.wording import expansions, unit_aliases
 
 # Cues are checked in this order; the first field whose cue appears wins.

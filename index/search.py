@@ -15,8 +15,8 @@ from index.catalog import FORMAT, Coverage, live_dir, read_chunks, read_manifest
 from index.chunk import Chunk, field_text, search_texts
 from index.embed import Embedder
 from index.errors import MinshengError
+from index.ingest.normalize import to_simplified
 from index.lexical import LexicalIndex
-from index.normalize import to_simplified
 from index.query import Query, parse_query
 from index.store import VectorStore
 from index.vectors import nearest, read_vectors

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Iterable
 
-from index.meta import (
+from index.ingest.meta import (
     _NOT_NAME_WORDS,
     _NOT_PLACES,
     find_region,
@@ -22,8 +22,8 @@ from index.meta import (
     region_parents,
     short_forms,
 )
-from index.normalize import clean, to_simplified, to_traditional
-from index.parse import parse_text
+from index.ingest.normalize import clean, to_simplified, to_traditional
+from index.ingest.parse import parse_text
 from index.query import _NOT_PLACE_CHARS, _NOT_PLACE_ENDS, question_places
 
 # Characters county names are commonly made of (临川, 安平, 永宁 …): a first and a second position.

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from functools import lru_cache
 
-from index.meta import DATA_DIR
+from index.datafiles import DATA_DIR, read_json
 
 
 def _load(name: str) -> dict[str, tuple[str, ...]]:
-    raw = json.loads((DATA_DIR / name).read_text("utf-8"))
+    raw = read_json(name)
     return {key: tuple(values) for key, values in raw.items() if not key.startswith("_")}
 
 

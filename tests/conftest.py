@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from index.load import load_report
-from index.records import ParsedReport
+from index.ingest.load import load_report
+from index.ingest.records import ParsedReport
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from bot.bench import QUESTIONS, Measures, format_table, question_mix
-from index.load import corpus_files
-from index.normalize import match_key
+from index.ingest.load import corpus_files
+from index.ingest.normalize import match_key
 from tests.conftest import CORPUS
 
 

@@ -19,9 +19,9 @@ from index.build import BM25_DIR, BuildReport, build_index, vocabulary
 from index.catalog import CHUNKS, MANIFEST, live_dir, read_chunks, read_manifest
 from index.chunk import Chunk, chunk_report
 from index.errors import MinshengError
+from index.ingest.load import corpus_files, load_report
+from index.ingest.records import ParsedReport
 from index.lexical import LexicalIndex
-from index.load import corpus_files, load_report
-from index.records import ParsedReport
 from index.store import ChromaStore, open_store
 from index.vectors import read_vectors
 from tests.conftest import CORPUS, corpus_file

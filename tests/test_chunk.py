@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from index.chunk import chunk_report, context_line, count_tokens
-from index.normalize import match_key
-from index.records import ParsedReport
+from index.ingest.normalize import match_key
+from index.ingest.records import ParsedReport
 
 
 def test_every_chunk_starts_with_district_period_and_item(reports: dict[str, ParsedReport]) -> None:

@@ -1,4 +1,4 @@
-"""index.formats: .html/.docx/.xlsx/.pdf reports → text the parser reads, every fixture built at run time."""
+"""index.ingest.formats: .html/.docx/.xlsx/.pdf reports → text the parser reads, every fixture built at run time."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from index.errors import ReadError
-from index.formats import SUFFIXES, decode_html, extract_text, table_lines, unwrap_lines, xlsx_value
-from index.normalize import clean
-from index.parse import parse_text
-from index.records import ParsedReport
+from index.ingest.formats import SUFFIXES, decode_html, extract_text, table_lines, unwrap_lines, xlsx_value
+from index.ingest.normalize import clean
+from index.ingest.parse import parse_text
+from index.ingest.records import ParsedReport
 
 HEADER = ["序号", "项目名称", "牵头单位", "进展情况"]
 ROWS = [

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from index.chunk import chunk_report, search_texts
+from index.ingest.records import ParsedReport
 from index.lexical import USER_DICT, LexicalError, LexicalIndex, TokenCache, Tokenizer
-from index.records import ParsedReport
 
 MADE_UP = "小蜜蜂公园"
 

@@ -1,7 +1,7 @@
 """District, year and period from titles and file names."""
 from __future__ import annotations
 
-from index.meta import find_period, find_region, find_year
+from index.ingest.meta import find_period, find_region, find_year
 
 
 def test_regions() -> None:
@@ -29,7 +29,7 @@ def test_periods_and_years() -> None:
 
 def test_district_names_holding_report_characters() -> None:
     """徐汇区 holds 汇 (as in 汇报) and is still a district; report words themselves are not."""
-    from index.meta import find_region
+    from index.ingest.meta import find_region
 
     assert find_region("徐汇区2024年为民办实事项目1-6月完成情况") == "徐汇区"
     assert find_region("关于做好2024年民生实事工作的通知") == ""

@@ -1,8 +1,8 @@
 """News pages: headline sections, and plain paragraphs when there are no headlines."""
 from __future__ import annotations
 
-from index.news import is_boilerplate, is_headline
-from index.parse import parse_text
+from index.ingest.news import is_boilerplate, is_headline
+from index.ingest.parse import parse_text
 
 
 def test_headlines_and_boilerplate() -> None:

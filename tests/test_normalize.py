@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.errors import ReadError
-from index.normalize import clean, decode, match_key, normalize_bytes, to_simplified
+from index.ingest.normalize import clean, decode, match_key, normalize_bytes, to_simplified
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 REPORTS = sorted(CORPUS.glob("*.txt"))

@@ -1,4 +1,4 @@
-"""Property tests for index.parse.parse_text: it never crashes, never loses text, never loses progress."""
+"""Property tests for index.ingest.parse.parse_text: it never crashes, never loses text, never loses progress."""
 from __future__ import annotations
 
 import re
@@ -10,12 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.errors import ParseError
-from index.fields import item_number
-from index.normalize import clean, normalize_bytes
-from index.parse import _line_before, parse_text
-from index.prose import _LABEL_AT, _MARKERS, aligned_simplified
-from index.records import ParsedReport
-from index.tables import classify, find_tables
+from index.ingest.fields import item_number
+from index.ingest.normalize import clean, normalize_bytes
+from index.ingest.parse import _line_before, parse_text
+from index.ingest.prose import _LABEL_AT, _MARKERS, aligned_simplified
+from index.ingest.records import ParsedReport
+from index.ingest.tables import classify, find_tables
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 REPORTS = sorted(CORPUS.glob("*.txt"))

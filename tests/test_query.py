@@ -5,8 +5,8 @@ import pytest
 
 from index.catalog import Coverage
 from index.chunk import chunk_report
+from index.ingest.records import ParsedReport
 from index.query import find_units, parse_query, region_names
-from index.records import ParsedReport
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import pytest
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from index.normalize import match_key
+from index.ingest.normalize import match_key
 from index.retriever import MinshengRetriever
 from index.search import Hit, by_record, evidence, one_per_region, topic_coverage
 

@@ -1,8 +1,8 @@
 """Table shapes the five reports lack, as small fixtures: cells per line, period columns, markdown."""
 from __future__ import annotations
 
-from index.parse import parse_text
-from index.tables import classify, header_columns
+from index.ingest.parse import parse_text
+from index.ingest.tables import classify, header_columns
 
 
 def test_header_vocabulary() -> None:

@@ -5,13 +5,13 @@ import re
 from pathlib import PurePath
 
 from index.errors import ParseError
-from index.fields import finish
-from index.meta import find_period, find_region, find_year
-from index.news import is_boilerplate, news_records, paragraph_records
-from index.normalize import to_simplified
-from index.prose import NoticeTask, notice_tasks, prose_records
-from index.records import ParsedReport, Record, Report
-from index.tables import find_tables
+from index.ingest.fields import finish
+from index.ingest.meta import find_period, find_region, find_year
+from index.ingest.news import is_boilerplate, news_records, paragraph_records
+from index.ingest.normalize import to_simplified
+from index.ingest.prose import NoticeTask, notice_tasks, prose_records
+from index.ingest.records import ParsedReport, Record, Report
+from index.ingest.tables import find_tables
 
 _TITLE_WORDS = re.compile(r"实事|民生|为民|进展|项目表|情况|成果|通知|报告|工作|办事")
 _ORG_LINE = re.compile(r"(管委会|人民政府|政府|办公室|办公厅|委员会|管理委员会)$")

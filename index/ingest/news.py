@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from index.fields import finish
-from index.normalize import to_simplified
-from index.records import Record
+from index.ingest.fields import finish
+from index.ingest.normalize import to_simplified
+from index.ingest.records import Record
 
 _SENTENCE_PUNCT = re.compile(r"[。，,；;！!？?：:]")
 _BOILERPLATE = re.compile(

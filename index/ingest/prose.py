@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index.fields import cn_number, finish, is_section
-from index.normalize import to_simplified
-from index.records import Record
+from index.ingest.fields import cn_number, finish, is_section
+from index.ingest.normalize import to_simplified
+from index.ingest.records import Record
 
 _NUM = r"\d{1,3}|[一二三四五六七八九十]{1,3}"
 # Item markers, most specific first; a document uses one of them for its items.

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index.fields import explains_delay, finish, is_section, item_number
-from index.normalize import to_simplified
-from index.records import PeriodText, Record
+from index.ingest.fields import explains_delay, finish, is_section, item_number
+from index.ingest.normalize import to_simplified
+from index.ingest.records import PeriodText, Record
 
 # Column kinds, checked in this order: the first whose pattern matches a header cell wins.
 _VOCABULARY: list[tuple[str, re.Pattern[str]]] = [

@@ -1,15 +1,13 @@
 """Report-level facts found in a title line or file name: district, year, period."""
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Mapping
 
-from index.normalize import to_simplified
+from index.datafiles import read_json
+from index.ingest.normalize import to_simplified
 
-DATA_DIR = Path(__file__).parent / "data"
 _HAN = r"\u4e00-\u9fff"
 _SUFFIXES = (
     "特别行政区|自治区|自治州|自治县|自治旗|高新技术产业开发区|经济技术开发区|高新区|开发区|经开区"
@@ -34,7 +32,7 @@ _QUARTER_NAMES = {"1": "一", "2": "二", "3": "三", "4": "四"}
 @lru_cache(maxsize=1)
 def region_aliases() -> dict[str, str]:
     """Alias → canonical district name, from the general-knowledge data file."""
-    raw = json.loads((DATA_DIR / "region_aliases.json").read_text("utf-8"))
+    raw = read_json("region_aliases.json")
     table: dict[str, str] = {}
     for canonical, aliases in raw.items():
         if canonical.startswith("_"):
@@ -131,7 +129,7 @@ def short_forms(region: str) -> list[str]:
 @lru_cache(maxsize=1)
 def region_parents() -> dict[str, tuple[str, ...]]:
     """Province/city → the places inside it, from the general-knowledge data file."""
-    raw = json.loads((DATA_DIR / "region_parents.json").read_text("utf-8"))
+    raw = read_json("region_parents.json")
     return {parent: tuple(children) for parent, children in raw.items() if not parent.startswith("_")}
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Iterator
 
 from index.errors import MinshengError, ReadError
-from index.formats import SUFFIXES, extract_text
-from index.normalize import clean, normalize_bytes
-from index.parse import parse_text
-from index.records import ParsedReport
+from index.ingest.formats import SUFFIXES, extract_text
+from index.ingest.normalize import clean, normalize_bytes
+from index.ingest.parse import parse_text
+from index.ingest.records import ParsedReport
 
 
 @contextmanager

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from index.normalize import to_simplified
+from index.ingest.normalize import to_simplified
 
 _RATIO = re.compile(
     r"(?:完成|达到|达)[^,，。;；:：%]{0,14}?(?:任务|目标|工程量|计划|进度|总量)[^,，。;；:：%\d]{0,4}?"

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from index.normalize import to_simplified
-from index.records import Record
-from index.status import derive_status, find_ratio
+from index.ingest.normalize import to_simplified
+from index.ingest.records import Record
+from index.ingest.status import derive_status, find_ratio
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _ITEM = re.compile(r"^(?:第\s*)?(\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:项|件|条|个)?[.、．]?$")

@@ -1,7 +1,7 @@
 """Reports published as .html/.htm, .docx, .xlsx or .pdf → plain text the report parser reads.
 
 Tables of every format come out as pipe rows ("| 1 | 新增养老床位 | 区民政局 | 已建成156张 |"), the
-layout index.tables reads from .txt files, so a table-shaped report gives the same records in any format.
+layout index.ingest.tables reads from .txt files, so a table-shaped report gives the same records in any format.
 Rules shared by HTML and .docx tables:
 - a cell spanning several columns keeps its text in its first column and empty cells after it, so rows keep
   the column count and a section row ("一、教育" across the table) stays a one-cell section row;

@@ -1,0 +1,1 @@
+"""Ingestion: report files → normalized text → a Report (place, period) and its Records."""
