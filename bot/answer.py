@@ -5,8 +5,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from index.catalog import Coverage
-from index.chunk import Chunk, field_text
+from index.build.catalog import Coverage
+from index.build.chunk import Chunk, field_text
 from index.ingest.fields import is_section
 from index.ingest.normalize import to_simplified, to_traditional
 from index.query import Query

@@ -152,14 +152,14 @@ def measure_plain(settings: Settings, ours_dir: Path, plain_dir: Path, corpus: P
     """The plain dense pipeline: the same chunks embedded in file order with the same model as shipped
     (float32, sentence-transformers' default batch of 32), one Chroma collection, the question embedded as
     typed, nearest chunks, no filters."""
-    from index.catalog import read_chunks
-    from index.chunk import chunk_report, search_texts
+    from index.build.catalog import read_chunks
+    from index.build.chunk import chunk_report, search_texts
     from index.ingest.load import parse_bytes
 
     if plain_dir.exists():
         shutil.rmtree(plain_dir)
     chunks = read_chunks(ours_dir)
-    from index.embed import SentenceTransformerEmbedder
+    from index.build.embed import SentenceTransformerEmbedder
 
     model = SentenceTransformerEmbedder(settings.index.model).model
     store = _plain_store(plain_dir)
@@ -185,7 +185,7 @@ def measure_plain(settings: Settings, ours_dir: Path, plain_dir: Path, corpus: P
         "import sys, chromadb\n"
         "from chromadb.config import Settings\n"
         "from sentence_transformers import SentenceTransformer\n"
-        "from index.embed import resolve_model\n"
+        "from index.build.embed import resolve_model\n"
         f"model = SentenceTransformer(resolve_model({settings.index.model!r}), device='cpu')\n"
         f"client = chromadb.PersistentClient(path={str(plain_dir)!r}, settings=Settings(anonymized_telemetry=False))\n"
         "col = client.get_collection('plain', embedding_function=None)\n"
@@ -206,7 +206,7 @@ def _plain_store(path: Path):  # type: ignore[no-untyped-def]
 
 
 def _plain_add(model, store, chunks) -> None:  # type: ignore[no-untyped-def]
-    from index.chunk import search_texts
+    from index.build.chunk import search_texts
 
     texts = search_texts(chunks)
     vectors = model.encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False)

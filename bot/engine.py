@@ -14,18 +14,18 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from bot.answer import Answer, compose, in_script, note_lines
 from bot.settings import Settings
-from index.build import BuildReport, ProgressFactory, build_index
-from index.catalog import generation
-from index.embed import Embedder
+from index.build.builder import BuildReport, ProgressFactory, build_index
+from index.build.catalog import generation
+from index.build.embed import Embedder
+from index.build.layout import CHROMA_DIR, MODELS_DIR
+from index.build.store import ChromaStore, open_store
 from index.errors import MinshengError
 from index.retriever import MinshengRetriever
 from index.search import Hit, Searcher, SearchResult
-from index.store import ChromaStore, open_store
 
 if TYPE_CHECKING:
     from bot.llm import LLMComposer
 
-CHROMA_DIR = "chroma"
 log = logging.getLogger("minsheng.index")
 
 
@@ -38,12 +38,9 @@ def make_store(settings: Settings, fresh: bool = False) -> ChromaStore:
     return open_store(s.store_mode, settings.index_dir / CHROMA_DIR, s.store_host, s.store_port, collection, fresh)
 
 
-MODELS_DIR = "models"
-
-
 def embedding_name(settings: Settings) -> str:
     """The embedder's name as the index records it (a model or backend change rebuilds)."""
-    from index.onnx_embed import onnx_name
+    from index.build.onnx_embed import onnx_name
 
     s = settings.index
     return onnx_name(s.model) if s.backend == "onnx-int8" else s.model
@@ -52,10 +49,10 @@ def embedding_name(settings: Settings) -> str:
 @lru_cache(maxsize=4)
 def _embedder(model: str, backend: str, batch_size: int, models_dir: Path) -> Embedder:
     if backend == "onnx-int8":
-        from index.onnx_embed import OnnxEmbedder
+        from index.build.onnx_embed import OnnxEmbedder
 
         return OnnxEmbedder(model, models_dir, workers=os.cpu_count() or 1)
-    from index.embed import SentenceTransformerEmbedder
+    from index.build.embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(model, batch_size)
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from bot.answer import Answer, citation_of
 from bot.settings import LLMSettings
-from index.chunk import count_tokens, fit_tokens
+from index.build.chunk import count_tokens, fit_tokens
 from index.errors import MinshengError
 from index.search import Hit
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from bot.answer import examples
-from index.catalog import Coverage, FileEntry
-from index.chunk import period_label
+from index.build.catalog import Coverage, FileEntry
+from index.build.chunk import period_label
 
 TELEGRAM_LIMIT = 4096
 _ENTITY_AT_END = re.compile(r"&[#\w]{0,8}$")

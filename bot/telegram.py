@@ -17,8 +17,8 @@ from bot.messages import ShortKeys, Stats, help_text, regions_text, reports_text
 from bot.render import to_html
 from bot.session import RESET_WORDS, Conversations
 from bot.settings import Settings, TelegramSettings
-from index.build import BuildReport
-from index.catalog import Coverage, FileEntry, read_manifest
+from index.build.builder import BuildReport
+from index.build.catalog import Coverage, FileEntry, read_manifest
 from index.errors import MinshengError
 from index.ingest.normalize import to_traditional
 from index.retriever import MinshengRetriever

@@ -24,7 +24,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from index.build import BuildReport
+from index.build.builder import BuildReport
 from index.errors import MinshengError
 from index.ingest.load import is_report_name
 

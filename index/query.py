@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from index.catalog import Coverage, bare_unit
+from index.build.catalog import Coverage, bare_unit
 from index.ingest.meta import (
     find_period,
     find_year,

@@ -10,16 +10,16 @@ from typing import Callable
 
 import numpy as np
 
-from index.build import BM25_DIR
-from index.catalog import FORMAT, Coverage, live_dir, read_chunks, read_manifest, split_units, stale_format
-from index.chunk import Chunk, field_text, search_texts
-from index.embed import Embedder
+from index.build.catalog import FORMAT, Coverage, live_dir, read_chunks, read_manifest, split_units, stale_format
+from index.build.chunk import Chunk, field_text, search_texts
+from index.build.embed import Embedder
+from index.build.layout import BM25_DIR
+from index.build.lexical import LexicalIndex
+from index.build.store import VectorStore
+from index.build.vectors import nearest, read_vectors
 from index.errors import MinshengError
 from index.ingest.normalize import to_simplified
-from index.lexical import LexicalIndex
 from index.query import Query, parse_query
-from index.store import VectorStore
-from index.vectors import nearest, read_vectors
 from index.wording import matched_phrases
 
 # How many candidates each retriever contributes before fusion.

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from bot.answer import Answer, best_sentences, compose, record_name, split_sentences
-from index.catalog import Coverage
-from index.chunk import Chunk
+from index.build.catalog import Coverage
+from index.build.chunk import Chunk
 from index.query import parse_query
 from index.search import Hit, SearchResult
 

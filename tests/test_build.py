@@ -1,4 +1,4 @@
-"""index.build on copies of the real reports: a fake embedder and a real embedded Chroma store in tmp_path."""
+"""index.build.builder on copies of the real reports: a fake embedder and a real embedded Chroma store in tmp_path."""
 from __future__ import annotations
 
 import hashlib
@@ -15,15 +15,16 @@ import numpy as np
 import pytest
 from chromadb.config import Settings
 
-from index.build import BM25_DIR, BuildReport, build_index, vocabulary
-from index.catalog import CHUNKS, MANIFEST, live_dir, read_chunks, read_manifest
-from index.chunk import Chunk, chunk_report
+from index.build.builder import BuildReport, build_index, vocabulary
+from index.build.catalog import live_dir, read_chunks, read_manifest
+from index.build.chunk import Chunk, chunk_report
+from index.build.layout import BM25_DIR, CHUNKS, MANIFEST
+from index.build.lexical import LexicalIndex
+from index.build.store import ChromaStore, open_store
+from index.build.vectors import read_vectors
 from index.errors import MinshengError
 from index.ingest.load import corpus_files, load_report
 from index.ingest.records import ParsedReport
-from index.lexical import LexicalIndex
-from index.store import ChromaStore, open_store
-from index.vectors import read_vectors
 from tests.conftest import CORPUS, corpus_file
 from tests.fakes import FakeEmbedder
 
@@ -93,7 +94,7 @@ class Env:
 
     def documents(self) -> dict[str, str]:
         """id → document text, read straight from chroma (not through ChromaStore)."""
-        # Same settings as index.store's client, or chroma refuses a second client on the path.
+        # Same settings as index.build.store's client, or chroma refuses a second client on the path.
         client = chromadb.PersistentClient(path=str(self.index / "chroma"), settings=Settings(anonymized_telemetry=False))
         got = client.get_collection(COLLECTION, embedding_function=None).get(include=["documents"])
         return dict(zip(got["ids"], got["documents"] or []))
@@ -497,7 +498,7 @@ def test_vocabulary_does_not_cut_words_that_start_with_a_region_character(words:
 
 def test_index_of_another_format_is_rebuilt_and_refused_until_then(env: Env) -> None:
     """An index written by an older version: searching says so, the next build rebuilds it whole."""
-    from index.catalog import FORMAT
+    from index.build.catalog import FORMAT
     from index.search import Searcher
 
     first, _ = env.build()
@@ -577,7 +578,7 @@ def test_unreadable_and_vanishing_files_fail_alone(env: Env, monkeypatch: pytest
 
 
 def test_a_second_build_refuses_or_waits_for_the_lock(env: Env) -> None:
-    from index.build import IndexBusy, index_lock
+    from index.build.builder import IndexBusy, index_lock
 
     env.build()
     with index_lock(env.index):

@@ -1,4 +1,4 @@
-"""index.embed: locating the bundled model, the real m3e-small embedder, and the LangChain adapter."""
+"""index.build.embed: locating the bundled model, the real m3e-small embedder, and the LangChain adapter."""
 from __future__ import annotations
 
 import asyncio
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from index.embed import EmbedError, LangChainEmbeddings, SentenceTransformerEmbedder, resolve_model
+from index.build.embed import EmbedError, LangChainEmbeddings, SentenceTransformerEmbedder, resolve_model
 from index.errors import MinshengError
 from tests.fakes import DIM, FakeEmbedder
 

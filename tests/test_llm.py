@@ -25,7 +25,7 @@ from bot.llm import (
     unsupported_numbers,
 )
 from bot.settings import LLMSettings
-from index.chunk import Chunk, count_tokens
+from index.build.chunk import Chunk, count_tokens
 from index.search import Hit
 from tests.conftest import ROOT
 

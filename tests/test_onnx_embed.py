@@ -1,4 +1,4 @@
-"""index.onnx_embed: the int8 ONNX export of the bundled model and the ONNX Runtime embedder."""
+"""index.build.onnx_embed: the int8 ONNX export of the bundled model and the ONNX Runtime embedder."""
 from __future__ import annotations
 
 import json
@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embed import EmbedError, SentenceTransformerEmbedder
-from index.onnx_embed import EXPORT_VERSION, OnnxEmbedder, export_folder, onnx_name
+from index.build.embed import EmbedError, SentenceTransformerEmbedder
+from index.build.onnx_embed import EXPORT_VERSION, OnnxEmbedder, export_folder, onnx_name
 from tests.conftest import ROOT
 from tests.test_embed import SENTENCES as EMBED_SENTENCES
 
@@ -120,7 +120,7 @@ def test_an_unknown_model_is_refused_by_name(tmp_path: Path) -> None:
 
 def test_loading_an_export_does_not_import_torch(onnx: OnnxEmbedder, models: Path) -> None:
     # The point of the export: a question is embedded without the seconds torch takes to import.
-    code = ("import sys; from pathlib import Path; from index.onnx_embed import OnnxEmbedder; "
+    code = ("import sys; from pathlib import Path; from index.build.onnx_embed import OnnxEmbedder; "
             f"e = OnnxEmbedder({MODEL!r}, Path({str(models)!r})); e.embed_query('公交'); "
             "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)

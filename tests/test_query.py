@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.catalog import Coverage
-from index.chunk import chunk_report
+from index.build.catalog import Coverage
+from index.build.chunk import chunk_report
 from index.ingest.records import ParsedReport
 from index.query import find_units, parse_query, region_names
 

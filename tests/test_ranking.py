@@ -1,9 +1,9 @@
-"""index.ranking: top-k positions, best first, ties in position order."""
+"""index.topk: top-k positions, best first, ties in position order."""
 from __future__ import annotations
 
 import numpy as np
 
-from index.ranking import best_first
+from index.topk import best_first
 
 
 def test_best_first_partial_and_whole() -> None:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from bot.engine import LiveRetriever, open_retriever
 from bot.settings import Settings, load_settings
-from index.build import index_lock
-from index.catalog import FORMAT, generation, live_dir, read_chunks
+from index.build.builder import index_lock
+from index.build.catalog import FORMAT, generation, live_dir, read_chunks
 from tests.conftest import CORPUS, ROOT
 
 NEW_REPORT = "黄浦区2023年为民办实事项目三季度推进情况.txt"

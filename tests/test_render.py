@@ -6,8 +6,8 @@ import re
 
 from bot.answer import Answer, Citation
 from bot.render import to_html, to_json, to_terminal
-from index.catalog import Coverage
-from index.chunk import Chunk
+from index.build.catalog import Coverage
+from index.build.chunk import Chunk
 from index.query import parse_query
 from index.search import Hit, SearchResult
 

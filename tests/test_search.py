@@ -155,8 +155,8 @@ def test_how_telling_a_word_is_on_a_large_index() -> None:
     of 5,000 texts; both land where counting every text would (a share of 0.3 weighs 1 - (0.3 - 0.1) × 2)."""
     from dataclasses import replace as copy
 
-    from index.chunk import Chunk
-    from index.lexical import LexicalIndex
+    from index.build.chunk import Chunk
+    from index.build.lexical import LexicalIndex
     from index.search import Searcher
     from tests.fakes import FakeEmbedder
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.catalog import Coverage
+from index.build.catalog import Coverage
 from index.ingest.load import corpus_files, load_report, parse_bytes
 from index.ingest.meta import places_within, region_aliases, region_parents, short_forms
 from index.ingest.normalize import to_simplified, to_traditional

@@ -1,4 +1,4 @@
-"""index.vectors: the generation's float16 vector matrix, and the searcher scoring filtered rows from it."""
+"""index.build.vectors: the generation's float16 vector matrix, and the searcher scoring filtered rows from it."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import index.search as search_module
-from index.vectors import VECTORS, assemble, nearest, read_vectors, write_vectors
+from index.build.layout import VECTORS
+from index.build.vectors import assemble, nearest, read_vectors, write_vectors
 
 
 def unit_rows(n: int, width: int = 8, seed: int = 0) -> np.ndarray:

@@ -20,7 +20,7 @@ from watchdog.events import (
 )
 
 from bot.watch import CorpusWatcher, Debouncer, Stat, changed_names, report_lines, watch
-from index.build import BuildReport, FailedFile
+from index.build.builder import BuildReport, FailedFile
 from index.errors import MinshengError
 
 WAIT = 10.0  # generous: waits end as soon as the awaited call happens

@@ -8,13 +8,11 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from index.build.layout import BM25_IDS, TOKENS, USER_DICT
 from index.errors import MinshengError
 from index.ingest.normalize import to_simplified
-from index.ranking import best_first
+from index.topk import best_first
 
-USER_DICT = "userdict.txt"
-_IDS = "ids.json"
-_TOKENS = "tokens.npz"
 # Raised whenever the tokens of a text change for another reason than the user words (stopwords, _kept, jieba's
 # mode), so a rebuild never reuses tokens cut by the old rules.
 TOKENS_VERSION = 1
@@ -117,12 +115,12 @@ class TokenCache:
     def read(cls, directory: Path) -> "TokenCache | None":
         """The tokens a build saved in directory, or None when there are none of this version (all are cut)."""
         try:
-            with np.load(directory / _TOKENS, allow_pickle=False) as saved:
+            with np.load(directory / TOKENS, allow_pickle=False) as saved:
                 if int(saved["version"][0]) != TOKENS_VERSION:
                     return None
                 offsets, flat = saved["offsets"], saved["flat"]
                 vocab = json.loads(saved["vocab"].tobytes().decode("utf-8"))
-            ids = json.loads((directory / _IDS).read_text("utf-8"))
+            ids = json.loads((directory / BM25_IDS).read_text("utf-8"))
             words = (directory / USER_DICT).read_text("utf-8").split()
         except (OSError, ValueError, KeyError):
             return None
@@ -184,10 +182,10 @@ class LexicalIndex:
         directory.mkdir(parents=True, exist_ok=True)
         if self._bm25 is not None:
             self._bm25.save(str(directory), show_progress=False)
-        (directory / _IDS).write_text(json.dumps(self.ids, ensure_ascii=False), "utf-8")
+        (directory / BM25_IDS).write_text(json.dumps(self.ids, ensure_ascii=False), "utf-8")
         (directory / USER_DICT).write_text("\n".join(self.tokenizer.user_words) + "\n", "utf-8")
         if self._tokens is not None:
-            self._tokens.write(directory / _TOKENS)
+            self._tokens.write(directory / TOKENS)
 
     @classmethod
     def load(cls, directory: Path) -> "LexicalIndex":
@@ -195,7 +193,7 @@ class LexicalIndex:
         import bm25s
 
         try:
-            ids = json.loads((directory / _IDS).read_text("utf-8"))
+            ids = json.loads((directory / BM25_IDS).read_text("utf-8"))
             words = (directory / USER_DICT).read_text("utf-8").split()
             bm25 = bm25s.BM25.load(str(directory), show_progress=False) if ids else None
         except (OSError, ValueError) as exc:

@@ -9,9 +9,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from index.ranking import best_first
-
-VECTORS = "vectors.npy"
+from index.build.layout import VECTORS
+from index.topk import best_first
 
 Fetch = Callable[[list[str]], dict[str, list[float]]]
 

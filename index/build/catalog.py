@@ -9,7 +9,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from index.chunk import Chunk, period_label
+from index.build.chunk import Chunk, period_label
+from index.build.layout import CHUNKS, CURRENT, GENERATION_PREFIX, MANIFEST
 from index.errors import MinshengError
 
 # Raised whenever parsing, chunking or the layout changes what an index holds, so old indexes are rebuilt.
@@ -17,11 +18,6 @@ from index.errors import MinshengError
 # 3: generations (CURRENT names the live one), content-addressed chunk ids, one collection per model.
 # 4: the catalog keeps each Traditional chunk's Simplified text.
 FORMAT = 4
-MANIFEST = "manifest.json"
-CHUNKS = "chunks.jsonl"
-# The file naming the generation directory queries use; replaced atomically when a build finishes.
-CURRENT = "CURRENT"
-_GENERATION = "gen-"
 
 
 class IndexMissing(MinshengError):
@@ -83,7 +79,7 @@ def live_dir(index_dir: Path) -> Path | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     path = index_dir / name
-    return path if name.startswith(_GENERATION) and path.is_dir() else None
+    return path if name.startswith(GENERATION_PREFIX) and path.is_dir() else None
 
 
 def generation(index_dir: Path) -> str:
@@ -94,9 +90,9 @@ def generation(index_dir: Path) -> str:
 
 def new_generation(index_dir: Path) -> Path:
     """A fresh, empty directory for the generation a build writes."""
-    numbers = [int(p.name[len(_GENERATION):]) for p in index_dir.glob(f"{_GENERATION}*")
-               if p.name[len(_GENERATION):].isdigit()]
-    path = index_dir / f"{_GENERATION}{max(numbers, default=0) + 1:06d}"
+    numbers = [int(p.name[len(GENERATION_PREFIX):]) for p in index_dir.glob(f"{GENERATION_PREFIX}*")
+               if p.name[len(GENERATION_PREFIX):].isdigit()]
+    path = index_dir / f"{GENERATION_PREFIX}{max(numbers, default=0) + 1:06d}"
     path.mkdir(parents=True)
     return path
 
@@ -110,7 +106,7 @@ def publish(index_dir: Path, gen_dir: Path) -> None:
 def prune_generations(index_dir: Path, keep: Iterable[str]) -> None:
     """Remove generation directories not kept (an interrupted build's, or ones two builds old)."""
     kept = set(keep)
-    for path in index_dir.glob(f"{_GENERATION}*"):
+    for path in index_dir.glob(f"{GENERATION_PREFIX}*"):
         if path.is_dir() and path.name not in kept:
             shutil.rmtree(path, ignore_errors=True)
 

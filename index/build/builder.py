@@ -12,10 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol
 
-from index.catalog import (
-    CHUNKS,
+from index.build.catalog import (
     FORMAT,
-    MANIFEST,
     FileEntry,
     IndexMissing,
     Manifest,
@@ -31,18 +29,17 @@ from index.catalog import (
     write_chunks,
     write_manifest,
 )
-from index.chunk import Chunk, chunk_report, search_texts
-from index.embed import Embedder
+from index.build.chunk import Chunk, chunk_report, search_texts
+from index.build.embed import Embedder
+from index.build.layout import BM25_DIR, CHUNKS, LOCK, MANIFEST
+from index.build.lexical import LexicalIndex
+from index.build.store import VectorStore
+from index.build.vectors import assemble, read_vectors, write_vectors
 from index.errors import MinshengError, ReadError
 from index.ingest.load import corpus_files, parse_bytes, read_bytes, read_errors
 from index.ingest.meta import short_forms
-from index.lexical import LexicalIndex
-from index.store import VectorStore
-from index.vectors import assemble, read_vectors, write_vectors
 from index.wording import lexicon_version, report_terms
 
-BM25_DIR = "bm25"
-LOCK = "lock"
 # One report larger than this is refused with a message (memory stays bounded); config.toml can raise it.
 MAX_FILE_BYTES = 20_000_000
 _VANISHED = "disappeared while the corpus was being read"

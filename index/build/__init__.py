@@ -1,0 +1,1 @@
+"""Building an index generation: records → chunks → vectors (Chroma) and BM25, with the catalog and manifest."""
