@@ -9,8 +9,10 @@ from index.build.catalog import Coverage
 from index.build.chunk import Chunk, field_text
 from index.ingest.fields import is_section
 from index.ingest.normalize import to_simplified, to_traditional
-from index.query import Query
-from index.search import Hit, SearchResult, answer_field, states, topic_coverage
+from index.search.query import Query
+from index.search.ranking import answer_field, states
+from index.search.results import Hit, SearchResult
+from index.search.topic import topic_coverage
 from index.wording import matched_phrases
 
 

@@ -20,8 +20,9 @@ from index.build.embed import Embedder
 from index.build.layout import CHROMA_DIR, MODELS_DIR
 from index.build.store import ChromaStore, open_store
 from index.errors import MinshengError
-from index.retriever import MinshengRetriever
-from index.search import Hit, Searcher, SearchResult
+from index.search.results import Hit, SearchResult
+from index.search.retriever import MinshengRetriever
+from index.search.searcher import Searcher
 
 if TYPE_CHECKING:
     from bot.llm import LLMComposer

@@ -18,7 +18,7 @@ from bot.answer import Answer, citation_of
 from bot.settings import LLMSettings
 from index.build.chunk import count_tokens, fit_tokens
 from index.errors import MinshengError
-from index.search import Hit
+from index.search.results import Hit
 
 if TYPE_CHECKING:
     # Only for annotations: langchain costs a noticeable fraction of a second to import, and the composer is

@@ -8,7 +8,7 @@ from typing import Any
 from bot.answer import Answer, Citation
 from bot.engine import source_of
 from index.ingest.normalize import to_traditional
-from index.search import SearchResult
+from index.search.results import SearchResult
 
 
 def to_terminal(answer: Answer) -> str:

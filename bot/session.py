@@ -7,8 +7,9 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from index.query import Query
-from index.search import Hit, SearchResult, by_record
+from index.search.query import Query
+from index.search.ranking import by_record
+from index.search.results import Hit, SearchResult
 
 # Messages that start a new topic (the chat prompt and the bot both honour them).
 RESET_WORDS = frozenset({"新话题", "重新开始", "清空", "reset", "/reset"})

@@ -21,8 +21,8 @@ from index.build.builder import BuildReport
 from index.build.catalog import Coverage, FileEntry, read_manifest
 from index.errors import MinshengError
 from index.ingest.normalize import to_traditional
-from index.retriever import MinshengRetriever
-from index.search import SearchResult
+from index.search.results import SearchResult
+from index.search.retriever import MinshengRetriever
 
 if TYPE_CHECKING:
     from telegram import Update

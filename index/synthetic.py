@@ -24,7 +24,7 @@ from index.ingest.meta import (
 )
 from index.ingest.normalize import clean, to_simplified, to_traditional
 from index.ingest.parse import parse_text
-from index.query import _NOT_PLACE_CHARS, _NOT_PLACE_ENDS, question_places
+from index.search.query import _NOT_PLACE_CHARS, _NOT_PLACE_ENDS, question_places
 
 # Characters county names are commonly made of (临川, 安平, 永宁 …): a first and a second position.
 _FIRST = (

@@ -6,8 +6,8 @@ import pytest
 from bot.answer import Answer, best_sentences, compose, record_name, split_sentences
 from index.build.catalog import Coverage
 from index.build.chunk import Chunk
-from index.query import parse_query
-from index.search import Hit, SearchResult
+from index.search.query import parse_query
+from index.search.results import Hit, SearchResult
 
 
 def ask(retriever, question: str, k: int = 5) -> Answer:  # type: ignore[no-untyped-def]

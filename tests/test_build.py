@@ -499,7 +499,7 @@ def test_vocabulary_does_not_cut_words_that_start_with_a_region_character(words:
 def test_index_of_another_format_is_rebuilt_and_refused_until_then(env: Env) -> None:
     """An index written by an older version: searching says so, the next build rebuilds it whole."""
     from index.build.catalog import FORMAT
-    from index.search import Searcher
+    from index.search.searcher import Searcher
 
     first, _ = env.build()
     # The layout before generations: manifest at the top of the index directory, no CURRENT.

@@ -26,7 +26,7 @@ from bot.llm import (
 )
 from bot.settings import LLMSettings
 from index.build.chunk import Chunk, count_tokens
-from index.search import Hit
+from index.search.results import Hit
 from tests.conftest import ROOT
 
 MIYUN = (

@@ -6,7 +6,7 @@ import pytest
 from index.build.catalog import Coverage
 from index.build.chunk import chunk_report
 from index.ingest.records import ParsedReport
-from index.query import find_units, parse_query, region_names
+from index.search.query import find_units, parse_query, region_names
 
 
 @pytest.fixture(scope="module")

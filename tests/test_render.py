@@ -8,8 +8,8 @@ from bot.answer import Answer, Citation
 from bot.render import to_html, to_json, to_terminal
 from index.build.catalog import Coverage
 from index.build.chunk import Chunk
-from index.query import parse_query
-from index.search import Hit, SearchResult
+from index.search.query import parse_query
+from index.search.results import Hit, SearchResult
 
 CITATION = Citation("abc-0001-0", "甲区", "甲区<2024>民生实事&进展", "2024年一季度", "3", "区住建委")
 ANSWER = Answer("甲区（2024年一季度）：完成改造<b>12</b>个 & 开工3个", [CITATION])

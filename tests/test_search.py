@@ -6,8 +6,10 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from index.ingest.normalize import match_key
-from index.retriever import MinshengRetriever
-from index.search import Hit, by_record, evidence, one_per_region, topic_coverage
+from index.search.ranking import by_record, evidence, one_per_region
+from index.search.results import Hit
+from index.search.retriever import MinshengRetriever
+from index.search.topic import topic_coverage
 
 
 def _texts(result) -> list[str]:  # type: ignore[no-untyped-def]
@@ -157,7 +159,7 @@ def test_how_telling_a_word_is_on_a_large_index() -> None:
 
     from index.build.chunk import Chunk
     from index.build.lexical import LexicalIndex
-    from index.search import Searcher
+    from index.search.searcher import Searcher
     from tests.fakes import FakeEmbedder
 
     base = Chunk(id="", text="", source="a.txt", report="r", region="甲区", year=2024, period="一季度", item="1",

@@ -11,7 +11,7 @@ from index.ingest.load import corpus_files, load_report, parse_bytes
 from index.ingest.meta import places_within, region_aliases, region_parents, short_forms
 from index.ingest.normalize import to_simplified, to_traditional
 from index.ingest.records import ParsedReport
-from index.query import parse_query
+from index.search.query import parse_query
 from index.synthetic import (
     disguise,
     disguise_report,

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import index.search as search_module
+import index.search.searcher as search_module
 from index.build.layout import VECTORS
 from index.build.vectors import assemble, nearest, read_vectors, write_vectors
 

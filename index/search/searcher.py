@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import random
-import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -19,7 +17,18 @@ from index.build.store import VectorStore
 from index.build.vectors import nearest, read_vectors
 from index.errors import MinshengError
 from index.ingest.normalize import to_simplified
-from index.query import Query, parse_query
+from index.search.query import Query, parse_query
+from index.search.ranking import (
+    answer_field,
+    by_record,
+    evidence,
+    hybrid_score,
+    one_per_region,
+    reciprocal_rank,
+    states,
+)
+from index.search.results import Hit, Note, SearchResult
+from index.search.topic import topic_coverage
 from index.wording import matched_phrases
 
 # How many candidates each retriever contributes before fusion.
@@ -28,47 +37,11 @@ _CANDIDATES = 40
 # 2 cores, mostly reading float16 rows into float32); beyond it the vector store's graph search is faster.
 _EXACT_ROWS = 4_000
 _SAMPLE_TEXTS = 5_000
-# Reciprocal-rank constant: small, so a first place counts clearly more than a fifth.
-_RRF_K = 10
 # A word in more than this share of records starts counting less in topic coverage, down to _FLOOR.
 _COMMON = 0.1
 _FLOOR = 0.2
 # Most records one lead unit's list shows.
 _UNIT_LIST_MAX = 30
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One retrieved chunk with its fused score and the signals behind it."""
-
-    chunk: Chunk
-    score: float
-    dense: float = 0.0
-    lexical: float = 0.0
-    coverage: float = 0.0
-    strong: bool = False
-
-
-@dataclass(frozen=True)
-class Note:
-    """A filter the search could not apply: a period the index lacks ("period", "2019") or a named district
-    with nothing on the topic ("region", "密云区")."""
-
-    kind: str
-    value: str
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """What a question found: the parsed query, hits best first, and whether to abstain and why."""
-
-    query: Query
-    hits: list[Hit]
-    abstained: bool = False
-    reason: str = ""
-    coverage: Coverage | None = None
-    seconds: float = 0.0
-    notes: list[Note] = field(default_factory=list)
 
 
 class Searcher:
@@ -275,10 +248,7 @@ class Searcher:
         tokens = self.lexical.tokenizer.tokens(query.search_text)
         lexical = self.lexical.search(tokens, _CANDIDATES, rows)
         dense = self._dense(self.embedder.embed_query(query.search_text or query.simplified), rows, where)
-        fused: dict[str, float] = {}
-        for ranking in (dense, lexical):
-            for rank, (chunk_id, _) in enumerate(ranking):
-                fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (_RRF_K + rank + 1)
+        fused = reciprocal_rank([dense, lexical])
         if query.kind == "unit_list":
             for i in rows:
                 fused.setdefault(self.chunks[i].id, 0.0)
@@ -292,93 +262,8 @@ class Searcher:
             row = self._row[chunk_id]
             chunk = self.chunks[row]
             cover = topic_coverage(topic_words, phrases, self._texts[row], self.telling)
-            score = rrf * (_RRF_K + 1) / 2 + 0.5 * cover
+            score = hybrid_score(rrf, cover)
             hit = Hit(chunk, round(score, 4), round(dense_of.get(chunk_id, 0.0), 4),
                       round(lex_of.get(chunk_id, 0.0) / top_lex, 4), round(cover, 4))
             hits.append(replace(hit, strong=self.strong(hit)))
         return by_record(hits, query.wants)
-
-
-_STATED_BONUS = 0.2
-_NOTHING = re.compile(r"(暂)?(无|没有)(问题|困难)?|否|/|-+|—+")
-
-
-def answer_field(wants: str) -> str:
-    """The chunk field that answers a question wanting `wants`: problems, plan and task as such, else progress."""
-    return wants if wants in ("problems", "plan", "task") else "progress"
-
-
-def by_record(hits: list[Hit], wants: str) -> list[Hit]:
-    """Hits ranked by record: a long record split into parts ranks by its best part, and the part that
-    holds the field asked for (problems, plan, task; else progress) comes first with that score. When
-    problems or a plan are asked for, a record that states some beats one that says there are none."""
-    name = answer_field(wants)
-    records: dict[tuple[str, int], list[Hit]] = {}
-    for hit in hits:
-        records.setdefault((hit.chunk.source, hit.chunk.record), []).append(hit)
-    keyed: list[tuple[float, int, Hit]] = []
-    for parts in records.values():
-        best = max(h.score for h in parts)
-        if wants in ("problems", "plan"):
-            stated = any(states(field_text(h.chunk.text, name)) for h in parts)
-            best = round(best + (_STATED_BONUS if stated else 0.0), 4)
-        parts.sort(key=lambda h: (not field_text(h.chunk.text, name), -h.score))
-        lead = parts[0]
-        keyed.append((best, 0, replace(lead, score=best)))
-        keyed.extend((min(h.score, best), 1, h) for h in parts[1:])
-    keyed.sort(key=lambda t: (-t[0], t[1], t[2].chunk.source, t[2].chunk.record, t[2].chunk.part))
-    return [hit for _, _, hit in keyed]
-
-
-def states(text: str) -> bool:
-    """Whether a problems/plan field says something (not empty, not just "无"/"暂无")."""
-    return bool(text) and not _NOTHING.fullmatch(text.strip(" 。.;；"))
-
-
-def topic_coverage(words: list[str], phrases: list[tuple[str, tuple[str, ...]]], text: str,
-                   weight: Callable[[str], float] = lambda piece: 1.0) -> float:
-    """Share of the question's topic a chunk holds, weighted by length and by how telling each word is
-    (weight: 1 for a rare word, less for one most records share, such as 服务 or 建设). An everyday phrase
-    counts as found when the chunk has it or one of its report terms; a word of three or more characters
-    not written as such counts by its two-character pieces."""
-    units: list[tuple[str, tuple[str, ...]]] = []
-    for word in words:
-        if any(word in phrase for phrase, _ in phrases):
-            continue
-        # A word holding a phrase ("学校建设" holds 学校): the phrase stands for its part, the rest counts alone.
-        for phrase, _ in phrases:
-            word = word.replace(phrase, " ")
-        units += [(rest, (rest,)) for rest in word.split() if len(rest) >= 2]
-    units += [(phrase, (phrase, *terms)) for phrase, terms in phrases]
-    total = sum(len(u) * weight(u) for u, _ in units)
-    if not total:
-        return 0.0
-    found = 0.0
-    for unit, forms in units:
-        if any(form in text for form in forms):
-            found += len(unit) * weight(unit)
-        elif len(unit) >= 3:
-            pairs = [unit[i:i + 2] for i in range(len(unit) - 1)]
-            share = sum(weight(p) for p in pairs if p in text) / sum(weight(p) for p in pairs)
-            found += len(unit) * weight(unit) * share
-    return found / total
-
-
-def evidence(hit: Hit, dense_pivot: float) -> float:
-    """How sure a hit is relevant: the share of the question's topic it holds, raised or lowered by how far
-    its embedding similarity is from the pivot (the model's similarity of loosely related texts). Either
-    signal alone lets off-topic questions through: one common word matches, or all texts look alike."""
-    return hit.coverage + 3.0 * (hit.dense - dense_pivot)
-
-
-def one_per_region(hits: list[Hit], regions: tuple[str, ...], strong: Callable[[Hit], bool]) -> list[Hit]:
-    """The best hit of each district first (named districts in their order), then the rest by score;
-    a district whose best hit is weak evidence gets no lead place."""
-    firsts: dict[str, Hit] = {}
-    for hit in hits:
-        if strong(hit):
-            firsts.setdefault(hit.chunk.region, hit)
-    order = [r for r in regions if r in firsts] + [r for r in firsts if r not in regions]
-    lead = [firsts[r] for r in order]
-    chosen = {h.chunk.id for h in lead}
-    return lead + [h for h in hits if h.chunk.id not in chosen]

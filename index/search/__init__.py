@@ -1,0 +1,1 @@
+"""Searching: question → Query (with follow-up completion), hybrid retrieval, ranking, abstention."""

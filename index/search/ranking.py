@@ -1,0 +1,83 @@
+"""Ranking hits: reciprocal-rank fusion of the dense and BM25 lists with topic coverage, one place per record,
+the best hit of each district first, and the evidence a hit gives for answering at all."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Callable
+
+from index.build.chunk import field_text
+from index.search.results import Hit
+
+# Reciprocal-rank constant: small, so a first place counts clearly more than a fifth.
+_RRF_K = 10
+
+_STATED_BONUS = 0.2
+_NOTHING = re.compile(r"(暂)?(无|没有)(问题|困难)?|否|/|-+|—+")
+
+
+def reciprocal_rank(rankings: list[list[tuple[str, float]]]) -> dict[str, float]:
+    """Each id's reciprocal-rank sum over the rankings (best first in each), in order of first appearance."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, (chunk_id, _) in enumerate(ranking):
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (_RRF_K + rank + 1)
+    return fused
+
+
+def hybrid_score(rrf: float, coverage: float) -> float:
+    """A hit's score: its reciprocal-rank sum scaled so first place in both lists gives 1, plus half its topic
+    coverage."""
+    return rrf * (_RRF_K + 1) / 2 + 0.5 * coverage
+
+
+def answer_field(wants: str) -> str:
+    """The chunk field that answers a question wanting `wants`: problems, plan and task as such, else progress."""
+    return wants if wants in ("problems", "plan", "task") else "progress"
+
+
+def by_record(hits: list[Hit], wants: str) -> list[Hit]:
+    """Hits ranked by record: a long record split into parts ranks by its best part, and the part that
+    holds the field asked for (problems, plan, task; else progress) comes first with that score. When
+    problems or a plan are asked for, a record that states some beats one that says there are none."""
+    name = answer_field(wants)
+    records: dict[tuple[str, int], list[Hit]] = {}
+    for hit in hits:
+        records.setdefault((hit.chunk.source, hit.chunk.record), []).append(hit)
+    keyed: list[tuple[float, int, Hit]] = []
+    for parts in records.values():
+        best = max(h.score for h in parts)
+        if wants in ("problems", "plan"):
+            stated = any(states(field_text(h.chunk.text, name)) for h in parts)
+            best = round(best + (_STATED_BONUS if stated else 0.0), 4)
+        parts.sort(key=lambda h: (not field_text(h.chunk.text, name), -h.score))
+        lead = parts[0]
+        keyed.append((best, 0, replace(lead, score=best)))
+        keyed.extend((min(h.score, best), 1, h) for h in parts[1:])
+    keyed.sort(key=lambda t: (-t[0], t[1], t[2].chunk.source, t[2].chunk.record, t[2].chunk.part))
+    return [hit for _, _, hit in keyed]
+
+
+def states(text: str) -> bool:
+    """Whether a problems/plan field says something (not empty, not just "无"/"暂无")."""
+    return bool(text) and not _NOTHING.fullmatch(text.strip(" 。.;；"))
+
+
+def evidence(hit: Hit, dense_pivot: float) -> float:
+    """How sure a hit is relevant: the share of the question's topic it holds, raised or lowered by how far
+    its embedding similarity is from the pivot (the model's similarity of loosely related texts). Either
+    signal alone lets off-topic questions through: one common word matches, or all texts look alike."""
+    return hit.coverage + 3.0 * (hit.dense - dense_pivot)
+
+
+def one_per_region(hits: list[Hit], regions: tuple[str, ...], strong: Callable[[Hit], bool]) -> list[Hit]:
+    """The best hit of each district first (named districts in their order), then the rest by score;
+    a district whose best hit is weak evidence gets no lead place."""
+    firsts: dict[str, Hit] = {}
+    for hit in hits:
+        if strong(hit):
+            firsts.setdefault(hit.chunk.region, hit)
+    order = [r for r in regions if r in firsts] + [r for r in firsts if r not in regions]
+    lead = [firsts[r] for r in order]
+    chosen = {h.chunk.id for h in lead}
+    return lead + [h for h in hits if h.chunk.id not in chosen]

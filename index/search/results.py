@@ -1,0 +1,42 @@
+"""What a search returns: hits best first, notes on filters it could not apply, and whether it abstained."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from index.build.catalog import Coverage
+from index.build.chunk import Chunk
+from index.search.query import Query
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved chunk with its fused score and the signals behind it."""
+
+    chunk: Chunk
+    score: float
+    dense: float = 0.0
+    lexical: float = 0.0
+    coverage: float = 0.0
+    strong: bool = False
+
+
+@dataclass(frozen=True)
+class Note:
+    """A filter the search could not apply: a period the index lacks ("period", "2019") or a named district
+    with nothing on the topic ("region", "密云区")."""
+
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What a question found: the parsed query, hits best first, and whether to abstain and why."""
+
+    query: Query
+    hits: list[Hit]
+    abstained: bool = False
+    reason: str = ""
+    coverage: Coverage | None = None
+    seconds: float = 0.0
+    notes: list[Note] = field(default_factory=list)
