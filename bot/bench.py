@@ -118,7 +118,7 @@ def _extra_report(real: Path, seed: int) -> tuple[str, str]:
 
 def measure_ours(settings: Settings, corpus: Path, index_dir: Path, seed: int, mix: list[str]) -> Measures:
     """Our pipeline: `minsheng index` (incremental build, lexicon, BM25, filters) and `minsheng ask`."""
-    from bot.answer import compose
+    from bot.answer.extractive import compose
     from bot.engine import open_retriever, run_index
 
     if index_dir.exists():

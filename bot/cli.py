@@ -191,8 +191,8 @@ def index_command(settings: Settings, full: bool, as_json: bool, out: TextIO, wa
 
 def ask_command(settings: Settings, question: str, k: int | None, as_json: bool, stdin: TextIO, out: TextIO) -> int:
     """Answer one question, or every line of standard input when the question is "-"."""
+    from bot.answer.render import to_json, to_terminal
     from bot.engine import open_retriever
-    from bot.render import to_json, to_terminal
 
     retriever = open_retriever(settings)
     responder = _responder(settings)
@@ -211,15 +211,15 @@ def ask_command(settings: Settings, question: str, k: int | None, as_json: bool,
 
 def _responder(settings: Settings):  # type: ignore[no-untyped-def]
     """Extractive answers, or the LLM composer when config.toml enables it (its key from the environment)."""
-    from bot.engine import make_responder
+    from bot.answer.responder import make_responder
 
     return make_responder(settings, os.environ.get(settings.llm.api_key_env))
 
 
 def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
     """An interactive conversation: follow-ups ("那密云区呢？") build on the previous question."""
+    from bot.answer.render import to_terminal
     from bot.engine import LiveRetriever
-    from bot.render import to_terminal
     from bot.session import RESET_WORDS, Conversation
 
     interactive = stdin.isatty()
@@ -313,10 +313,10 @@ def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO) ->
     """Score a question file with our retriever and, in the same run, with a plain dense search."""
     import time
 
-    from bot.answer import Answer
+    from bot.answer.render import to_json
+    from bot.answer.types import Answer
     from bot.engine import open_retriever
     from bot.evaluate import failure_reasons, format_summary, load_questions, score_result, summarize
-    from bot.render import to_json
 
     questions = load_questions(path)
     retriever = open_retriever(settings)

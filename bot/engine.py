@@ -7,12 +7,10 @@ import os
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
-from bot.answer import Answer, compose, in_script, note_lines
 from bot.settings import Settings
 from index.build.builder import BuildReport, ProgressFactory, build_index
 from index.build.catalog import generation
@@ -20,12 +18,8 @@ from index.build.embed import Embedder
 from index.build.layout import CHROMA_DIR, MODELS_DIR
 from index.build.store import ChromaStore, open_store
 from index.errors import MinshengError
-from index.search.results import Hit, SearchResult
 from index.search.retriever import MinshengRetriever
 from index.search.searcher import Searcher
-
-if TYPE_CHECKING:
-    from bot.llm import LLMComposer
 
 log = logging.getLogger("minsheng.index")
 
@@ -142,49 +136,3 @@ class LiveRetriever:
             return True
         finally:
             self._loading.release()
-
-
-@dataclass(frozen=True)
-class Source:
-    """One cited chunk as the `ask --json` contract describes it."""
-
-    id: str
-    report: str
-    region: str
-    period: str
-    item: str
-    lead_unit: str
-    text: str
-    score: float
-
-
-def source_of(hit: Hit) -> Source:
-    """The JSON source object of a hit."""
-    c = hit.chunk
-    return Source(c.id, c.report, c.region, c.period_label, c.item, c.lead_unit, c.text, hit.score)
-
-
-class Responder:
-    """Search result → Answer: the extractive answer, worded by the optional LLM composer when one is set."""
-
-    def __init__(self, composer: "LLMComposer | None" = None) -> None:
-        self.composer = composer
-
-    def answer(self, question: str, result: SearchResult) -> Answer:
-        """The answer shown to the user; the LLM's only when its every figure is found in the records it cites."""
-        extractive = compose(result)
-        if self.composer is None or extractive.abstained:
-            return extractive
-        worded = self.composer.compose(question, result.hits, extractive)
-        if worded.composer != "llm":
-            return worded
-        # The caveats (a place or period not held) are the bot's, not the model's, so they stay.
-        text = "\n".join([*note_lines(result), worded.text])
-        return in_script(result.query, Answer(text, worded.citations, False, worded.composer, worded.notes))
-
-
-def make_responder(settings: Settings, api_key: str | None) -> Responder:
-    """The responder the settings ask for; the API key is read from the environment by the caller."""
-    from bot.llm import make_composer
-
-    return Responder(make_composer(settings.llm, api_key))

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from bot.answer import examples
+from bot.answer.extractive import examples
 from index.build.catalog import Coverage, FileEntry
 from index.build.chunk import period_label
 

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from logging.handlers import RotatingFileHandler
 from typing import TYPE_CHECKING, Any, Callable
 
-from bot.answer import Citation, more_text
-from bot.engine import LiveRetriever, Responder
+from bot.answer.extractive import more_text
+from bot.answer.render import to_html
+from bot.answer.responder import Responder
+from bot.answer.types import Citation
+from bot.engine import LiveRetriever
 from bot.guard import RateLimiter, chat_allowed
 from bot.messages import ShortKeys, Stats, help_text, regions_text, reports_text, split_html, start_text, stats_text
-from bot.render import to_html
 from bot.session import RESET_WORDS, Conversations
 from bot.settings import Settings, TelegramSettings
 from index.build.builder import BuildReport

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer import Answer, best_sentences, compose, record_name, split_sentences
+from bot.answer.extractive import best_sentences, compose, record_name, split_sentences
+from bot.answer.types import Answer
 from index.build.catalog import Coverage
 from index.build.chunk import Chunk
 from index.search.query import parse_query

@@ -11,8 +11,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from bot.answer import Answer, citation_of
-from bot.llm import (
+from bot.answer.llm import (
     LLMComposer,
     PromptError,
     Prompts,
@@ -24,6 +23,7 @@ from bot.llm import (
     renumber,
     unsupported_numbers,
 )
+from bot.answer.types import Answer, citation_of
 from bot.settings import LLMSettings
 from index.build.chunk import Chunk, count_tokens
 from index.search.results import Hit

@@ -4,8 +4,8 @@ from __future__ import annotations
 import html
 import re
 
-from bot.answer import Answer, Citation
-from bot.render import to_html, to_json, to_terminal
+from bot.answer.render import to_html, to_json, to_terminal
+from bot.answer.types import Answer, Citation
 from index.build.catalog import Coverage
 from index.build.chunk import Chunk
 from index.search.query import parse_query

@@ -1,7 +1,8 @@
 """Follow-up questions on the real index: another district, the same record's other fields, a new topic."""
 from __future__ import annotations
 
-from bot.answer import Answer, compose
+from bot.answer.extractive import compose
+from bot.answer.types import Answer
 from bot.session import Conversation, Conversations
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.engine import LiveRetriever, Responder, run_index
+from bot.answer.responder import Responder
+from bot.engine import LiveRetriever, run_index
 from bot.telegram import BotService, api_urls, reindex_text
 
 

@@ -1,10 +1,11 @@
-"""Search result → Answer: the report's own sentences that answer, a verdict when asked, citations."""
+"""The extractive answer: the report's own sentences that answer, a verdict when asked, citations."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Callable
 
+from bot.answer.types import Answer, Citation, citation_of
 from index.build.catalog import Coverage
 from index.build.chunk import Chunk, field_text
 from index.ingest.fields import is_section
@@ -14,44 +15,6 @@ from index.search.ranking import answer_field, states
 from index.search.results import Hit, SearchResult
 from index.search.topic import topic_coverage
 from index.wording import matched_phrases
-
-
-@dataclass(frozen=True)
-class Citation:
-    """Where one quoted record comes from."""
-
-    chunk_id: str
-    region: str
-    report: str
-    period: str
-    item: str
-    lead_unit: str
-
-    def label(self) -> str:
-        """"密云区 · 《报告》2022年三季度 · 第17项 · 牵头 区城市管理委"."""
-        report = f"《{self.report}》" if self.report else ""
-        parts = [self.region, f"{report}{self.period}", f"第{self.item}项" if self.item else "",
-                 f"牵头 {self.lead_unit}" if self.lead_unit else ""]
-        return " · ".join(p for p in parts if p)
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What the user is told: the text, the records it quotes, and whether the bot declined to answer."""
-
-    text: str
-    citations: list[Citation] = field(default_factory=list)
-    abstained: bool = False
-    composer: str = "extractive"
-    notes: tuple[str, ...] = ()
-    traditional: bool = False
-
-
-def citation_of(hit: Hit) -> Citation:
-    """The citation of a retrieved record."""
-    c = hit.chunk
-    return Citation(c.id, c.region, c.report, c.period_label, c.item, c.lead_unit)
-
 
 _VERDICTS = {
     "completed": "已完成",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.answer import Answer, citation_of
+from bot.answer.types import Answer, citation_of
 from bot.settings import LLMSettings
 from index.build.chunk import count_tokens, fit_tokens
 from index.errors import MinshengError

@@ -2,13 +2,32 @@
 from __future__ import annotations
 
 import html
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from bot.answer import Answer, Citation
-from bot.engine import source_of
+from bot.answer.types import Answer, Citation
 from index.ingest.normalize import to_traditional
-from index.search.results import SearchResult
+from index.search.results import Hit, SearchResult
+
+
+@dataclass(frozen=True)
+class Source:
+    """One cited chunk as the `ask --json` contract describes it."""
+
+    id: str
+    report: str
+    region: str
+    period: str
+    item: str
+    lead_unit: str
+    text: str
+    score: float
+
+
+def source_of(hit: Hit) -> Source:
+    """The JSON source object of a hit."""
+    c = hit.chunk
+    return Source(c.id, c.report, c.region, c.period_label, c.item, c.lead_unit, c.text, hit.score)
 
 
 def to_terminal(answer: Answer) -> str:

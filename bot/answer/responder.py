@@ -1,0 +1,38 @@
+"""Search result → the Answer shown: the extractive answer, worded by the optional LLM composer when one is set."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.answer.extractive import compose, in_script, note_lines
+from bot.answer.types import Answer
+from bot.settings import Settings
+from index.search.results import SearchResult
+
+if TYPE_CHECKING:
+    from bot.answer.llm import LLMComposer
+
+
+class Responder:
+    """Search result → Answer: the extractive answer, worded by the optional LLM composer when one is set."""
+
+    def __init__(self, composer: "LLMComposer | None" = None) -> None:
+        self.composer = composer
+
+    def answer(self, question: str, result: SearchResult) -> Answer:
+        """The answer shown to the user; the LLM's only when its every figure is found in the records it cites."""
+        extractive = compose(result)
+        if self.composer is None or extractive.abstained:
+            return extractive
+        worded = self.composer.compose(question, result.hits, extractive)
+        if worded.composer != "llm":
+            return worded
+        # The caveats (a place or period not held) are the bot's, not the model's, so they stay.
+        text = "\n".join([*note_lines(result), worded.text])
+        return in_script(result.query, Answer(text, worded.citations, False, worded.composer, worded.notes))
+
+
+def make_responder(settings: Settings, api_key: str | None) -> Responder:
+    """The responder the settings ask for; the API key is read from the environment by the caller."""
+    from bot.answer.llm import make_composer
+
+    return Responder(make_composer(settings.llm, api_key))
