@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "ask":
             return ask_command(settings, args.question, args.k, args.json, sys.stdin, sys.stdout)
         if args.command == "bench":
-            from bot.bench import run
+            from bot.measure.bench import run
 
             sizes = [int(x) for x in args.sizes.split(",") if x.strip()] + ([1000] if args.large else [])
             run(settings, sizes, args.workdir, sys.stdout)
@@ -310,41 +310,12 @@ _QUIT = {"退出", "exit", "quit", "q", "再见"}
 
 
 def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO) -> int:
-    """Score a question file with our retriever and, in the same run, with a plain dense search."""
-    import time
-
-    from bot.answer.render import to_json
-    from bot.answer.types import Answer
+    """Score a question file with our retriever and, in the same run, with the plain dense baseline."""
     from bot.engine import open_retriever
-    from bot.evaluate import failure_reasons, format_summary, load_questions, score_result, summarize
+    from bot.measure.evaluate import load_questions, run_eval
 
     questions = load_questions(path)
-    retriever = open_retriever(settings)
-    retriever.search("预热")  # the first query pays for lazy loading; latency is for a warm process
-    responder = _responder(settings)
-
-    def answer_json(question: str, result, k: int) -> dict:  # type: ignore[no-untyped-def]
-        return to_json(question, responder.answer(question, result), result, k)
-
-    def plain_json(question: str, k: int) -> dict:
-        # The tutorial pipeline shows the nearest chunk as it is: no filters, no sentence picking, no abstaining.
-        result = retriever.searcher.dense_only(question, k)
-        return to_json(question, Answer(result.hits[0].chunk.text if result.hits else ""), result, k)
-
-    runs = [("minsheng (hybrid)", lambda q, k: answer_json(q, retriever.search(q, k), k))]
-    if baseline:
-        runs.append(("plain dense (same chunks and vectors, no filters, nearest chunk as the answer)", plain_json))
-    for label, run in runs:
-        scores, details = [], {}
-        for question in questions:
-            started = time.perf_counter()
-            reply = run(question.q, max(question.k, settings.search.k))
-            score = score_result(question, reply, time.perf_counter() - started)
-            scores.append(score)
-            reasons = failure_reasons(question, score)
-            if reasons:
-                details[question.id] = reasons
-        out.write(format_summary(summarize(scores), label, details) + "\n")
+    run_eval(questions, open_retriever(settings), _responder(settings), settings.search.k, baseline, out)
     return 0
 
 

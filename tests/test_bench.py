@@ -1,7 +1,7 @@
 """The benchmark's pieces that need no model: the table and its ratios, the question set's answers."""
 from __future__ import annotations
 
-from bot.bench import QUESTIONS, Measures, format_table, question_mix
+from bot.measure.bench import QUESTIONS, Measures, format_table, question_mix
 from index.ingest.load import corpus_files
 from index.ingest.normalize import match_key
 from tests.conftest import CORPUS

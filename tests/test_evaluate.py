@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.evaluate import (
+from bot.measure.evaluate import (
     EvalQuestion,
     EvalSummary,
     QuestionScore,

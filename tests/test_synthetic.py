@@ -6,13 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.build.catalog import Coverage
-from index.ingest.load import corpus_files, load_report, parse_bytes
-from index.ingest.meta import places_within, region_aliases, region_parents, short_forms
-from index.ingest.normalize import to_simplified, to_traditional
-from index.ingest.records import ParsedReport
-from index.search.query import parse_query
-from index.synthetic import (
+from bot.measure.synthetic import (
     disguise,
     disguise_report,
     district_names,
@@ -21,6 +15,12 @@ from index.synthetic import (
     synthesize,
     write_corpus,
 )
+from index.build.catalog import Coverage
+from index.ingest.load import corpus_files, load_report, parse_bytes
+from index.ingest.meta import places_within, region_aliases, region_parents, short_forms
+from index.ingest.normalize import to_simplified, to_traditional
+from index.ingest.records import ParsedReport
+from index.search.query import parse_query
 from tests.conftest import CORPUS, corpus_file
 
 KEYS = ["密云区", "青岛市", "大兴区", "济宁高新区", "北京城市副中心"]

@@ -137,15 +137,6 @@ class Searcher:
         return SearchResult(query=query, hits=result[0], abstained=bool(result[1]), reason=result[1],
                             coverage=self.coverage, seconds=time.monotonic() - started, notes=result[2])
 
-    def dense_only(self, question: str, k: int = 5) -> SearchResult:
-        """The plain baseline: the raw question embedded, nearest chunks, no filters, never abstains."""
-        started = time.monotonic()
-        stored = self.store.query(self.embedder.embed_query(question), k)
-        hits = [Hit(self.chunks[self._row[h.id]], round(1.0 - h.distance, 4), dense=round(1.0 - h.distance, 4))
-                for h in stored if h.id in self._row]
-        return SearchResult(query=Query(question, question, False), hits=hits, coverage=self.coverage,
-                            seconds=time.monotonic() - started)
-
     def _search(self, query: Query, k: int) -> tuple[list[Hit], str, list[Note]]:
         if query.uncovered and not query.regions:
             return [], "region", []

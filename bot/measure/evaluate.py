@@ -1,14 +1,19 @@
-"""Scoring of `minsheng ask --json` results against a question file (see the eval README)."""
+"""`minsheng eval`: a question file (see the eval README) asked of our pipeline and of the plain baseline, each\nresult scored the way the CLI contract describes."""
 from __future__ import annotations
 
 import json
 import statistics
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, TextIO
 
 from index.errors import ParseError, ReadError
 from index.ingest.normalize import match_key
+
+if TYPE_CHECKING:
+    from bot.answer.responder import Responder
+    from index.search.retriever import MinshengRetriever
 
 _DEFAULT_K = 5
 _WIDTH = 100  # terminal columns for the failing list
@@ -288,3 +293,44 @@ def _failing_entry(qid: str, details: dict[str, list[str]] | None) -> str:
     """One failing id, with its reasons when they are known."""
     reasons = (details or {}).get(qid)
     return f"{qid}({','.join(reasons)})" if reasons else qid
+
+
+# --- running ------------------------------------------------------------------------------
+
+Reply = Callable[[str, int], dict[str, Any]]
+
+
+def run_eval(questions: list[EvalQuestion], retriever: MinshengRetriever, responder: Responder, k: int,
+             baseline: bool, out: TextIO) -> None:
+    """Ask every question of our pipeline and, when baseline is set, of the plain dense one over the same chunks
+    and vectors; print each run's figures."""
+    from bot.answer.render import to_json
+    from bot.measure.baseline import over_index
+
+    retriever.search("预热")  # the first query pays for lazy loading; latency is for a warm process
+
+    def ours(question: str, k: int) -> dict[str, Any]:
+        result = retriever.search(question, k)
+        return to_json(question, responder.answer(question, result), result, k)
+
+    runs: list[tuple[str, Reply]] = [("minsheng (hybrid)", ours)]
+    if baseline:
+        runs.append(("plain dense (same chunks and vectors, no filters, nearest chunk as the answer)",
+                     over_index(retriever.searcher).reply))
+    for label, reply in runs:
+        summary, details = score_run(questions, reply, k)
+        out.write(format_summary(summary, label, details) + "\n")
+
+
+def score_run(questions: list[EvalQuestion], reply: Reply, k: int) -> tuple[EvalSummary, dict[str, list[str]]]:
+    """Each question asked once (with at least k sources), scored; the run's figures and each failure's reasons."""
+    scores, details = [], {}
+    for question in questions:
+        started = time.perf_counter()
+        result = reply(question.q, max(question.k, k))
+        score = score_result(question, result, time.perf_counter() - started)
+        scores.append(score)
+        reasons = failure_reasons(question, score)
+        if reasons:
+            details[question.id] = reasons
+    return summarize(scores), details

@@ -1,5 +1,5 @@
 """`minsheng bench`: index a synthetic corpus of N districts made from the real reports and measure our pipeline
-against a plain dense one (same chunks, same model, no filters) in one run."""
+against the plain dense one (bot/measure/baseline.py: same chunks, same model as shipped, no filters) in one run."""
 from __future__ import annotations
 
 import json
@@ -80,8 +80,8 @@ def run(settings: Settings, sizes: list[int], workdir: Path, out: TextIO, seed: 
 
 def make_corpus(real: Path, target: Path, n: int, seed: int) -> Path:
     """The real reports plus n synthetic districts made from them."""
+    from bot.measure.synthetic import synthesize, write_corpus
     from index.ingest.load import corpus_files
-    from index.synthetic import synthesize, write_corpus
 
     if target.exists():
         shutil.rmtree(target)
@@ -96,8 +96,8 @@ def make_corpus(real: Path, target: Path, n: int, seed: int) -> Path:
 def question_mix(real: Path, n: int, seed: int, variants: int = 3) -> list[str]:
     """The timed questions, each asked once: QUESTIONS, then the same questions about up to `variants` of the
     synthetic districts (the same names `make_corpus` uses), so no answer comes from a cache."""
+    from bot.measure.synthetic import district_names, replace_names, report_region
     from index.ingest.load import corpus_files
-    from index.synthetic import district_names, replace_names, report_region
 
     pairs = [(p.name, p.read_text("utf-8")) for p in corpus_files(real)]
     regions = [report_region(name, text) for name, text in pairs]
@@ -109,8 +109,8 @@ def question_mix(real: Path, n: int, seed: int, variants: int = 3) -> list[str]:
 
 def _extra_report(real: Path, seed: int) -> tuple[str, str]:
     """One more synthetic report, of a district no corpus size uses."""
+    from bot.measure.synthetic import synthesize
     from index.ingest.load import corpus_files
-    from index.synthetic import synthesize
 
     pairs = [(p.name, p.read_text("utf-8")) for p in corpus_files(real)]
     return synthesize(pairs[:1], 1, seed + 10_007)[0]
@@ -149,72 +149,36 @@ def measure_ours(settings: Settings, corpus: Path, index_dir: Path, seed: int, m
 
 def measure_plain(settings: Settings, ours_dir: Path, plain_dir: Path, corpus: Path, seed: int,
                   mix: list[str]) -> Measures:
-    """The plain dense pipeline: the same chunks embedded in file order with the same model as shipped
-    (float32, sentence-transformers' default batch of 32), one Chroma collection, the question embedded as
-    typed, nearest chunks, no filters."""
+    """The plain dense pipeline (bot/measure/baseline.py): the same chunks embedded in file order with the same
+    model as shipped, one Chroma collection, the question embedded as typed, nearest chunks, no filters."""
+    from bot.measure.baseline import ShippedCollection
     from index.build.catalog import read_chunks
-    from index.build.chunk import chunk_report, search_texts
+    from index.build.chunk import chunk_report
     from index.ingest.load import parse_bytes
 
     if plain_dir.exists():
         shutil.rmtree(plain_dir)
     chunks = read_chunks(ours_dir)
-    from index.build.embed import SentenceTransformerEmbedder
-
-    model = SentenceTransformerEmbedder(settings.index.model).model
-    store = _plain_store(plain_dir)
+    plain = ShippedCollection(settings.index.model, plain_dir)
     started = time.perf_counter()
-    _plain_add(model, store, chunks)
+    plain.add(chunks)
     records = len({(c.source, c.record) for c in chunks})
     m = Measures(records_per_s=records / (time.perf_counter() - started))
     name, text = _extra_report(settings.corpus_dir, seed)
     started = time.perf_counter()
     extra = chunk_report(parse_bytes(text.encode("utf-8"), name), settings.index.max_tokens)
-    _plain_add(model, store, extra)
+    plain.add(extra)
     m.add_one_s = time.perf_counter() - started
-    store.delete(ids=[c.id for c in extra])
-    texts = dict(zip([c.id for c in chunks], search_texts(chunks)))
+    plain.delete([c.id for c in extra])
+    pipeline = plain.pipeline(chunks)
 
     def ask(question: str) -> list[str]:
-        vector = model.encode([question], normalize_embeddings=True)[0].tolist()
-        found = store.query(query_embeddings=[vector], n_results=5, include=[])
-        return [texts[i] for i in found["ids"][0] if i in texts]
+        return [h.chunk.search_text for h in pipeline.hits(question, 5)]
 
     _latency_and_accuracy(m, ask, mix)
-    script = (
-        "import sys, chromadb\n"
-        "from chromadb.config import Settings\n"
-        "from sentence_transformers import SentenceTransformer\n"
-        "from index.build.embed import resolve_model\n"
-        f"model = SentenceTransformer(resolve_model({settings.index.model!r}), device='cpu')\n"
-        f"client = chromadb.PersistentClient(path={str(plain_dir)!r}, settings=Settings(anonymized_telemetry=False))\n"
-        "col = client.get_collection('plain', embedding_function=None)\n"
-        f"v = model.encode([{QUESTIONS[0][0]!r}], normalize_embeddings=True)[0].tolist()\n"
-        "print(col.query(query_embeddings=[v], n_results=5, include=['documents'])['ids'])\n"
-    )
-    m.cold_ask_s, m.peak_rss_mb = _cold([sys.executable, "-c", script], {})
+    m.cold_ask_s, m.peak_rss_mb = _cold([sys.executable, "-c", plain.cold_ask_script(QUESTIONS[0][0])], {})
     m.disk_mb = _disk(plain_dir)
     return m
-
-
-def _plain_store(path: Path):  # type: ignore[no-untyped-def]
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
-    return client.get_or_create_collection("plain", metadata={"hnsw:space": "cosine"}, embedding_function=None)
-
-
-def _plain_add(model, store, chunks) -> None:  # type: ignore[no-untyped-def]
-    from index.build.chunk import search_texts
-
-    texts = search_texts(chunks)
-    vectors = model.encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False)
-    step = 1000
-    for start in range(0, len(chunks), step):
-        part = chunks[start:start + step]
-        store.add(ids=[c.id for c in part], embeddings=[v.tolist() for v in vectors[start:start + step]],
-                  documents=[c.text for c in part])
 
 
 def _latency_and_accuracy(m: Measures, ask: Callable[[str], list[str]], mix: list[str]) -> None:
@@ -244,7 +208,7 @@ def _cold(command: list[str], env: dict[str, str]) -> tuple[float, float]:
                "print(json.dumps([code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))\n", *command]
     started = time.perf_counter()
     done = subprocess.run(wrapper, capture_output=True, text=True, env={**os.environ, **env},
-                          cwd=Path(__file__).resolve().parent.parent)
+                          cwd=Path(__file__).resolve().parents[2])
     seconds = time.perf_counter() - started
     code, rss_kb = json.loads(done.stdout.strip().splitlines()[-1])
     if code != 0:
