@@ -11,7 +11,7 @@ from langchain_core.embeddings import Embeddings
 
 from index.build.embed import EmbedError, LangChainEmbeddings, SentenceTransformerEmbedder, resolve_model
 from index.errors import MinshengError
-from tests.fakes import DIM, FakeEmbedder
+from tests.support.fakes import DIM, FakeEmbedder
 
 MODEL = "bundled:m3e-small"
 BATCH = 3

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Callable
 
 import pytest
@@ -16,8 +15,8 @@ from index.ingest.parse import _line_before, parse_text
 from index.ingest.prose import _LABEL_AT, _MARKERS, aligned_simplified
 from index.ingest.records import ParsedReport
 from index.ingest.tables import classify, find_tables
+from tests.conftest import CORPUS
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 REPORTS = sorted(CORPUS.glob("*.txt"))
 NORMALIZED = {p.name: normalize_bytes(p.read_bytes(), p.name) for p in REPORTS}
 

@@ -26,7 +26,7 @@ from index.errors import MinshengError
 from index.ingest.load import corpus_files, load_report
 from index.ingest.records import ParsedReport
 from tests.conftest import CORPUS, corpus_file
-from tests.fakes import FakeEmbedder
+from tests.support.fakes import FakeEmbedder
 
 MAX_TOKENS = 512
 COLLECTION = "test"
@@ -592,7 +592,7 @@ def test_a_second_build_refuses_or_waits_for_the_lock(env: Env) -> None:
 
 
 def test_html_docx_xlsx_and_pdf_reports_are_indexed_and_a_broken_one_fails_alone(env: Env) -> None:
-    from tests.test_formats import EXPECTED, PDF_PROSE, make_pdf, same_table
+    from tests.index.ingest.test_formats import EXPECTED, PDF_PROSE, make_pdf, same_table
 
     for suffix in (".html", ".docx", ".xlsx"):
         (env.corpus / f"表格{suffix}").write_bytes(same_table(suffix))

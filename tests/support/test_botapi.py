@@ -1,4 +1,4 @@
-"""The Bot API stand-in of tests/botapi.py, exercised through a real python-telegram-bot client (no network)."""
+"""The Bot API stand-in of tests/support/botapi.py, exercised through a real python-telegram-bot client (no network)."""
 from __future__ import annotations
 
 import asyncio
@@ -12,7 +12,7 @@ from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, EndPointNotFound, InvalidToken
 
-from tests.botapi import BotApiStandIn, HtmlParseError, parse_html
+from tests.support.botapi import BotApiStandIn, HtmlParseError, parse_html
 
 TOKEN = "123456:TEST-token"
 CHAT = 1001

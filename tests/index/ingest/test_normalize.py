@@ -1,4 +1,4 @@
-"""Tests for index/normalize.py: decoding, cleaning, Simplified conversion and match keys."""
+"""Tests for index/ingest/normalize.py: decoding, cleaning, Simplified conversion and match keys."""
 from __future__ import annotations
 
 import random
@@ -9,8 +9,8 @@ import pytest
 
 from index.errors import ReadError
 from index.ingest.normalize import clean, decode, match_key, normalize_bytes, to_simplified
+from tests.conftest import CORPUS
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 REPORTS = sorted(CORPUS.glob("*.txt"))
 TRADITIONAL = next(p for p in REPORTS if p.name.startswith("北京城市副中心"))
 SIMPLIFIED = next(p for p in REPORTS if p.name.startswith("大兴区"))

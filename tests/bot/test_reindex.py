@@ -215,7 +215,7 @@ def test_minsheng_watch_indexes_a_dropped_report(indexed, tmp_path: Path) -> Non
 
 
 def test_a_running_bot_answers_a_report_dropped_into_the_corpus(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from tests.botapi import BotApiStandIn
+    from tests.support.botapi import BotApiStandIn
 
     settings = copy_index(indexed, tmp_path)
     config = tmp_path / "config.toml"

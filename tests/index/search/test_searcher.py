@@ -156,7 +156,7 @@ def test_how_telling_a_word_is_on_a_large_index() -> None:
     from index.build.chunk import Chunk
     from index.build.lexical import LexicalIndex
     from index.search.searcher import Searcher
-    from tests.fakes import FakeEmbedder
+    from tests.support.fakes import FakeEmbedder
 
     base = Chunk(id="", text="", source="a.txt", report="r", region="甲区", year=2024, period="一季度", item="1",
                  section="", lead_unit="", status="", record=0, part=0)

@@ -1,4 +1,4 @@
-"""Tests for bot/evaluate.py: loading question files, scoring results, summary figures and their display."""
+"""Tests for bot/measure/evaluate.py: loading question files, scoring results, summary figures and their display."""
 from __future__ import annotations
 
 import json

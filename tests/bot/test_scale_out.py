@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS, ROOT
-from tests.test_store import start_server, stop_server
+from tests.index.build.test_store import start_server, stop_server
 
 
 @pytest.fixture(scope="module")

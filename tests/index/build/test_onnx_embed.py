@@ -12,7 +12,7 @@ import pytest
 from index.build.embed import EmbedError, SentenceTransformerEmbedder
 from index.build.onnx_embed import EXPORT_VERSION, OnnxEmbedder, export_folder, onnx_name
 from tests.conftest import ROOT
-from tests.test_embed import SENTENCES as EMBED_SENTENCES
+from tests.index.build.test_embed import SENTENCES as EMBED_SENTENCES
 
 MODEL = "bundled:m3e-small"
 # The adapter tests' sentences, plus one past the 512-token limit.

@@ -1,4 +1,4 @@
-"""End to end: `minsheng serve` as a real process against a Bot API stand-in on 127.0.0.1 (tests/botapi.py)."""
+"""End to end: `minsheng serve` as a real process against a Bot API stand-in on 127.0.0.1 (tests/support/botapi.py)."""
 from __future__ import annotations
 
 import os
@@ -11,8 +11,8 @@ from typing import Iterator
 
 import pytest
 
-from tests.botapi import BotApiStandIn, Call
 from tests.conftest import CORPUS, ROOT
+from tests.support.botapi import BotApiStandIn, Call
 
 TOKEN = "123456:SERVE-test-token"
 ADMIN = 1001

@@ -16,8 +16,8 @@ from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_
 
 from index.build.store import ChromaStore, StoredHit, StoreError, open_store
 from index.errors import MinshengError
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMA = Path(sys.executable).parent / "chroma"
 DIM = 8
 
