@@ -10,7 +10,11 @@ from typing import Any
 import pytest
 
 from index.errors import ReadError
-from index.ingest.formats import SUFFIXES, decode_html, extract_text, table_lines, unwrap_lines, xlsx_value
+from index.ingest.formats import SUFFIXES, extract_text
+from index.ingest.formats.common import table_lines
+from index.ingest.formats.html import decode_html
+from index.ingest.formats.pdf import unwrap_lines
+from index.ingest.formats.xlsx import xlsx_value
 from index.ingest.normalize import clean
 from index.ingest.parse import parse_text
 from index.ingest.records import ParsedReport
