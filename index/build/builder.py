@@ -150,6 +150,53 @@ def _build(corpus_dir: Path, index_dir: Path, store: VectorStore, embedder: Call
            max_tokens: int, full: bool, progress: ProgressFactory | None, max_file_bytes: int) -> BuildReport:
     started = time.monotonic()
     report = BuildReport()
+    base = _starting_point(index_dir, store, model_name, max_tokens, full, report)
+    changes = _read_corpus(corpus_dir, base.manifest, max_tokens, max_file_bytes, report)
+    vectors = _embed_into(store, embedder(), changes.fresh, progress) if changes.fresh else {}
+    for chunk_id in changes.stale:
+        base.catalog.pop(chunk_id, None)
+    base.catalog.update((c.id, c) for c in changes.fresh)
+    ordered = sorted(base.catalog.values(), key=lambda c: (c.source, c.record, c.part))
+    if changes.any or base.lexicon_changed or report.rebuilt or base.live is None:
+        _publish_generation(index_dir, store, base, changes.stale, ordered, vectors, reuse=not report.rebuilt)
+    elif base.collected and base.live is not None:
+        write_manifest(base.live, base.manifest)  # only the garbage list changed; the catalog readers use did not
+    report.records = sum(entry.records for entry in base.manifest.files.values())
+    report.chunks = len(ordered)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+@dataclass
+class _Base:
+    """What a build starts from: the manifest it updates, the chunks it keeps, and the live generation."""
+
+    manifest: Manifest
+    catalog: dict[str, Chunk]
+    live: Path | None
+    live_order: list[str]  # the live generation's chunk ids in catalog order (its vector matrix's rows)
+    collected: bool = False  # vectors the previous build left as garbage were deleted
+    lexicon_changed: bool = False
+
+
+@dataclass
+class _Changes:
+    """What the corpus changed: chunks to embed, chunk ids no longer used, and copies of the same content."""
+
+    fresh: list[Chunk] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    duplicates_changed: bool = False
+
+    @property
+    def any(self) -> bool:
+        """Whether the catalog or the duplicates differ from the live generation's."""
+        return bool(self.fresh or self.stale or self.duplicates_changed)
+
+
+def _starting_point(index_dir: Path, store: VectorStore, model_name: str, max_tokens: int, full: bool,
+                    report: BuildReport) -> _Base:
+    """The live generation's manifest and catalog when they can be built on (garbage collected, the store checked),
+    else a fresh manifest; the reason for rebuilding goes into the report."""
     live = live_dir(index_dir)
     # Directories of interrupted builds and generations two builds old; the live and the previous stay.
     prune_generations(index_dir, [live.name] if live else [])
@@ -158,53 +205,49 @@ def _build(corpus_dir: Path, index_dir: Path, store: VectorStore, embedder: Call
     stale_fmt = stale_format(index_dir)
     if stale_fmt is not None and not report.rebuilt:
         report.rebuilt = f"the index was written by another version (index format {stale_fmt}, now {FORMAT})"
-    catalog: dict[str, Chunk] = {}
-    live_order: list[str] = []  # the live generation's chunk ids in catalog order (its vector matrix's rows)
-    collected = False
+    base = _Base(manifest or Manifest(model=model_name, max_tokens=max_tokens), {}, live, [])
     if manifest is not None and not report.rebuilt:
-        try:
-            catalog = {c.id: c for c in read_chunks(index_dir)}
-            live_order = list(catalog)
-        except (IndexMissing, ValueError, KeyError, TypeError):
-            report.rebuilt = "the chunk catalog is missing or damaged"
-        else:
-            if manifest.garbage:
-                store.delete(manifest.garbage)
-                manifest.garbage = []
-                collected = True
-            if store.count() != len(catalog):
-                # Vectors of an interrupted build, never published: nobody uses them.
-                extra = sorted(set(store.ids()) - set(catalog))
-                if extra:
-                    store.delete(extra)
-                if store.count() != len(catalog):
-                    report.rebuilt = "the vector store does not match the chunk catalog"
+        _load_live(index_dir, store, base, report)
     if manifest is None or report.rebuilt:
         # Content-addressed ids: re-embedding rewrites the same ids with the same vectors, so the live
         # generation keeps working during a rebuild; what it no longer needs is collected next time.
-        previous = set(catalog) | {i for e in manifest.files.values() for i in e.chunks} if manifest else set()
-        manifest = Manifest(model=model_name, max_tokens=max_tokens, garbage=sorted(previous))
-        catalog = {}
-    lexicon_changed = manifest.lexicon != lexicon_version()
-    manifest.lexicon = lexicon_version()
+        previous = set(base.catalog) | {i for e in manifest.files.values() for i in e.chunks} if manifest else set()
+        base.manifest = Manifest(model=model_name, max_tokens=max_tokens, garbage=sorted(previous))
+        base.catalog = {}
+    base.lexicon_changed = base.manifest.lexicon != lexicon_version()
+    base.manifest.lexicon = lexicon_version()
+    return base
 
-    fresh: list[Chunk] = []
-    stale: list[str] = []
-    seen: set[str] = set()
-    # Copies of the same content are indexed once, under the name already indexed (else the first name).
-    digests: dict[str, str] = {}
-    for path in corpus_files(corpus_dir):
-        try:
-            digests[path.name] = file_digest(path, max_file_bytes)
-        except MinshengError as exc:
-            report.failed.append(FailedFile(path.name, str(exc)))
-            if path.name in manifest.files:
-                seen.add(path.name)  # the previous version of a now-broken file stays searchable
-    primary: dict[str, str] = {}
-    for name, digest in sorted(digests.items(), key=lambda nd: (manifest.files.get(nd[0]) is None
-                                                                 or manifest.files[nd[0]].hash != nd[1], nd[0])):
-        primary.setdefault(digest, name)
-    duplicates = {name: primary[d] for name, d in sorted(digests.items()) if primary[d] != name}
+
+def _load_live(index_dir: Path, store: VectorStore, base: _Base, report: BuildReport) -> None:
+    """Read the live catalog, delete the vectors the last build left as garbage and those of an interrupted build;
+    a catalog or store that cannot be trusted sets the report's rebuild reason."""
+    try:
+        base.catalog = {c.id: c for c in read_chunks(index_dir)}
+        base.live_order = list(base.catalog)
+    except (IndexMissing, ValueError, KeyError, TypeError):
+        report.rebuilt = "the chunk catalog is missing or damaged"
+        return
+    if base.manifest.garbage:
+        store.delete(base.manifest.garbage)
+        base.manifest.garbage = []
+        base.collected = True
+    if store.count() != len(base.catalog):
+        # Vectors of an interrupted build, never published: nobody uses them.
+        extra = sorted(set(store.ids()) - set(base.catalog))
+        if extra:
+            store.delete(extra)
+        if store.count() != len(base.catalog):
+            report.rebuilt = "the vector store does not match the chunk catalog"
+
+
+def _read_corpus(corpus_dir: Path, manifest: Manifest, max_tokens: int, max_file_bytes: int,
+                 report: BuildReport) -> _Changes:
+    """Parse and chunk every new or changed file into the manifest; files gone (or now copies) leave it. Failures
+    are reported, and a known file that now fails keeps its previous version."""
+    changes = _Changes()
+    digests, seen = _hash_corpus(corpus_dir, manifest, max_file_bytes, report)
+    duplicates = _duplicates(digests, manifest)
     for name, digest in sorted(digests.items()):
         if name in duplicates:
             continue
@@ -226,7 +269,7 @@ def _build(corpus_dir: Path, index_dir: Path, store: VectorStore, embedder: Call
         chunks = chunk_report(parsed, max_tokens, key=f"{digest}:{max_tokens}")
         new_ids = {c.id for c in chunks}
         if old is not None:
-            stale.extend(i for i in old.chunks if i not in new_ids)
+            changes.stale.extend(i for i in old.chunks if i not in new_ids)
             report.updated.append(name)
         else:
             report.added.append(name)
@@ -235,44 +278,62 @@ def _build(corpus_dir: Path, index_dir: Path, store: VectorStore, embedder: Call
             hash=digest, title=r.title, region=r.region, year=r.year or 0, period=r.period,
             records=len(parsed.records), chunks=[c.id for c in chunks],
         )
-        fresh.extend(chunks)
+        changes.fresh.extend(chunks)
     for name in sorted(set(manifest.files) - seen):
-        stale.extend(manifest.files.pop(name).chunks)
+        changes.stale.extend(manifest.files.pop(name).chunks)
         if name not in duplicates:
             report.removed.append(name)
     report.duplicates = dict(sorted(duplicates.items()))
-    duplicates_changed = duplicates != manifest.duplicates
+    changes.duplicates_changed = duplicates != manifest.duplicates
     manifest.duplicates = duplicates
+    return changes
 
-    vectors = _embed_into(store, embedder(), fresh, progress) if fresh else {}
-    for chunk_id in stale:
-        catalog.pop(chunk_id, None)
-    catalog.update((c.id, c) for c in fresh)
-    ordered = sorted(catalog.values(), key=lambda c: (c.source, c.record, c.part))
-    changed = bool(fresh or stale or lexicon_changed or report.rebuilt or live is None or duplicates_changed)
-    if changed:
-        manifest.garbage = sorted((set(manifest.garbage) | set(stale)) - set(catalog))
-        gen_dir = new_generation(index_dir)
-        write_chunks(gen_dir, ordered)
-        # The last build's tokens are reused unless it was of another model, format or chunk size.
-        previous = live / BM25_DIR if live is not None and not report.rebuilt else None
-        lexical = LexicalIndex.build([c.id for c in ordered], search_texts(ordered), vocabulary(ordered), previous)
-        lexical.save(gen_dir / BM25_DIR)
-        kept = read_vectors(live, len(live_order)) if previous is not None and live is not None else None
-        matrix = assemble([c.id for c in ordered], vectors, live_order, kept, store.vectors)
-        if matrix is not None:
-            write_vectors(gen_dir, matrix)
-        write_manifest(gen_dir, manifest)
-        # The one step readers see: before it they use the old generation, after it the new one.
-        publish(index_dir, gen_dir)
-        prune_generations(index_dir, [gen_dir.name] + ([live.name] if live else []))
-        _remove_old_layout(index_dir)
-    elif collected and live is not None:
-        write_manifest(live, manifest)  # only the garbage list changed; the catalog readers use did not
-    report.records = sum(entry.records for entry in manifest.files.values())
-    report.chunks = len(ordered)
-    report.seconds = time.monotonic() - started
-    return report
+
+def _hash_corpus(corpus_dir: Path, manifest: Manifest, max_file_bytes: int,
+                 report: BuildReport) -> tuple[dict[str, str], set[str]]:
+    """Each readable corpus file's content hash, and the names kept although unreadable (their previous version
+    stays searchable); the unreadable ones are reported."""
+    digests: dict[str, str] = {}
+    kept: set[str] = set()
+    for path in corpus_files(corpus_dir):
+        try:
+            digests[path.name] = file_digest(path, max_file_bytes)
+        except MinshengError as exc:
+            report.failed.append(FailedFile(path.name, str(exc)))
+            if path.name in manifest.files:
+                kept.add(path.name)
+    return digests, kept
+
+
+def _duplicates(digests: dict[str, str], manifest: Manifest) -> dict[str, str]:
+    """Copies of the same content → the name indexed: the name already indexed with it, else the first name."""
+    primary: dict[str, str] = {}
+    for name, digest in sorted(digests.items(), key=lambda nd: (manifest.files.get(nd[0]) is None
+                                                                 or manifest.files[nd[0]].hash != nd[1], nd[0])):
+        primary.setdefault(digest, name)
+    return {name: primary[d] for name, d in sorted(digests.items()) if primary[d] != name}
+
+
+def _publish_generation(index_dir: Path, store: VectorStore, base: _Base, stale: list[str], ordered: list[Chunk],
+                        vectors: dict[str, list[float]], reuse: bool) -> None:
+    """Write a new generation (catalog, BM25, vector matrix, manifest) and make it the live one; reuse: the last
+    build's tokens and vectors may be kept (it was of the same model, format and chunk size)."""
+    manifest, live = base.manifest, base.live
+    manifest.garbage = sorted((set(manifest.garbage) | set(stale)) - set(base.catalog))
+    gen_dir = new_generation(index_dir)
+    write_chunks(gen_dir, ordered)
+    previous = live / BM25_DIR if live is not None and reuse else None
+    lexical = LexicalIndex.build([c.id for c in ordered], search_texts(ordered), vocabulary(ordered), previous)
+    lexical.save(gen_dir / BM25_DIR)
+    kept = read_vectors(live, len(base.live_order)) if previous is not None and live is not None else None
+    matrix = assemble([c.id for c in ordered], vectors, base.live_order, kept, store.vectors)
+    if matrix is not None:
+        write_vectors(gen_dir, matrix)
+    write_manifest(gen_dir, manifest)
+    # The one step readers see: before it they use the old generation, after it the new one.
+    publish(index_dir, gen_dir)
+    prune_generations(index_dir, [gen_dir.name] + ([live.name] if live else []))
+    _remove_old_layout(index_dir)
 
 
 def _remove_old_layout(index_dir: Path) -> None:
