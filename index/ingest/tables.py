@@ -123,80 +123,94 @@ def _is_rule(line: str) -> bool:
 
 def _delimited(lines: list[str], header: int, columns: list[Column], sep: str) -> Table:
     """Pipe or tab table; rows may span lines, repeat the header, or end in a separator."""
-    header_text = lines[header].strip()
-    leading = header_text.startswith(sep)
-    terminated = sep == "|" and header_text.endswith("|")
-    used = {header}
-    header_labels = [re.sub(r"\s+", "", c) for c in _split(header_text, sep, leading) if c]
-    rows: list[tuple[list[str], str]] = []
-    section = ""
-    sections: list[str] = []
-    pending: list[str] = []
-    pending_lines: list[int] = []
-    index = header + 1
+    reader = _DelimitedRows(lines, header, sep)
+    reader.read()
+    records = rows_to_records(columns, reader.rows)
+    layout = "tab" if sep == "\t" else "pipe"
+    return Table(columns, records, reader.used, header, layout, _unused_sections(reader.sections, records))
 
-    def flush() -> None:
-        nonlocal section
-        if not pending:
+
+class _DelimitedRows:
+    """The rows below a pipe or tab header, with the section each sits under and the lines the table took."""
+
+    def __init__(self, lines: list[str], header: int, sep: str) -> None:
+        self.lines = lines
+        self.header = header
+        self.sep = sep
+        header_text = lines[header].strip()
+        self.leading = header_text.startswith(sep)
+        # A row of a table whose header ends in "|" ends in "|" too, however many lines it spans.
+        self.terminated = sep == "|" and header_text.endswith("|")
+        self.header_labels = [re.sub(r"\s+", "", c) for c in _split(header_text, sep, self.leading) if c]
+        self.used = {header}
+        self.rows: list[tuple[list[str], str]] = []
+        self.section = ""
+        self.sections: list[str] = []
+        self._pending: list[str] = []  # the lines of the row being read
+        self._pending_lines: list[int] = []
+
+    def read(self) -> None:
+        """Read rows until a line that cannot belong to the table."""
+        for index in range(self.header + 1, len(self.lines)):
+            if not self._take(index, self.lines[index].strip()):
+                break
+        self._flush()
+
+    def _take(self, index: int, line: str) -> bool:
+        """Take one line into the table; False when the table has ended before it."""
+        if not line:
+            return bool(self._pending) or _table_continues(self.lines, index, self.sep)
+        if _is_rule(line):
+            self.used.add(index)
+            return True
+        if self.terminated:
+            if not self._pending and self.sep not in line and not _table_continues(self.lines, index, self.sep):
+                return False
+            self._pend(index, line)
+            if line.endswith(self.sep):
+                self._flush()
+            return True
+        if self.sep in line:
+            self._flush()
+            self._pend(index, line)
+        elif self._pending:
+            self._pend(index, line)
+        elif is_section(line):
+            self._set_section(line)
+            self.used.add(index)
+        else:
+            return False
+        return True
+
+    def _pend(self, index: int, line: str) -> None:
+        self._pending.append(line)
+        self._pending_lines.append(index)
+
+    def _set_section(self, section: str) -> None:
+        self.section = section
+        self.sections.append(section)
+
+    def _flush(self) -> None:
+        """The pending lines become one row, a section heading, or nothing (the header repeated)."""
+        if not self._pending:
             return
         text = ""
-        for part in pending:
+        for part in self._pending:
             if not text:
                 text = part
-            elif part.startswith(sep) or text.endswith(sep):
+            elif part.startswith(self.sep) or text.endswith(self.sep):
                 text += part
             else:
                 text += "\n" + part
-        cells = _split(text, sep, leading)
+        cells = _split(text, self.sep, self.leading)
         non_empty = [c for c in cells if c]
         if len(non_empty) == 1 and is_section(non_empty[0]):
-            section = non_empty[0]
-            sections.append(section)
-        elif non_empty and [re.sub(r"\s+", "", c) for c in non_empty] != header_labels:
-            rows.append((cells, section))  # a row identical to the header is the header repeated
-        used.update(pending_lines)
-        pending.clear()
-        pending_lines.clear()
-
-    while index < len(lines):
-        line = lines[index].strip()
-        if not line:
-            if not pending and not _table_continues(lines, index, sep):
-                break
-            index += 1
-            continue
-        if _is_rule(line):
-            used.add(index)
-            index += 1
-            continue
-        has_sep = sep in line
-        if terminated:
-            if not pending and not has_sep and not _table_continues(lines, index, sep):
-                break
-            pending.append(line)
-            pending_lines.append(index)
-            if line.endswith(sep):
-                flush()
-        else:
-            if has_sep:
-                flush()
-                pending.append(line)
-                pending_lines.append(index)
-            elif pending:
-                pending.append(line)
-                pending_lines.append(index)
-            elif is_section(line):
-                flush()
-                section = line
-                sections.append(section)
-                used.add(index)
-            else:
-                break
-        index += 1
-    flush()
-    layout = "tab" if sep == "\t" else "pipe"
-    records = rows_to_records(columns, rows)
-    return Table(columns, records, used, header, layout, _unused_sections(sections, records))
+            self._set_section(non_empty[0])
+        elif non_empty and [re.sub(r"\s+", "", c) for c in non_empty] != self.header_labels:
+            self.rows.append((cells, self.section))  # a row identical to the header is the header repeated
+        self.used.update(self._pending_lines)
+        self._pending.clear()
+        self._pending_lines.clear()
 
 
 def _table_continues(lines: list[str], index: int, sep: str) -> bool:
