@@ -1,9 +1,15 @@
-"""Settings: read once at the edge from config.toml plus environment overrides, then passed in."""
+"""Settings: read once at the edge from config.toml plus environment overrides, then passed in.
+
+Every setting is declared once, below, with its default, its place in config.toml and (for a few) the environment
+variable that overrides it; load_settings reads them all from that declaration. A section or key config.toml does
+not declare is an error naming it, so a misspelt `[serach]` cannot be ignored silently.
+"""
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -13,80 +19,85 @@ DEFAULT_CONFIG = "config.toml"
 BUNDLED_MODEL = "bundled:m3e-small"
 
 
+def setting(default: Any, section: str, key: str, choices: tuple[str, ...] = (), env: str = "") -> Any:
+    """A field read from config.toml's [section] key (and from the environment variable env when it is set)."""
+    return field(default=default, metadata={"section": section, "key": key, "choices": choices, "env": env})
+
+
 @dataclass(frozen=True)
 class IndexSettings:
     """Where and how the index is kept; see config.toml [index] and [store]."""
 
-    model: str = BUNDLED_MODEL
-    backend: str = "onnx-int8"
-    batch_size: int = 8
-    max_tokens: int = 768
-    store_mode: str = "embedded"
-    store_host: str = "127.0.0.1"
-    store_port: int = 8000
-    collection: str = "minsheng"
-    max_file_mb: float = 20.0
-    lock_wait: float = 0.0
+    model: str = setting(BUNDLED_MODEL, "index", "model", env="MINSHENG_MODEL")
+    backend: str = setting("onnx-int8", "index", "backend", choices=("onnx-int8", "torch"))
+    batch_size: int = setting(8, "index", "batch_size")
+    max_tokens: int = setting(768, "index", "max_tokens")
+    store_mode: str = setting("embedded", "store", "mode")
+    store_host: str = setting("127.0.0.1", "store", "host")
+    store_port: int = setting(8000, "store", "port")
+    collection: str = setting("minsheng", "store", "collection")
+    max_file_mb: float = setting(20.0, "index", "max_file_mb")
+    lock_wait: float = setting(0.0, "index", "lock_wait")
 
 
 @dataclass(frozen=True)
 class SearchSettings:
     """Retrieval knobs; see config.toml [search]."""
 
-    k: int = 5
-    min_evidence: float = 0.4
-    dense_pivot: float = 0.7
+    k: int = setting(5, "search", "k")
+    min_evidence: float = setting(0.4, "search", "min_evidence")
+    dense_pivot: float = setting(0.7, "search", "dense_pivot")
 
 
 @dataclass(frozen=True)
 class LLMSettings:
     """The optional LLM answer composer; see config.toml [llm]. The key itself comes only from the environment."""
 
-    enabled: bool = False
-    base_url: str = "http://127.0.0.1:11434/v1"
-    model: str = "qwen2.5:7b-instruct"
-    api_key_env: str = "MINSHENG_LLM_API_KEY"
-    timeout: float = 20.0
-    max_context_tokens: int = 3000
-    temperature: float = 0.0
-    prompts_dir: Path = Path("prompts")
+    enabled: bool = setting(False, "llm", "enabled")
+    base_url: str = setting("http://127.0.0.1:11434/v1", "llm", "base_url")
+    model: str = setting("qwen2.5:7b-instruct", "llm", "model")
+    api_key_env: str = setting("MINSHENG_LLM_API_KEY", "llm", "api_key_env")
+    timeout: float = setting(20.0, "llm", "timeout")
+    max_context_tokens: int = setting(3000, "llm", "max_context_tokens")
+    temperature: float = setting(0.0, "llm", "temperature")
+    prompts_dir: Path = setting(Path("prompts"), "llm", "prompts")
 
 
 @dataclass(frozen=True)
 class TelegramSettings:
     """The Telegram bot; see config.toml [telegram]. The token comes only from the environment."""
 
-    mode: str = "polling"
-    poll_timeout: int = 10
-    webhook_url: str = ""
-    webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8443
-    admins: tuple[int, ...] = ()
-    allowed_chats: tuple[int, ...] = ()
-    rate_limit: int = 10
-    rate_window: float = 60.0
-    max_question_chars: int = 1000
-    log_file: Path = Path("logs/questions.log")
-    watch: bool = False
+    mode: str = setting("polling", "telegram", "mode", choices=("polling", "webhook"))
+    poll_timeout: int = setting(10, "telegram", "poll_timeout")
+    webhook_url: str = setting("", "telegram", "webhook_url")
+    webhook_listen: str = setting("127.0.0.1", "telegram", "webhook_listen")
+    webhook_port: int = setting(8443, "telegram", "webhook_port")
+    admins: tuple[int, ...] = setting((), "telegram", "admins")
+    allowed_chats: tuple[int, ...] = setting((), "telegram", "allowed_chats")
+    rate_limit: int = setting(10, "telegram", "rate_limit")
+    rate_window: float = setting(60.0, "telegram", "rate_window")
+    max_question_chars: int = setting(1000, "telegram", "max_question_chars")
+    log_file: Path = setting(Path("logs/questions.log"), "telegram", "log_file")
+    watch: bool = setting(False, "telegram", "watch")
 
 
 @dataclass(frozen=True)
 class WatchSettings:
     """The corpus watcher of `minsheng watch` (and of the bot when [telegram] watch is on)."""
 
-    settle: float = 2.0
-    polling: bool = False
-    poll_interval: float = 1.0
+    settle: float = setting(2.0, "watch", "settle")
+    polling: bool = setting(False, "watch", "polling")
+    poll_interval: float = setting(1.0, "watch", "poll_interval")
 
 
 @dataclass(frozen=True)
 class Settings:
     """Every setting the program reads; see config.toml for what each one means."""
 
-    corpus_dir: Path
-    index_dir: Path
+    corpus_dir: Path = setting(Path("corpus"), "paths", "corpus", env="MINSHENG_CORPUS")
+    index_dir: Path = setting(Path(".index"), "paths", "index", env="MINSHENG_INDEX")
     # The ONNX exports of embedding models (None: a "models" folder inside the index directory).
-    models_dir: Path | None = None
+    models_dir: Path | None = setting(None, "paths", "models", env="MINSHENG_MODELS")
     index: IndexSettings = IndexSettings()
     search: SearchSettings = SearchSettings()
     llm: LLMSettings = LLMSettings()
@@ -96,7 +107,7 @@ class Settings:
 
 def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
     """Settings from a config file (missing file → defaults) with MINSHENG_* overrides from env."""
-    config_path = Path(env.get("MINSHENG_CONFIG", "")) if env.get("MINSHENG_CONFIG") else path
+    config_path = Path(env["MINSHENG_CONFIG"]) if env.get("MINSHENG_CONFIG") else path
     data: dict[str, Any] = {}
     base = Path.cwd()
     if config_path is not None and config_path.exists():
@@ -105,103 +116,83 @@ def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{config_path}: not valid TOML ({exc})") from None
         base = config_path.resolve().parent
-    where = str(config_path)
-    paths = _table(data, "paths", where)
-    index = _table(data, "index", where)
-    store = _table(data, "store", where)
-    search = _table(data, "search", where)
-    llm = _table(data, "llm", where)
-    telegram = _table(data, "telegram", where)
-    watch = _table(data, "watch", where)
-    corpus = env.get("MINSHENG_CORPUS") or paths.get("corpus", "corpus")
-    index_dir = env.get("MINSHENG_INDEX") or paths.get("index", ".index")
-    models = env.get("MINSHENG_MODELS") or _get(paths, "models", str, "", where)
-    defaults_i, defaults_s, defaults_l, defaults_t = IndexSettings(), SearchSettings(), LLMSettings(), TelegramSettings()
-    return Settings(
-        corpus_dir=_resolve(base, corpus),
-        index_dir=_resolve(base, index_dir),
-        models_dir=_resolve(base, models) if models else None,
-        index=IndexSettings(
-            model=env.get("MINSHENG_MODEL") or _get(index, "model", str, defaults_i.model, where),
-            backend=_choice(index, "backend", ("onnx-int8", "torch"), defaults_i.backend, where),
-            batch_size=_get(index, "batch_size", int, defaults_i.batch_size, where),
-            max_tokens=_get(index, "max_tokens", int, defaults_i.max_tokens, where),
-            store_mode=_get(store, "mode", str, defaults_i.store_mode, where),
-            store_host=_get(store, "host", str, defaults_i.store_host, where),
-            store_port=_get(store, "port", int, defaults_i.store_port, where),
-            collection=_get(store, "collection", str, defaults_i.collection, where),
-            max_file_mb=float(_get(index, "max_file_mb", (int, float), defaults_i.max_file_mb, where)),
-            lock_wait=float(_get(index, "lock_wait", (int, float), defaults_i.lock_wait, where)),
-        ),
-        search=SearchSettings(
-            k=_get(search, "k", int, defaults_s.k, where),
-            min_evidence=float(_get(search, "min_evidence", (int, float), defaults_s.min_evidence, where)),
-            dense_pivot=float(_get(search, "dense_pivot", (int, float), defaults_s.dense_pivot, where)),
-        ),
-        llm=LLMSettings(
-            enabled=_get(llm, "enabled", bool, defaults_l.enabled, where),
-            base_url=_get(llm, "base_url", str, defaults_l.base_url, where),
-            model=_get(llm, "model", str, defaults_l.model, where),
-            api_key_env=_get(llm, "api_key_env", str, defaults_l.api_key_env, where),
-            timeout=float(_get(llm, "timeout", (int, float), defaults_l.timeout, where)),
-            max_context_tokens=_get(llm, "max_context_tokens", int, defaults_l.max_context_tokens, where),
-            temperature=float(_get(llm, "temperature", (int, float), defaults_l.temperature, where)),
-            prompts_dir=_resolve(base, _get(llm, "prompts", str, "prompts", where)),
-        ),
-        telegram=TelegramSettings(
-            mode=_choice(telegram, "mode", ("polling", "webhook"), defaults_t.mode, where),
-            poll_timeout=_get(telegram, "poll_timeout", int, defaults_t.poll_timeout, where),
-            webhook_url=_get(telegram, "webhook_url", str, defaults_t.webhook_url, where),
-            webhook_listen=_get(telegram, "webhook_listen", str, defaults_t.webhook_listen, where),
-            webhook_port=_get(telegram, "webhook_port", int, defaults_t.webhook_port, where),
-            admins=_ids(telegram, "admins", where),
-            allowed_chats=_ids(telegram, "allowed_chats", where),
-            rate_limit=_get(telegram, "rate_limit", int, defaults_t.rate_limit, where),
-            rate_window=float(_get(telegram, "rate_window", (int, float), defaults_t.rate_window, where)),
-            max_question_chars=_get(telegram, "max_question_chars", int, defaults_t.max_question_chars, where),
-            log_file=_resolve(base, _get(telegram, "log_file", str, str(defaults_t.log_file), where)),
-            watch=_get(telegram, "watch", bool, defaults_t.watch, where),
-        ),
-        watch=WatchSettings(
-            settle=float(_get(watch, "settle", (int, float), WatchSettings.settle, where)),
-            polling=_get(watch, "polling", bool, WatchSettings.polling, where),
-            poll_interval=float(_get(watch, "poll_interval", (int, float), WatchSettings.poll_interval, where)),
-        ),
-    )
+    reader = _Reader(data, env, base, str(config_path))
+    reader.check_known(declared())
+    return reader.read(Settings)
 
 
-def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:
-    value = data.get(name, {})
-    if not isinstance(value, dict):
-        raise ConfigError(f"{where}: [{name}] must be a table")
-    return value
+def declared(cls: type = Settings) -> dict[str, set[str]]:
+    """Every config.toml section and the keys declared in it."""
+    known: dict[str, set[str]] = {}
+    for f in fields(cls):
+        if f.metadata:
+            known.setdefault(f.metadata["section"], set()).add(f.metadata["key"])
+        elif is_dataclass(f.default):
+            for section, keys in declared(type(f.default)).items():
+                known.setdefault(section, set()).update(keys)
+    return known
 
 
-def _get(table: dict[str, Any], key: str, kind: type | tuple[type, ...], default: Any, where: str) -> Any:
-    value = table.get(key, default)
-    # bool is an int in Python; a setting written as true/false where a number belongs is a mistake.
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise ConfigError(f"{where}: {key} = {value!r} has the wrong type")
-    return value
+@dataclass(frozen=True)
+class _Reader:
+    """Reads declared settings out of parsed TOML and the environment, checking each value's type."""
+
+    data: dict[str, Any]
+    env: Mapping[str, str]
+    base: Path
+    where: str
+
+    def check_known(self, known: dict[str, set[str]]) -> None:
+        """Refuse sections and keys nobody declared (a misspelling would otherwise be silently ignored)."""
+        for section, table in self.data.items():
+            if section not in known:
+                raise ConfigError(f"{self.where}: unknown section [{section}]{_guess(section, known, '[{}]')}")
+            if not isinstance(table, dict):
+                raise ConfigError(f"{self.where}: [{section}] must be a table")
+            for key in table:
+                if key not in known[section]:
+                    raise ConfigError(f"{self.where}: unknown setting {key!r} in [{section}]"
+                                      f"{_guess(key, known[section], '{}')}")
+
+    def read(self, cls: type) -> Any:
+        """An instance of a settings dataclass, nested groups included."""
+        values = {}
+        for f in fields(cls):
+            values[f.name] = self.value(f) if f.metadata else self.read(type(f.default))
+        return cls(**values)
+
+    def value(self, f: Any) -> Any:
+        """One setting: the environment override, else config.toml, else the default; checked and resolved."""
+        meta = f.metadata
+        key = meta["key"]
+        overridden = self.env.get(meta["env"]) if meta["env"] else None
+        raw = overridden or self.data.get(meta["section"], {}).get(key, f.default)
+        kind = f.type
+        if kind in ("Path", "Path | None"):
+            if raw is None or (raw == "" and kind == "Path | None"):
+                return None
+            if isinstance(raw, Path):
+                raw = str(raw)
+            if not isinstance(raw, str) or not raw:
+                raise ConfigError(f"{self.where}: {key} must be a non-empty path, got {raw!r}")
+            resolved = Path(os.path.expanduser(raw))
+            return resolved if resolved.is_absolute() else self.base / resolved
+        if kind == "tuple[int, ...]":
+            # Telegram user or chat ids.
+            if not isinstance(raw, (list, tuple)) or not all(isinstance(v, int) and not isinstance(v, bool)
+                                                             for v in raw):
+                raise ConfigError(f"{self.where}: {key} must be a list of numeric Telegram ids, got {raw!r}")
+            return tuple(raw)
+        expected = {"str": str, "int": int, "bool": bool, "float": (int, float)}[kind]
+        # bool is an int in Python; a setting written as true/false where a number belongs is a mistake.
+        if not isinstance(raw, expected) or (isinstance(raw, bool) and kind != "bool"):
+            raise ConfigError(f"{self.where}: {key} = {raw!r} has the wrong type")
+        if meta["choices"] and raw not in meta["choices"]:
+            raise ConfigError(f"{self.where}: {key} = {raw!r}; expected one of {', '.join(meta['choices'])}")
+        return float(raw) if kind == "float" else raw
 
 
-def _choice(table: dict[str, Any], key: str, allowed: tuple[str, ...], default: str, where: str) -> str:
-    value = _get(table, key, str, default, where)
-    if value not in allowed:
-        raise ConfigError(f"{where}: {key} = {value!r}; expected one of {', '.join(allowed)}")
-    return value
-
-
-def _ids(table: dict[str, Any], key: str, where: str) -> tuple[int, ...]:
-    """A list of Telegram user or chat ids."""
-    value = table.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-        raise ConfigError(f"{where}: {key} must be a list of numeric Telegram ids, got {value!r}")
-    return tuple(value)
-
-
-def _resolve(base: Path, value: object) -> Path:
-    if not isinstance(value, str) or not value:
-        raise ConfigError(f"a path setting must be a non-empty string, got {value!r}")
-    path = Path(os.path.expanduser(value))
-    return path if path.is_absolute() else base / path
+def _guess(name: str, known: Any, form: str) -> str:
+    """" (did you mean [search]?)" for a near miss, else ""."""
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f" (did you mean {form.format(close[0])}?)" if close else ""

@@ -64,3 +64,31 @@ def test_backend_is_onnx_int8_or_torch(tmp_path: Path) -> None:
     config.write_text("[index]\nbackend = \"onnx\"\n", "utf-8")
     with pytest.raises(ConfigError, match="backend"):
         load_settings(config, {})
+
+
+def test_unknown_sections_and_keys_are_named(tmp_path: Path) -> None:
+    """A misspelt section or key is an error naming it (with the likely intended name), not silently ignored."""
+    config = tmp_path / "config.toml"
+    config.write_text("[serach]\nk = 3\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"unknown section \[serach\] \(did you mean \[search\]\?\)"):
+        load_settings(config, {})
+    config.write_text("[search]\nkk = 3\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"unknown setting 'kk' in \[search\] \(did you mean k\?\)"):
+        load_settings(config, {})
+    config.write_text("search = 3\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"\[search\] must be a table"):
+        load_settings(config, {})
+
+
+def test_the_shipped_config_documents_every_setting() -> None:
+    """config.toml holds every declared setting, and ships the declared defaults of [index], [store], [search]
+    and [watch]."""
+    import tomllib
+
+    from bot.settings import Settings, declared
+
+    shipped = tomllib.loads((ROOT / "config.toml").read_text("utf-8"))
+    assert {section: set(table) for section, table in shipped.items()} == declared()
+    settings = load_settings(ROOT / "config.toml", {})
+    defaults = Settings()
+    assert (settings.index, settings.search, settings.watch) == (defaults.index, defaults.search, defaults.watch)
