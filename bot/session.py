@@ -7,6 +7,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from index.kinds import QueryKind, Wants
 from index.search.query import Query
 from index.search.ranking import by_record
 from index.search.results import Hit, SearchResult
@@ -65,7 +66,7 @@ class Conversation:
         last = self.last
         assert last is not None
         refers = bool(_REFERS.search(query.simplified))
-        if query.uncovered and not query.regions or query.kind == "unit_list":
+        if query.uncovered and not query.regions or query.kind == QueryKind.UNIT_LIST:
             return None
         if query.topic:
             if refers and not query.regions and last.query.regions:
@@ -87,15 +88,15 @@ class Conversation:
         hits = by_record(self.searcher.record_hits(*last.record), query.wants)
         if not hits:
             return None
-        asked = replace(last.query, text=question, wants=query.wants, traditional=query.traditional, kind="single")
+        asked = replace(last.query, text=question, wants=query.wants, traditional=query.traditional, kind=QueryKind.SINGLE)
         return SearchResult(query=asked, hits=hits)
 
     @staticmethod
     def _same_topic(query: Query, previous: Query) -> Query:
         """The new question's districts, period and field (the old field when none is asked) on the old topic."""
-        wants = previous.wants if query.wants == "progress" else query.wants
+        wants = previous.wants if query.wants == Wants.PROGRESS else query.wants
         return replace(query, topic=previous.topic, expansions=previous.expansions, wants=wants,
-                       kind="compare" if len(query.regions) > 1 else "single")
+                       kind=QueryKind.COMPARE if len(query.regions) > 1 else QueryKind.SINGLE)
 
 
 class Conversations:

@@ -7,11 +7,11 @@ from typing import Callable
 
 from bot.answer.types import Answer, Citation, citation_of
 from index.build.catalog import Coverage
-from index.build.chunk import Chunk, field_text
+from index.build.chunk import Chunk, field_text, states
 from index.ingest.fields import is_section
 from index.ingest.normalize import to_simplified, to_traditional
+from index.kinds import Field, QueryKind, Wants, answer_field
 from index.search.query import Query
-from index.search.ranking import answer_field, states
 from index.search.results import Hit, SearchResult
 from index.search.topic import topic_coverage
 from index.wording import matched_phrases
@@ -23,7 +23,7 @@ _VERDICTS = {
     "not_started": "尚未启动",
     "unknown": "报告未说明是否完成",
 }
-_FIELD_NAMES = {"progress": "进展", "problems": "存在的问题", "plan": "下一步计划", "task": "任务目标"}
+_FIELD_NAMES = {Field.PROGRESS: "进展", Field.PROBLEMS: "存在的问题", Field.PLAN: "下一步计划", Field.TASK: "任务目标"}
 _ENDS = set("。！？!?；;\n")
 _OPEN, _CLOSE = set("(（“‘《[【"), set(")）”’》]】")
 # Numbered sub-items ("1." "2、" "(2)") that reports run together on one line, after a space.
@@ -36,7 +36,7 @@ _UNIT_WORDS = {"钱": "元", "块": "元", "公里": "公里", "人": "人"}
 _DIGIT = re.compile(r"\d")
 _DONE_WORDS = re.compile(r"完成|完工|建成|竣工|投入使用|投用|开通|通车|正在|预计|开工|施工|整改|启动|验收|运营")
 # A field holding a short text is quoted whole; a longer one by its best sentences.
-_WHOLE_FIELD = {"progress": 50, "task": 120, "problems": 220, "plan": 220}
+_WHOLE_FIELD = {Field.PROGRESS: 50, Field.TASK: 120, Field.PROBLEMS: 220, Field.PLAN: 220}
 _PIECE = 160
 _LIST_PIECE = 70
 _SEE_ALSO = 2
@@ -53,11 +53,11 @@ def compose(result: SearchResult) -> Answer:
     query = result.query
     if result.abstained or not result.hits:
         return in_script(query, Answer(abstention_text(result), abstained=True))
-    if query.kind == "unit_list":
+    if query.kind == QueryKind.UNIT_LIST:
         answer = _unit_list(result)
-    elif query.kind == "per_region":
+    elif query.kind == QueryKind.PER_REGION:
         answer = _per_region(result)
-    elif query.kind == "compare":
+    elif query.kind == QueryKind.COMPARE:
         answer = _compare(result)
     elif not query.topic:
         answer = _overview(result)
@@ -121,7 +121,7 @@ def _single(result: SearchResult) -> Answer:
     query = result.query
     best = result.hits[0]
     lines = []
-    if query.wants == "status":
+    if query.wants == Wants.STATUS:
         lines.append(f"{_VERDICTS.get(best.chunk.status, _VERDICTS['unknown'])}。")
     lines.append(f"{_where(best.chunk)}：{_record_lead(best.chunk, query)}")
     target = _target(best.chunk, query, lines[-1])
@@ -143,7 +143,7 @@ def _see_also(hits: list[Hit], best: Hit, wants: str) -> list[Hit]:
         key = (hit.chunk.source, hit.chunk.record)
         if key in seen or not hit.strong or hit.score < _SEE_ALSO_SHARE * best.score:
             continue
-        if wants in ("problems", "plan") and not states(field_text(hit.chunk.text, wants)):
+        if wants in (Wants.PROBLEMS, Wants.PLAN) and not states(field_text(hit.chunk.text, wants)):
             continue
         seen.add(key)
         out.append(hit)
@@ -156,20 +156,20 @@ def _record_lead(chunk: Chunk, query: Query, limit: int = _PIECE) -> str:
     """The quoted answer from one record; when it states no problems or plan, says so and gives its progress."""
     name = answer_field(query.wants)
     text = field_text(chunk.text, name)
-    if name in ("problems", "plan") and not states(text):
+    if name in (Field.PROBLEMS, Field.PLAN) and not states(text):
         missing = f"报告写明{_FIELD_NAMES[name]}：{text.strip().rstrip('。.')}" if text else f"报告没有写{_FIELD_NAMES[name]}"
-        ahead = [s for s in split_sentences(_body(chunk)) if _AHEAD.search(s)] if name == "plan" and not text else []
+        ahead = [s for s in split_sentences(_body(chunk)) if _AHEAD.search(s)] if name == Field.PLAN and not text else []
         if ahead:
             # No plan column, but the progress text says what comes next.
             return f"报告没有单列下一步计划，进展中写到：{_window(''.join(ahead), query, limit)}"
-        progress = best_sentences(_body(chunk), replace(query, wants="progress"), "progress", limit)
+        progress = best_sentences(_body(chunk), replace(query, wants=Wants.PROGRESS), Field.PROGRESS, limit)
         return f"{missing}。最新进展：{progress}" if progress else f"{missing}。"
     return best_sentences(text or _body(chunk), query, name, limit)
 
 
 def _body(chunk: Chunk) -> str:
     """Progress, else the earlier-period columns, else the record's body: what a record says it did."""
-    for name in ("progress", "task"):
+    for name in (Field.PROGRESS, Field.TASK):
         text = field_text(chunk.text, name)
         if text:
             return text
@@ -177,7 +177,7 @@ def _body(chunk: Chunk) -> str:
     return " ".join(line.split(":", 1)[-1].strip() for line in lines if line.strip())
 
 
-def best_sentences(text: str, query: Query, name: str = "progress", limit: int = _PIECE) -> str:
+def best_sentences(text: str, query: Query, name: Field = Field.PROGRESS, limit: int = _PIECE) -> str:
     """The sentences of a field that answer the question, in their order, figures exactly as written."""
     text = text.strip()
     if not text:
@@ -191,12 +191,12 @@ def best_sentences(text: str, query: Query, name: str = "progress", limit: int =
     covers = [_cover(s, query) for s in sentences]
     order = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
     take = [order[0]]
-    budget = _WHOLE_FIELD.get(name, limit) if name in ("problems", "plan") else limit * 3 // 2
+    budget = _WHOLE_FIELD.get(name, limit) if name in (Field.PROBLEMS, Field.PLAN) else limit * 3 // 2
     for i in order[1:]:
         if len("".join(sentences[j] for j in take)) + len(sentences[i]) > budget:
             break
         # A second sentence must be nearly as good and about the topic itself, not only hold a figure.
-        if name not in ("problems", "plan") and (scores[i] < 0.75 * scores[order[0]] or covers[i] < 0.5 * covers[order[0]]
+        if name not in (Field.PROBLEMS, Field.PLAN) and (scores[i] < 0.75 * scores[order[0]] or covers[i] < 0.5 * covers[order[0]]
                                                  or not covers[i]):
             break
         take.append(i)
@@ -253,15 +253,15 @@ def _score(piece: str, query: Query) -> float:
     """How well a piece of report text answers the question: topic held, plus a figure or a state when asked."""
     text = to_simplified(piece)
     score = _cover(text, query)
-    if query.wants == "amount":
+    if query.wants == Wants.AMOUNT:
         unit = _asked_unit(query.simplified)
         if unit and re.search(r"\d[\d.,]*\s*(?:万|亿)?" + re.escape(unit), text):
             score += 0.6
         elif _DIGIT.search(text):
             score += 0.3
-    elif query.wants == "status" and _DONE_WORDS.search(text):
+    elif query.wants == Wants.STATUS and _DONE_WORDS.search(text):
         score += 0.3
-    elif query.wants == "progress" and _DIGIT.search(text):
+    elif query.wants == Wants.PROGRESS and _DIGIT.search(text):
         score += 0.1
     return score
 
@@ -286,9 +286,9 @@ def _asked_unit(question: str) -> str:
 def _target(chunk: Chunk, query: Query, lead: str) -> str:
     """The part of the task a figure in the lead is measured against ("目标 30部以上"), when there is one."""
     # The lead already measuring itself against a plan ("任务60批次,已完成25批次") needs no target line.
-    if query.wants not in ("progress", "amount", "status") or not _DIGIT.search(lead) or _STATES_TARGET.search(lead):
+    if query.wants not in (Wants.PROGRESS, Wants.AMOUNT, Wants.STATUS) or not _DIGIT.search(lead) or _STATES_TARGET.search(lead):
         return ""
-    task = field_text(chunk.text, "task")
+    task = field_text(chunk.text, Field.TASK)
     if not task or task in lead:
         return ""
     pieces = [p.strip() for p in re.split(r"[。；;,，]", task) if _DIGIT.search(p)]
@@ -309,7 +309,7 @@ def record_name(chunk: Chunk) -> str:
     """A short name of the project: its section when that names it, else the start of its task."""
     if chunk.section and not is_section(chunk.section):
         return chunk.section[:24]
-    task = field_text(chunk.text, "task")
+    task = field_text(chunk.text, Field.TASK)
     first = re.split(r"[,，;；。:：]", task)[0] if task else ""
     return first[:24] + ("…" if len(first) > 24 else "")
 

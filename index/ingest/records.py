@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-STATUSES = ("completed", "on_track", "behind", "not_started", "unknown")
+from index.kinds import Status
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Record:
     progress: str = ""
     problems: str = ""
     plan: str = ""
-    status: str = "unknown"
+    status: Status = Status.UNKNOWN
     ratio: float | None = None
     history: list[PeriodText] = field(default_factory=list)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from index.ingest.normalize import to_simplified
+from index.kinds import Status
 
 _RATIO = re.compile(
     r"(?:完成|达到|达)[^,，。;；:：%]{0,14}?(?:任务|目标|工程量|计划|进度|总量)[^,，。;；:：%\d]{0,4}?"
@@ -33,27 +34,27 @@ def find_ratio(text: str) -> float | None:
     return round(value / 100, 4)
 
 
-def derive_status(progress: str, status_cell: str = "", ratio: float | None = None) -> str:
+def derive_status(progress: str, status_cell: str = "", ratio: float | None = None) -> Status:
     """completed / on_track / behind / not_started / unknown from the report's wording."""
     cell = to_simplified(status_cell).strip().rstrip("。")
     if cell in _SAID_BEHIND:
-        return "behind"
+        return Status.BEHIND
     text = to_simplified(progress).strip()
     if not text:
-        return "completed" if cell in _SAID_DONE else "unknown"
+        return Status.COMPLETED if cell in _SAID_DONE else Status.UNKNOWN
     if _BEHIND.search(text):
-        return "behind"
+        return Status.BEHIND
     sentences = [s for s in re.split(r"[。;；\n]", text) if s.strip()]
     # A stated ratio below 100% outweighs wording such as "完成全年目标的87.9%".
     partial = ratio is not None and ratio < 1.0
     done = not partial and (any(_DONE.search(s.strip()) for s in sentences) or (ratio or 0) >= 1.0)
     ongoing = any(_ONGOING.search(s) for s in sentences if not _NEXT_STEP.match(s.strip()))
     if done and not ongoing:
-        return "completed"
+        return Status.COMPLETED
     if cell in _SAID_DONE and not ongoing:
-        return "completed"
+        return Status.COMPLETED
     if _NOT_STARTED.search(text) and not _STARTED.search(_NOT_STARTED.sub("", text)):
-        return "not_started"
+        return Status.NOT_STARTED
     if done or ongoing or _STARTED.search(text) or ratio is not None:
-        return "on_track"
-    return "unknown"
+        return Status.ON_TRACK
+    return Status.UNKNOWN

@@ -7,20 +7,21 @@ from dataclasses import dataclass, field
 from index.ingest.fields import explains_delay, finish, is_section, item_number
 from index.ingest.normalize import to_simplified
 from index.ingest.records import PeriodText, Record
+from index.kinds import Field
 
 # Column kinds, checked in this order: the first whose pattern matches a header cell wins.
-_VOCABULARY: list[tuple[str, re.Pattern[str]]] = [
-    ("plan", re.compile(r"下月|下一步|下步|下阶段|下一阶段|工作计划|计划安排|后续计划")),
-    ("problems", re.compile(r"问题|困难|难点")),
-    ("note", re.compile(r"^(说明|备注|情况说明|原因说明)$")),
-    ("status", re.compile(r"是否|达序|状态|完成状况")),
-    ("ratio", re.compile(r"完成率|完成比例|完成进度|进度\(%\)|百分比")),
-    ("units", re.compile(r"协办|配合|协作|参与单位|协同")),
-    ("lead", re.compile(r"牵头|主办|考评对象|责任单位|责任部门|承办|主责|负责单位|实施单位|主管部门|责任主体|单位")),
-    ("progress", re.compile(r"进展|落实|推进情况|完成情况|执行情况|进度|工作情况|实施情况")),
-    ("item", re.compile(r"^(序号|序|编号|项目编号|no\.?)$", re.IGNORECASE)),
-    ("name", re.compile(r"^(项目名称|名称|实事名称|项目|事项|实事)$")),
-    ("task", re.compile(r"任务|实事项目|项目内容|建设内容|内容|目标|规模|标题|事项")),
+_VOCABULARY: list[tuple[Field, re.Pattern[str]]] = [
+    (Field.PLAN, re.compile(r"下月|下一步|下步|下阶段|下一阶段|工作计划|计划安排|后续计划")),
+    (Field.PROBLEMS, re.compile(r"问题|困难|难点")),
+    (Field.NOTE, re.compile(r"^(说明|备注|情况说明|原因说明)$")),
+    (Field.STATUS, re.compile(r"是否|达序|状态|完成状况")),
+    (Field.RATIO, re.compile(r"完成率|完成比例|完成进度|进度\(%\)|百分比")),
+    (Field.UNITS, re.compile(r"协办|配合|协作|参与单位|协同")),
+    (Field.LEAD, re.compile(r"牵头|主办|考评对象|责任单位|责任部门|承办|主责|负责单位|实施单位|主管部门|责任主体|单位")),
+    (Field.PROGRESS, re.compile(r"进展|落实|推进情况|完成情况|执行情况|进度|工作情况|实施情况")),
+    (Field.ITEM, re.compile(r"^(序号|序|编号|项目编号|no\.?)$", re.IGNORECASE)),
+    (Field.NAME, re.compile(r"^(项目名称|名称|实事名称|项目|事项|实事)$")),
+    (Field.TASK, re.compile(r"任务|实事项目|项目内容|建设内容|内容|目标|规模|标题|事项")),
 ]
 PERIOD = re.compile(
     r"(\d{1,2}\s*[-—–~至到]\s*\d{1,2}\s*月|\d{1,2}\s*月份?|第?[一二三四1-4]\s*季度|上半年|下半年|前三季度|全年)"
@@ -31,7 +32,7 @@ PERIOD = re.compile(
 class Column:
     """One header cell: what it holds and, for progress columns, the period it covers."""
 
-    kind: str
+    kind: Field
     label: str
     period: str = ""
 
@@ -57,10 +58,10 @@ def classify(cell: str) -> Column | None:
     period_match = PERIOD.search(key)
     period = period_match.group(1) if period_match else ""
     if period and period == key:
-        return Column("progress", label, period)
+        return Column(Field.PROGRESS, label, period)
     for kind, pattern in _VOCABULARY:
         if pattern.search(key):
-            return Column(kind, label, period if kind == "progress" else "")
+            return Column(kind, label, period if kind == Field.PROGRESS else "")
     return None
 
 
@@ -78,9 +79,10 @@ def header_columns(cells: list[str]) -> list[Column] | None:
     kinds = {c.kind for c in known}
     if len(known) < 2 or len(known) < 0.6 * len(cells):
         return None
-    if not kinds & {"task", "name", "progress"} or not kinds & {"progress", "lead", "item", "plan", "problems"}:
+    if not kinds & {Field.TASK, Field.NAME, Field.PROGRESS} or not kinds & {Field.PROGRESS, Field.LEAD, Field.ITEM,
+                                                                        Field.PLAN, Field.PROBLEMS}:
         return None
-    return [c or Column("task", cells[i]) for i, c in enumerate(columns)]
+    return [c or Column(Field.TASK, cells[i]) for i, c in enumerate(columns)]
 
 
 def find_tables(lines: list[str]) -> list[Table]:
@@ -287,7 +289,7 @@ def _group_cells(
 ) -> tuple[list[tuple[list[str], str]], list[str], list[str]]:
     """Cells → rows: a row starts at its item number (the next in sequence) or every len(columns)."""
     width = len(columns)
-    has_item = columns[0].kind == "item"
+    has_item = columns[0].kind == Field.ITEM
     rows: list[tuple[list[str], str]] = []
     overflow: list[str] = []
     section = ""
@@ -333,7 +335,7 @@ def rows_to_records(columns: list[Column], rows: list[tuple[list[str], str]]) ->
     """Aligned rows → Records; rows missing their leading cells are sub-items of the row above."""
     records: list[Record] = []
     kinds = [c.kind for c in columns]
-    first_detail = next((i for i, k in enumerate(kinds) if k not in ("item", "name")), 0)
+    first_detail = next((i for i, k in enumerate(kinds) if k not in (Field.ITEM, Field.NAME)), 0)
     item, name = "", ""
     for cells, section in rows:
         cells = list(cells)
@@ -344,44 +346,44 @@ def rows_to_records(columns: list[Column], rows: list[tuple[list[str], str]]) ->
         if len(cells) > len(columns):
             # More cells than header columns: keep the surplus in the last column rather than drop it.
             cells = cells[: len(columns) - 1] + [" | ".join(c for c in cells[len(columns) - 1 :] if c)]
-        item_at = kinds.index("item") if "item" in kinds else -1
+        item_at = kinds.index(Field.ITEM) if Field.ITEM in kinds else -1
         lead_is_item = 0 <= item_at < len(cells) and item_number(cells[item_at]) is not None
-        if "item" in kinds and not lead_is_item and cells[0] and len(cells) < len(columns) and records:
+        if Field.ITEM in kinds and not lead_is_item and cells[0] and len(cells) < len(columns) and records:
             cells = [""] * first_detail + cells  # a sub-item sharing the 序号 above
-        values: dict[str, list[str]] = {}
+        values: dict[Field, list[str]] = {}
         progress_cols: list[tuple[Column, str]] = []
         for column, cell in zip(columns, cells):
-            if column.kind == "progress":
+            if column.kind == Field.PROGRESS:
                 progress_cols.append((column, cell))
             elif cell:
                 values.setdefault(column.kind, []).append(cell)
-        if values.get("item"):
-            item = item_number(values["item"][0]) or values["item"][0]
+        if values.get(Field.ITEM):
+            item = item_number(values[Field.ITEM][0]) or values[Field.ITEM][0]
             name = ""
-        if values.get("name"):
-            name = " ".join(values["name"])
+        if values.get(Field.NAME):
+            name = " ".join(values[Field.NAME])
         record = Record(item=item)
         # A second 序号-like column is rare; its text is kept with the task rather than dropped.
-        task = "；".join(values.get("item", [])[1:] + values.get("task", []))
+        task = "；".join(values.get(Field.ITEM, [])[1:] + values.get(Field.TASK, []))
         if task:
             record.task = task
             record.section = " · ".join(p for p in (section, re.sub(r"\s+", "", name)) if p)
         else:
             record.task = name
             record.section = section
-        record.lead_unit = "、".join(values.get("lead", []))
-        record.units = "、".join(values.get("units", []))
-        record.problems = "\n".join(values.get("problems", []))
-        record.plan = "\n".join(values.get("plan", []))
+        record.lead_unit = "、".join(values.get(Field.LEAD, []))
+        record.units = "、".join(values.get(Field.UNITS, []))
+        record.problems = "\n".join(values.get(Field.PROBLEMS, []))
+        record.plan = "\n".join(values.get(Field.PLAN, []))
         _fill_progress(record, progress_cols)
-        for note in values.get("note", []):
+        for note in values.get(Field.NOTE, []):
             if explains_delay(note):
                 record.problems = "\n".join(p for p in (record.problems, note) if p)
             else:
                 record.progress = "\n".join(p for p in (record.progress, f"说明:{note}") if p)
-        if values.get("ratio"):
-            record.ratio = _ratio_cell(values["ratio"][0])
-        records.append(finish(record, " ".join(values.get("status", []))))
+        if values.get(Field.RATIO):
+            record.ratio = _ratio_cell(values[Field.RATIO][0])
+        records.append(finish(record, " ".join(values.get(Field.STATUS, []))))
     return records
 
 

@@ -17,17 +17,18 @@ from index.ingest.meta import (
     take_names,
 )
 from index.ingest.normalize import clean, to_simplified
+from index.kinds import QueryKind, Wants
 from index.wording import expansions, unit_aliases
 
 # Cues are checked in this order; the first field whose cue appears wins.
-_FIELD_CUES: tuple[tuple[str, str], ...] = (
-    ("problems", r"问题|困难|难点|短板|不足|瓶颈|障碍|卡在哪|风险"),
-    ("plan", r"下月|下个月|下一步|下步|接下来|下阶段|今后|后续|打算|计划做|计划怎么|工作计划|下一阶段"),
-    ("task", r"目标|任务是|任务有|要做什么|做什么|内容是|承诺|要求是|计划.{0,4}(建|改|完成|新增)多少"),
-    ("status", r"完成了吗|完成没|建成了吗|建好了吗|建完了吗|做完了吗|好了吗|通车了吗|开通了吗|投用了吗|了没有|了没|是否|"
+_FIELD_CUES: tuple[tuple[Wants, str], ...] = (
+    (Wants.PROBLEMS, r"问题|困难|难点|短板|不足|瓶颈|障碍|卡在哪|风险"),
+    (Wants.PLAN, r"下月|下个月|下一步|下步|接下来|下阶段|今后|后续|打算|计划做|计划怎么|工作计划|下一阶段"),
+    (Wants.TASK, r"目标|任务是|任务有|要做什么|做什么|内容是|承诺|要求是|计划.{0,4}(建|改|完成|新增)多少"),
+    (Wants.STATUS, r"完成了吗|完成没|建成了吗|建好了吗|建完了吗|做完了吗|好了吗|通车了吗|开通了吗|投用了吗|了没有|了没|是否|"
                r"什么时候|何时|哪天|能不能|有没有完成|完工了吗|落实了吗|到位了吗|进度如何|达标"),
-    ("amount", r"多少|几[个处所家条项次座台批场万千百人户公里]|几|数量|比例|比率|占比|总数|总额|金额|规模"),
-    ("progress", r"进展|进度|情况|怎么样|如何|咋样|动态|推进"),
+    (Wants.AMOUNT, r"多少|几[个处所家条项次座台批场万千百人户公里]|几|数量|比例|比率|占比|总数|总额|金额|规模"),
+    (Wants.PROGRESS, r"进展|进度|情况|怎么样|如何|咋样|动态|推进"),
 )
 _UNIT_LIST_CUE = re.compile(r"负责|牵头|承担|主办|哪些(实事)?项目|什么项目|几个项目|多少(个)?项目|哪几项|管哪些|分管")
 _PER_REGION_CUE = re.compile(r"哪些(地区|区|县|市|城市|地方)|哪(个|几个)(地区|区|县|市|城市|地方)|各(地|区|县|市)|哪里有|分别")
@@ -71,8 +72,8 @@ class Query:
     year: int | None = None
     period: str = ""
     lead_units: tuple[str, ...] = ()
-    wants: str = "progress"  # progress, problems, plan, task, status or amount
-    kind: str = "single"  # single, unit_list, per_region or compare
+    wants: Wants = Wants.PROGRESS
+    kind: QueryKind = QueryKind.SINGLE
     topic: str = ""
     expansions: tuple[str, ...] = ()
 
@@ -141,19 +142,19 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
     rest = strip_periods(rest)
 
     units = find_units(rest, coverage.lead_units)
-    kind = "single"
+    kind = QueryKind.SINGLE
     if units and _UNIT_LIST_CUE.search(rest):
-        kind = "unit_list"
+        kind = QueryKind.UNIT_LIST
         for unit in units:
             rest = rest.replace(bare_unit(unit), " ")
         for short in unit_aliases():
             rest = rest.replace(short, " ")
     elif len(regions) >= 2 and _COMPARE_JOIN.search(simplified):
-        kind = "compare"
+        kind = QueryKind.COMPARE
     elif not regions and _PER_REGION_CUE.search(simplified):
-        kind = "per_region"
+        kind = QueryKind.PER_REGION
 
-    wanted = next((name for name, cue in _FIELD_CUES if re.search(cue, simplified)), "progress")
+    wanted = next((name for name, cue in _FIELD_CUES if re.search(cue, simplified)), Wants.PROGRESS)
     topic = re.sub(r"\s+", " ", _FILLERS.sub(" ", re.sub(r"[^\w%.]+", " ", rest).strip())).strip()
     # What is left between removed names ("青岛和大兴区的学校" → "和 的学校") is joining words, not topic.
     topic = " ".join(w for w in (t.lstrip("的之") for t in topic.split()) if w and w not in _JOINERS)

@@ -2,18 +2,17 @@
 the best hit of each district first, and the evidence a hit gives for answering at all."""
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Callable
 
-from index.build.chunk import field_text
+from index.build.chunk import field_text, states
+from index.kinds import Wants, answer_field
 from index.search.results import Hit
 
 # Reciprocal-rank constant: small, so a first place counts clearly more than a fifth.
 _RRF_K = 10
 
 _STATED_BONUS = 0.2
-_NOTHING = re.compile(r"(暂)?(无|没有)(问题|困难)?|否|/|-+|—+")
 
 
 def reciprocal_rank(rankings: list[list[tuple[str, float]]]) -> dict[str, float]:
@@ -31,11 +30,6 @@ def hybrid_score(rrf: float, coverage: float) -> float:
     return rrf * (_RRF_K + 1) / 2 + 0.5 * coverage
 
 
-def answer_field(wants: str) -> str:
-    """The chunk field that answers a question wanting `wants`: problems, plan and task as such, else progress."""
-    return wants if wants in ("problems", "plan", "task") else "progress"
-
-
 def by_record(hits: list[Hit], wants: str) -> list[Hit]:
     """Hits ranked by record: a long record split into parts ranks by its best part, and the part that
     holds the field asked for (problems, plan, task; else progress) comes first with that score. When
@@ -47,7 +41,7 @@ def by_record(hits: list[Hit], wants: str) -> list[Hit]:
     keyed: list[tuple[float, int, Hit]] = []
     for parts in records.values():
         best = max(h.score for h in parts)
-        if wants in ("problems", "plan"):
+        if wants in (Wants.PROBLEMS, Wants.PLAN):
             stated = any(states(field_text(h.chunk.text, name)) for h in parts)
             best = round(best + (_STATED_BONUS if stated else 0.0), 4)
         parts.sort(key=lambda h: (not field_text(h.chunk.text, name), -h.score))
@@ -56,11 +50,6 @@ def by_record(hits: list[Hit], wants: str) -> list[Hit]:
         keyed.extend((min(h.score, best), 1, h) for h in parts[1:])
     keyed.sort(key=lambda t: (-t[0], t[1], t[2].chunk.source, t[2].chunk.record, t[2].chunk.part))
     return [hit for _, _, hit in keyed]
-
-
-def states(text: str) -> bool:
-    """Whether a problems/plan field says something (not empty, not just "无"/"暂无")."""
-    return bool(text) and not _NOTHING.fullmatch(text.strip(" 。.;；"))
 
 
 def evidence(hit: Hit, dense_pivot: float) -> float:

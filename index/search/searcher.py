@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from index.build.catalog import FORMAT, Coverage, live_dir, read_chunks, read_manifest, split_units, stale_format
-from index.build.chunk import Chunk, field_text, search_texts
+from index.build.chunk import Chunk, field_text, search_texts, states
 from index.build.embed import Embedder
 from index.build.layout import BM25_DIR
 from index.build.lexical import LexicalIndex
@@ -17,16 +17,9 @@ from index.build.store import VectorStore
 from index.build.vectors import nearest, read_vectors
 from index.errors import MinshengError
 from index.ingest.normalize import to_simplified
+from index.kinds import QueryKind, answer_field
 from index.search.query import Query, parse_query
-from index.search.ranking import (
-    answer_field,
-    by_record,
-    evidence,
-    hybrid_score,
-    one_per_region,
-    reciprocal_rank,
-    states,
-)
+from index.search.ranking import by_record, evidence, hybrid_score, one_per_region, reciprocal_rank
 from index.search.results import Hit, Note, SearchResult
 from index.search.topic import topic_coverage
 from index.wording import matched_phrases
@@ -143,7 +136,7 @@ class Searcher:
         if not self.chunks:
             return [], "empty", []
         rows, where, notes = self._allowed_rows(query)
-        if not query.topic and query.kind != "unit_list":
+        if not query.topic and query.kind != QueryKind.UNIT_LIST:
             if not query.regions:
                 return [], "topic", notes
             # "密云区下月计划": no topic, so the district's records in report order, those stating the field first.
@@ -151,13 +144,13 @@ class Searcher:
         hits = self._rank(query, rows, where)
         if not hits:
             return [], "weak", notes
-        if query.kind == "unit_list":
+        if query.kind == QueryKind.UNIT_LIST:
             # Every record of the unit is listed in the answer, not only the first k.
             return hits[:max(k, _UNIT_LIST_MAX)], "", notes
         best = hits[0]
         if not self.strong(best):
             return [], "weak", notes
-        if query.kind in ("per_region", "compare"):
+        if query.kind in (QueryKind.PER_REGION, QueryKind.COMPARE):
             hits = one_per_region(hits, query.regions, self.strong)
             notes.extend(Note("region", r) for r in query.regions
                          if not any(h.chunk.region == r and self.strong(h) for h in hits))
@@ -181,7 +174,7 @@ class Searcher:
                 clauses.append({name: wanted})
             else:
                 notes.append(Note("period", f"{wanted}年" if name == "year" else str(wanted)))
-        if query.kind == "unit_list":
+        if query.kind == QueryKind.UNIT_LIST:
             unit_rows = [self._unit_rows.get(u, ()) for u in query.lead_units]
             of_unit = np.zeros(len(self.chunks), dtype=bool)
             for found in unit_rows:
@@ -240,7 +233,7 @@ class Searcher:
         lexical = self.lexical.search(tokens, _CANDIDATES, rows)
         dense = self._dense(self.embedder.embed_query(query.search_text or query.simplified), rows, where)
         fused = reciprocal_rank([dense, lexical])
-        if query.kind == "unit_list":
+        if query.kind == QueryKind.UNIT_LIST:
             for i in rows:
                 fused.setdefault(self.chunks[i].id, 0.0)
         dense_of = dict(dense)
