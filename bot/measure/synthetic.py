@@ -13,18 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Iterable
 
-from index.ingest.meta import (
-    _NOT_NAME_WORDS,
-    _NOT_PLACES,
-    find_region,
-    places_within,
-    region_aliases,
-    region_parents,
-    short_forms,
-)
-from index.ingest.normalize import clean, to_simplified, to_traditional
+from index.ingest.meta import find_region, places_within, region_aliases, region_parents, short_forms
+from index.ingest.normalize import TONE_MARKS, clean, to_simplified, to_traditional
 from index.ingest.parse import parse_text
-from index.search.query import _NOT_PLACE_CHARS, _NOT_PLACE_ENDS, question_places
+from index.search.query import question_places
+from index.vocabulary import COUNTERS, DASHES, NOT_NAME_WORDS, NOT_PLACE_CHARS, NOT_PLACE_ENDS, NOT_PLACES, SUFFIX_CHARS
 
 # Characters county names are commonly made of (临川, 安平, 永宁 …): a first and a second position.
 _FIRST = (
@@ -36,15 +29,12 @@ _SECOND = (
     "津渡沟洲湾屯集店营堡庄寨坊阴曲汀涧塬垣冈岐陇岚新"
 )
 _SUFFIX_WEIGHTS = (("区", 9), ("县", 8), ("市", 3))
-# Characters that are themselves administrative suffixes: a stem holding one reads as a place plus suffix.
-_SUFFIX_CHARS = set("省市区县旗盟州")
 _SUFFIX_PINYIN = {"区": "qū", "县": "xiàn", "市": "shì"}
-_TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PINYIN_AFTER = rf"(?:\([a-zü{_TONE}]{{1,7}}\))?"
+_PINYIN_AFTER = rf"(?:\([a-zü{TONE_MARKS}]{{1,7}}\))?"
 
 _DIGITS = "0-9０-９"
 _NUMBER = re.compile(rf"(?<![{_DIGITS}])[{_DIGITS}]+(?:[.．][{_DIGITS}]+)?")
-_DASH = r"[-—–~至到]"
+_DASH = rf"[{DASHES}]"
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _TO_ASCII = str.maketrans("０１２３４５６７８９．", "0123456789.")
 YEAR_RANGE = (2015, 2030)
@@ -110,9 +100,9 @@ def _blocked_forms(avoid: Iterable[str]) -> set[str]:
 
 def _usable_stem(stem: str, blocked: set[str], forbidden: str) -> bool:
     """A stem with no question word, no suffix character, no report word and no overlap with a known place."""
-    if len(set(stem)) != len(stem) or set(stem) & (_NOT_PLACE_CHARS | _SUFFIX_CHARS):
+    if len(set(stem)) != len(stem) or set(stem) & (NOT_PLACE_CHARS | SUFFIX_CHARS):
         return False
-    if _NOT_NAME_WORDS.search(stem) or to_simplified(stem) != stem or to_simplified(to_traditional(stem)) != stem:
+    if NOT_NAME_WORDS.search(stem) or to_simplified(stem) != stem or to_simplified(to_traditional(stem)) != stem:
         return False
     if stem in forbidden or to_traditional(stem) in forbidden:
         return False
@@ -121,7 +111,7 @@ def _usable_stem(stem: str, blocked: set[str], forbidden: str) -> bool:
 
 def _usable_name(name: str, blocked: set[str]) -> bool:
     """A name meta and the query parser read back as exactly this district, with its stem as the only short form."""
-    if name in blocked or name in _NOT_PLACES or name.endswith(_NOT_PLACE_ENDS):
+    if name in blocked or name in NOT_PLACES or name.endswith(NOT_PLACE_ENDS):
         return False
     if to_simplified(to_traditional(name)) != name:
         return False
@@ -225,7 +215,7 @@ def number_kind(text: str, start: int, end: int) -> str:
     integer = "." not in token
     value = float(token)
     if integer and len(token) <= 3:
-        if re.search(r"第\s*$", before) and re.match(r"\s*[件项條条項个個]", after):
+        if re.search(r"第\s*$", before) and re.match(rf"\s*[{COUNTERS}條項個]", after):
             return "item"
         if re.fullmatch(r"[\s|]*", line) and re.match(rf"[ \t]*(?:$|\n|\||\t|[.、．](?![{_DIGITS}]))", after):
             return "item"  # a row number alone in its line or cell, or a list marker opening a line

@@ -4,7 +4,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import re
 import shutil
 import time
 from contextlib import contextmanager
@@ -38,6 +37,7 @@ from index.build.vectors import assemble, read_vectors, write_vectors
 from index.errors import MinshengError, ReadError
 from index.ingest.load import corpus_files, parse_bytes, read_bytes, read_errors
 from index.ingest.meta import short_forms
+from index.vocabulary import SECTION_NUMBER_OR_REMARK
 from index.wording import lexicon_version, report_terms
 
 # One report larger than this is refused with a message (memory stays bounded); config.toml can raise it.
@@ -394,7 +394,6 @@ def _embed_into(store: VectorStore, embedder: Embedder, chunks: list[Chunk],
     return {c.id: v for c, v in zip(chunks, vectors)}
 
 
-_SECTION_NOISE = re.compile(r"^[一二三四五六七八九十\d]+[、.．]\s*|[(（][^)）]*[)）]")
 
 
 def vocabulary(chunks: Iterable[Chunk]) -> set[str]:
@@ -414,7 +413,7 @@ def vocabulary(chunks: Iterable[Chunk]) -> set[str]:
             words.add(unit)
             words.add(bare_unit(unit))
     for raw in sections:
-        section = _SECTION_NOISE.sub("", raw).strip()
+        section = SECTION_NUMBER_OR_REMARK.sub("", raw).strip()
         if 2 <= len(section) <= 10:
             words.add(section)
     return {w for w in words if len(w) >= 2}

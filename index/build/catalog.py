@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any, Iterable
 from index.build.chunk import Chunk, period_label
 from index.build.layout import CHUNKS, CURRENT, GENERATION_PREFIX, MANIFEST
 from index.errors import MinshengError
+from index.vocabulary import GOVERNMENT_LEVELS, NOT_LEVEL_WORDS, UNIT_SPLIT
 
 # Raised whenever parsing, chunking or the layout changes what an index holds, so old indexes are rebuilt.
 # 2: 一、/（一） labelled items parsed as records; header-only one-cell-per-line tables dropped.
@@ -227,15 +227,13 @@ class Coverage:
 
 def split_units(text: str) -> list[str]:
     """The unit names of a lead-unit cell ("区民政局、王因街道" → two names)."""
-    return [u.strip() for u in re.split(r"[、,，;；/\s]+", text) if len(u.strip()) >= 2]
+    return [u.strip() for u in UNIT_SPLIT.split(text) if len(u.strip()) >= 2]
 
 
-# Words that begin with 市/区/县 without it being the government level (市场监管局, 区域…).
-_LEVEL_WORDS = ("市场", "市政", "市容", "市民", "区域", "县城")
 
 
 def bare_unit(unit: str) -> str:
     """A unit name without its leading level (区民政局 → 民政局), as people say it; 市场监管局 stays."""
-    if unit[:1] in "市区县" and unit[:2] not in _LEVEL_WORDS and len(unit) > 2:
+    if unit[:1] in GOVERNMENT_LEVELS and unit[:2] not in NOT_LEVEL_WORDS and len(unit) > 2:
         return unit[1:]
     return unit

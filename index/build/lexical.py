@@ -12,18 +12,13 @@ from index.build.layout import BM25_IDS, TOKENS, USER_DICT
 from index.errors import MinshengError
 from index.ingest.normalize import to_simplified
 from index.topk import best_first
+from index.vocabulary import STOPWORDS
 
 # Raised whenever the tokens of a text change for another reason than the user words (stopwords, _kept, jieba's
 # mode), so a rebuild never reuses tokens cut by the old rules.
 TOKENS_VERSION = 1
 _EMPTY = np.zeros(1, dtype=np.int64)
 _TOKEN = re.compile(r"[\u4e00-\u9fff0-9A-Za-z.%]")
-# Words that carry no topic in a report or a question; kept short on purpose (BM25's idf does the rest).
-STOPWORDS = frozenset(
-    "的 了 和 与 及 是 在 有 对 为 把 被 将 等 个 中 也 都 就 并 或 而 之 其 这 那 吗 呢 吧 啊 呀 么 哪 哪些 什么 怎么 怎样 "
-    "如何 多少 几 情况 进展 目前 现在 已经 请问 一下 一共 总共 还 又 再 让 给 从 到 于 以 上 下 我 你 他 它 我们 "
-    "关于 有关 有人 没有 可以 能 会 要 想 吧 吗 呢 啊".split()
-)
 _MIN_WORD_FREQ = 20000
 
 

@@ -7,26 +7,19 @@ from typing import Mapping
 
 from index.datafiles import read_json
 from index.ingest.normalize import to_simplified
-
-_HAN = r"\u4e00-\u9fff"
-_SUFFIXES = (
-    "特别行政区|自治区|自治州|自治县|自治旗|高新技术产业开发区|经济技术开发区|高新区|开发区|经开区"
-    "|新区|地区|省|市|区|县|旗|盟"
+from index.vocabulary import (
+    HALF,
+    HAN,
+    MONTH,
+    MONTH_RANGE,
+    NOT_NAME_WORDS,
+    NOT_PLACES,
+    PLACE_SUFFIXES,
+    QUARTER,
+    QUARTER_NAMES,
+    REGION_NAME,
+    YEAR,
 )
-_REGION = re.compile(rf"([{_HAN}]{{2,8}}?)({_SUFFIXES})")
-# Words that end in a region suffix but name no place.
-_NOT_PLACES = {
-    "全市", "全区", "全县", "全省", "本市", "本区", "本县", "各区", "各市", "我区", "我市", "我县", "城区", "市区",
-    "社区", "小区", "园区", "景区", "街区", "辖区", "片区", "山区", "校区", "院区", "老旧小区", "居住小区",
-}
-# Report words that never sit inside a place name; whole words, since their characters do (徐汇区, 东城区).
-_NOT_NAME_WORDS = re.compile(r"实事|民生|项目|进展|情况|工作|关于|做好|重要|报告|通知|汇报|[的年月日]")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_QUARTER = re.compile(r"第?([一二三四1-4])\s*季度")
-_MONTH_RANGE = re.compile(r"(\d{1,2})\s*[-—–~至到]\s*(\d{1,2})\s*月")
-_MONTH = re.compile(r"(?<![\d-])(\d{1,2})\s*月(?:份)?(?!\d*日)")
-_HALF = re.compile(r"(上半年|下半年|前三季度|全年)")
-_QUARTER_NAMES = {"1": "一", "2": "二", "3": "三", "4": "四"}
 
 
 @lru_cache(maxsize=1)
@@ -56,14 +49,14 @@ def take_names(text: str, names: Mapping[str, str]) -> tuple[list[str], str]:
 def find_regions(text: str) -> list[str]:
     """District/city names in a title-like text, most specific last (北京市大兴区 → [北京市, 大兴区])."""
     found, text = take_names(to_simplified(text), region_aliases())
-    for run in re.findall(rf"[{_HAN}]+", text):
+    for run in re.findall(rf"[{HAN}]+", text):
         pos = 0
         while pos < len(run):
-            match = _REGION.match(run, pos)
+            match = REGION_NAME.match(run, pos)
             if not match:
                 break
             name = match.group(0)
-            if name in _NOT_PLACES or _NOT_NAME_WORDS.search(match.group(1)):
+            if name in NOT_PLACES or NOT_NAME_WORDS.search(match.group(1)):
                 break
             found.append(name)
             pos = match.end()
@@ -81,14 +74,14 @@ def find_region(text: str) -> str:
 
 def find_year(text: str) -> int | None:
     """The first four-digit year written with 年."""
-    match = _YEAR.search(text)
+    match = YEAR.search(text)
     return int(match.group(1)) if match else None
 
 
 def strip_periods(text: str) -> str:
     """Text without the year and period words find_year/find_period read (2024年度, 一季度, 上半年, 1-9月)."""
-    text = re.sub(_YEAR.pattern + "度?", " ", text)
-    for pattern in (_QUARTER, _HALF, _MONTH_RANGE, _MONTH):
+    text = re.sub(YEAR.pattern + "度?", " ", text)
+    for pattern in (QUARTER, HALF, MONTH_RANGE, MONTH):
         text = pattern.sub(" ", text)
     return text
 
@@ -96,17 +89,17 @@ def strip_periods(text: str) -> str:
 def find_period(text: str) -> str:
     """The reporting period a title names: 一季度, 上半年, 1-9月, 12月 …, or ""."""
     text = to_simplified(text)
-    text = _YEAR.sub(" ", text)
-    match = _QUARTER.search(text)
+    text = YEAR.sub(" ", text)
+    match = QUARTER.search(text)
     if match:
-        return _QUARTER_NAMES.get(match.group(1), match.group(1)) + "季度"
-    match = _HALF.search(text)
+        return QUARTER_NAMES.get(match.group(1), match.group(1)) + "季度"
+    match = HALF.search(text)
     if match:
         return match.group(1)
-    match = _MONTH_RANGE.search(text)
+    match = MONTH_RANGE.search(text)
     if match:
         return f"{int(match.group(1))}-{int(match.group(2))}月"
-    match = _MONTH.search(text)
+    match = MONTH.search(text)
     if match and 1 <= int(match.group(1)) <= 12:
         return f"{int(match.group(1))}月"
     return ""
@@ -115,7 +108,7 @@ def find_period(text: str) -> str:
 def short_forms(region: str) -> list[str]:
     """Names people use for a district besides its full name: 密云区 → 密云; 济宁高新区 → 济宁, 济宁高新."""
     forms = [alias for alias, canonical in region_aliases().items() if canonical == region]
-    suffixes = sorted((s for s in _SUFFIXES.split("|") if region.endswith(s)), key=len, reverse=True)
+    suffixes = sorted((s for s in PLACE_SUFFIXES if region.endswith(s)), key=len, reverse=True)
     if suffixes:
         stem = region[: -len(suffixes[0])]
         if len(stem) >= 2:

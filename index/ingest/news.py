@@ -6,11 +6,9 @@ import re
 from index.ingest.fields import finish
 from index.ingest.normalize import to_simplified
 from index.ingest.records import Record
+from index.vocabulary import BOILERPLATE
 
 _SENTENCE_PUNCT = re.compile(r"[。，,；;！!？?：:]")
-_BOILERPLATE = re.compile(
-    r"^\[?\s*(责任编辑|编辑|来源|作者|记者|审核|校对|打印|关闭|分享)\s*[:：]|^(我要评论|返回|上一篇|下一篇|相关阅读|扫一扫)"
-)
 
 
 def is_boilerplate(line: str) -> bool:
@@ -20,7 +18,7 @@ def is_boilerplate(line: str) -> bool:
         return True
     if "|" in simple and len(simple) < 60 or simple.count(">") >= 2 or simple.count("|") >= 2:
         return True
-    return bool(_BOILERPLATE.search(simple)) or not re.search(r"[\u4e00-\u9fff\w]", simple)
+    return bool(BOILERPLATE.search(simple)) or not re.search(r"[\u4e00-\u9fff\w]", simple)
 
 
 def is_headline(line: str) -> bool:

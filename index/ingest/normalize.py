@@ -21,9 +21,9 @@ _PLAUSIBLE = re.compile(
 _MIN_PLAUSIBLE = 0.85
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 # "區(qū)": a Han character followed by its pinyin in parentheses, as some pages render ruby text.
-_PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])\(([a-zü{_TONE}]{{1,7}})\)")
+_PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])\(([a-zü{TONE_MARKS}]{{1,7}})\)")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
 _SPACES = re.compile(r"[ \u00a0\u3000]+")
 _CURLY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
@@ -127,7 +127,7 @@ def clean(text: str) -> str:
 
 def strip_pinyin(text: str) -> str:
     """Remove ruby pinyin such as "區(qū)" → "區"; plain parentheses are kept."""
-    return _PINYIN.sub(lambda m: "" if any(c in _TONE for c in m.group(1)) else m.group(0), text)
+    return _PINYIN.sub(lambda m: "" if any(c in TONE_MARKS for c in m.group(1)) else m.group(0), text)
 
 
 @lru_cache(maxsize=2)

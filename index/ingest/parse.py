@@ -12,10 +12,7 @@ from index.ingest.normalize import to_simplified
 from index.ingest.prose import NoticeTask, notice_tasks, prose_records
 from index.ingest.records import ParsedReport, Record, Report
 from index.ingest.tables import find_tables
-
-_TITLE_WORDS = re.compile(r"实事|民生|为民|进展|项目表|情况|成果|通知|报告|工作|办事")
-_ORG_LINE = re.compile(r"(管委会|人民政府|政府|办公室|办公厅|委员会|管理委员会)$")
-_ITEM_START = re.compile(r"^(第\s*\S{1,3}\s*[件项条]|\d{1,3}\s*[.、．]|[(（][一二三四五六七八九十\d]+[)）])")
+from index.vocabulary import ISSUER_LINE, ITEM_START, TITLE_WORDS
 
 
 def parse_text(text: str, source: str) -> ParsedReport:
@@ -96,10 +93,10 @@ def _title_like(line: str) -> bool:
     simple = to_simplified(text)
     return (
         6 <= len(simple) <= 80
-        and bool(_TITLE_WORDS.search(simple))
+        and bool(TITLE_WORDS.search(simple))
         and "。" not in simple
         and not simple.startswith("[")
-        and not _ITEM_START.match(simple)
+        and not ITEM_START.match(simple)
         and not is_boilerplate(simple)
     )
 
@@ -115,7 +112,7 @@ def find_title(lines: list[str], claimed: set[int], table_titles: list[int | Non
         taken = [index]
         before = _line_before(lines, index)
         # A notice's title is often split: "XX管委会" on one line, "关于……的通知" on the next.
-        if before is not None and title.startswith("关于") and _ORG_LINE.search(lines[before].strip()):
+        if before is not None and title.startswith("关于") and ISSUER_LINE.search(lines[before].strip()):
             title = lines[before].strip() + title
             taken.insert(0, before)
         return taken, title

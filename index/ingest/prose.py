@@ -8,31 +8,7 @@ from index.ingest.fields import cn_number, finish, is_section
 from index.ingest.normalize import to_simplified
 from index.ingest.records import Record
 from index.kinds import Field
-
-_NUM = r"\d{1,3}|[一二三四五六七八九十]{1,3}"
-# Item markers, most specific first; a document uses one of them for its items.
-_MARKERS = [
-    re.compile(rf"^第\s*({_NUM})\s*[件项条个]\s*[:：、.．,，]?\s*(.*)$"),
-    re.compile(r"^(\d{1,3})\s*[.、．]\s*(?!\d)(.+)$"),
-    re.compile(rf"^[(（]({_NUM})[)）]\s*(.+)$"),
-    # "一、新增养老床位200张" heading a block of labelled lines (elsewhere 一、 heads a section).
-    re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(.+)$"),
-]
-_LABELS: list[tuple[Field, str]] = [
-    (Field.PLAN, r"下一步(?:工作)?(?:计划|打算|安排|措施)?|下步(?:工作)?(?:计划|打算)?|下月(?:工作)?计划|下阶段(?:工作)?(?:计划|安排)?"),
-    (Field.PROBLEMS, r"存在(?:的)?(?:问题|困难)(?:及原因)?|困难和问题|问题和困难|主要问题"),
-    (Field.PROGRESS, r"(?:目前)?(?:进展情况|工作进展|进展|落实情况|完成情况|推进情况|实施情况|进度情况|完成进度)"),
-    (Field.LEAD, r"牵头单位|主办单位|责任单位|承办单位|责任部门|牵头部门|考评对象|主责单位"),
-    (Field.UNITS, r"协办单位|配合单位|协作单位|配合部门|参与单位"),
-    (Field.TASK, r"目标任务|年度目标|工作目标|任务目标|建设内容|项目内容|实事内容|目标|任务"),
-]
-_LABEL_AT = re.compile(
-    "(" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _LABELS) + r")\s*[:：]"
-)
-_UNITS_IN_PARENS = re.compile(
-    r"[(（]\s*((?:牵头单位|主办单位|责任单位|承办单位|责任部门|牵头部门|考评对象|主责单位|协办单位|配合单位|协作单位|配合部门)"
-    r"\s*[:：][^()（）]*)[)）]"
-)
+from index.vocabulary import FIELD_LABELS, ITEM_MARKERS, LABEL_AT, UNITS_IN_PARENS
 
 
 @dataclass
@@ -64,14 +40,14 @@ class NoticeTask:
 
 
 def _label_kind(match: re.Match[str]) -> Field:
-    return next(kind for kind, _ in _LABELS if match.group(kind))
+    return next(kind for kind, _ in FIELD_LABELS if match.group(kind))
 
 
 def split_labeled(text: str, first_kind: Field) -> dict[Field, str]:
     """"任务… 进展情况：… 存在问题：…" → {task, progress, problems}; unlabeled text goes to first_kind."""
     fields: dict[Field, str] = {}
     kind, start = first_kind, 0
-    for match in _LABEL_AT.finditer(aligned_simplified(text)):
+    for match in LABEL_AT.finditer(aligned_simplified(text)):
         _add(fields, kind, text[start : match.start()])
         kind, start = _label_kind(match), match.end()
     _add(fields, kind, text[start:])
@@ -89,11 +65,11 @@ def units_in_parens(text: str) -> tuple[str, dict[Field, str]]:
     found: dict[Field, str] = {}
     kept: list[str] = []
     start = 0
-    for match in _UNITS_IN_PARENS.finditer(aligned_simplified(text)):
+    for match in UNITS_IN_PARENS.finditer(aligned_simplified(text)):
         kept.append(text[start : match.start()])
         start = match.end()
         for part in re.split(r"[;；]", text[match.start(1) : match.end(1)]):
-            label = _LABEL_AT.match(aligned_simplified(part.strip()))
+            label = LABEL_AT.match(aligned_simplified(part.strip()))
             if label:
                 _add(found, _label_kind(label), part.strip()[label.end() :])
     kept.append(text[start:])
@@ -120,12 +96,12 @@ def find_blocks(lines: list[str], claimed: set[int], marker: int) -> list[Block]
         if not line:
             blank = True
             continue
-        match = _MARKERS[marker].match(line)
+        match = ITEM_MARKERS[marker].match(line)
         number = cn_number(match.group(1)) if match else None
         if match and number is not None:
             current = Block(number, marker, match.group(2), [index], section=section)
             blocks.append(current)
-        elif is_section(line) and not _LABEL_AT.match(to_simplified(line)):
+        elif is_section(line) and not LABEL_AT.match(to_simplified(line)):
             section = line
             current = None
         elif current is not None and (not blank or _continues(line)):
@@ -140,7 +116,7 @@ def find_blocks(lines: list[str], claimed: set[int], marker: int) -> list[Block]
 def _continues(line: str) -> bool:
     """After a blank line, only a labeled paragraph or a full sentence still belongs to the item."""
     simple = to_simplified(line)
-    if _LABEL_AT.match(simple):
+    if LABEL_AT.match(simple):
         return True
     return len(simple) >= 20 and simple.rstrip()[-1:] in "。;；!！)）"
 
@@ -149,7 +125,7 @@ def prose_records(lines: list[str], claimed: set[int]) -> tuple[list[Record], se
     """Records from numbered prose whose items carry labeled progress; ([], set()) when none."""
     for marker in (0, 1, 2, 3):
         blocks = find_blocks(lines, claimed, marker)
-        labeled = [b for b in blocks if any(_LABEL_AT.search(to_simplified(t)) for t in [b.head, *b.body])]
+        labeled = [b for b in blocks if any(LABEL_AT.search(to_simplified(t)) for t in [b.head, *b.body])]
         if len(blocks) >= 2 and len(labeled) >= max(2, len(blocks) // 2):
             records = [_block_record(b) for b in blocks]
             used = {i for b in blocks for i in b.lines}
@@ -162,7 +138,7 @@ def _block_record(block: Block) -> Record:
     fields = split_labeled(head, Field.TASK)
     current = next(reversed(fields), Field.TASK) if fields else Field.TASK
     for line in block.body:
-        if _LABEL_AT.match(to_simplified(line)):
+        if LABEL_AT.match(to_simplified(line)):
             part = split_labeled(line, current)
         else:
             part = {current: line}

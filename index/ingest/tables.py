@@ -8,24 +8,7 @@ from index.ingest.fields import explains_delay, finish, is_section, item_number
 from index.ingest.normalize import to_simplified
 from index.ingest.records import PeriodText, Record
 from index.kinds import Field
-
-# Column kinds, checked in this order: the first whose pattern matches a header cell wins.
-_VOCABULARY: list[tuple[Field, re.Pattern[str]]] = [
-    (Field.PLAN, re.compile(r"下月|下一步|下步|下阶段|下一阶段|工作计划|计划安排|后续计划")),
-    (Field.PROBLEMS, re.compile(r"问题|困难|难点")),
-    (Field.NOTE, re.compile(r"^(说明|备注|情况说明|原因说明)$")),
-    (Field.STATUS, re.compile(r"是否|达序|状态|完成状况")),
-    (Field.RATIO, re.compile(r"完成率|完成比例|完成进度|进度\(%\)|百分比")),
-    (Field.UNITS, re.compile(r"协办|配合|协作|参与单位|协同")),
-    (Field.LEAD, re.compile(r"牵头|主办|考评对象|责任单位|责任部门|承办|主责|负责单位|实施单位|主管部门|责任主体|单位")),
-    (Field.PROGRESS, re.compile(r"进展|落实|推进情况|完成情况|执行情况|进度|工作情况|实施情况")),
-    (Field.ITEM, re.compile(r"^(序号|序|编号|项目编号|no\.?)$", re.IGNORECASE)),
-    (Field.NAME, re.compile(r"^(项目名称|名称|实事名称|项目|事项|实事)$")),
-    (Field.TASK, re.compile(r"任务|实事项目|项目内容|建设内容|内容|目标|规模|标题|事项")),
-]
-PERIOD = re.compile(
-    r"(\d{1,2}\s*[-—–~至到]\s*\d{1,2}\s*月|\d{1,2}\s*月份?|第?[一二三四1-4]\s*季度|上半年|下半年|前三季度|全年)"
-)
+from index.vocabulary import COLUMN_HEADERS, PERIOD_IN_HEADER
 
 
 @dataclass(frozen=True)
@@ -55,11 +38,11 @@ def classify(cell: str) -> Column | None:
     key = to_simplified(label)
     if not key or len(key) > 24:
         return None
-    period_match = PERIOD.search(key)
+    period_match = PERIOD_IN_HEADER.search(key)
     period = period_match.group(1) if period_match else ""
     if period and period == key:
         return Column(Field.PROGRESS, label, period)
-    for kind, pattern in _VOCABULARY:
+    for kind, pattern in COLUMN_HEADERS:
         if pattern.search(key):
             return Column(kind, label, period if kind == Field.PROGRESS else "")
     return None

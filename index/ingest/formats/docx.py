@@ -8,6 +8,7 @@ from typing import Any
 
 from index.errors import ReadError
 from index.ingest.formats.common import check_zip, describe, table_lines
+from index.vocabulary import CN_DIGITS
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _W_P, _W_TBL, _W_SDT, _W_SDT_CONTENT = f"{_W}p", f"{_W}tbl", f"{_W}sdt", f"{_W}sdtContent"
@@ -110,20 +111,19 @@ def _docx_grid(tbl: Any, numbering: _Numbering) -> list[list[str]]:
     return grid
 
 
-_CN_DIGITS = "零一二三四五六七八九"
 _STEMS = "甲乙丙丁戊己庚辛壬癸"
 
 
 def _chinese(n: int) -> str:
     if n < 10:
-        return _CN_DIGITS[n]
+        return CN_DIGITS[n]
     if n < 100:
         tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+        return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
     if n < 1000:
         hundreds, rest = divmod(n, 100)
-        tail = "" if not rest else ("零" + _CN_DIGITS[rest] if rest < 10 else ("一" if rest < 20 else "") + _chinese(rest))
-        return _CN_DIGITS[hundreds] + "百" + tail
+        tail = "" if not rest else ("零" + CN_DIGITS[rest] if rest < 10 else ("一" if rest < 20 else "") + _chinese(rest))
+        return CN_DIGITS[hundreds] + "百" + tail
     return str(n)
 
 

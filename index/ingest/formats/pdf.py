@@ -7,10 +7,8 @@ import unicodedata
 
 from index.errors import ReadError
 from index.ingest.formats.common import describe
+from index.vocabulary import ITEM_START
 
-_ITEM_START = re.compile(
-    r"^(第\s*\S{1,3}\s*[件项条章节]|\d{1,3}\s*[.．](?!\d)|\d{1,3}\s*[、)）]|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}\s*[、.．])"
-)
 # A wrapped line ending a sentence may still end its paragraph; one ending mid-sentence (even at "：") cannot.
 _SENTENCE_END = re.compile(r"[。！？!?；;][”」』\"')）]*$")
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|[-—–]\s*\d+\s*[-—–])[-—–\s]*$")
@@ -83,7 +81,7 @@ def unwrap_lines(lines: list[str]) -> list[str]:
     wrapped = False
     for line, width in zip(lines, widths):
         stripped = line.strip()
-        if wrapped and out and stripped and not _ITEM_START.match(stripped):
+        if wrapped and out and stripped and not ITEM_START.match(stripped):
             # English words wrapped at a space get it back; Chinese and numbers have none to restore.
             last, first = out[-1][-1:], stripped[:1]
             spaced = last.isascii() and last.isalpha() and first.isascii() and first.isalpha()

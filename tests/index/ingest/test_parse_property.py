@@ -12,9 +12,10 @@ from index.errors import ParseError
 from index.ingest.fields import item_number
 from index.ingest.normalize import clean, normalize_bytes
 from index.ingest.parse import _line_before, parse_text
-from index.ingest.prose import _LABEL_AT, _MARKERS, aligned_simplified
+from index.ingest.prose import aligned_simplified
 from index.ingest.records import ParsedReport
 from index.ingest.tables import classify, find_tables
+from index.vocabulary import ITEM_MARKERS, LABEL_AT
 from tests.conftest import CORPUS
 
 REPORTS = sorted(CORPUS.glob("*.txt"))
@@ -112,7 +113,7 @@ def test_truncated_reports_never_crash(name: str, data: st.DataObject) -> None:
 _TIDY = re.compile(r"[\s、,，;；。/()（）|]")
 _HAS_WORD = re.compile(r"[\u3400-\u9fff\w]")
 # The prose item markers ("第N件:", "N.", "(N)") without the item text they capture.
-_MARKER_PREFIX = [re.compile(m.pattern.replace(r"(.*)$", "").replace(r"(.+)$", "")) for m in _MARKERS]
+_MARKER_PREFIX = [re.compile(m.pattern.replace(r"(.*)$", "").replace(r"(.+)$", "")) for m in ITEM_MARKERS]
 
 
 def _tidy(text: str) -> str:
@@ -144,7 +145,7 @@ def _fragments(line: str) -> list[str]:
         for marker in _MARKER_PREFIX:
             cell = marker.sub("", cell, count=1)
         # "任务…进展情况:…" and "…(责任单位:…)…" are split into separate fields, so compare their parts.
-        labels = [(m.start(), m.end()) for m in _LABEL_AT.finditer(aligned_simplified(cell))]
+        labels = [(m.start(), m.end()) for m in LABEL_AT.finditer(aligned_simplified(cell))]
         starts = [0, *(end for _, end in labels)]
         ends = [*(start for start, _ in labels), len(cell)]
         for part in (cell[a:b] for a, b in zip(starts, ends)):

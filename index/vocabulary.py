@@ -1,0 +1,290 @@
+"""The Chinese cue vocabulary, in one place: how reports number items, label fields, word a project's status, name
+units, periods and places, and how people ask about them.
+
+Every reader (tables, prose, news, status, meta), the question parser and the answer composer take their words and
+patterns from here; none writes a cue of its own. Where two patterns share words (the next-step words in a table
+header, a prose label, a question and an answer sentence), the words are one tuple and each pattern is built from
+it. Patterns keep their roles apart: a header cell says little more than "下月计划", a question says "接下来".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from index.kinds import Field, Status, Wants
+
+HAN = r"\u4e00-\u9fff"
+
+
+def _alt(*groups: Iterable[str]) -> str:
+    """Words as one regular-expression alternation, in the order given."""
+    return "|".join(re.escape(word) for group in groups for word in group)
+
+
+# --- numbering ---------------------------------------------------------------------------------------------------
+
+CN_DIGITS = "零一二三四五六七八九"
+CN_DIGIT_VALUES = {**{char: value for value, char in enumerate(CN_DIGITS)}, "两": 2}
+_CN = "一二三四五六七八九十"  # the numerals of item and section numbers
+_NUM = rf"\d{{1,3}}|[{_CN}]{{1,3}}"
+COUNTERS = "件项条个"  # 第3件, 第3项, 第3条, 第3个
+
+# A table cell holding an item number: "3", "第3项", "三、".
+ITEM_CELL = re.compile(rf"^(?:第\s*)?(\d{{1,3}}|[{_CN}]{{1,3}})\s*[{COUNTERS}]?[.、．]?$")
+# A category heading: "二、改善群众居住条件(8件)".
+SECTION_HEADING = re.compile(rf"^[{_CN}]{{1,3}}\s*[、.．]\s*\S")
+# Item markers of numbered prose, most specific first; a document uses one of them for its items.
+ITEM_MARKERS = (
+    re.compile(rf"^第\s*({_NUM})\s*[{COUNTERS}]\s*[:：、.．,，]?\s*(.*)$"),
+    re.compile(r"^(\d{1,3})\s*[.、．]\s*(?!\d)(.+)$"),
+    re.compile(rf"^[(（]({_NUM})[)）]\s*(.+)$"),
+    # "一、新增养老床位200张" heading a block of labelled lines (elsewhere 一、 heads a section).
+    re.compile(rf"^([{_CN}]{{1,3}})\s*[、.．]\s*(.+)$"),
+)
+# A line opening a numbered item or heading, of any style: no report title starts so, and a PDF line the page
+# margin wrapped is never continued by one.
+ITEM_START = re.compile(
+    rf"^(第\s*\S{{1,3}}\s*[件项条章节]|\d{{1,3}}\s*[.．](?!\d)|\d{{1,3}}\s*[、)）]|[(（][{_CN}\d]{{1,3}}[)）]"
+    rf"|[{_CN}]{{1,3}}\s*[、.．])"
+)
+# Sub-item numbers a report runs together on one line ("1.…。 2.…"), and the number opening a sentence.
+_RUN_IN_NUMBER = r"(?:\d{1,2}[.、．](?!\d)|[(（]\d{1,2}[)）])"
+RUN_IN_ITEM = re.compile(rf"\s+(?={_RUN_IN_NUMBER})")
+ENUMERATOR = re.compile(rf"^{_RUN_IN_NUMBER}\s*")
+# What a section heading holds besides its name: its number and remarks in parentheses ("一、教育(3件)").
+SECTION_NUMBER_OR_REMARK = re.compile(rf"^[{_CN}\d]+[、.．]\s*|[(（][^)）]*[)）]")
+
+# --- what comes next ---------------------------------------------------------------------------------------------
+
+NEXT_STEP = ("下一步", "下步")
+NEXT_STAGE = ("下阶段", "下一阶段")
+NEXT_MONTH = ("下月", "下个月")
+
+# --- fields: table headers and prose labels ----------------------------------------------------------------------
+
+LEAD_LABELS = ("牵头单位", "主办单位", "责任单位", "承办单位", "责任部门", "牵头部门", "考评对象", "主责单位")
+PARTNER_LABELS = ("协办单位", "配合单位", "协作单位", "配合部门", "参与单位")
+PROBLEM_WORDS = ("问题", "困难", "难点")
+
+# Column kinds of a table header, checked in this order: the first whose pattern matches a header cell wins.
+COLUMN_HEADERS: tuple[tuple[Field, re.Pattern[str]], ...] = (
+    (Field.PLAN, re.compile(_alt(NEXT_MONTH[:1], NEXT_STEP, NEXT_STAGE, ("工作计划", "计划安排", "后续计划")))),
+    (Field.PROBLEMS, re.compile(_alt(PROBLEM_WORDS))),
+    (Field.NOTE, re.compile(r"^(说明|备注|情况说明|原因说明)$")),
+    (Field.STATUS, re.compile(r"是否|达序|状态|完成状况")),
+    (Field.RATIO, re.compile(r"完成率|完成比例|完成进度|进度\(%\)|百分比")),
+    (Field.UNITS, re.compile(r"协办|配合|协作|参与单位|协同")),
+    (Field.LEAD, re.compile(r"牵头|主办|考评对象|责任单位|责任部门|承办|主责|负责单位|实施单位|主管部门|责任主体|单位")),
+    (Field.PROGRESS, re.compile(r"进展|落实|推进情况|完成情况|执行情况|进度|工作情况|实施情况")),
+    (Field.ITEM, re.compile(r"^(序号|序|编号|项目编号|no\.?)$", re.IGNORECASE)),
+    (Field.NAME, re.compile(r"^(项目名称|名称|实事名称|项目|事项|实事)$")),
+    (Field.TASK, re.compile(r"任务|实事项目|项目内容|建设内容|内容|目标|规模|标题|事项")),
+)
+# Labels that open a field inside prose ("进展情况：…", "牵头单位:…"), longest forms inside each.
+FIELD_LABELS: tuple[tuple[Field, str], ...] = (
+    (Field.PLAN, r"下一步(?:工作)?(?:计划|打算|安排|措施)?|下步(?:工作)?(?:计划|打算)?|下月(?:工作)?计划"
+                 r"|下阶段(?:工作)?(?:计划|安排)?"),
+    (Field.PROBLEMS, r"存在(?:的)?(?:问题|困难)(?:及原因)?|困难和问题|问题和困难|主要问题"),
+    (Field.PROGRESS, r"(?:目前)?(?:进展情况|工作进展|进展|落实情况|完成情况|推进情况|实施情况|进度情况|完成进度)"),
+    (Field.LEAD, _alt(LEAD_LABELS)),
+    (Field.UNITS, _alt(PARTNER_LABELS)),
+    (Field.TASK, r"目标任务|年度目标|工作目标|任务目标|建设内容|项目内容|实事内容|目标|任务"),
+)
+LABEL_AT = re.compile("(" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in FIELD_LABELS) + r")\s*[:：]")
+# "(责任单位:区民政局;配合单位:…)" after a task sentence.
+UNITS_IN_PARENS = re.compile(rf"[(（]\s*((?:{_alt(LEAD_LABELS, PARTNER_LABELS)})\s*[:：][^()（）]*)[)）]")
+
+
+@dataclass(frozen=True)
+class FieldWords:
+    """How a field is written: its label in a chunk's text (part of the index format), its name in an answer,
+    and its short label in `minsheng records`."""
+
+    label: str
+    name: str
+    short: str
+
+
+FIELD_WORDS: dict[Field, FieldWords] = {
+    Field.TASK: FieldWords("任务", "任务目标", "任务"),
+    Field.LEAD: FieldWords("牵头", "牵头单位", "牵头"),
+    Field.UNITS: FieldWords("配合单位", "配合单位", "配合"),
+    Field.PROGRESS: FieldWords("进展", "进展", "进展"),
+    Field.PROBLEMS: FieldWords("存在问题", "存在的问题", "问题"),
+    Field.PLAN: FieldWords("下步计划", "下一步计划", "计划"),
+}
+
+# A "problems" cell worded as an action, and none of the words of a problem: the plan, shifted one cell left.
+PLAN_START = re.compile("^(" + _alt(("督促", "加快", "继续", "积极", "做好", "争取", "抓紧", "力争", "全力"), NEXT_STEP,
+                                    ("计划", "拟")) + ")")
+PROBLEM_SIGNS = re.compile(r"难|慢|不足|影响|滞后|问题|尚未|未能|缺|低")
+# A 说明/备注 cell explaining a delay belongs under problems.
+DELAY_WORDS = re.compile(r"滞后|原因|影响|未能|推迟|延期|暂缓|受.{0,10}(?:影响|制约)|尚未|困难")
+# A problems or plan field that says there is nothing: "无", "暂无问题", "/".
+NOTHING_SAID = re.compile(r"(暂)?(无|没有)(问题|困难)?|否|/|-+|—+")
+
+# --- status and completion ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusWords:
+    """How a status is said: its short label in `minsheng records`, and the verdict that answers 完成了吗."""
+
+    short: str
+    verdict: str
+
+
+STATUS_WORDS: dict[Status, StatusWords] = {
+    Status.COMPLETED: StatusWords("已完成", "已完成"),
+    Status.ON_TRACK: StatusWords("正在推进", "正在推进，报告未说已全部完成"),
+    Status.BEHIND: StatusWords("滞后", "进度滞后"),
+    Status.NOT_STARTED: StatusWords("未启动", "尚未启动"),
+    Status.UNKNOWN: StatusWords("未提及", "报告未说明是否完成"),
+}
+
+# "完成全年任务的87.9%", "完成率95%".
+RATIO = re.compile(
+    r"(?:完成|达到|达)[^,，。;；:：%]{0,14}?(?:任务|目标|工程量|计划|进度|总量)[^,，。;；:：%\d]{0,4}?"
+    r"(\d+(?:\.\d+)?)\s*%"
+    r"|(?:完成率|完成进度|完成比例|总体进度|工程进度)[^,，。;；%\d]{0,4}?(\d+(?:\.\d+)?)\s*%"
+)
+NOT_STARTED = re.compile(r"尚未启动|未启动|尚未开工|未开工|暂未启动|暂未开展|尚未开展")
+BEHIND = re.compile(r"滞后|进度缓慢|未达序时|未达到序时|未按期|延期|推迟|未能按|达序[:：=]?\s*否|按序时[:：=]?\s*否")
+DONE = re.compile(
+    r"全部完工|全部完成|全部建成|超额完成|提前完成|已完成全年|完成全年|完成年度|已竣工|已实现既定目标|"
+    r"(?:均|都|项目|工程|任务|此项工作)已?(?:完工|完成|建成)(?!\d)|已建成并投入使用|已投入使用|^已完成[。;；,，]?$"
+)
+ONGOING = re.compile(r"正在|推进中|有序推进|正常推进|进行中|加快推进|预计|尚未|待|将于|近期将")
+STARTED = re.compile(r"已开工|已启动|启动|开工|累计|已完成|完成|开展|推进|印发|成立|制定|协调|做好|组织|召开|编制|实施|运行|开通"
+                     rf"|投入|下发|已[{HAN}]")
+# A sentence about what comes next, which does not make finished work unfinished.
+NEXT_STEP_START = re.compile("^(" + _alt(NEXT_STEP, NEXT_STAGE[:1], ("后续", "今后")) + ")")
+# A status cell's own verdict (是否达序: 是/否).
+SAID_DONE = frozenset({"是", "已完成", "完成", "已达序", "达序"})
+SAID_BEHIND = frozenset({"否", "未达序", "滞后", "未完成"})
+# Words of state a 完成了吗 answer sentence should hold.
+STATE_WORDS = re.compile(r"完成|完工|建成|竣工|投入使用|投用|开通|通车|正在|预计|开工|施工|整改|启动|验收|运营")
+# A progress sentence saying what comes next (a plan written into the progress text).
+AHEAD = re.compile(_alt(NEXT_STEP, NEXT_STAGE[:1], ("接下来", "后续将", "计划于", "预计", "将于", "拟于", "争取")))
+# A sentence measuring itself against its plan ("任务60批次,已完成25批次") needs no target line.
+STATES_TARGET = re.compile(r"计划|任务|目标")
+
+# --- units (government bodies) -----------------------------------------------------------------------------------
+
+# Between the unit names of one cell: "区民政局、王因街道", "区住建委/区城管委".
+UNIT_SPLIT = re.compile(r"[、,，;；/\s]+")
+GOVERNMENT_LEVELS = "市区县"
+# Words that begin with 市/区/县 without it being the government level.
+NOT_LEVEL_WORDS = ("市场", "市政", "市容", "市民", "区域", "县城")
+# A district bureau as people name it ("区民政局"), a clear example of a unit to ask about.
+DISTRICT_BUREAU = re.compile(rf"^[区市县][{HAN}]{{1,6}}[局委]$")
+
+# --- periods -----------------------------------------------------------------------------------------------------
+
+DASHES = "-—–~至到"
+YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+QUARTER = re.compile(r"第?([一二三四1-4])\s*季度")
+QUARTER_NAMES = {"1": "一", "2": "二", "3": "三", "4": "四"}
+MONTH_RANGE = re.compile(rf"(\d{{1,2}})\s*[{DASHES}]\s*(\d{{1,2}})\s*月")
+MONTH = re.compile(r"(?<![\d-])(\d{1,2})\s*月(?:份)?(?!\d*日)")
+HALVES = ("上半年", "下半年", "前三季度", "全年")
+HALF = re.compile(f"({_alt(HALVES)})")
+# A period in a table header ("1-10月推进情况", "三季度"): such columns are progress at that time.
+PERIOD_IN_HEADER = re.compile(
+    rf"(\d{{1,2}}\s*[{DASHES}]\s*\d{{1,2}}\s*月|\d{{1,2}}\s*月份?|第?[一二三四1-4]\s*季度|{_alt(HALVES)})"
+)
+
+# --- places ------------------------------------------------------------------------------------------------------
+
+# Administrative suffixes in a report's title or file name, longest first where one ends another.
+PLACE_SUFFIXES = (
+    "特别行政区", "自治区", "自治州", "自治县", "自治旗", "高新技术产业开发区", "经济技术开发区", "高新区", "开发区", "经开区",
+    "新区", "地区", "省", "市", "区", "县", "旗", "盟",
+)
+REGION_NAME = re.compile(rf"([{HAN}]{{2,8}}?)({_alt(PLACE_SUFFIXES)})")
+# Words that end in a place suffix but name no place.
+NOT_PLACES = frozenset({
+    "全市", "全区", "全县", "全省", "本市", "本区", "本县", "各区", "各市", "我区", "我市", "我县", "城区", "市区",
+    "社区", "小区", "园区", "景区", "街区", "辖区", "片区", "山区", "校区", "院区", "老旧小区", "居住小区",
+})
+# Report words that never sit inside a place name; whole words, since their characters do (徐汇区, 东城区).
+NOT_NAME_WORDS = re.compile(r"实事|民生|项目|进展|情况|工作|关于|做好|重要|报告|通知|汇报|[的年月日]")
+# A place named in a question: a short stem and a suffix not followed by a character that makes it another word
+# (市场, 区域, 市民, 区级, 县城 …).
+QUESTION_PLACE = re.compile(
+    rf"([{HAN}]{{2,4}}?)(特别行政区|自治区|自治州|自治县|高新区|开发区|经开区|新区|省|市|区|县|州|旗|盟)"
+    r"(?![场域民政级委属内外容长直辖城里中])"
+)
+# Characters never found in the stem of a place name but common in questions (哪些地区, 在建设…).
+NOT_PLACE_CHARS = frozenset("哪些各每全本该这那什么个几其他你我在建设有的了和是对把被将进行多少")
+# Common nouns ending in a place suffix that name no district.
+NOT_PLACE_ENDS = (
+    "城区", "市区", "郊区", "景区", "园区", "校区", "社区", "小区", "片区", "街区", "辖区", "商务区", "功能区",
+    "示范区", "保护区", "住宅区", "生活区", "商圈区", "试验区", "集聚区", "服务区", "库区", "厂区", "院区", "新城区",
+)
+# Characters that are themselves administrative suffixes.
+SUFFIX_CHARS = frozenset("省市区县旗盟州")
+
+# --- report furniture: titles, issuers, page chrome ---------------------------------------------------------------
+
+TITLE_WORDS = re.compile(r"实事|民生|为民|进展|项目表|情况|成果|通知|报告|工作|办事")
+# The issuer line above a notice's title ("XX管委会" / "关于……的通知").
+ISSUER_LINE = re.compile(r"(管委会|人民政府|政府|办公室|办公厅|委员会|管理委员会)$")
+BOILERPLATE = re.compile(
+    r"^\[?\s*(责任编辑|编辑|来源|作者|记者|审核|校对|打印|关闭|分享)\s*[:：]|^(我要评论|返回|上一篇|下一篇|相关阅读|扫一扫)"
+)
+
+# --- questions ---------------------------------------------------------------------------------------------------
+
+# What a question wants; checked in this order, the first whose cue appears wins.
+WANTS_CUES: tuple[tuple[Wants, re.Pattern[str]], ...] = (
+    (Wants.PROBLEMS, re.compile(_alt(PROBLEM_WORDS, ("短板", "不足", "瓶颈", "障碍", "卡在哪", "风险")))),
+    (Wants.PLAN, re.compile(_alt(NEXT_MONTH, NEXT_STEP, ("接下来",), NEXT_STAGE[:1],
+                                 ("今后", "后续", "打算", "计划做", "计划怎么", "工作计划"), NEXT_STAGE[1:]))),
+    (Wants.TASK, re.compile(r"目标|任务是|任务有|要做什么|做什么|内容是|承诺|要求是|计划.{0,4}(建|改|完成|新增)多少")),
+    (Wants.STATUS, re.compile(r"完成了吗|完成没|建成了吗|建好了吗|建完了吗|做完了吗|好了吗|通车了吗|开通了吗|投用了吗|了没有|了没|"
+                          r"是否|什么时候|何时|哪天|能不能|有没有完成|完工了吗|落实了吗|到位了吗|进度如何|达标")),
+    (Wants.AMOUNT, re.compile(r"多少|几[个处所家条项次座台批场万千百人户公里]|几|数量|比例|比率|占比|总数|总额|金额|规模")),
+    (Wants.PROGRESS, re.compile(r"进展|进度|情况|怎么样|如何|咋样|动态|推进")),
+)
+UNIT_LIST_CUE = re.compile(r"负责|牵头|承担|主办|哪些(实事)?项目|什么项目|几个项目|多少(个)?项目|哪几项|管哪些|分管")
+PER_REGION_CUE = re.compile(r"哪些(地区|区|县|市|城市|地方)|哪(个|几个)(地区|区|县|市|城市|地方)|各(地|区|县|市)|哪里有|分别")
+COMPARE_JOIN = re.compile(r"[和与及跟、,，]|以及|还有")
+# Words left between two removed names ("青岛和大兴区的学校" → "和 的学校") that are no topic.
+JOINERS = frozenset({"和", "与", "及", "跟", "同", "还有", "以及", "有", "在", "的"})
+# Question words and politeness that never name a topic.
+FILLERS = re.compile(
+    r"(?:哪些|哪个|哪几个)(?:地区|区县|区|县|市|城市|地方)有|请问|帮我|帮忙|麻烦|一下|告诉我|我想知道|想了解|想问|查询|查一下|"
+    r"完成了吗|建成了吗|建好了吗|好了吗|了没有|怎么样|怎样|咋样|如何|(多少|几)[个处所家条项次座台批场人户元]?|哪些|什么|"
+    r"进展情况|进展|进度|情况|现在|目前|已经|一共|总共|分别|是否|有没有|"
+    r"存在|问题|下个月|下月|下一步|计划|目标|任务|负责|牵头|承担|哪里|地区|各区|各地|民生实事|实事项目|实事|项目|"
+    r"是什么|是多少|有什么|做什么|"
+    # Words that point back at an earlier question ("那密云区呢", "它的问题"); a follow-up fills them in.
+    r"^那么?|它们的|它的|它|这个项目|该项目|这个|这项|该项|^有(?!线)|"
+    r"[吗呢吧啊呀么]$"
+)
+# A question that points back at the previous one: "那…", "…呢", "它/这个…", "也/还…".
+REFERS_BACK = re.compile(r"^(那么?|那个|它|这个|这项|该项|还有|再|也)|呢[?？。!！\s]*$|它|这个项目|该项目")
+# Messages that start a new topic, and that end a `minsheng chat`.
+RESET_WORDS = frozenset({"新话题", "重新开始", "清空", "reset", "/reset"})
+QUIT_WORDS = frozenset({"退出", "exit", "quit", "q", "再见"})
+
+# --- answers -----------------------------------------------------------------------------------------------------
+
+# The unit a 多少/几 question asks for ("几处" → 处).
+ASKED_UNIT = re.compile(rf"(?:多少|几)(万|亿)?([{HAN}]{{1,2}}|%)")
+# Units asked one way and written another: 钱 is asked, 元 is written.
+WRITTEN_UNITS = {"钱": "元", "块": "元", "公里": "公里", "人": "人"}
+# Units of two characters that are units as a whole.
+WHOLE_UNITS = ("批次", "人次", "公里", "平米")
+
+# --- words BM25 ignores -------------------------------------------------------------------------------------------
+
+# Words that carry no topic in a report or a question; kept short on purpose (BM25's idf does the rest). Changing
+# them changes every text's tokens: raise index.build.lexical.TOKENS_VERSION.
+STOPWORDS = frozenset(
+    "的 了 和 与 及 是 在 有 对 为 把 被 将 等 个 中 也 都 就 并 或 而 之 其 这 那 吗 呢 吧 啊 呀 么 哪 哪些 什么 怎么 怎样 "
+    "如何 多少 几 情况 进展 目前 现在 已经 请问 一下 一共 总共 还 又 再 让 给 从 到 于 以 上 下 我 你 他 它 我们 "
+    "关于 有关 有人 没有 可以 能 会 要 想 吧 吗 呢 啊".split()
+)
