@@ -13,14 +13,8 @@ from bot.settings import DEFAULT_CONFIG, Settings, load_settings
 from index.errors import MinshengError
 from index.ingest.load import corpus_files, load_report
 from index.ingest.records import ParsedReport, Record
-
-_STATUS_ZH = {
-    "completed": "已完成",
-    "on_track": "正在推进",
-    "behind": "滞后",
-    "not_started": "未启动",
-    "unknown": "未提及",
-}
+from index.kinds import Field
+from index.vocabulary import FIELD_WORDS, QUIT_WORDS, RESET_WORDS, STATUS_WORDS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -135,17 +129,18 @@ def format_record(record: Record) -> list[str]:
     """A record as indented labelled lines, empty fields left out."""
     ratio = f" ({record.ratio:.1%})" if record.ratio is not None else ""
     head = f"#{record.item} {record.section}".rstrip()
-    lines = [f"{head} [{_STATUS_ZH.get(record.status, record.status)}{ratio}]"]
-    for label, value in (
-        ("任务", record.task),
-        ("牵头", record.lead_unit),
-        ("配合", record.units),
-        ("进展", record.progress),
-        ("问题", record.problems),
-        ("计划", record.plan),
+    status = STATUS_WORDS[record.status].short if record.status in STATUS_WORDS else record.status
+    lines = [f"{head} [{status}{ratio}]"]
+    for field, value in (
+        (Field.TASK, record.task),
+        (Field.LEAD, record.lead_unit),
+        (Field.UNITS, record.units),
+        (Field.PROGRESS, record.progress),
+        (Field.PROBLEMS, record.problems),
+        (Field.PLAN, record.plan),
     ):
         if value:
-            lines.append(f"  {label}: " + value.replace("\n", "\n        "))
+            lines.append(f"  {FIELD_WORDS[field].short}: " + value.replace("\n", "\n        "))
     for past in record.history:
         lines.append(f"  {past.period}: " + past.text.replace("\n", " "))
     return lines
@@ -220,7 +215,7 @@ def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
     """An interactive conversation: follow-ups ("那密云区呢？") build on the previous question."""
     from bot.answer.render import to_terminal
     from bot.engine import LiveRetriever
-    from bot.session import RESET_WORDS, Conversation
+    from bot.session import Conversation
 
     interactive = stdin.isatty()
     if interactive:
@@ -245,7 +240,7 @@ def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
         text = line.strip()
         if not text:
             continue
-        if text in _QUIT:
+        if text in QUIT_WORDS:
             break
         if text in RESET_WORDS:
             conversation.reset()
@@ -306,7 +301,6 @@ def watch_command(settings: Settings, out: TextIO) -> int:
     return 0
 
 
-_QUIT = {"退出", "exit", "quit", "q", "再见"}
 
 
 def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO) -> int:

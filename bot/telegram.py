@@ -17,7 +17,7 @@ from bot.answer.types import Citation
 from bot.engine import LiveRetriever
 from bot.guard import RateLimiter, chat_allowed
 from bot.messages import ShortKeys, Stats, help_text, regions_text, reports_text, split_html, start_text, stats_text
-from bot.session import RESET_WORDS, Conversations
+from bot.session import Conversations
 from bot.settings import Settings, TelegramSettings
 from index.build.builder import BuildReport
 from index.build.catalog import Coverage, FileEntry, read_manifest
@@ -25,6 +25,7 @@ from index.errors import MinshengError
 from index.ingest.normalize import to_traditional
 from index.search.results import SearchResult
 from index.search.retriever import MinshengRetriever
+from index.vocabulary import RESET_WORDS
 
 if TYPE_CHECKING:
     from telegram import Update

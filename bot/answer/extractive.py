@@ -10,42 +10,37 @@ from index.build.catalog import Coverage
 from index.build.chunk import Chunk, field_text, states
 from index.ingest.fields import is_section
 from index.ingest.normalize import to_simplified, to_traditional
-from index.kinds import Field, QueryKind, Wants, answer_field
+from index.kinds import Field, QueryKind, Status, Wants, answer_field
 from index.search.query import Query
 from index.search.results import Hit, SearchResult
 from index.search.topic import topic_coverage
+from index.vocabulary import (
+    AHEAD,
+    ASKED_UNIT,
+    DISTRICT_BUREAU,
+    ENUMERATOR,
+    FIELD_WORDS,
+    RUN_IN_ITEM,
+    STATE_WORDS,
+    STATES_TARGET,
+    STATUS_WORDS,
+    WHOLE_UNITS,
+    WRITTEN_UNITS,
+)
 from index.wording import matched_phrases
 
-_VERDICTS = {
-    "completed": "已完成",
-    "on_track": "正在推进，报告未说已全部完成",
-    "behind": "进度滞后",
-    "not_started": "尚未启动",
-    "unknown": "报告未说明是否完成",
-}
-_FIELD_NAMES = {Field.PROGRESS: "进展", Field.PROBLEMS: "存在的问题", Field.PLAN: "下一步计划", Field.TASK: "任务目标"}
 _ENDS = set("。！？!?；;\n")
 _OPEN, _CLOSE = set("(（“‘《[【"), set(")）”’》]】")
-# Numbered sub-items ("1." "2、" "(2)") that reports run together on one line, after a space.
-_SUB_ITEM = re.compile(r"\s+(?=(?:\d{1,2}[.、．](?!\d)|[(（]\d{1,2}[)）]))")
-_ENUMERATOR = re.compile(r"^(?:\d{1,2}[.、．](?!\d)|[(（]\d{1,2}[)）])\s*")
 _CLAUSE = re.compile(r"(?<=[,，:：])")
-# A figure with the unit a "多少X/几X" question asks for; 钱 is asked, 元 is written.
-_ASKED_UNIT = re.compile(r"(?:多少|几)(万|亿)?([\u4e00-\u9fff]{1,2}|%)")
-_UNIT_WORDS = {"钱": "元", "块": "元", "公里": "公里", "人": "人"}
 _DIGIT = re.compile(r"\d")
-_DONE_WORDS = re.compile(r"完成|完工|建成|竣工|投入使用|投用|开通|通车|正在|预计|开工|施工|整改|启动|验收|运营")
 # A field holding a short text is quoted whole; a longer one by its best sentences.
 _WHOLE_FIELD = {Field.PROGRESS: 50, Field.TASK: 120, Field.PROBLEMS: 220, Field.PLAN: 220}
 _PIECE = 160
 _LIST_PIECE = 70
 _SEE_ALSO = 2
 _TARGET_COVERAGE = 0.3
-_STATES_TARGET = re.compile(r"计划|任务|目标")
 _LIST_COVERAGE = 0.5
 _SEE_ALSO_SHARE = 0.85
-_PLAIN_UNIT = re.compile(r"^[区市县][\u4e00-\u9fff]{1,6}[局委]$")
-_AHEAD = re.compile(r"下一步|下步|下阶段|接下来|后续将|计划于|预计|将于|拟于|争取")
 
 
 def compose(result: SearchResult) -> Answer:
@@ -97,7 +92,7 @@ def examples(coverage: Coverage | None) -> list[str]:
     if len(regions) > 1:
         out.append(f"{regions[1]}存在什么问题")
     # A district-level bureau makes a clearer example than whatever unit sorts first.
-    units = [u for u in coverage.lead_units if _PLAIN_UNIT.match(u)] if coverage else []
+    units = [u for u in coverage.lead_units if DISTRICT_BUREAU.match(u)] if coverage else []
     if units:
         out.append(f"{units[0]}负责哪些项目")
     return out
@@ -122,7 +117,7 @@ def _single(result: SearchResult) -> Answer:
     best = result.hits[0]
     lines = []
     if query.wants == Wants.STATUS:
-        lines.append(f"{_VERDICTS.get(best.chunk.status, _VERDICTS['unknown'])}。")
+        lines.append(f"{STATUS_WORDS.get(best.chunk.status, STATUS_WORDS[Status.UNKNOWN]).verdict}。")
     lines.append(f"{_where(best.chunk)}：{_record_lead(best.chunk, query)}")
     target = _target(best.chunk, query, lines[-1])
     if target:
@@ -157,8 +152,8 @@ def _record_lead(chunk: Chunk, query: Query, limit: int = _PIECE) -> str:
     name = answer_field(query.wants)
     text = field_text(chunk.text, name)
     if name in (Field.PROBLEMS, Field.PLAN) and not states(text):
-        missing = f"报告写明{_FIELD_NAMES[name]}：{text.strip().rstrip('。.')}" if text else f"报告没有写{_FIELD_NAMES[name]}"
-        ahead = [s for s in split_sentences(_body(chunk)) if _AHEAD.search(s)] if name == Field.PLAN and not text else []
+        missing = f"报告写明{FIELD_WORDS[name].name}：{text.strip().rstrip('。.')}" if text else f"报告没有写{FIELD_WORDS[name].name}"
+        ahead = [s for s in split_sentences(_body(chunk)) if AHEAD.search(s)] if name == Field.PLAN and not text else []
         if ahead:
             # No plan column, but the progress text says what comes next.
             return f"报告没有单列下一步计划，进展中写到：{_window(''.join(ahead), query, limit)}"
@@ -184,7 +179,7 @@ def best_sentences(text: str, query: Query, name: Field = Field.PROGRESS, limit:
         return ""
     if len(text) <= min(_WHOLE_FIELD.get(name, 50), limit * 2):
         return text
-    sentences = [_ENUMERATOR.sub("", s) for s in split_sentences(text)]
+    sentences = [ENUMERATOR.sub("", s) for s in split_sentences(text)]
     if not sentences:
         return text[:limit]
     scores = [_score(s, query) for s in sentences]
@@ -210,7 +205,7 @@ def split_sentences(text: str) -> list[str]:
     """Sentences of a field: cut after 。；！？ and line ends outside brackets and quotes, and before run-in
     sub-item numbers; a list inside parentheses ("(城后小区路、檀南胡同;农园路)") stays whole."""
     out: list[str] = []
-    for block in _SUB_ITEM.split(text):
+    for block in RUN_IN_ITEM.split(text):
         depth = 0
         current: list[str] = []
         for ch in block:
@@ -259,7 +254,7 @@ def _score(piece: str, query: Query) -> float:
             score += 0.6
         elif _DIGIT.search(text):
             score += 0.3
-    elif query.wants == Wants.STATUS and _DONE_WORDS.search(text):
+    elif query.wants == Wants.STATUS and STATE_WORDS.search(text):
         score += 0.3
     elif query.wants == Wants.PROGRESS and _DIGIT.search(text):
         score += 0.1
@@ -273,20 +268,20 @@ def _cover(piece: str, query: Query) -> float:
 
 def _asked_unit(question: str) -> str:
     """The unit a 多少/几 question asks for ("几处" → 处, "多少钱" → 元), or ""."""
-    match = _ASKED_UNIT.search(question)
+    match = ASKED_UNIT.search(question)
     if not match:
         return ""
     word = match.group(2)
-    for asked, written in _UNIT_WORDS.items():
+    for asked, written in WRITTEN_UNITS.items():
         if word.startswith(asked):
             return written
-    return word[:1] if word not in ("批次", "人次", "公里", "平米") else word
+    return word[:1] if word not in WHOLE_UNITS else word
 
 
 def _target(chunk: Chunk, query: Query, lead: str) -> str:
     """The part of the task a figure in the lead is measured against ("目标 30部以上"), when there is one."""
     # The lead already measuring itself against a plan ("任务60批次,已完成25批次") needs no target line.
-    if query.wants not in (Wants.PROGRESS, Wants.AMOUNT, Wants.STATUS) or not _DIGIT.search(lead) or _STATES_TARGET.search(lead):
+    if query.wants not in (Wants.PROGRESS, Wants.AMOUNT, Wants.STATUS) or not _DIGIT.search(lead) or STATES_TARGET.search(lead):
         return ""
     task = field_text(chunk.text, Field.TASK)
     if not task or task in lead:
@@ -367,7 +362,7 @@ def _overview(result: SearchResult) -> Answer:
     """A district asked about without a topic: its records, the wanted field of each."""
     query = result.query
     hits = _unique_records(result.hits)
-    what = _FIELD_NAMES[answer_field(query.wants)]
+    what = FIELD_WORDS[answer_field(query.wants)].name
     lines = [f"{'、'.join(query.regions)}各项目的{what}（{len(hits)}项）：", *_grouped(hits, query)]
     return Answer("\n".join(lines), [citation_of(h) for h in hits])
 

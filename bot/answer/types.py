@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from index.kinds import Field
 from index.search.results import Hit
+from index.vocabulary import FIELD_WORDS
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class Citation:
         """"密云区 · 《报告》2022年三季度 · 第17项 · 牵头 区城市管理委"."""
         report = f"《{self.report}》" if self.report else ""
         parts = [self.region, f"{report}{self.period}", f"第{self.item}项" if self.item else "",
-                 f"牵头 {self.lead_unit}" if self.lead_unit else ""]
+                 f"{FIELD_WORDS[Field.LEAD].label} {self.lead_unit}" if self.lead_unit else ""]
         return " · ".join(p for p in parts if p)
 
 

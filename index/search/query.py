@@ -18,46 +18,18 @@ from index.ingest.meta import (
 )
 from index.ingest.normalize import clean, to_simplified
 from index.kinds import QueryKind, Wants
+from index.vocabulary import (
+    COMPARE_JOIN,
+    FILLERS,
+    JOINERS,
+    NOT_PLACE_CHARS,
+    NOT_PLACE_ENDS,
+    PER_REGION_CUE,
+    QUESTION_PLACE,
+    UNIT_LIST_CUE,
+    WANTS_CUES,
+)
 from index.wording import expansions, unit_aliases
-
-# Cues are checked in this order; the first field whose cue appears wins.
-_FIELD_CUES: tuple[tuple[Wants, str], ...] = (
-    (Wants.PROBLEMS, r"问题|困难|难点|短板|不足|瓶颈|障碍|卡在哪|风险"),
-    (Wants.PLAN, r"下月|下个月|下一步|下步|接下来|下阶段|今后|后续|打算|计划做|计划怎么|工作计划|下一阶段"),
-    (Wants.TASK, r"目标|任务是|任务有|要做什么|做什么|内容是|承诺|要求是|计划.{0,4}(建|改|完成|新增)多少"),
-    (Wants.STATUS, r"完成了吗|完成没|建成了吗|建好了吗|建完了吗|做完了吗|好了吗|通车了吗|开通了吗|投用了吗|了没有|了没|是否|"
-               r"什么时候|何时|哪天|能不能|有没有完成|完工了吗|落实了吗|到位了吗|进度如何|达标"),
-    (Wants.AMOUNT, r"多少|几[个处所家条项次座台批场万千百人户公里]|几|数量|比例|比率|占比|总数|总额|金额|规模"),
-    (Wants.PROGRESS, r"进展|进度|情况|怎么样|如何|咋样|动态|推进"),
-)
-_UNIT_LIST_CUE = re.compile(r"负责|牵头|承担|主办|哪些(实事)?项目|什么项目|几个项目|多少(个)?项目|哪几项|管哪些|分管")
-_PER_REGION_CUE = re.compile(r"哪些(地区|区|县|市|城市|地方)|哪(个|几个)(地区|区|县|市|城市|地方)|各(地|区|县|市)|哪里有|分别")
-_JOINERS = {"和", "与", "及", "跟", "同", "还有", "以及", "有", "在", "的"}
-_COMPARE_JOIN = re.compile(r"[和与及跟、,，]|以及|还有")
-# Question words and politeness that never name a topic.
-_FILLERS = re.compile(
-    r"(?:哪些|哪个|哪几个)(?:地区|区县|区|县|市|城市|地方)有|请问|帮我|帮忙|麻烦|一下|告诉我|我想知道|想了解|想问|查询|查一下|"
-    r"完成了吗|建成了吗|建好了吗|好了吗|了没有|怎么样|怎样|咋样|如何|(多少|几)[个处所家条项次座台批场人户元]?|哪些|什么|"
-    r"进展情况|进展|进度|情况|现在|目前|已经|一共|总共|分别|是否|有没有|"
-    r"存在|问题|下个月|下月|下一步|计划|目标|任务|负责|牵头|承担|哪里|地区|各区|各地|民生实事|实事项目|实事|项目|"
-    r"是什么|是多少|有什么|做什么|"
-    # Words that point back at an earlier question ("那密云区呢", "它的问题"); a follow-up fills them in.
-    r"^那么?|它们的|它的|它|这个项目|该项目|这个|这项|该项|^有(?!线)|"
-    r"[吗呢吧啊呀么]$"
-)
-# A place name in a question: a short stem and an administrative suffix not followed by a character that
-# makes it another word (市场, 区域, 市民, 区级, 县城 …).
-_PLACE = re.compile(
-    r"([\u4e00-\u9fff]{2,4}?)(特别行政区|自治区|自治州|自治县|高新区|开发区|经开区|新区|省|市|区|县|州|旗|盟)"
-    r"(?![场域民政级委属内外容长直辖城里中])"
-)
-# Characters never found in the stem of a place name but common in questions (哪些地区, 在建设…).
-_NOT_PLACE_CHARS = set("哪些各每全本该这那什么个几其他你我在建设有的了和是对把被将进行多少")
-# Common nouns ending in an admin suffix that name no district.
-_NOT_PLACE_ENDS = (
-    "城区", "市区", "郊区", "景区", "园区", "校区", "社区", "小区", "片区", "街区", "辖区", "商务区", "功能区",
-    "示范区", "保护区", "住宅区", "生活区", "商圈区", "试验区", "集聚区", "服务区", "库区", "厂区", "院区", "新城区",
-)
 
 
 @dataclass(frozen=True)
@@ -143,21 +115,21 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
 
     units = find_units(rest, coverage.lead_units)
     kind = QueryKind.SINGLE
-    if units and _UNIT_LIST_CUE.search(rest):
+    if units and UNIT_LIST_CUE.search(rest):
         kind = QueryKind.UNIT_LIST
         for unit in units:
             rest = rest.replace(bare_unit(unit), " ")
         for short in unit_aliases():
             rest = rest.replace(short, " ")
-    elif len(regions) >= 2 and _COMPARE_JOIN.search(simplified):
+    elif len(regions) >= 2 and COMPARE_JOIN.search(simplified):
         kind = QueryKind.COMPARE
-    elif not regions and _PER_REGION_CUE.search(simplified):
+    elif not regions and PER_REGION_CUE.search(simplified):
         kind = QueryKind.PER_REGION
 
-    wanted = next((name for name, cue in _FIELD_CUES if re.search(cue, simplified)), Wants.PROGRESS)
-    topic = re.sub(r"\s+", " ", _FILLERS.sub(" ", re.sub(r"[^\w%.]+", " ", rest).strip())).strip()
+    wanted = next((name for name, cue in WANTS_CUES if cue.search(simplified)), Wants.PROGRESS)
+    topic = re.sub(r"\s+", " ", FILLERS.sub(" ", re.sub(r"[^\w%.]+", " ", rest).strip())).strip()
     # What is left between removed names ("青岛和大兴区的学校" → "和 的学校") is joining words, not topic.
-    topic = " ".join(w for w in (t.lstrip("的之") for t in topic.split()) if w and w not in _JOINERS)
+    topic = " ".join(w for w in (t.lstrip("的之") for t in topic.split()) if w and w not in JOINERS)
     return Query(
         text=text,
         simplified=simplified,
@@ -177,8 +149,8 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
 def question_places(text: str) -> list[str]:
     """District- or city-like names in a question (from the alias file, or a stem plus an admin suffix)."""
     places, text = take_names(text, region_aliases())
-    for match in _PLACE.finditer(text):
-        if not (_NOT_PLACE_CHARS & set(match.group(1))) and not match.group(0).endswith(_NOT_PLACE_ENDS):
+    for match in QUESTION_PLACE.finditer(text):
+        if not (NOT_PLACE_CHARS & set(match.group(1))) and not match.group(0).endswith(NOT_PLACE_ENDS):
             places.append(match.group(0))
     return list(dict.fromkeys(places))
 
