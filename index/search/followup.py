@@ -1,0 +1,61 @@
+"""Follow-up questions: "那密云区呢？", "它的问题是什么？", "下个月呢？", "一季度呢？" completed from the last turn.
+
+Pure: a question's Query and the last answered Turn in, what to search (or which record to read again) out. The
+conversation memory that holds the Turn lives with the chat (bot/session.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from index.kinds import QueryKind, Wants
+from index.search.query import Query
+from index.vocabulary import REFERS_BACK
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What a conversation remembers of its last answered question: its query and its best record."""
+
+    query: Query
+    record: tuple[str, int] | None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """How to answer a follow-up: search a completed query, or (record set) read that record again for the field
+    the query now asks for."""
+
+    query: Query
+    record: tuple[str, int] | None = None
+
+
+def complete(question: str, query: Query, last: Turn) -> FollowUp | None:
+    """The follow-up completed from the last turn, or None when the question stands on its own."""
+    refers = bool(REFERS_BACK.search(query.simplified))
+    if query.uncovered and not query.regions or query.kind == QueryKind.UNIT_LIST:
+        return None
+    if query.topic:
+        if refers and not query.regions and last.query.regions:
+            # "那养老呢？": a new topic in the same districts.
+            return FollowUp(replace(query, regions=last.query.regions))
+        return None
+    if query.regions and set(query.regions) != set(last.query.regions):
+        if not refers:
+            return None  # "济宁高新区下月计划" is a question of its own
+        # "那密云区呢？": the same topic and field asked of another district.
+        return FollowUp(same_topic(query, last.query))
+    if query.period or query.year:
+        # "一季度呢？": the same topic, districts and field in another period.
+        return FollowUp(replace(same_topic(query, last.query), regions=last.query.regions))
+    if last.record is None:
+        return None
+    # "它的问题是什么？" / "下个月呢？" / "完成了吗？": the same record, the field now asked for.
+    asked = replace(last.query, text=question, wants=query.wants, traditional=query.traditional, kind=QueryKind.SINGLE)
+    return FollowUp(asked, last.record)
+
+
+def same_topic(query: Query, previous: Query) -> Query:
+    """The new question's districts, period and field (the old field when none is asked) on the old topic."""
+    wants = previous.wants if query.wants == Wants.PROGRESS else query.wants
+    return replace(query, topic=previous.topic, expansions=previous.expansions, wants=wants,
+                   kind=QueryKind.COMPARE if len(query.regions) > 1 else QueryKind.SINGLE)

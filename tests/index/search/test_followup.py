@@ -1,0 +1,46 @@
+"""index.search.followup: completing a follow-up from the last turn, on hand-made queries (no index)."""
+from __future__ import annotations
+
+from index.kinds import QueryKind, Wants
+from index.search.followup import Turn, complete
+from index.search.query import Query
+
+LAST = Turn(Query("大兴区养老服务进展", "大兴区养老服务进展", False, regions=("大兴区",), topic="养老服务",
+                  expansions=("养老驿站",)), ("大兴区.txt", 3))
+
+
+def ask(simplified: str, **fields: object) -> Query:
+    return Query(simplified, simplified, False, **fields)  # type: ignore[arg-type]
+
+
+def test_another_district_keeps_the_topic_and_field() -> None:
+    done = complete("那密云区呢？", ask("那密云区呢?", regions=("密云区",)), LAST)
+    assert done is not None and done.record is None
+    assert (done.query.regions, done.query.topic, done.query.expansions) == (("密云区",), "养老服务", ("养老驿站",))
+    both = complete("那密云和青岛呢", ask("那密云和青岛呢", regions=("密云区", "青岛市")), LAST)
+    assert both is not None and both.query.kind == QueryKind.COMPARE
+
+
+def test_a_field_alone_reads_the_same_record_again() -> None:
+    done = complete("它的问题是什么？", ask("它的问题是什么?", wants=Wants.PROBLEMS), LAST)
+    assert done is not None and done.record == ("大兴区.txt", 3)
+    assert (done.query.wants, done.query.regions, done.query.text) == (Wants.PROBLEMS, ("大兴区",), "它的问题是什么？")
+    assert complete("完成了吗", ask("完成了吗", wants=Wants.STATUS), Turn(LAST.query, None)) is None
+
+
+def test_a_new_topic_that_refers_back_keeps_the_districts() -> None:
+    done = complete("那学校呢", ask("那学校呢", topic="学校"), LAST)
+    assert done is not None and done.query.regions == ("大兴区",) and done.query.topic == "学校"
+
+
+def test_questions_of_their_own_are_not_follow_ups() -> None:
+    assert complete("济宁高新区下月计划", ask("济宁高新区下月计划", regions=("济宁高新区",), wants=Wants.PLAN), LAST) is None
+    assert complete("学校建设进展", ask("学校建设进展", topic="学校建设"), LAST) is None
+    assert complete("区民政局负责哪些项目", ask("区民政局负责哪些项目", kind=QueryKind.UNIT_LIST), LAST) is None
+    assert complete("那城阳区呢", ask("那城阳区呢", uncovered=("城阳区",)), LAST) is None
+
+
+def test_another_period_keeps_topic_and_districts() -> None:
+    done = complete("一季度呢", ask("一季度呢", period="一季度"), LAST)
+    assert done is not None and done.record is None
+    assert (done.query.period, done.query.regions, done.query.topic) == ("一季度", ("大兴区",), "养老服务")
