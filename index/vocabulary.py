@@ -231,6 +231,8 @@ SUFFIX_CHARS = frozenset("省市区县旗盟州")
 TITLE_WORDS = re.compile(r"实事|民生|为民|进展|项目表|情况|成果|通知|报告|工作|办事")
 # The issuer line above a notice's title ("XX管委会" / "关于……的通知").
 ISSUER_LINE = re.compile(r"(管委会|人民政府|政府|办公室|办公厅|委员会|管理委员会)$")
+# A page number alone on a PDF page's first or last line: "- 3 -", "第3页 共12页", "3/12".
+PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|[-—–]\s*\d+\s*[-—–])[-—–\s]*$")
 BOILERPLATE = re.compile(
     r"^\[?\s*(责任编辑|编辑|来源|作者|记者|审核|校对|打印|关闭|分享)\s*[:：]|^(我要评论|返回|上一篇|下一篇|相关阅读|扫一扫)"
 )
@@ -273,11 +275,17 @@ QUIT_WORDS = frozenset({"退出", "exit", "quit", "q", "再见"})
 # --- answers -----------------------------------------------------------------------------------------------------
 
 # The unit a 多少/几 question asks for ("几处" → 处).
-ASKED_UNIT = re.compile(rf"(?:多少|几)(万|亿)?([{HAN}]{{1,2}}|%)")
+MAGNITUDES = ("万", "亿")
+ASKED_UNIT = re.compile(rf"(?:多少|几)({_alt(MAGNITUDES)})?([{HAN}]{{1,2}}|%)")
 # Units asked one way and written another: 钱 is asked, 元 is written.
 WRITTEN_UNITS = {"钱": "元", "块": "元", "公里": "公里", "人": "人"}
 # Units of two characters that are units as a whole.
 WHOLE_UNITS = ("批次", "人次", "公里", "平米")
+
+
+def figure_with_unit(unit: str) -> re.Pattern[str]:
+    """A figure written with a unit ("46个", "3.52万公顷")."""
+    return re.compile(rf"\d[\d.,]*\s*(?:{_alt(MAGNITUDES)})?" + re.escape(unit))
 
 # --- words BM25 ignores -------------------------------------------------------------------------------------------
 

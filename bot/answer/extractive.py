@@ -26,6 +26,7 @@ from index.vocabulary import (
     STATUS_WORDS,
     WHOLE_UNITS,
     WRITTEN_UNITS,
+    figure_with_unit,
 )
 from index.wording import matched_phrases
 
@@ -250,7 +251,7 @@ def _score(piece: str, query: Query) -> float:
     score = _cover(text, query)
     if query.wants == Wants.AMOUNT:
         unit = _asked_unit(query.simplified)
-        if unit and re.search(r"\d[\d.,]*\s*(?:万|亿)?" + re.escape(unit), text):
+        if unit and figure_with_unit(unit).search(text):
             score += 0.6
         elif _DIGIT.search(text):
             score += 0.3

@@ -1,6 +1,7 @@
 """config.toml plus environment overrides."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,19 @@ def test_the_shipped_config_documents_every_setting() -> None:
     settings = load_settings(ROOT / "config.toml", {})
     defaults = Settings()
     assert (settings.index, settings.search, settings.watch) == (defaults.index, defaults.search, defaults.watch)
+
+
+def test_settings_read_the_telegram_table(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[telegram]\nadmins = [42]\nallowed_chats = [-100, 7]\nrate_limit = 3\nmode = "webhook"\n'
+                      'webhook_url = "https://example.org/hook"\nlog_file = "logs/q.log"\n', "utf-8")
+    t = load_settings(config, {}).telegram
+    assert (t.admins, t.allowed_chats, t.rate_limit, t.mode) == ((42,), (-100, 7), 3, "webhook")
+    assert t.log_file == tmp_path / "logs" / "q.log"
+    config.write_text('[telegram]\nadmins = ["42"]\n', "utf-8")
+    with pytest.raises(ConfigError, match="admins must be a list of numeric Telegram ids"):
+        load_settings(config, {})
+    config.write_text('[telegram]\nmode = "push"\n', "utf-8")
+    with pytest.raises(ConfigError, match="expected one of polling, webhook"):
+        load_settings(config, {})
+    assert replace(t, rate_limit=1).rate_limit == 1

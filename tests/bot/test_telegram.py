@@ -73,27 +73,6 @@ def test_api_urls_accept_the_base_with_or_without_bot() -> None:
     assert api_urls(None) == (None, None) and api_urls("") == (None, None)
 
 
-def test_settings_read_the_telegram_table(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import pytest
-
-    from bot.settings import load_settings
-    from index.errors import ConfigError
-
-    config = tmp_path / "config.toml"
-    config.write_text('[telegram]\nadmins = [42]\nallowed_chats = [-100, 7]\nrate_limit = 3\nmode = "webhook"\n'
-                      'webhook_url = "https://example.org/hook"\nlog_file = "logs/q.log"\n', "utf-8")
-    t = load_settings(config, {}).telegram
-    assert (t.admins, t.allowed_chats, t.rate_limit, t.mode) == ((42,), (-100, 7), 3, "webhook")
-    assert t.log_file == tmp_path / "logs" / "q.log"
-    config.write_text('[telegram]\nadmins = ["42"]\n', "utf-8")
-    with pytest.raises(ConfigError, match="admins must be a list of numeric Telegram ids"):
-        load_settings(config, {})
-    config.write_text('[telegram]\nmode = "push"\n', "utf-8")
-    with pytest.raises(ConfigError, match="expected one of polling, webhook"):
-        load_settings(config, {})
-    assert replace(t, rate_limit=1).rate_limit == 1
-
-
 def test_webhook_mode_needs_a_url_and_a_token_is_required(indexed, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import pytest
 

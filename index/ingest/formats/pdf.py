@@ -7,11 +7,10 @@ import unicodedata
 
 from index.errors import ReadError
 from index.ingest.formats.common import describe
-from index.vocabulary import ITEM_START
+from index.vocabulary import ITEM_START, PAGE_NUMBER
 
 # A wrapped line ending a sentence may still end its paragraph; one ending mid-sentence (even at "：") cannot.
 _SENTENCE_END = re.compile(r"[。！？!?；;][”」』\"')）]*$")
-_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|[-—–]\s*\d+\s*[-—–])[-—–\s]*$")
 
 
 def read(data: bytes, name: str) -> str:
@@ -58,9 +57,9 @@ def _pdf_page_lines(text: str) -> list[str]:
         lines.pop()
     while lines and not lines[0].strip():
         lines.pop(0)
-    if lines and _PAGE_NUMBER.match(lines[-1].strip()):
+    if lines and PAGE_NUMBER.match(lines[-1].strip()):
         lines.pop()
-    if lines and _PAGE_NUMBER.match(lines[0].strip()):
+    if lines and PAGE_NUMBER.match(lines[0].strip()):
         lines.pop(0)
     return lines
 
