@@ -11,7 +11,8 @@ from typing import Sequence, TextIO
 
 from bot.settings import DEFAULT_CONFIG, Settings, load_settings
 from index.errors import MinshengError
-from index.ingest.load import corpus_files, load_report
+from index.ingest.corpus import list_corpus, read_report
+from index.ingest.load import load_report, parse_bytes
 from index.ingest.records import ParsedReport, Record
 from index.kinds import Field
 from index.vocabulary import FIELD_WORDS, QUIT_WORDS, RESET_WORDS, STATUS_WORDS
@@ -148,11 +149,13 @@ def format_record(record: Record) -> list[str]:
 
 def corpus_summary(corpus: Path, out: TextIO) -> int:
     """One line per corpus file: region, period, shape, record count; failures named, the rest go on."""
-    failed = 0
-    files = corpus_files(corpus)
-    for path in files:
+    listing = list_corpus(corpus)
+    for error in listing.refused:
+        out.write(f"FAILED  {error}\n")
+    failed = len(listing.refused)
+    for path in listing.files:
         try:
-            parsed = load_report(path)
+            parsed = parse_bytes(read_report(path, corpus), path.name)
         except MinshengError as exc:
             failed += 1
             out.write(f"FAILED  {exc}\n")
@@ -162,7 +165,8 @@ def corpus_summary(corpus: Path, out: TextIO) -> int:
             f"{len(parsed.records):4d} records  {len(parsed.leftover):3d} leftover  {r.region or '?'} "
             f"{r.year or '?'} {r.period or '?'}  [{parsed.shape}]  {path.name}\n"
         )
-    out.write(f"{len(files) - failed} of {len(files)} files parsed\n")
+    total = len(listing.files) + len(listing.refused)
+    out.write(f"{total - failed} of {total} files parsed\n")
     return 1 if failed else 0
 
 

@@ -26,7 +26,7 @@ from watchdog.observers.polling import PollingObserver
 
 from index.build.builder import BuildReport
 from index.errors import MinshengError
-from index.ingest.load import is_report_name
+from index.ingest.corpus import is_report_name
 
 log = logging.getLogger("minsheng.watch")
 

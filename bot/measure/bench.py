@@ -81,7 +81,7 @@ def run(settings: Settings, sizes: list[int], workdir: Path, out: TextIO, seed: 
 def make_corpus(real: Path, target: Path, n: int, seed: int) -> Path:
     """The real reports plus n synthetic districts made from them."""
     from bot.measure.synthetic import synthesize, write_corpus
-    from index.ingest.load import corpus_files
+    from index.ingest.corpus import corpus_files
 
     if target.exists():
         shutil.rmtree(target)
@@ -97,7 +97,7 @@ def question_mix(real: Path, n: int, seed: int, variants: int = 3) -> list[str]:
     """The timed questions, each asked once: QUESTIONS, then the same questions about up to `variants` of the
     synthetic districts (the same names `make_corpus` uses), so no answer comes from a cache."""
     from bot.measure.synthetic import district_names, replace_names, report_region
-    from index.ingest.load import corpus_files
+    from index.ingest.corpus import corpus_files
 
     pairs = [(p.name, p.read_text("utf-8")) for p in corpus_files(real)]
     regions = [report_region(name, text) for name, text in pairs]
@@ -110,7 +110,7 @@ def question_mix(real: Path, n: int, seed: int, variants: int = 3) -> list[str]:
 def _extra_report(real: Path, seed: int) -> tuple[str, str]:
     """One more synthetic report, of a district no corpus size uses."""
     from bot.measure.synthetic import synthesize
-    from index.ingest.load import corpus_files
+    from index.ingest.corpus import corpus_files
 
     pairs = [(p.name, p.read_text("utf-8")) for p in corpus_files(real)]
     return synthesize(pairs[:1], 1, seed + 10_007)[0]

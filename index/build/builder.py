@@ -35,14 +35,11 @@ from index.build.lexical import LexicalIndex
 from index.build.store import VectorStore
 from index.build.vectors import assemble, read_vectors, write_vectors
 from index.errors import MinshengError, ReadError
-from index.ingest.load import corpus_files, parse_bytes, read_bytes, read_errors
+from index.ingest.corpus import MAX_FILE_BYTES, VANISHED, list_corpus, read_report, report_digest
+from index.ingest.load import parse_bytes
 from index.ingest.meta import short_forms
 from index.vocabulary import SECTION_NUMBER_OR_REMARK
 from index.wording import lexicon_version, report_terms
-
-# One report larger than this is refused with a message (memory stays bounded); config.toml can raise it.
-MAX_FILE_BYTES = 20_000_000
-_VANISHED = "disappeared while the corpus was being read"
 
 
 class Progress(Protocol):
@@ -257,7 +254,7 @@ def _read_corpus(corpus_dir: Path, manifest: Manifest, max_tokens: int, max_file
             report.unchanged += 1
             continue
         try:
-            data = read_file(corpus_dir / name, max_file_bytes)
+            data = read_report(corpus_dir / name, corpus_dir, max_file_bytes, VANISHED)
             if hashlib.sha256(data).hexdigest() != digest:
                 raise ReadError(name, "changed while the corpus was being read; it is picked up next time")
             parsed = parse_bytes(data, name)
@@ -292,12 +289,15 @@ def _read_corpus(corpus_dir: Path, manifest: Manifest, max_tokens: int, max_file
 def _hash_corpus(corpus_dir: Path, manifest: Manifest, max_file_bytes: int,
                  report: BuildReport) -> tuple[dict[str, str], set[str]]:
     """Each readable corpus file's content hash, and the names kept although unreadable (their previous version
-    stays searchable); the unreadable ones are reported."""
+    stays searchable); the unreadable and the refused are reported. A refused entry (a link leaving the corpus, a
+    pipe, a device) is not kept: whatever an earlier version of it held leaves the index."""
     digests: dict[str, str] = {}
     kept: set[str] = set()
-    for path in corpus_files(corpus_dir):
+    listing = list_corpus(corpus_dir)
+    report.failed.extend(FailedFile(error.source, str(error)) for error in listing.refused)
+    for path in listing.files:
         try:
-            digests[path.name] = file_digest(path, max_file_bytes)
+            digests[path.name] = report_digest(path, corpus_dir, max_file_bytes, VANISHED)
         except MinshengError as exc:
             report.failed.append(FailedFile(path.name, str(exc)))
             if path.name in manifest.files:
@@ -341,33 +341,6 @@ def _remove_old_layout(index_dir: Path) -> None:
     for name in (MANIFEST, CHUNKS, MANIFEST + ".tmp", CHUNKS + ".tmp"):
         (index_dir / name).unlink(missing_ok=True)
     shutil.rmtree(index_dir / BM25_DIR, ignore_errors=True)
-
-
-def file_digest(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
-    """The sha256 of a corpus file, read in blocks (bounded memory); size and read errors name the file."""
-    _check_size(path, max_bytes)
-    digest = hashlib.sha256()
-    with read_errors(path, _VANISHED), path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _check_size(path: Path, max_bytes: int) -> None:
-    with read_errors(path, _VANISHED):
-        size = path.stat().st_size
-    if size > max_bytes:
-        raise ReadError(path.name, f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit for one "
-                                   "report ([index] max_file_mb in config.toml); split it or raise the limit")
-
-
-def read_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
-    """A corpus file's bytes, refused with a message when larger than max_bytes (memory stays bounded)."""
-    _check_size(path, max_bytes)
-    data = read_bytes(path, _VANISHED)
-    if len(data) > max_bytes:  # it grew while we looked
-        raise ReadError(path.name, f"is over the {max_bytes / 1e6:.0f} MB limit for one report")
-    return data
 
 
 def _rebuild_reason(manifest: Manifest | None, model_name: str, max_tokens: int, full: bool) -> str:

@@ -53,6 +53,25 @@ def test_corpus_summary(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     assert "31 records" in out
 
 
+def test_corpus_summary_refuses_links_out_of_the_corpus_and_pipes(capsys: pytest.CaptureFixture[str],
+                                                               tmp_path: Path) -> None:
+    """`records` without FILE lists what the index would refuse: a link leaving the corpus, a FIFO; never reads them."""
+    corpus = tmp_path / "reports"
+    corpus.mkdir()
+    (corpus / "a.txt").write_bytes(corpus_file("大兴区").read_bytes())
+    (tmp_path / "passwd").write_text("root:x:0:0:root:/root:/bin/bash\n", "utf-8")
+    (corpus / "report.txt").symlink_to(tmp_path / "passwd")
+    os.mkfifo(corpus / "pipe.txt")
+    (tmp_path / "config.toml").write_text('[paths]\ncorpus = "reports"\n', "utf-8")
+    assert main(["--config", str(tmp_path / "config.toml"), "records"]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED  pipe.txt: is a named pipe (FIFO), not a report file; it is not read" in out
+    assert "FAILED  report.txt: is a symbolic link to " in out and "root:x" not in out
+    assert "1 of 3 files parsed" in out
+    assert main(["records", str(corpus / "pipe.txt")]) == 1
+    assert "minsheng: error: pipe.txt: is a named pipe (FIFO)" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [(b"", "the file is empty"), (os.urandom(0) + bytes(range(256)) * 20, "binary")],

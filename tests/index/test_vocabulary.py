@@ -5,7 +5,15 @@ import pytest
 
 from index.kinds import Field, Status, Wants
 from index.vocabulary import (
-    AHEAD, COLUMN_HEADERS, FIELD_WORDS, ITEM_START, LABEL_AT, NEXT_STEP, NEXT_STEP_START, PLAN_START, STATUS_WORDS,
+    AHEAD,
+    COLUMN_HEADERS,
+    FIELD_WORDS,
+    ITEM_START,
+    LABEL_AT,
+    NEXT_STEP,
+    NEXT_STEP_START,
+    PLAN_START,
+    STATUS_WORDS,
     WANTS_CUES,
 )
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.measure.bench import QUESTIONS, Measures, format_table, question_mix
-from index.ingest.load import corpus_files
+from index.ingest.corpus import corpus_files
 from index.ingest.normalize import match_key
 from tests.conftest import CORPUS
 

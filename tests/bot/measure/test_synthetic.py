@@ -16,7 +16,8 @@ from bot.measure.synthetic import (
     write_corpus,
 )
 from index.build.catalog import Coverage
-from index.ingest.load import corpus_files, load_report, parse_bytes
+from index.ingest.corpus import corpus_files
+from index.ingest.load import load_report, parse_bytes
 from index.ingest.meta import places_within, region_aliases, region_parents, short_forms
 from index.ingest.normalize import to_simplified, to_traditional
 from index.ingest.records import ParsedReport

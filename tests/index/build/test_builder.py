@@ -23,7 +23,8 @@ from index.build.lexical import LexicalIndex
 from index.build.store import ChromaStore, open_store
 from index.build.vectors import read_vectors
 from index.errors import MinshengError
-from index.ingest.load import corpus_files, load_report
+from index.ingest.corpus import corpus_files
+from index.ingest.load import load_report
 from index.ingest.records import ParsedReport
 from tests.conftest import CORPUS, corpus_file
 from tests.support.fakes import FakeEmbedder
@@ -559,17 +560,17 @@ def test_oversized_file_is_refused_with_its_size(env: Env) -> None:
 def test_unreadable_and_vanishing_files_fail_alone(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
     (env.corpus / "无权限.txt").write_text("x", "utf-8")
     (env.corpus / "消失.txt").write_text("x", "utf-8")
-    real_open = Path.open
+    real_open = os.open
 
-    def opening(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def opening(path, *args, **kwargs):  # type: ignore[no-untyped-def]
         # Simulated: root ignores chmod, and a file cannot be deleted at the exact moment it is read.
-        if self.name == "无权限.txt":
+        if os.path.basename(path) == "无权限.txt":
             raise PermissionError(13, "Permission denied")
-        if self.name == "消失.txt":
+        if os.path.basename(path) == "消失.txt":
             raise FileNotFoundError(2, "No such file or directory")
-        return real_open(self, *args, **kwargs)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", opening)
+    monkeypatch.setattr(os, "open", opening)
     report, _ = env.build()
     failed = {f.file: f.error for f in report.failed}
     assert failed == {"无权限.txt": "无权限.txt: permission denied",
@@ -610,3 +611,22 @@ def test_html_docx_xlsx_and_pdf_reports_are_indexed_and_a_broken_one_fails_alone
         assert [c.item for c in chunks] == [e[0] for e in EXPECTED]
     assert by_source["文字.pdf"]
     assert_consistent(env)
+
+
+def test_links_out_of_the_corpus_and_pipes_are_refused_and_leave_the_index(env: Env) -> None:
+    """A link to a file outside the corpus is never indexed (whatever it points at, nothing of it is searchable),
+    a FIFO does not hang the build, and an indexed report replaced by such a link leaves the index."""
+    secret = env.corpus.parent / "passwd"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", "utf-8")
+    (env.corpus / "report.txt").symlink_to(secret)
+    os.mkfifo(env.corpus / "pipe.txt")
+    report, _ = env.build()
+    failed = {f.file: f.error for f in report.failed}
+    assert set(failed) == {"report.txt", "pipe.txt"} and "outside the corpus folder" in failed["report.txt"]
+    assert sorted(report.added) == ALL_FILES
+    assert not any("root:x:0:0" in c.text for c in env.catalog().values())
+    (env.corpus / DAXING).unlink()
+    (env.corpus / DAXING).symlink_to(secret)
+    report, _ = env.build()
+    assert report.removed == [DAXING] and DAXING in {f.file for f in report.failed}
+    assert not any(c.source == DAXING or "root:x:0:0" in c.text for c in env.catalog().values())
