@@ -68,23 +68,33 @@ def regions_text(coverage: Coverage) -> str:
     """Districts and periods covered, with report counts (HTML)."""
     if not coverage.regions:
         return "还没有收录任何报告。"
-    lines = [f"<b>收录的地区</b>（{len(coverage.regions)}个）"]
-    for region, periods in coverage.regions.items():
-        count = coverage.reports.get(region, 0)
-        lines.append(f"· {html.escape(region or '未注明地区')}：{html.escape('、'.join(periods) or '报告期未注明')}"
-                     f"（{count}份报告）")
+    named = [region for region in coverage.regions if region]
+    lines = [f"<b>收录的地区</b>（{len(named)}个）"]
+    for region in named:
+        periods = coverage.regions[region]
+        lines.append(f"· {html.escape(region)}：{html.escape('、'.join(periods) or '报告期未注明')}"
+                     f"（{coverage.reports.get(region, 0)}份报告）")
+    if coverage.unplaced:
+        lines.append(f"<b>没有写明地区的报告</b>（{len(coverage.unplaced)}份）")
+        lines.extend(f"· 《{html.escape(title)}》：{html.escape('、'.join(periods) or '报告期未注明')}"
+                     for title, periods in coverage.unplaced.items())
     return "\n".join(lines)
 
 
-def reports_text(files: dict[str, FileEntry]) -> str:
-    """The indexed report files: title, district, period, records (HTML)."""
+def reports_text(files: dict[str, FileEntry], duplicates: dict[str, str] | None = None) -> str:
+    """The indexed report files: title, district, period, records, and the other file names of the same report
+    (duplicates: copy → the name indexed) (HTML)."""
     if not files:
         return "还没有收录任何报告。"
+    copies: dict[str, list[str]] = {}
+    for copy, original in sorted((duplicates or {}).items()):
+        copies.setdefault(original, []).append(copy)
     lines = [f"<b>收录的报告</b>（{len(files)}份）"]
     for name, entry in sorted(files.items(), key=lambda item: (item[1].region, item[0])):
         when = period_label(entry.year or None, entry.period) or "报告期未注明"
-        lines.append(f"· {html.escape(entry.title or name)}（{html.escape(entry.region or '未注明地区')} · "
-                     f"{html.escape(when)} · {entry.records}条）")
+        facts = " · ".join(p for p in (entry.region, when, f"{entry.records}条") if p)
+        also = f"；同一份报告的其他文件：{'、'.join(copies[name])}" if name in copies else ""
+        lines.append(f"· {html.escape(entry.title or name)}（{html.escape(facts + also)}）")
     return "\n".join(lines)
 
 

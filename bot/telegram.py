@@ -20,7 +20,7 @@ from bot.messages import ShortKeys, Stats, help_text, regions_text, reports_text
 from bot.session import Conversations
 from bot.settings import Settings, TelegramSettings
 from index.build.builder import BuildReport
-from index.build.catalog import Coverage, FileEntry, read_manifest
+from index.build.catalog import Coverage, read_manifest
 from index.errors import MinshengError
 from index.ingest.normalize import to_traditional
 from index.search.results import SearchResult
@@ -90,10 +90,10 @@ class BotService:
         """What the loaded index covers."""
         return self.retriever.searcher.coverage
 
-    def files(self) -> dict[str, FileEntry]:
-        """The indexed report files."""
+    def reports(self) -> str:
+        """HTML of the indexed report files, with the other names of each report's copies."""
         manifest = read_manifest(self.settings.index_dir)
-        return manifest.files if manifest else {}
+        return reports_text(manifest.files, manifest.duplicates) if manifest else reports_text({})
 
     def ask(self, chat_id: int, question: str) -> Reply:
         """Answer a question in a chat's conversation (blocking: search and maybe a chat model)."""
@@ -239,7 +239,7 @@ class TelegramHandlers:
     async def reports(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
         """/reports: the indexed reports."""
         if await self._allowed(update):
-            await self._send(update, reports_text(await asyncio.to_thread(self.service.files)))
+            await self._send(update, await asyncio.to_thread(self.service.reports))
 
     async def stats(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
         """/stats: usage since start-up."""

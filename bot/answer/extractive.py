@@ -298,7 +298,12 @@ def _target(chunk: Chunk, query: Query, lead: str) -> str:
 
 def _where(chunk: Chunk) -> str:
     """"密云区（2022年三季度）"."""
-    return f"{chunk.region or '未注明地区'}（{chunk.period_label}）" if chunk.period_label else chunk.region
+    return f"{place_of(chunk)}（{chunk.period_label}）" if chunk.period_label else place_of(chunk)
+
+
+def place_of(chunk: Chunk) -> str:
+    """The place a record is shown under: its district, or the report's title when the report names no place."""
+    return chunk.region or f"《{chunk.report or chunk.source}》"
 
 
 def record_name(chunk: Chunk) -> str:
@@ -373,7 +378,7 @@ def _per_region(result: SearchResult) -> Answer:
     query = result.query
     # A district is listed for a record that holds at least half of the topic, not for a shared word.
     hits = [h for h in _unique_records(result.hits) if h.strong and h.coverage >= _LIST_COVERAGE]
-    regions = list(dict.fromkeys(h.chunk.region for h in hits))
+    regions = list(dict.fromkeys(place_of(h.chunk) for h in hits))
     lines = [f"有相关内容的地区（{len(regions)}个）：{'、'.join(regions)}", *_grouped(hits, query)]
     return Answer("\n".join(lines), [citation_of(h) for h in hits])
 

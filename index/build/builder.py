@@ -4,6 +4,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import time
 from contextlib import contextmanager
@@ -36,8 +37,9 @@ from index.build.store import VectorStore
 from index.build.vectors import assemble, read_vectors, write_vectors
 from index.errors import MinshengError, ReadError
 from index.ingest.corpus import MAX_FILE_BYTES, VANISHED, list_corpus, read_report, report_digest
-from index.ingest.load import parse_bytes
+from index.ingest.load import text_of
 from index.ingest.meta import short_forms
+from index.ingest.parse import parse_text
 from index.vocabulary import SECTION_NUMBER_OR_REMARK
 from index.wording import lexicon_version, report_terms
 
@@ -156,8 +158,8 @@ def _build(corpus_dir: Path, index_dir: Path, store: VectorStore, embedder: Call
     ordered = sorted(base.catalog.values(), key=lambda c: (c.source, c.record, c.part))
     if changes.any or base.lexicon_changed or report.rebuilt or base.live is None:
         _publish_generation(index_dir, store, base, changes.stale, ordered, vectors, reuse=not report.rebuilt)
-    elif base.collected and base.live is not None:
-        write_manifest(base.live, base.manifest)  # only the garbage list changed; the catalog readers use did not
+    elif (base.collected or changes.manifest_only) and base.live is not None:
+        write_manifest(base.live, base.manifest)  # the catalog readers use did not change
     report.records = sum(entry.records for entry in base.manifest.files.values())
     report.chunks = len(ordered)
     report.seconds = time.monotonic() - started
@@ -183,6 +185,7 @@ class _Changes:
     fresh: list[Chunk] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     duplicates_changed: bool = False
+    manifest_only: bool = False  # only file entries' text keys were filled in
 
     @property
     def any(self) -> bool:
@@ -238,13 +241,24 @@ def _load_live(index_dir: Path, store: VectorStore, base: _Base, report: BuildRe
             report.rebuilt = "the vector store does not match the chunk catalog"
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def _read_corpus(corpus_dir: Path, manifest: Manifest, max_tokens: int, max_file_bytes: int,
                  report: BuildReport) -> _Changes:
     """Parse and chunk every new or changed file into the manifest; files gone (or now copies) leave it. Failures
-    are reported, and a known file that now fails keeps its previous version."""
+    are reported, and a known file that now fails keeps its previous version. Copies are found on the normalized
+    text, so a GBK or UTF-16 copy of a report is the same report."""
     changes = _Changes()
     digests, seen = _hash_corpus(corpus_dir, manifest, max_file_bytes, report)
-    duplicates = _duplicates(digests, manifest)
+    texts = _read_texts(corpus_dir, digests, manifest, max_file_bytes, report, seen)
+    keys = {name: _text_key(texts[name]) if name in texts else manifest.files[name].text_hash for name in digests}
+    for name, key in keys.items():
+        old = manifest.files.get(name)
+        if old is not None and old.hash == digests[name] and old.text_hash != key:
+            old.text_hash = key  # an index written before texts were compared learns its files' keys
+            changes.manifest_only = True
+    duplicates = _duplicates(keys, manifest)
     for name, digest in sorted(digests.items()):
         if name in duplicates:
             continue
@@ -254,10 +268,7 @@ def _read_corpus(corpus_dir: Path, manifest: Manifest, max_tokens: int, max_file
             report.unchanged += 1
             continue
         try:
-            data = read_report(corpus_dir / name, corpus_dir, max_file_bytes, VANISHED)
-            if hashlib.sha256(data).hexdigest() != digest:
-                raise ReadError(name, "changed while the corpus was being read; it is picked up next time")
-            parsed = parse_bytes(data, name)
+            parsed = parse_text(texts[name], name)
         except MinshengError as exc:
             report.failed.append(FailedFile(name, str(exc)))
             if old is None:
@@ -273,7 +284,7 @@ def _read_corpus(corpus_dir: Path, manifest: Manifest, max_tokens: int, max_file
         r = parsed.report
         manifest.files[name] = FileEntry(
             hash=digest, title=r.title, region=r.region, year=r.year or 0, period=r.period,
-            records=len(parsed.records), chunks=[c.id for c in chunks],
+            records=len(parsed.records), chunks=[c.id for c in chunks], text_hash=keys[name],
         )
         changes.fresh.extend(chunks)
     for name in sorted(set(manifest.files) - seen):
@@ -305,13 +316,44 @@ def _hash_corpus(corpus_dir: Path, manifest: Manifest, max_file_bytes: int,
     return digests, kept
 
 
-def _duplicates(digests: dict[str, str], manifest: Manifest) -> dict[str, str]:
-    """Copies of the same content → the name indexed: the name already indexed with it, else the first name."""
+def _read_texts(corpus_dir: Path, digests: dict[str, str], manifest: Manifest, max_file_bytes: int,
+                report: BuildReport, kept: set[str]) -> dict[str, str]:
+    """The normalized text of every file that is new, changed, or indexed before its text key was kept. A file that
+    cannot be read or decoded is reported and dropped from digests (kept, when it was indexed before)."""
+    texts: dict[str, str] = {}
+    failed: list[str] = []
+    for name, digest in sorted(digests.items()):
+        old = manifest.files.get(name)
+        if old is not None and old.hash == digest and old.text_hash:
+            continue
+        try:
+            data = read_report(corpus_dir / name, corpus_dir, max_file_bytes, VANISHED)
+            if hashlib.sha256(data).hexdigest() != digest:
+                raise ReadError(name, "changed while the corpus was being read; it is picked up next time")
+            texts[name] = text_of(data, name)
+        except MinshengError as exc:
+            report.failed.append(FailedFile(name, str(exc)))
+            failed.append(name)
+            if old is not None:
+                kept.add(name)
+    for name in failed:
+        del digests[name]
+    return texts
+
+
+def _text_key(text: str) -> str:
+    """What two copies of one report share: their normalized text, white space aside (a spreadsheet's export has no
+    blank line where the Word file has one)."""
+    return hashlib.sha256(_WHITESPACE.sub("", text).encode("utf-8")).hexdigest()
+
+
+def _duplicates(keys: dict[str, str], manifest: Manifest) -> dict[str, str]:
+    """Copies of the same text → the name indexed: the name already indexed with it, else the first name."""
     primary: dict[str, str] = {}
-    for name, digest in sorted(digests.items(), key=lambda nd: (manifest.files.get(nd[0]) is None
-                                                                 or manifest.files[nd[0]].hash != nd[1], nd[0])):
-        primary.setdefault(digest, name)
-    return {name: primary[d] for name, d in sorted(digests.items()) if primary[d] != name}
+    for name, key in sorted(keys.items(), key=lambda nk: (manifest.files.get(nk[0]) is None
+                                                          or manifest.files[nk[0]].text_hash != nk[1], nk[0])):
+        primary.setdefault(key, name)
+    return {name: primary[k] for name, k in sorted(keys.items()) if primary[k] != name}
 
 
 def _publish_generation(index_dir: Path, store: VectorStore, base: _Base, stale: list[str], ordered: list[Chunk],

@@ -35,6 +35,8 @@ class FileEntry:
     period: str
     records: int
     chunks: list[str] = field(default_factory=list)
+    # The sha256 of the normalized text: copies in other encodings or formats have the same one.
+    text_hash: str = ""
 
 
 @dataclass
@@ -196,33 +198,38 @@ def read_chunks(index_dir: Path) -> list[Chunk]:
 class Coverage:
     """Districts, periods and lead units the index holds, for query understanding and abstentions."""
 
-    regions: dict[str, tuple[str, ...]]  # district → its "2022年三季度" labels
+    regions: dict[str, tuple[str, ...]]  # district → its "2022年三季度" labels ("": reports that name no place)
     reports: dict[str, int]  # district → number of report files
     lead_units: tuple[str, ...]
+    # Reports that name no place, by title → their period labels: shown by title, never under a blank name.
+    unplaced: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, chunks: Iterable[Chunk]) -> "Coverage":
         """What a set of chunks covers."""
         periods: dict[str, set[str]] = {}
         sources: dict[str, set[str]] = {}
+        untitled: dict[str, set[str]] = {}
         units: set[str] = set()
         for chunk in chunks:
-            periods.setdefault(chunk.region, set()).add(period_label(chunk.year or None, chunk.period))
+            label = period_label(chunk.year or None, chunk.period)
+            periods.setdefault(chunk.region, set()).add(label)
             sources.setdefault(chunk.region, set()).add(chunk.source)
+            if not chunk.region:
+                untitled.setdefault(chunk.report or chunk.source, set()).add(label)
             units.update(split_units(chunk.lead_unit))
         return cls(
             regions={r: tuple(sorted(p for p in ps if p)) for r, ps in sorted(periods.items())},
             reports={r: len(s) for r, s in sources.items()},
             lead_units=tuple(sorted(units)),
+            unplaced={t: tuple(sorted(p for p in ps if p)) for t, ps in sorted(untitled.items())},
         )
 
     def describe(self) -> str:
-        """One line for people: "密云区(2022年三季度)、大兴区(2024年一季度)…"."""
-        parts = []
-        for region, periods in self.regions.items():
-            name = region or "未注明地区"
-            parts.append(f"{name}({'、'.join(periods)})" if periods else name)
-        return "、".join(parts)
+        """One line for people: "密云区(2022年三季度)、大兴区(2024年一季度)…"; a report naming no place by its title."""
+        named = [(region, periods) for region, periods in self.regions.items() if region]
+        named += [(f"《{title}》", periods) for title, periods in self.unplaced.items()]
+        return "、".join(f"{name}({'、'.join(periods)})" if periods else name for name, periods in named)
 
 
 def split_units(text: str) -> list[str]:

@@ -50,3 +50,14 @@ def test_stats_counts_questions_and_median() -> None:
         stats.record(seconds, abstained)
     text = stats_text(stats, COVERAGE, records=40, uptime=7200)
     assert "回答 3 个问题（其中 1 个报告里没有答案）" in text and "中位数 0.20 秒" in text and "40 条记录" in text
+
+
+def test_reports_naming_no_place_are_listed_by_title_and_copies_by_name() -> None:
+    coverage = Coverage({"": ("2025年6月",), "大兴区": ("2024年一季度",)}, {"": 1, "大兴区": 1}, (),
+                        unplaced={"民生工程进展情况": ("2025年6月",)})
+    lines = regions_text(coverage).splitlines()
+    assert lines == ["<b>收录的地区</b>（1个）", "· 大兴区：2024年一季度（1份报告）", "<b>没有写明地区的报告</b>（1份）",
+                     "· 《民生工程进展情况》：2025年6月"]
+    files = {"a.txt": FileEntry("h", "民生工程进展情况", "", 2025, "6月", 3)}
+    text = reports_text(files, {"a-gbk.txt": "a.txt"})
+    assert "· 民生工程进展情况（2025年6月 · 3条；同一份报告的其他文件：a-gbk.txt）" in text and "未注明" not in text

@@ -202,3 +202,18 @@ def test_hit_order_is_respected_for_single_answers() -> None:
     answer = compose(SearchResult(query=query, hits=[Hit(a, 1.0, strong=True), Hit(b, 0.5, strong=True)]))
     assert answer.text == "甲区（2024年一季度）：新增急救站2处均已建成。"
     assert [c.chunk_id for c in answer.citations] == ["a-0000-0"]
+
+
+def test_a_report_naming_no_place_is_shown_by_its_title() -> None:
+    """Never under a blank or placeholder name: "有相关内容的地区（2个）：甲区、《乙报告》", not "、…"."""
+    chunks = [Chunk("a-0001-0", "甲区 · 第1项\n进展: 新建口袋公园46个", "a.txt", "甲区报告", "甲区", 2024, "一季度", "1",
+                    "", "", "on_track", 1, 0),
+              Chunk("b-0001-0", "第1项\n进展: 新建口袋公园12个", "b.txt", "乙报告", "", 0, "", "1", "", "", "on_track", 1, 0)]
+    coverage = Coverage.of(chunks)
+    assert coverage.describe() == "甲区(2024年一季度)、《乙报告》"
+    query = parse_query("哪些地区建了口袋公园", coverage)
+    hits = [Hit(c, 1.0, coverage=1.0, strong=True) for c in chunks]
+    text = compose(SearchResult(query, hits, coverage=coverage)).text
+    assert text.startswith("有相关内容的地区（2个）：甲区、《乙报告》") and "未注明" not in text
+    single = compose(SearchResult(parse_query("口袋公园建了多少个", coverage), hits[1:], coverage=coverage)).text
+    assert single.startswith("《乙报告》：新建口袋公园12个")

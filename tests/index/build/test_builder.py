@@ -536,6 +536,38 @@ def test_duplicate_copies_are_indexed_once_with_both_names(env: Env, expected: d
     assert_consistent(env)
 
 
+def test_copies_in_other_encodings_are_the_same_report(env: Env, expected: dict[str, list[Chunk]]) -> None:
+    """A GBK or UTF-16 copy of an indexed report is that report: found on the normalized text, not the bytes."""
+    env.build()
+    text = (env.corpus / QINGDAO).read_text("utf-8")
+    (env.corpus / "青岛-gbk.txt").write_bytes(text.encode("gbk"))
+    (env.corpus / "青岛-utf16.txt").write_bytes(text.encode("utf-16"))
+    report, factory = env.build()
+    assert report.added == [] and factory.calls == 0
+    assert report.duplicates == {"青岛-gbk.txt": QINGDAO, "青岛-utf16.txt": QINGDAO}
+    assert {c.source for c in env.catalog().values()} == set(ALL_FILES)
+    assert sum(c.region == "青岛市" for c in env.catalog().values()) == len(expected[QINGDAO])
+
+
+def test_an_index_without_text_keys_learns_them_without_a_new_generation(env: Env) -> None:
+    """An index written before copies were compared by text keeps answering; the next build fills in each file's
+    text key (in the live manifest) and then finds copies by text."""
+    env.build()
+    path = live(env) / "manifest.json"
+    data = json.loads(path.read_text("utf-8"))
+    for entry in data["files"].values():
+        entry.pop("text_hash")
+    path.write_text(json.dumps(data), "utf-8")
+    generation = live(env).name
+    report, factory = env.build()
+    assert report.unchanged == len(ALL_FILES) and factory.calls == 0 and live(env).name == generation
+    manifest = read_manifest(env.index)
+    assert manifest is not None and all(entry.text_hash for entry in manifest.files.values())
+    (env.corpus / "副本.txt").write_bytes((env.corpus / DAXING).read_text("utf-8").encode("utf-16"))
+    report, _ = env.build()
+    assert report.duplicates == {"副本.txt": DAXING} and report.added == []
+
+
 def test_other_encodings_and_plain_paragraphs_are_indexed(env: Env) -> None:
     text = (env.corpus / DAXING).read_text("utf-8")
     (env.corpus / DAXING).write_bytes(text.encode("gb18030"))
@@ -600,15 +632,17 @@ def test_html_docx_xlsx_and_pdf_reports_are_indexed_and_a_broken_one_fails_alone
     (env.corpus / "文字.pdf").write_bytes(make_pdf(PDF_PROSE))
     (env.corpus / "坏的.docx").write_bytes(b"PK\x03\x04 not really a zip")
     report, _ = env.build()
-    assert sorted(report.added) == sorted([*ALL_FILES, "表格.html", "表格.docx", "表格.xlsx", "文字.pdf"])
+    # The three files hold the same table, so the same text: one report, under the first name.
+    assert sorted(report.added) == sorted([*ALL_FILES, "表格.docx", "文字.pdf"])
+    assert report.duplicates == {"表格.html": "表格.docx", "表格.xlsx": "表格.docx"}
     (failure,) = report.failed
     assert failure.file == "坏的.docx" and "not a valid .docx file" in failure.error
     by_source: dict[str, list[Chunk]] = {}
     for chunk in env.catalog().values():
         by_source.setdefault(chunk.source, []).append(chunk)
-    for suffix in (".html", ".docx", ".xlsx"):
-        chunks = sorted(by_source[f"表格{suffix}"], key=lambda c: c.record)
-        assert [c.item for c in chunks] == [e[0] for e in EXPECTED]
+    chunks = sorted(by_source["表格.docx"], key=lambda c: c.record)
+    assert [c.item for c in chunks] == [e[0] for e in EXPECTED]
+    assert not by_source.keys() & {"表格.html", "表格.xlsx"}
     assert by_source["文字.pdf"]
     assert_consistent(env)
 
