@@ -228,6 +228,7 @@ def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
         except ImportError:
             pass
     live = LiveRetriever(settings)
+    live.poll()
     responder = _responder(settings)
     conversation = Conversation(live.current().searcher, settings.search.k)
     # A re-index made meanwhile (by `minsheng watch`, say) is answered from once it is loaded.
@@ -266,7 +267,9 @@ def serve_command(settings: Settings) -> int:
     if not token:
         raise MinshengError("TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and export its token")
     # /reindex waits for a build another process is running instead of failing.
-    service = BotService(settings, LiveRetriever(settings), _responder(settings),
+    live = LiveRetriever(settings)
+    live.poll()
+    service = BotService(settings, live, _responder(settings),
                          lambda: run_index(settings, progress=None, wait=600))
     watcher = None
     if settings.telegram.watch:

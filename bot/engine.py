@@ -87,27 +87,29 @@ def open_retriever(settings: Settings, fresh: bool = False) -> MinshengRetriever
 
 
 class LiveRetriever:
-    """The retriever of the live index generation. A re-index by this or any other process is noticed on
-    the next question (at most once per `check_every` seconds) and loaded in the background; until it is
-    ready the old generation keeps answering, so a question never sees half of each."""
+    """The retriever of the live index generation. Each question checks which generation is live (reading the small
+    CURRENT file) and, when another process or this one has published a newer one, loads it before answering, so
+    the next question after a re-index is answered from the new index. `poll` loads new generations in the
+    background as well, so a question seldom waits for the load. A question never sees half of each."""
 
     def __init__(self, settings: Settings, opener: Callable[[bool], MinshengRetriever] | None = None,
-                 check_every: float = 1.0) -> None:
+                 check_every: float = 0.0) -> None:
         self.settings = settings
         self._opener = opener or (lambda fresh: open_retriever(settings, fresh))
         self.check_every = check_every
         self._retriever = self._opener(False)
         self._checked = time.monotonic()
         self._loading = threading.Lock()
+        self._failed = ("", 0.0)  # a generation that could not be loaded, and when to try it again
         self.listeners: list[Callable[[MinshengRetriever], None]] = []
 
     def current(self) -> MinshengRetriever:
-        """The retriever to answer with now; starts loading a newer generation when there is one."""
+        """The retriever to answer with now: the live generation's, loaded first when it is newer than ours."""
         now = time.monotonic()
         if now - self._checked >= self.check_every:
             self._checked = now
-            if self.outdated() and not self._loading.locked():
-                threading.Thread(target=self.reload, name="index-reload", daemon=True).start()
+            if self.outdated():
+                self.reload(wait=True)
         return self._retriever
 
     def outdated(self) -> bool:
@@ -115,19 +117,23 @@ class LiveRetriever:
         live = generation(self.settings.index_dir)
         return bool(live) and live != self._retriever.searcher.generation
 
-    def reload(self) -> bool:
-        """Load the live generation now (blocking) and switch to it; False when another reload is running or
-        the loaded generation is already the live one."""
-        if not self._loading.acquire(blocking=False):
+    def reload(self, wait: bool = False) -> bool:
+        """Load the live generation now and switch to it; False when it is already loaded, could not be loaded, or
+        (wait False) another load is under way. A generation that failed to load is tried again after a pause."""
+        if not self._loading.acquire(blocking=wait):
             return False
         try:
             if not self.outdated():
+                return False
+            live = generation(self.settings.index_dir)
+            if live == self._failed[0] and time.monotonic() < self._failed[1]:
                 return False
             try:
                 retriever = self._opener(True)
             except MinshengError as exc:
                 # A generation pruned under our feet, or a store hiccup: keep answering from the old one.
                 log.warning("could not load the new index generation: %s", exc)
+                self._failed = (live, time.monotonic() + _RETRY_SECONDS)
                 return False
             self._retriever = retriever
             for listener in self.listeners:
@@ -136,3 +142,19 @@ class LiveRetriever:
             return True
         finally:
             self._loading.release()
+
+    def poll(self, interval: float = 1.0) -> threading.Event:
+        """Load new generations in the background every `interval` seconds, until the returned event is set."""
+        stop = threading.Event()
+
+        def run() -> None:
+            while not stop.wait(interval):
+                if self.outdated():
+                    self.reload()
+
+        threading.Thread(target=run, name="index-poll", daemon=True).start()
+        return stop
+
+
+# Seconds before a generation that failed to load is tried again.
+_RETRY_SECONDS = 30.0

@@ -22,7 +22,7 @@ from bot.settings import Settings, TelegramSettings
 from index.build.builder import BuildReport
 from index.build.catalog import Coverage, read_manifest
 from index.errors import MinshengError
-from index.ingest.normalize import to_traditional
+from index.ingest.normalize import to_simplified, to_traditional
 from index.search.results import SearchResult
 from index.search.retriever import MinshengRetriever
 from index.vocabulary import RESET_WORDS
@@ -123,19 +123,28 @@ class BotService:
         if asked is None:
             return None
         searcher = self.retriever.searcher
-        blocks = []
+        script = to_traditional if asked.result.query.traditional else to_simplified
+        blocks, replaced = [], False
         for citation in asked.citations:
             hit = next((h for h in asked.result.hits if h.chunk.id == citation.chunk_id), None)
             if hit is None:
                 continue
-            parts = searcher.record_hits(hit.chunk.source, hit.chunk.record) or [hit]
+            if searcher.has(hit.chunk.id):
+                # Content-addressed ids: the index still holds the very record the answer quoted.
+                parts = searcher.record_hits(hit.chunk.source, hit.chunk.record) or [hit]
+            else:
+                # Re-indexed since: the parts of the record the answer was built from, not today's text.
+                replaced = True
+                parts = [h for h in asked.result.hits
+                         if (h.chunk.source, h.chunk.record) == (hit.chunk.source, hit.chunk.record)]
             head, *_ = parts[0].chunk.text.split("\n", 1)
             body = "\n".join(p.chunk.text.split("\n", 1)[1] if "\n" in p.chunk.text else "" for p in parts)
-            label = citation.label()
-            if asked.result.query.traditional:
-                label = to_traditional(label)
-            blocks.append(f"<b>{html.escape(label, quote=False)}</b>\n{html.escape(body.strip() or head, quote=False)}")
-        return "\n\n".join(blocks) or "没有可显示的原文。"
+            label = script(citation.label())
+            blocks.append(f"<b>{html.escape(label, quote=False)}</b>\n"
+                          f"{html.escape(script(body.strip() or head), quote=False)}")
+        if replaced:
+            blocks.insert(0, script("（报告已重新索引。以下是这条回答所依据的原文，重新提问可看到最新内容。）"))
+        return "\n\n".join(blocks) or script("没有可显示的原文。")
 
     def reindex(self) -> BuildReport | None:
         """Bring the index up to date and load it; None when a re-index is already running."""

@@ -221,6 +221,10 @@ class Searcher:
         chunks.sort(key=lambda c: (not states(field_text(c.text, name)), c.source, c.record, c.part))
         return [Hit(c, 0.0, strong=True) for c in chunks]
 
+    def has(self, chunk_id: str) -> bool:
+        """Whether this index holds a chunk (ids are content-addressed: the same id is the same text)."""
+        return chunk_id in self._row
+
     def record_hits(self, source: str, record: int) -> list[Hit]:
         """Every part of one record, in order (a follow-up about "it" reads the same record again)."""
         return [Hit(c, 1.0, strong=True) for c in self.chunks if c.source == source and c.record == record]

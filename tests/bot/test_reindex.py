@@ -251,3 +251,28 @@ def test_a_running_bot_answers_a_report_dropped_into_the_corpus(indexed, tmp_pat
         process.wait(timeout=60)
         api.stop()
     assert api.errors == []
+
+
+def test_an_idle_bot_answers_the_first_question_after_a_reindex_from_the_new_index(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """No timer to wait for: the first question after another process re-indexed gets the new figure, and the
+    完整原文 button under the earlier answer shows the text that answer was built from, saying so."""
+    from bot.answer.responder import Responder
+    from bot.engine import run_index
+    from bot.telegram import BotService
+
+    settings = copy_index(indexed, tmp_path)
+    service = BotService(settings, LiveRetriever(settings), Responder(), lambda: run_index(settings, progress=None))
+    before = service.ask(5, OLD_QUESTION)
+    assert "46个口袋公园已开工" in before.html and before.key is not None
+    report = next(settings.corpus_dir.glob("青岛市*"))
+    report.write_text(report.read_text("utf-8").replace("46个口袋公园已开工", "58个口袋公园已开工"), "utf-8")
+    build = index_process(settings)
+    _, err = build.communicate(timeout=300)
+    assert build.returncode == 0, err
+    after = service.ask(6, OLD_QUESTION)
+    assert "58个口袋公园已开工" in after.html and after.key is not None
+    old_full = service.full(before.key)
+    assert old_full is not None and "46个口袋公园已开工" in old_full and "58个" not in old_full
+    assert "报告已重新索引" in old_full
+    new_full = service.full(after.key)
+    assert new_full is not None and "58个口袋公园已开工" in new_full and "重新索引" not in new_full
