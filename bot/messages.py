@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from bot.answer.extractive import examples
@@ -106,12 +107,15 @@ class Stats:
     abstained: int = 0
     limited: int = 0
     latencies: tuple[float, ...] = ()
+    # Questions of different chats are counted from worker threads at the same time.
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def record(self, seconds: float, abstained: bool) -> None:
         """Count one answered question (the last 1,000 latencies are kept)."""
-        self.questions += 1
-        self.abstained += int(abstained)
-        self.latencies = (*self.latencies[-999:], seconds)
+        with self._lock:
+            self.questions += 1
+            self.abstained += int(abstained)
+            self.latencies = (*self.latencies[-999:], seconds)
 
 
 def stats_text(stats: Stats, coverage: Coverage, records: int, uptime: float) -> str:
@@ -172,19 +176,22 @@ class ShortKeys(Generic[T]):
         self.size = size
         self._values: OrderedDict[str, T] = OrderedDict()
         self._next = 0
+        self._lock = threading.Lock()  # keys are handed out from several worker threads
 
     def put(self, value: T) -> str:
         """A new key for value."""
-        self._next += 1
-        key = _base36(self._next)
-        self._values[key] = value
-        while len(self._values) > self.size:
-            self._values.popitem(last=False)
+        with self._lock:
+            self._next += 1
+            key = _base36(self._next)
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
         return key
 
     def get(self, key: str) -> T | None:
         """The value of a key, or None when it was never given or has been forgotten."""
-        return self._values.get(key)
+        with self._lock:
+            return self._values.get(key)
 
 
 def _base36(number: int) -> str:

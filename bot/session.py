@@ -2,6 +2,7 @@
 "下个月呢？") are completed from (index/search/followup.py)."""
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 from typing import Protocol
@@ -64,19 +65,23 @@ class Conversations:
         self.max_chats = max_chats
         self.idle_seconds = idle_seconds
         self._chats: OrderedDict[object, tuple[float, Conversation]] = OrderedDict()
+        # Chats are answered on worker threads at the same time; their shared table is changed under a lock.
+        self._lock = threading.Lock()
 
     def use(self, searcher: Searches) -> None:
         """Answer from a reloaded index from now on (the conversations keep their memory)."""
-        self.searcher = searcher
-        for _, conversation in self._chats.values():
-            conversation.searcher = searcher
+        with self._lock:
+            self.searcher = searcher
+            for _, conversation in self._chats.values():
+                conversation.searcher = searcher
 
     def get(self, chat_id: object, now: float | None = None) -> Conversation:
         """The conversation of a chat; a fresh one when it is new or has been idle too long."""
         now = time.monotonic() if now is None else now
-        seen = self._chats.pop(chat_id, None)
-        conversation = seen[1] if seen and now - seen[0] <= self.idle_seconds else Conversation(self.searcher, self.k)
-        self._chats[chat_id] = (now, conversation)
-        while len(self._chats) > self.max_chats:
-            self._chats.popitem(last=False)
+        with self._lock:
+            seen = self._chats.pop(chat_id, None)
+            conversation = seen[1] if seen and now - seen[0] <= self.idle_seconds else Conversation(self.searcher, self.k)
+            self._chats[chat_id] = (now, conversation)
+            while len(self._chats) > self.max_chats:
+                self._chats.popitem(last=False)
         return conversation

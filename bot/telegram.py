@@ -8,7 +8,9 @@ import threading
 import time
 from dataclasses import dataclass
 from logging.handlers import RotatingFileHandler
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
+
+from telegram.ext import BaseUpdateProcessor
 
 from bot.answer.extractive import more_text
 from bot.answer.render import to_html
@@ -189,12 +191,50 @@ def api_urls(base_url: str | None) -> tuple[str | None, str | None]:
     return f"{root}/bot", f"{root}/file/bot"
 
 
+class PerChatOrder(BaseUpdateProcessor):
+    """Updates of one chat are handled one after another, in the order they arrived (a follow-up must see the
+    answer before it); updates of different chats are handled at the same time. Button presses join their chat's
+    order. Each update's task reaches its chat's lock first thing, in arrival order, and asyncio's locks are fair."""
+
+    def __init__(self, max_concurrent_updates: int = 256) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Run the update's handling under its chat's lock (updates without a chat run at once)."""
+        chat = _chat_id(update)
+        if chat is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(chat, asyncio.Lock())
+        self._waiting[chat] = self._waiting.get(chat, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._waiting[chat] -= 1
+            if not self._waiting[chat]:  # no update of this chat is waiting: forget its lock
+                del self._waiting[chat], self._locks[chat]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+
+def _chat_id(update: object) -> int | None:
+    chat = getattr(update, "effective_chat", None)
+    return getattr(chat, "id", None)
+
+
 def build_application(service: BotService, token: str, base_url: str | None) -> "Application":
-    """The python-telegram-bot Application with every handler; updates of different chats run concurrently."""
+    """The python-telegram-bot Application with every handler; one chat's updates in order, chats concurrently."""
     from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
     api, files = api_urls(base_url)
-    builder = Application.builder().token(token).concurrent_updates(True).post_init(_register_commands)
+    builder = Application.builder().token(token).concurrent_updates(PerChatOrder()).post_init(_register_commands)
     if api and files:
         builder = builder.base_url(api).base_file_url(files)
     app = builder.build()

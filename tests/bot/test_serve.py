@@ -123,6 +123,22 @@ def test_follow_up_in_the_same_chat(bot: Bot) -> None:
     assert follow.startswith("密云区（2022年三季度）：") and "公交线路16条" in follow
 
 
+def test_one_chats_updates_keep_their_order_while_another_chat_is_answered(bot: Bot) -> None:
+    """Three messages of one chat sent at once are answered in order, each with the context of the one before; a
+    message of another chat sent with them is answered in between, not after all three."""
+    mark = bot.api.mark()
+    for text in ("大兴区停车位建设进展", "那密云区呢？", "完成了吗？"):
+        bot.api.push_message(31, text)
+    bot.api.push_message(32, "青岛口袋公园建了多少个")
+    first, second, third = bot.replies(31, mark, count=3)
+    (other,) = bot.replies(32, mark)
+    assert first.params["text"].startswith("大兴区（2024年一季度）：已利用人防工程新增停车位200个")
+    assert second.params["text"].startswith("密云区（2022年三季度）：") and "停车位601个" in second.params["text"]
+    assert third.params["text"].startswith("已完成。\n密云区（2022年三季度）：") and "停车位601个" in third.params["text"]
+    assert other.params["text"].startswith("青岛市（2022年上半年）：46个口袋公园已开工")
+    assert other.index < third.index
+
+
 def test_buttons_send_more_results_and_the_full_record(bot: Bot) -> None:
     (answer,) = bot.say(15, "济宁高新区明厨亮灶工程进展")
     message = bot.api.message_of(answer)
