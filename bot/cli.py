@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 from typing import Sequence, TextIO
 
+from bot.logs import route_to_file
 from bot.settings import DEFAULT_CONFIG, Settings, load_settings
+from index.build.catalog import require_index
 from index.errors import MinshengError
 from index.ingest.corpus import list_corpus, read_report
 from index.ingest.load import load_report, parse_bytes
@@ -49,9 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _positive(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}") from None
     if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
     return value
 
 
@@ -63,6 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings(args.config, os.environ)
+        route_to_file(settings.log_file)
         if args.command == "records":
             if args.file is None:
                 return corpus_summary(settings.corpus_dir, sys.stdout)
@@ -174,9 +180,12 @@ def index_command(settings: Settings, full: bool, as_json: bool, out: TextIO, wa
     """Run an index build and print what changed; failures are listed, the rest is indexed."""
     from dataclasses import replace
 
-    from bot.engine import run_index
+    from bot.engine import model_ready, run_index
     from bot.watch import report_lines
 
+    if not model_ready(settings):
+        print("preparing the embedding model for this machine (once: an int8 ONNX export, about 15 s)…",
+              file=sys.stderr)
     report = run_index(settings, full=full, wait=wait)
     if report.rebuilt:
         print(f"rebuilding the whole index: {report.rebuilt}", file=sys.stderr)
@@ -190,6 +199,10 @@ def index_command(settings: Settings, full: bool, as_json: bool, out: TextIO, wa
 
 def ask_command(settings: Settings, question: str, k: int | None, as_json: bool, stdin: TextIO, out: TextIO) -> int:
     """Answer one question, or every line of standard input when the question is "-"."""
+    if question != "-" and not question.strip():
+        print('minsheng: the question is empty; write it after ask, e.g. minsheng ask "某区养老服务进展"', file=sys.stderr)
+        return 2
+    require_index(settings.index_dir)  # at once, before the libraries and the model are loaded
     from bot.answer.render import to_json, to_terminal
     from bot.engine import open_retriever
 
@@ -234,7 +247,7 @@ def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
     # A re-index made meanwhile (by `minsheng watch`, say) is answered from once it is loaded.
     live.listeners.append(lambda retriever: setattr(conversation, "searcher", retriever.searcher))
     if interactive:
-        out.write("民生实事问答。输入问题，追问可以说“那密云区呢？”“它的问题是什么？”；“新话题”清空上下文，“退出”结束。\n")
+        out.write("民生实事问答。输入问题，追问可以说“那……呢？”“它的问题是什么？”；“新话题”清空上下文，“退出”结束。\n")
     while True:
         try:
             line = input("问> ") if interactive else stdin.readline()

@@ -11,9 +11,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+from bot.answer.extractive import answers_with_figure
 from bot.settings import Settings
 from index.build.builder import BuildReport, ProgressFactory, build_index
-from index.build.catalog import generation
+from index.build.catalog import generation, require_index
 from index.build.embed import Embedder
 from index.build.layout import CHROMA_DIR, MODELS_DIR
 from index.build.store import ChromaStore, open_store
@@ -59,6 +60,15 @@ def make_embedder(settings: Settings) -> Embedder:
     return _embedder(s.model, s.backend, s.batch_size, settings.models_dir or settings.index_dir / MODELS_DIR)
 
 
+def model_ready(settings: Settings) -> bool:
+    """Whether the configured embedding model can be used at once (its ONNX export made already)."""
+    if settings.index.backend != "onnx-int8":
+        return True
+    from index.build.onnx_embed import export_ready
+
+    return export_ready(settings.models_dir or settings.index_dir / MODELS_DIR, settings.index.model)
+
+
 def tqdm_progress(total: int, label: str) -> Any:
     """A progress bar on standard error."""
     from tqdm import tqdm
@@ -81,8 +91,10 @@ def run_index(settings: Settings, full: bool = False, progress: ProgressFactory 
 def open_retriever(settings: Settings, fresh: bool = False) -> MinshengRetriever:
     """The retriever over the configured index's live generation (models loaded once per process);
     fresh: re-read the vector store from disk (after another process re-indexed)."""
+    require_index(settings.index_dir, embedding_name(settings))  # before the model: seconds to load, or to export
     searcher = Searcher.open(settings.index_dir, make_store(settings, fresh), make_embedder(settings),
                              settings.search.min_evidence, settings.search.dense_pivot)
+    searcher.example_check = answers_with_figure
     return MinshengRetriever(searcher=searcher, k=settings.search.k)
 
 

@@ -6,9 +6,8 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, Sequence, TypeVar
 
-from bot.answer.extractive import examples
 from index.build.catalog import Coverage, FileEntry
 from index.build.chunk import period_label
 
@@ -18,9 +17,10 @@ _ENTITY_AT_END = re.compile(r"&[#\w]{0,8}$")
 T = TypeVar("T")
 
 
-def start_text(coverage: Coverage, group: bool = False) -> str:
-    """What the bot is, what it covers, and example questions (HTML)."""
-    how = ("在群里请用 /ask 问题，或 @我 提问。" if group else "直接发问题就行，也可以追问，比如“那密云区呢？”“它的问题是什么？”。")
+def start_text(coverage: Coverage, examples: Sequence[str] = (), group: bool = False) -> str:
+    """What the bot is, what it covers, and example questions the index answers well (HTML)."""
+    how = ("在群里请用 /ask 问题，或 @我 提问。" if group
+           else "直接发问题就行，也可以追问，比如“那……呢？”“它的问题是什么？”。")
     lines = [
         "<b>民生实事问答</b>",
         "我根据各地政府公开的民生实事项目和进展报告回答问题：任务目标、进展、存在问题、下一步计划，"
@@ -30,26 +30,25 @@ def start_text(coverage: Coverage, group: bool = False) -> str:
         "",
         how,
     ]
-    sample = examples(coverage)
-    if sample:
+    if examples:
         lines.append("例如：")
-        lines.extend(f"· {html.escape(q)}" for q in sample)
+        lines.extend(f"· {html.escape(q)}" for q in examples)
     lines.append("")
     lines.append("命令：/help 帮助 · /regions 收录地区 · /reports 报告列表 · /stats 使用统计")
     return "\n".join(lines)
 
 
-def help_text(coverage: Coverage) -> str:
-    """How to ask (HTML)."""
+def help_text(examples: Sequence[str] = ()) -> str:
+    """How to ask, with example questions the index answers well (HTML)."""
     lines = [
         "<b>怎么问</b>",
-        "· 进展：“大兴区养老服务进展”",
+        "· 进展：地区＋项目＋“进展”",
         "· 数字：“…建了多少个”“…完成了多少”",
         "· 是否完成：“…完成了吗”",
         "· 问题和计划：“…存在什么问题”“…下个月计划做什么”",
-        "· 某单位的项目：“区住建委负责哪些项目”",
-        "· 比较：“A区和B区的…分别进展如何”；“哪些地区有…”",
-        "· 追问：“那密云区呢？”“它的问题是什么？”“下个月呢？”；发“新话题”重新开始",
+        "· 某单位的项目：“…局负责哪些项目”",
+        "· 比较：“A和B的…分别进展如何”；“哪些地区有…”",
+        "· 追问：“那……呢？”“它的问题是什么？”“下个月呢？”；发“新话题”重新开始",
         "",
         "<b>命令</b>",
         "/ask 问题 — 提问（群里用）",
@@ -58,10 +57,9 @@ def help_text(coverage: Coverage) -> str:
         "/stats — 使用统计",
         "/reindex — 重新索引报告（仅管理员）",
     ]
-    sample = examples(coverage)
-    if sample:
+    if examples:
         lines.append("")
-        lines.append("例如：" + "；".join(html.escape(q) for q in sample))
+        lines.append("例如：" + "；".join(html.escape(q) for q in examples))
     return "\n".join(lines)
 
 

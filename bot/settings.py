@@ -98,6 +98,8 @@ class Settings:
     index_dir: Path = setting(Path(".index"), "paths", "index", env="MINSHENG_INDEX")
     # The ONNX exports of embedding models (None: a "models" folder inside the index directory).
     models_dir: Path | None = setting(None, "paths", "models", env="MINSHENG_MODELS")
+    # Libraries' warnings and debug lines (never shown on the terminal).
+    log_file: Path = setting(Path("logs/minsheng.log"), "paths", "log")
     index: IndexSettings = IndexSettings()
     search: SearchSettings = SearchSettings()
     llm: LLMSettings = LLMSettings()

@@ -18,6 +18,8 @@ from bot.answer.responder import Responder
 from bot.answer.types import Citation
 from bot.engine import LiveRetriever
 from bot.guard import RateLimiter, chat_allowed
+from bot.logs import FORMAT as LOG_FORMAT
+from bot.logs import OwnRecords
 from bot.messages import ShortKeys, Stats, help_text, regions_text, reports_text, split_html, start_text, stats_text
 from bot.session import Conversations
 from bot.settings import Settings, TelegramSettings
@@ -55,6 +57,7 @@ class Reply:
     html: str
     abstained: bool
     key: str | None = None
+    traditional: bool = False  # the question was in Traditional script: so are the buttons
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,10 @@ class BotService:
         """The retriever of the live index (a re-index by another process is picked up by itself)."""
         return self.live.current()
 
+    def examples(self) -> tuple[str, ...]:
+        """Questions the loaded index answers well (found on first use)."""
+        return self.retriever.searcher.examples()
+
     @property
     def coverage(self) -> Coverage:
         """What the loaded index covers."""
@@ -112,7 +119,7 @@ class BotService:
         questions_log.info("chat=%s latency=%.3f abstained=%s composer=%s chars=%d", chat_id, seconds,
                            answer.abstained, answer.composer, len(question))
         key = None if answer.abstained else self.asked.put(Asked(result, answer.citations))
-        return Reply(to_html(answer), answer.abstained, key)
+        return Reply(to_html(answer), answer.abstained, key, answer.traditional)
 
     def more(self, key: str) -> str | None:
         """HTML of the retrieved records the answer did not quote, or None when the key is forgotten."""
@@ -273,12 +280,13 @@ class TelegramHandlers:
         """/start: what the bot is, what it covers, example questions."""
         if await self._allowed(update):
             group = update.effective_chat is not None and update.effective_chat.type != "private"
-            await self._send(update, start_text(self.service.coverage, group))
+            await self._send(update, start_text(self.service.coverage, await asyncio.to_thread(self.service.examples),
+                                                group))
 
     async def help(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
         """/help: how to ask."""
         if await self._allowed(update):
-            await self._send(update, help_text(self.service.coverage))
+            await self._send(update, help_text(await asyncio.to_thread(self.service.examples)))
 
     async def regions(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
         """/regions: districts and periods covered."""
@@ -310,7 +318,8 @@ class TelegramHandlers:
         """/ask 问题."""
         question = " ".join(context.args or [])
         if not question.strip():
-            await self._send(update, "请在 /ask 后面写上问题，例如：/ask 大兴区养老服务进展")
+            examples = await asyncio.to_thread(self.service.examples)
+            await self._send(update, "请在 /ask 后面写上问题" + (f"，例如：/ask {html.escape(examples[0])}" if examples else "。"))
             return
         await self._answer(update, context, question)
 
@@ -361,7 +370,7 @@ class TelegramHandlers:
         user = update.effective_user
         if len(question) > self.config.max_question_chars:
             await self._send(update, f"问题太长了（{len(question)}字）。请用一两句话提问，"
-                                     f"不超过{self.config.max_question_chars}字，例如：大兴区养老服务进展")
+                                     f"不超过{self.config.max_question_chars}字。")
             return
         if user is not None and not self.service.limiter.allow(user.id):
             self.service.stats.limited += 1
@@ -375,7 +384,7 @@ class TelegramHandlers:
 
         await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
         reply = await asyncio.to_thread(self.service.ask, chat.id, question)
-        await self._send(update, reply.html, reply.key)
+        await self._send(update, reply.html, reply.key, reply.traditional)
 
     async def _allowed(self, update: "Update") -> bool:
         chat = update.effective_chat
@@ -387,8 +396,9 @@ class TelegramHandlers:
         await self._send(update, "这个机器人只在指定的会话里回答问题。")
         return False
 
-    async def _send(self, update: "Update", text: str, key: str | None = None) -> None:
-        """Send HTML in pieces under Telegram's limit; the answer's buttons go under the last piece."""
+    async def _send(self, update: "Update", text: str, key: str | None = None, traditional: bool = False) -> None:
+        """Send HTML in pieces under Telegram's limit; the answer's buttons, in the question's script, go under the
+        last piece."""
         from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
         message = update.effective_message
@@ -397,8 +407,9 @@ class TelegramHandlers:
         pieces = split_html(text)
         markup = None
         if key is not None:
-            markup = InlineKeyboardMarkup([[InlineKeyboardButton("更多结果", callback_data=f"{_MORE}:{key}"),
-                                            InlineKeyboardButton("完整原文", callback_data=f"{_FULL}:{key}")]])
+            script = to_traditional if traditional else (lambda label: label)
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton(script("更多结果"), callback_data=f"{_MORE}:{key}"),
+                                            InlineKeyboardButton(script("完整原文"), callback_data=f"{_FULL}:{key}")]])
         for n, piece in enumerate(pieces):
             await message.reply_text(piece, parse_mode="HTML", reply_markup=markup if n == len(pieces) - 1 else None)
 
@@ -422,12 +433,16 @@ class _Redact(logging.Filter):
 
 
 def setup_logging(config: TelegramSettings, token: str) -> None:
-    """Bot log on standard error; one line per question in a rotating file; the token redacted everywhere."""
+    """The bot's own log on standard error (libraries' records stay in the log file but for their errors); one line
+    per question in a rotating file; the token redacted everywhere."""
     redact = _Redact(token)
-    stderr = logging.StreamHandler()
-    stderr.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    stderr.addFilter(redact)
     root = logging.getLogger()
+    for handler in root.handlers:  # the libraries' log file (bot/logs.py)
+        handler.addFilter(redact)
+    stderr = logging.StreamHandler()
+    stderr.setFormatter(logging.Formatter(LOG_FORMAT))
+    stderr.addFilter(OwnRecords())
+    stderr.addFilter(redact)
     root.setLevel(logging.INFO)
     root.addHandler(stderr)
     # httpx logs every request URL at INFO, and the URL holds the token.

@@ -49,6 +49,8 @@ class QueryKind(StrEnum):
     UNIT_LIST = "unit_list"  # every project a lead unit leads
     PER_REGION = "per_region"  # 哪些地区…: each place with something on the topic
     COMPARE = "compare"  # A和B分别…: one paragraph per place named
+    GREETING = "greeting"  # 你好, 你能做什么: an introduction, no search
+    FOREIGN = "foreign"  # a question in another language than Chinese: a line in English, no search
 
 
 def answer_field(wants: str) -> Field:

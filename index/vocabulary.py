@@ -52,6 +52,12 @@ ITEM_START = re.compile(
 _RUN_IN_NUMBER = r"(?:\d{1,2}[.、．](?!\d)|[(（]\d{1,2}[)）])"
 RUN_IN_ITEM = re.compile(rf"\s+(?={_RUN_IN_NUMBER})")
 ENUMERATOR = re.compile(rf"^{_RUN_IN_NUMBER}\s*")
+# The verb a project's name often opens with ("推进医保移动支付", "持续深化双减"): not how people ask about it.
+PROJECT_ACTION = re.compile(r"^(?:持续|全面|加快|大力|积极|继续|着力|深入|进一步)?"
+                            r"(?:推进|深化|加快|加强|实施|开展|做好|完善|推动|提升|打造|落实|建设|规范)")
+# How a project's name usually ends ("老旧小区综合整治工程", "便民商业服务网络建设").
+PROJECT_NOUNS = ("工程", "建设", "改造", "治理", "整治", "项目", "设施", "中心", "公园", "服务", "站", "网络", "行动", "床位",
+                 "学校", "道路", "市场", "食堂")
 # What a section heading holds besides its name: its number and remarks in parentheses ("一、教育(3件)").
 SECTION_NUMBER_OR_REMARK = re.compile(rf"^[{_CN}\d]+[、.．]\s*|[(（][^)）]*[)）]")
 
@@ -268,6 +274,13 @@ FILLERS = re.compile(
 )
 # A question that points back at the previous one: "那…", "…呢", "它/这个…", "也/还…".
 REFERS_BACK = re.compile(r"^(那么?|那个|它|这个|这项|该项|还有|再|也)|呢[?？。!！\s]*$|它|这个项目|该项目")
+# Greetings and "what can you do" (the question with punctuation and spaces removed, lower-case): answered with an
+# introduction instead of a search.
+GREETING = re.compile(
+    r"(?:(?:你好|您好|你们好|大家好|哈喽|哈啰|嗨|hi|hello|hey|在吗|在不在|早上好|上午好|中午好|下午好|晚上好|谢谢你?|多谢|"
+    r"thanks|thankyou|你是谁|你是什么|你能做什么|你可以做什么|你会做什么|你会什么|你能干什么|能做什么|可以做什么|有什么功能|"
+    r"有啥功能|怎么用|如何使用|怎么使用|使用说明|帮助|help|机器人)[呀啊呢吗吧哦啦嘛]*)+"
+)
 # Messages that start a new topic, and that end a `minsheng chat`.
 RESET_WORDS = frozenset({"新话题", "重新开始", "清空", "reset", "/reset"})
 QUIT_WORDS = frozenset({"退出", "exit", "quit", "q", "再见"})

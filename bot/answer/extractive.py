@@ -6,7 +6,6 @@ from dataclasses import replace
 from typing import Callable
 
 from bot.answer.types import Answer, Citation, citation_of
-from index.build.catalog import Coverage
 from index.build.chunk import Chunk, field_text, states
 from index.ingest.fields import is_section
 from index.ingest.normalize import to_simplified, to_traditional
@@ -17,7 +16,6 @@ from index.search.topic import topic_coverage
 from index.vocabulary import (
     AHEAD,
     ASKED_UNIT,
-    DISTRICT_BUREAU,
     ENUMERATOR,
     FIELD_WORDS,
     RUN_IN_ITEM,
@@ -47,6 +45,10 @@ _SEE_ALSO_SHARE = 0.85
 def compose(result: SearchResult) -> Answer:
     """The extractive answer to a search result: quoted sentences, figures as written, cited."""
     query = result.query
+    if query.kind == QueryKind.GREETING:
+        return in_script(query, Answer(introduction(result), abstained=True))
+    if query.kind == QueryKind.FOREIGN:
+        return Answer(in_english(result), abstained=True)
     if result.abstained or not result.hits:
         return in_script(query, Answer(abstention_text(result), abstained=True))
     if query.kind == QueryKind.UNIT_LIST:
@@ -75,28 +77,44 @@ def abstention_text(result: SearchResult) -> str:
     if result.reason == "region":
         head = f"收录的报告里没有{'、'.join(query.uncovered)}的内容。"
     elif query.regions:
-        head = f"{'、'.join(query.regions)}的报告里没有找到“{query.topic or query.text.strip()}”的内容。"
+        head = f"{'、'.join(query.regions)}的报告里没有找到“{query.topic or query.simplified.strip()}”的内容。"
     else:
         head = ("这个问题在收录的民生实事报告里找不到答案。我能回答各地民生实事项目（学校、养老、旧房改造、公交、"
                 "充电设施等）的任务目标、进展、存在问题和下一步计划。")
-    sample = "、".join(f"“{q}”" for q in examples(coverage))
-    return f"{head}\n目前收录：{covered}。\n可以这样问：{sample}"
+    return "\n".join([head, f"目前收录：{covered}。", *_ask_like(result.examples)])
 
 
-def examples(coverage: Coverage | None) -> list[str]:
-    """Example questions built from what the index covers (never from a fixed list of topics): a district's
-    plans, another's problems, a district bureau's projects."""
-    regions = [r for r in coverage.regions if r] if coverage else []
-    out = []
-    if regions:
-        out.append(f"{regions[0]}下个月计划做什么")
-    if len(regions) > 1:
-        out.append(f"{regions[1]}存在什么问题")
-    # A district-level bureau makes a clearer example than whatever unit sorts first.
-    units = [u for u in coverage.lead_units if DISTRICT_BUREAU.match(u)] if coverage else []
-    if units:
-        out.append(f"{units[0]}负责哪些项目")
-    return out
+def _ask_like(examples: tuple[str, ...]) -> list[str]:
+    """The line of example questions (none when the index has none to offer)."""
+    return ["可以这样问：" + "、".join(f"“{q}”" for q in examples)] if examples else []
+
+
+def answers_with_figure(result: SearchResult) -> bool:
+    """Whether the answer to a result quotes a figure (what makes a good example question)."""
+    answer = compose(result)
+    quoted = answer.text.split("\n", 1)[0].partition("：")[2]
+    return not answer.abstained and bool(re.search(r"\d", quoted))
+
+
+def introduction(result: SearchResult) -> str:
+    """The answer to a greeting or "你能做什么": what the bot does, what it covers, three example questions."""
+    covered = result.coverage.describe() if result.coverage else ""
+    if not covered:
+        return "你好！索引里还没有任何报告。把报告文件放进语料目录后运行 `minsheng index`。"
+    return "\n".join(["你好！我根据各地政府公开的民生实事报告，回答项目的任务目标、进展、存在问题和下一步计划，"
+                      "引用报告原文并注明出处；报告里没有的，我会直说。", f"目前收录：{covered}。",
+                      *_ask_like(result.examples)])
+
+
+def in_english(result: SearchResult) -> str:
+    """One line in English for a question in English: what the bot answers, and in which language."""
+    places = [region for region in (result.coverage.regions if result.coverage else {}) if region]
+    if not places:
+        return "I answer questions in Chinese about local governments' 民生实事 reports, but none are indexed yet."
+    named = "、".join(places[:5]) + (f" and {len(places) - 5} more places" if len(places) > 5 else "")
+    example = f"; for example: {result.examples[0]}" if result.examples else ""
+    return (f"I answer questions in Chinese about the 民生实事 (livelihood projects) reports of {named}"
+            f"{example}")
 
 
 def note_lines(result: SearchResult) -> list[str]:

@@ -142,6 +142,21 @@ def stale_format(index_dir: Path) -> int | None:
     return None
 
 
+def require_index(index_dir: Path, model: str | None = None) -> None:
+    """Refuse, with what to do, an index directory that holds no index, one of another version, or one built with
+    another embedding model than `model` (when given); cheap, so it runs before any model is loaded."""
+    stale = stale_format(index_dir)
+    if stale is not None:
+        raise MinshengError(f"{index_dir}: the index was written by another version (index format {stale}, "
+                            f"now {FORMAT}); run `minsheng index` to rebuild it")
+    manifest = read_manifest(index_dir)
+    if manifest is None:
+        raise MinshengError(f"{index_dir}: no index here; run `minsheng index` first")
+    if model is not None and manifest.model != model:
+        raise MinshengError(f"{index_dir}: built with model {manifest.model!r}, configured {model!r}; "
+                            "run `minsheng index` to rebuild")
+
+
 def write_json_atomic(path: Path, text: str) -> None:
     """Write a file so readers see the old or the new content, never half of it (flushed to disk before the
     rename, so a crash cannot leave an empty file under the final name)."""

@@ -193,6 +193,11 @@ class OnnxEmbedder:
         return self._cache.get(text, lambda t: self._vector(t).tolist())
 
 
+def export_ready(cache_dir: Path, model: str) -> bool:
+    """Whether an up-to-date export of `model` is in cache_dir (else the first use makes it, ~15 s on 2 cores)."""
+    return _current(export_folder(cache_dir, model))
+
+
 def _current(folder: Path) -> bool:
     try:
         settings = json.loads((folder / _SETTINGS).read_text("utf-8"))

@@ -29,10 +29,14 @@ class FollowUp:
     record: tuple[str, int] | None = None
 
 
+# Kinds of question never completed from an earlier one.
+_STANDS_ALONE = (QueryKind.UNIT_LIST, QueryKind.GREETING, QueryKind.FOREIGN)
+
+
 def complete(question: str, query: Query, last: Turn) -> FollowUp | None:
     """The follow-up completed from the last turn, or None when the question stands on its own."""
     refers = bool(REFERS_BACK.search(query.simplified))
-    if query.uncovered and not query.regions or query.kind == QueryKind.UNIT_LIST:
+    if query.uncovered and not query.regions or query.kind in _STANDS_ALONE:
         return None
     if query.topic:
         if refers and not query.regions and last.query.regions:

@@ -21,6 +21,8 @@ from index.kinds import QueryKind, Wants
 from index.vocabulary import (
     COMPARE_JOIN,
     FILLERS,
+    GREETING,
+    HAN,
     JOINERS,
     NOT_PLACE_CHARS,
     NOT_PLACE_ENDS,
@@ -86,6 +88,9 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
     """Understand a question against what the index covers; in_reports tells whether a name occurs in report text."""
     cleaned = clean(text).strip()
     simplified = to_simplified(cleaned)
+    small_talk = _small_talk(simplified)
+    if small_talk is not None:
+        return Query(text=text, simplified=simplified, traditional=simplified != cleaned, kind=small_talk)
     rest = simplified
 
     names = region_names(coverage)
@@ -144,6 +149,21 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
         topic=topic,
         expansions=tuple(expansions(simplified)),
     )
+
+
+def _small_talk(simplified: str) -> QueryKind | None:
+    """A greeting or "what can you do" (GREETING), a question with no Chinese in it (FOREIGN), else None."""
+    bare = _NOT_WORD.sub("", simplified).lower()
+    if bare and GREETING.fullmatch(bare):
+        return QueryKind.GREETING
+    if not _HAN_CHAR.search(simplified) and _LATIN_WORD.search(simplified):
+        return QueryKind.FOREIGN
+    return None
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+_HAN_CHAR = re.compile(rf"[{HAN}]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 def question_places(text: str) -> list[str]:

@@ -40,3 +40,5 @@ class SearchResult:
     coverage: Coverage | None = None
     seconds: float = 0.0
     notes: list[Note] = field(default_factory=list)
+    # Questions the index answers well, offered when it abstains.
+    examples: tuple[str, ...] = ()

@@ -5,19 +5,20 @@ import random
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
-from index.build.catalog import FORMAT, Coverage, live_dir, read_chunks, read_manifest, split_units, stale_format
+from index.build.catalog import Coverage, live_dir, read_chunks, require_index, split_units
 from index.build.chunk import Chunk, field_text, search_texts, states
 from index.build.embed import Embedder
 from index.build.layout import BM25_DIR
 from index.build.lexical import LexicalIndex
 from index.build.store import VectorStore
 from index.build.vectors import nearest, read_vectors
-from index.errors import MinshengError
 from index.ingest.normalize import to_simplified
 from index.kinds import QueryKind, answer_field
+from index.search.examples import example_questions
 from index.search.query import Query, parse_query
 from index.search.ranking import by_record, evidence, hybrid_score, one_per_region, reciprocal_rank
 from index.search.results import Hit, Note, SearchResult
@@ -81,23 +82,15 @@ class Searcher:
         # The index generation this searcher loaded ("" when built in memory); a reader compares it with
         # catalog.generation() to notice a re-index by another process.
         self.generation = ""
+        self._examples: tuple[str, ...] | None = None
+        # The answer layer's test that an example question is answered well (set by whoever wires the searcher).
+        self.example_check: Callable[[SearchResult], bool] | None = None
 
     @classmethod
     def open(cls, index_dir: Path, store: VectorStore, embedder: Embedder, min_evidence: float = 0.4,
              dense_pivot: float = 0.7) -> "Searcher":
         """Load an index directory built by `minsheng index`."""
-        manifest = read_manifest(index_dir)
-        stale = stale_format(index_dir)
-        if stale is not None:
-            raise MinshengError(f"{index_dir}: the index was written by another version (index format {stale}, "
-                                f"now {FORMAT}); run `minsheng index` to rebuild it")
-        if manifest is None:
-            raise MinshengError(f"{index_dir}: no index here; run `minsheng index` first")
-        if manifest.model != embedder.name:
-            raise MinshengError(
-                f"{index_dir}: built with model {manifest.model!r}, configured {embedder.name!r}; "
-                "run `minsheng index` to rebuild"
-            )
+        require_index(index_dir, embedder.name)
         live = live_dir(index_dir)
         assert live is not None  # read_manifest found a manifest in it
         chunks = read_chunks(index_dir)
@@ -126,11 +119,21 @@ class Searcher:
     def search_query(self, query: Query, k: int = 5) -> SearchResult:
         """Search for an already parsed (possibly follow-up-completed) query."""
         started = time.monotonic()
-        result = self._search(query, k)
-        return SearchResult(query=query, hits=result[0], abstained=bool(result[1]), reason=result[1],
-                            coverage=self.coverage, seconds=time.monotonic() - started, notes=result[2])
+        hits, reason, notes = self._search(query, k)
+        return SearchResult(query=query, hits=hits, abstained=bool(reason), reason=reason, coverage=self.coverage,
+                            seconds=time.monotonic() - started, notes=notes,
+                            examples=self.examples() if reason else ())
+
+    def examples(self) -> tuple[str, ...]:
+        """Questions this index answers well (index/search/examples.py), found on first use."""
+        if self._examples is None:
+            self._examples = ()  # the searches that find them must not look for them again
+            self._examples = example_questions(self, accept=self.example_check)
+        return self._examples
 
     def _search(self, query: Query, k: int) -> tuple[list[Hit], str, list[Note]]:
+        if query.kind in (QueryKind.GREETING, QueryKind.FOREIGN):
+            return [], str(query.kind), []  # answered with an introduction, not from the reports
         if query.uncovered and not query.regions:
             return [], "region", []
         if not self.chunks:

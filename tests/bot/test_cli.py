@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -162,6 +163,45 @@ def test_ask_without_index_is_one_line(tmp_path: Path) -> None:
                           encoding="utf-8", cwd=ROOT, env=env, timeout=300)
     assert done.returncode == 1
     assert "minsheng index" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_empty_question_and_bad_arguments_are_plain_messages(capsys: pytest.CaptureFixture[str]) -> None:
+    """`ask ""` is refused at once with a non-zero exit; a wrong --k reads as a sentence, not argparse's internals."""
+    for question in ("", "   "):
+        assert main(["ask", question]) == 2
+        assert capsys.readouterr().err.startswith("minsheng: the question is empty")
+    with pytest.raises(SystemExit) as exit_:
+        main(["ask", "--k", "abc", "大兴区养老"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --k: must be a whole number of at least 1, not 'abc'" in err and "_positive" not in err
+
+
+def test_first_run_prints_no_library_log_lines(tmp_path: Path) -> None:
+    """A first `index` (the model exported, BM25 built) and `ask` print our lines only; the libraries' warnings and
+    debug lines (ONNX Runtime's quantization advice, bm25s) go to the log file."""
+    config = tmp_path / "config.toml"
+    config.write_text(f'[paths]\ncorpus = "{CORPUS}"\nindex = "{tmp_path / "index"}"\nmodels = "{tmp_path / "models"}"\n'
+                      f'log = "{tmp_path / "minsheng.log"}"\n', "utf-8")
+    env = {**os.environ, "MINSHENG_CONFIG": str(config), "PYTHONIOENCODING": "utf-8"}
+    for name in ("MINSHENG_INDEX", "MINSHENG_CORPUS", "MINSHENG_MODELS"):
+        env.pop(name, None)
+    run = [sys.executable, "-m", "bot.cli"]
+    built = subprocess.run([*run, "index"], capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env,
+                           timeout=600)
+    asked = subprocess.run([*run, "ask", "青岛口袋公园建了多少个"], capture_output=True, text=True, encoding="utf-8",
+                           cwd=ROOT, env=env, timeout=300)
+    assert built.returncode == 0 and asked.returncode == 0, built.stderr + asked.stderr
+    assert built.stdout.splitlines()[-1].startswith("5 added, 0 updated")
+    assert asked.stdout.startswith("青岛市（2022年上半年）：46个口袋公园已开工") and asked.stderr == ""
+    # stderr of index holds our note on the one-time model export and the progress bar, redrawn in place.
+    lines = [line for line in built.stderr.replace("\r", "\n").splitlines() if line.strip()]
+    assert lines[0].startswith("preparing the embedding model for this machine")
+    assert all(line.startswith("embedding:") for line in lines[1:]), lines
+    printed = built.stdout + built.stderr + asked.stdout
+    assert not re.search(r"(?m)^(DEBUG|INFO|WARNING|ERROR)[:\s]|bm25s|quantization|onnxruntime", printed)
+    logged = (tmp_path / "minsheng.log").read_text("utf-8")
+    assert "Please consider to run pre-processing before quantization" in logged
 
 
 def test_eval_prints_figures_and_baseline(indexed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]

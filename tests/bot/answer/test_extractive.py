@@ -1,6 +1,8 @@
 """Extractive answers on the real index: each field and question kind, verdicts, lists, abstentions, script."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.answer.extractive import best_sentences, compose, record_name, split_sentences
@@ -164,7 +166,19 @@ def test_uncovered_district_abstains_with_coverage_and_examples(retriever) -> No
     assert answer.abstained and not answer.citations
     assert answer.text.startswith("收录的报告里没有") and "浦东新区" in first_line(answer)
     assert "目前收录：" in answer.text and "密云区(2022年三季度)" in answer.text
-    assert "可以这样问：“大兴区下个月计划做什么”" in answer.text
+    assert f"可以这样问：“{retriever.searcher.examples()[0]}”" in answer.text
+
+
+def test_example_questions_are_answered_with_a_figure(retriever) -> None:  # type: ignore[no-untyped-def]
+    """The questions /start, /help, greetings and refusals suggest: three places, each answered with a figure."""
+    examples = retriever.searcher.examples()
+    assert len(examples) == 3
+    places = [next(r for r in retriever.searcher.coverage.regions if r and q.startswith(r)) for q in examples]
+    assert len(set(places)) == 3
+    for question in examples:
+        answer = ask(retriever, question)
+        assert not answer.abstained and "报告没有写" not in answer.text
+        assert re.search(r"\d", first_line(answer).partition("：")[2]), answer.text
 
 
 def test_off_topic_question_says_what_the_bot_can_do(retriever) -> None:  # type: ignore[no-untyped-def]
@@ -217,3 +231,29 @@ def test_a_report_naming_no_place_is_shown_by_its_title() -> None:
     assert text.startswith("有相关内容的地区（2个）：甲区、《乙报告》") and "未注明" not in text
     single = compose(SearchResult(parse_query("口袋公园建了多少个", coverage), hits[1:], coverage=coverage)).text
     assert single.startswith("《乙报告》：新建口袋公园12个")
+
+
+@pytest.mark.parametrize("greeting", ["你好", "您好！", "你能做什么？", "hello"])
+def test_a_greeting_gets_an_introduction_with_coverage_and_examples(retriever, greeting: str) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, greeting)
+    assert answer.abstained and not answer.citations
+    assert answer.text.startswith("你好！我根据各地政府公开的民生实事报告")
+    assert "目前收录：大兴区(2024年一季度)" in answer.text
+    assert answer.text.count("”、“") == 2  # three example questions
+
+
+def test_a_greeting_in_traditional_is_answered_in_traditional(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "你好，你能做什麼")
+    assert answer.traditional and "我根據各地政府公開的民生實事報告" in answer.text
+
+
+def test_a_question_in_english_gets_one_line_in_english(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "How is elderly care in Daxing going?")
+    assert answer.abstained and "\n" not in answer.text
+    assert answer.text.startswith("I answer questions in Chinese about the 民生实事 (livelihood projects) reports of ")
+    assert "大兴区" in answer.text and f"for example: {retriever.searcher.examples()[0]}" in answer.text
+
+
+def test_a_greeting_with_a_question_is_a_question(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "你好，青岛口袋公园建了多少个")
+    assert not answer.abstained and "46个口袋公园已开工" in answer.text

@@ -44,3 +44,8 @@ def test_another_period_keeps_topic_and_districts() -> None:
     done = complete("一季度呢", ask("一季度呢", period="一季度"), LAST)
     assert done is not None and done.record is None
     assert (done.query.period, done.query.regions, done.query.topic) == ("一季度", ("大兴区",), "养老服务")
+
+
+def test_a_greeting_or_a_question_in_english_is_no_follow_up() -> None:
+    assert complete("你好", ask("你好", kind=QueryKind.GREETING), LAST) is None
+    assert complete("and Miyun?", ask("and Miyun?", kind=QueryKind.FOREIGN), LAST) is None
