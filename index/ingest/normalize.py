@@ -25,6 +25,9 @@ TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 # "區(qū)": a Han character followed by its pinyin in parentheses, as some pages render ruby text.
 _PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])\(([a-zü{TONE_MARKS}]{{1,7}})\)")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
+# Control characters (tabs and line ends aside), bidirectional overrides and lone surrogate halves: no report or
+# question means them, and a chat message holding them can be refused.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _SPACES = re.compile(r"[ \u00a0\u3000]+")
 _CURLY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
 
@@ -114,8 +117,9 @@ def _plausibility(text: str) -> float:
 
 def clean(text: str) -> str:
     """NFKC, HTML remnants and pinyin artifacts removed, spaces tidied; lines kept."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
     text = _ZERO_WIDTH.sub("", text)
+    text = _CONTROL.sub("", text)
     text = _MD_IMAGE.sub("", text)
     text = _TAG.sub(" ", text)
     text = html.unescape(text)

@@ -139,6 +139,17 @@ def test_one_chats_updates_keep_their_order_while_another_chat_is_answered(bot: 
     assert other.index < third.index
 
 
+def test_strange_messages_get_a_reply_telegram_accepts(bot: Bot) -> None:
+    """HTML, Markdown, emoji, right-to-left marks, control characters and over-long text: each gets a reply (an
+    answer, an introduction, or a refusal that says why), and every reply is HTML Telegram accepts."""
+    texts = ["<b>大兴区</b> & <script>养老", "😀" * 50, "\u202e区兴大 养老\u200f", "**青岛**的[公园](http://x)", "区" * 3000,
+             "hello there", "你好", "\x07\x1b大兴区\x7f停车位"]
+    for chat, text in enumerate(texts, start=40):
+        (reply,) = bot.say(chat, text)
+        assert reply.params["text"].strip()
+    assert not [error for error in bot.api.errors if error[0] == "sendMessage"]
+
+
 def test_buttons_send_more_results_and_the_full_record(bot: Bot) -> None:
     (answer,) = bot.say(15, "济宁高新区明厨亮灶工程进展")
     message = bot.api.message_of(answer)
