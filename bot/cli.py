@@ -13,8 +13,10 @@ from bot.logs import route_to_file
 from bot.settings import DEFAULT_CONFIG, Settings, load_settings
 from index.build.catalog import require_index
 from index.errors import MinshengError
+from index.ingest.check import check_report, format_check
 from index.ingest.corpus import list_corpus, read_report
-from index.ingest.load import load_report, parse_bytes
+from index.ingest.load import load_report, parse_bytes, text_of
+from index.ingest.parse import parse_text
 from index.ingest.records import ParsedReport, Record
 from index.kinds import Field
 from index.vocabulary import FIELD_WORDS, QUIT_WORDS, RESET_WORDS, STATUS_WORDS
@@ -26,8 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, default=Path(DEFAULT_CONFIG), help="config file (default: config.toml)")
     sub = parser.add_subparsers(dest="command", required=True)
     records = sub.add_parser("records", help="show what the parser makes of a report file (or of every corpus file)")
-    records.add_argument("file", nargs="?", type=Path, help="a report file; without it, a summary of the corpus")
+    records.add_argument("file", nargs="?", type=Path,
+                         help="a report file (with --check, a file or a directory); without it, the corpus")
     records.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    records.add_argument("--check", action="store_true",
+                         help="one line per file: place, year, period, records, share of text in records, warnings")
     index = sub.add_parser("index", help="index the corpus: new files added, changed replaced, removed deleted")
     index.add_argument("--full", action="store_true", help="rebuild everything from scratch")
     index.add_argument("--json", action="store_true", help="end with one JSON line describing the run")
@@ -70,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(args.config, os.environ)
         route_to_file(settings.log_file)
         if args.command == "records":
+            if args.check:
+                return check_command(args.file or settings.corpus_dir, sys.stdout)
             if args.file is None:
                 return corpus_summary(settings.corpus_dir, sys.stdout)
             return show_records(args.file, args.json, sys.stdout)
@@ -117,9 +124,12 @@ def show_records(path: Path, as_json: bool, out: TextIO) -> int:
 def format_report(parsed: ParsedReport) -> str:
     """Human-readable text of a parsed report."""
     report = parsed.report
+    months = f"（{report.months[0]}-{report.months[1]}月）" if report.months else ""
     lines = [
         f"{report.title}",
-        f"地区 {report.region or '?'} · {report.year or '?'}年 · {report.period or '?'} · {report.source}",
+        f"地区 {report.region or '?'} · {report.year or '?'}年 · {report.period or '?'}{months} · {report.source}",
+        *([f"位置 {' / '.join(report.place)}"] if report.place else []),
+        *(f"⚠ {note}" for note in parsed.notes),
         f"形式 {parsed.shape} · {len(parsed.records)} 条记录 · {len(parsed.leftover)} 行未归入记录",
         "",
     ]
@@ -173,6 +183,33 @@ def corpus_summary(corpus: Path, out: TextIO) -> int:
         )
     total = len(listing.files) + len(listing.refused)
     out.write(f"{total - failed} of {total} files parsed\n")
+    return 1 if failed else 0
+
+
+def check_command(target: Path, out: TextIO) -> int:
+    """`records --check`: how each report of a directory (or one file) was read, with what is doubtful; a file that
+    cannot be read is named and the rest go on. Exit 1 when any file failed."""
+    if target.is_dir():
+        listing = list_corpus(target)
+        paths, refused, root = listing.files, listing.refused, target
+    else:
+        paths, refused, root = [target], [], None
+    for error in refused:
+        out.write(f"FAILED  {error}\n")
+    failed = len(refused)
+    warned = 0
+    for path in paths:
+        try:
+            text = text_of(read_report(path, root), path.name)
+            check = check_report(path.name, text, parse_text(text, path.name))
+        except MinshengError as exc:
+            failed += 1
+            out.write(f"FAILED  {exc}\n")
+            continue
+        warned += bool(check.warnings)
+        out.write(format_check(check) + "\n")
+    total = len(paths) + len(refused)
+    out.write(f"{total - failed} of {total} files read, {warned} with warnings\n")
     return 1 if failed else 0
 
 

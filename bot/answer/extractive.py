@@ -76,6 +76,12 @@ def abstention_text(result: SearchResult) -> str:
     query = result.query
     if result.reason == "region":
         head = f"收录的报告里没有{'、'.join(query.uncovered)}的内容。"
+        if query.nearby and coverage:
+            head += f"附近收录的有：{'、'.join(coverage.label(r) for r in query.nearby)}。"
+    elif any(n.kind == "inside" for n in result.notes):
+        inside = "、".join(n.value for n in result.notes if n.kind == "inside")
+        reports = "、".join(n.value for n in result.notes if n.kind == "inside_report")
+        head = f"{reports}的报告提到了{inside}，但没有找到{inside}“{query.topic or query.simplified.strip()}”的内容。"
     elif query.regions:
         head = f"{'、'.join(query.regions)}的报告里没有找到“{query.topic or query.simplified.strip()}”的内容。"
     else:
@@ -123,6 +129,14 @@ def note_lines(result: SearchResult) -> list[str]:
     lines = []
     if query.uncovered and query.regions:
         lines.append(f"（没有收录{'、'.join(query.uncovered)}的报告，以下是{'、'.join(query.regions)}的内容。）")
+    missing = [n.value for n in result.notes if n.kind == "inside_missing"]
+    if missing and result.hits:
+        reports = "、".join(dict.fromkeys(h.chunk.region or h.chunk.report for h in result.hits))
+        lines.append(f"（{reports}的报告里没有单独写{'、'.join(missing)}的这项内容，以下是{reports}的内容。）")
+    inside = [n.value for n in result.notes if n.kind == "inside"]
+    if inside and result.hits:
+        reports = "、".join(dict.fromkeys(h.chunk.region or h.chunk.report for h in result.hits))
+        lines.append(f"{reports}的报告中关于{'、'.join(inside)}：")
     periods = [n.value for n in result.notes if n.kind == "period"]
     if periods:
         held = "、".join(dict.fromkeys(h.chunk.period_label for h in result.hits if h.chunk.period_label))

@@ -79,8 +79,8 @@ def run(settings: Settings, sizes: list[int], workdir: Path, out: TextIO, seed: 
 
 
 def make_corpus(real: Path, target: Path, n: int, seed: int) -> Path:
-    """The real reports plus n synthetic districts made from them."""
-    from bot.measure.synthetic import synthesize, write_corpus
+    """The real reports plus n synthetic districts made from those whose place is settled."""
+    from bot.measure.synthetic import placed, synthesize, write_corpus
     from index.ingest.corpus import corpus_files
 
     if target.exists():
@@ -89,30 +89,30 @@ def make_corpus(real: Path, target: Path, n: int, seed: int) -> Path:
     pairs = [(p.name, p.read_text("utf-8")) for p in corpus_files(real)]
     for name, text in pairs:
         (target / name).write_text(text, "utf-8")
-    write_corpus(synthesize(pairs, n, seed), target)
+    write_corpus(synthesize(placed(pairs), n, seed), target)
     return target
 
 
 def question_mix(real: Path, n: int, seed: int, variants: int = 3) -> list[str]:
     """The timed questions, each asked once: QUESTIONS, then the same questions about up to `variants` of the
     synthetic districts (the same names `make_corpus` uses), so no answer comes from a cache."""
-    from bot.measure.synthetic import district_names, replace_names, report_region
+    from bot.measure.synthetic import district_names, placed, replace_names, report_place
     from index.ingest.corpus import corpus_files
 
-    pairs = [(p.name, p.read_text("utf-8")) for p in corpus_files(real)]
-    regions = [report_region(name, text) for name, text in pairs]
+    pairs = placed([(p.name, p.read_text("utf-8")) for p in corpus_files(real)])
+    regions = [report_place(name, text) for name, text in pairs]
     forbidden = "\n".join(part for pair in pairs for part in pair)
-    names = district_names(n, seed, avoid=regions, forbidden_text=forbidden)[:variants]
+    names = district_names(n, seed, avoid=[path[-1] for path in regions], forbidden_text=forbidden)[:variants]
     asked = [question for question, _ in QUESTIONS]
     return asked + [replace_names(question, regions, name) for name in names for question in asked]
 
 
 def _extra_report(real: Path, seed: int) -> tuple[str, str]:
     """One more synthetic report, of a district no corpus size uses."""
-    from bot.measure.synthetic import synthesize
+    from bot.measure.synthetic import placed, synthesize
     from index.ingest.corpus import corpus_files
 
-    pairs = [(p.name, p.read_text("utf-8")) for p in corpus_files(real)]
+    pairs = placed([(p.name, p.read_text("utf-8")) for p in corpus_files(real)])
     return synthesize(pairs[:1], 1, seed + 10_007)[0]
 
 

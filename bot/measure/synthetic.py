@@ -1,8 +1,10 @@
-"""Synthetic districts for a scale benchmark: the real reports under made-up district names, every figure changed.
+"""Synthetic districts for a scale benchmark: the real reports under other real counties' names, every figure changed.
 
-One made-up district per synthetic district, shared by all its files: synthesize(reports, n) gives n districts, each
-holding every real report disguised under its name, so every synthetic district parses to its own region (distinct
-from the others and from the real ones) and carries one file of each real report shape.
+One county per synthetic district, shared by all its files: synthesize(reports, n) gives n districts, each holding
+every real report disguised under its name (the report's place, city and province moved onto the county's branch),
+so every synthetic district parses to its own place (distinct from the others and from the real ones) and carries one
+file of each real report shape. The counties come from the gazetteer (index/places.py): only a real place is read as
+one.
 """
 from __future__ import annotations
 
@@ -13,22 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Iterable
 
-from index.ingest.meta import find_region, places_within, region_aliases, region_parents, short_forms
+from index.ingest.meta import find_region
 from index.ingest.normalize import TONE_MARKS, clean, to_simplified, to_traditional
 from index.ingest.parse import parse_text
-from index.search.query import question_places
-from index.vocabulary import COUNTERS, DASHES, NOT_NAME_WORDS, NOT_PLACE_CHARS, NOT_PLACE_ENDS, NOT_PLACES, SUFFIX_CHARS
+from index.places import COUNTY, Place, gazetteer
+from index.vocabulary import COUNTERS, DASHES
 
-# Characters county names are commonly made of (临川, 安平, 永宁 …): a first and a second position.
-_FIRST = (
-    "安宁永长临清丰广宝龙凤桂兰云泰嘉文武金玉青白东西南北华昌顺德定靖乐隆盛兴鹤鹿松柏桐梅荷浦湘汉沅洛淮汾渭泾沂"
-    "汶涞涿彭邵岳衡郴蓝红黄紫翠丹崇富瑞祥吉福寿康泽沧澄鄱赣婺歙黟祁舒桑榆柳杨枫槐杞蒲芜茂荣恩惠怀宜乾坤阜峡"
-)
-_SECOND = (
-    "平川阳山江河源泉溪林田丰安宁化陵原水台岭谷关门口亭桥湖池塘沙石峰岗坪乡邑都昌兴乐远春德信义仁丘泽岩坝滨浦"
-    "津渡沟洲湾屯集店营堡庄寨坊阴曲汀涧塬垣冈岐陇岚新"
-)
-_SUFFIX_WEIGHTS = (("区", 9), ("县", 8), ("市", 3))
 _SUFFIX_PINYIN = {"区": "qū", "县": "xiàn", "市": "shì"}
 _PINYIN_AFTER = rf"(?:\([a-zü{TONE_MARKS}]{{1,7}}\))?"
 
@@ -38,14 +30,6 @@ _DASH = rf"[{DASHES}]"
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _TO_ASCII = str.maketrans("０１２３４５６７８９．", "0123456789.")
 YEAR_RANGE = (2015, 2030)
-
-
-@dataclass(frozen=True)
-class NameForms:
-    """Spellings of one real district in report text, split by what replaces them: the new full name or its stem."""
-
-    full: tuple[str, ...]
-    short: tuple[str, ...]
 
 
 @dataclass
@@ -58,106 +42,63 @@ class FigureState:
     ranges: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
 
-def known_places() -> set[str]:
-    """Every district, city and province name index/meta.py's data knows, with their aliases."""
-    names: set[str] = set()
-    for parent, children in region_parents().items():
-        names.add(parent)
-        names.update(children)
-        names.update(places_within(parent))
-    for alias, canonical in region_aliases().items():
-        names.update((alias, canonical))
-    return names
+def _place_of(path: tuple[str, ...]) -> Place:
+    """The gazetteer's place at the end of a path of names, or ValueError."""
+    place = gazetteer().by_path(path)
+    if place is None:
+        raise ValueError(f"{'/'.join(path) or '(no place)'} is not a place of the gazetteer")
+    return place
 
 
-def name_forms(region: str) -> NameForms:
-    """Full name, aliases and short forms of a real district, each also in Traditional script."""
-    aliases = [a for a, canonical in region_aliases().items() if canonical == region]
-    full = [region, *aliases]
-    short = [s for s in short_forms(region) if s not in aliases]
-
-    def both(forms: list[str]) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(f for form in forms for f in (form, to_traditional(form), to_simplified(form))))
-
-    full_forms = both(full)
-    return NameForms(full=full_forms, short=tuple(f for f in both(short) if f not in full_forms))
+def _forms(place: Place) -> tuple[list[str], list[str]]:
+    """A place's full names (with aliases and the zones sharing its government) and its short forms."""
+    gaz = gazetteer()
+    twins = [p for p in gaz.places.values() if p.same_as == place.code]
+    full = [n for p in (place, *twins) for n in gaz.names(p) if n != gaz.short_form(p)]
+    short = [s for p in (place, *twins) for s in [gaz.short_form(p)] if s]
+    return full, short
 
 
-def _stem(name: str) -> str:
-    """A synthetic name without its one-character suffix: 丰丘区 → 丰丘."""
-    return name[:-1]
-
-
-def _blocked_forms(avoid: Iterable[str]) -> set[str]:
-    """Names a synthetic name must neither equal nor overlap: meta's places, the avoided names, their short forms."""
-    blocked: set[str] = set()
-    for name in {*known_places(), *avoid}:
-        for form in (name, *short_forms(name)):
-            if len(form) >= 2:
-                blocked.update((form, to_simplified(form)))
-    return blocked
-
-
-def _usable_stem(stem: str, blocked: set[str], forbidden: str) -> bool:
-    """A stem with no question word, no suffix character, no report word and no overlap with a known place."""
-    if len(set(stem)) != len(stem) or set(stem) & (NOT_PLACE_CHARS | SUFFIX_CHARS):
-        return False
-    if NOT_NAME_WORDS.search(stem) or to_simplified(stem) != stem or to_simplified(to_traditional(stem)) != stem:
-        return False
-    if stem in forbidden or to_traditional(stem) in forbidden:
-        return False
-    return not any(stem in form or form in stem for form in blocked)
-
-
-def _usable_name(name: str, blocked: set[str]) -> bool:
-    """A name meta and the query parser read back as exactly this district, with its stem as the only short form."""
-    if name in blocked or name in NOT_PLACES or name.endswith(NOT_PLACE_ENDS):
-        return False
-    if to_simplified(to_traditional(name)) != name:
-        return False
-    return (
-        find_region(name) == name
-        and find_region(to_traditional(name)) == name
-        and short_forms(name) == [_stem(name)]
-        and question_places(name) == [name]
-    )
+def _candidates(avoid: Iterable[str], forbidden_text: str) -> list[Place]:
+    """Counties that can stand in for a report's place: a three-character name (two and 区/县/市) that is China's only
+    place of that name, whose two-character short form names only it and is no common word; neither in the
+    avoided names nor in the real reports' text; read back as itself from a title and from a question."""
+    gaz = gazetteer()
+    forbidden = forbidden_text + "\n" + to_simplified(forbidden_text)
+    avoided = set(avoid)
+    found: list[Place] = []
+    for place in gaz.places.values():
+        name = place.name
+        stem = name[:2]
+        if place.level != COUNTY or len(name) != 3 or name[-1] not in _SUFFIX_PINYIN or name in avoided:
+            continue
+        if gaz.named(name) != [place] or gaz.short_form(place) != stem or gaz.named(stem) != [place]:
+            continue
+        if gaz.common(stem) or stem in forbidden or to_traditional(stem) in forbidden:
+            continue
+        if to_simplified(to_traditional(name)) != name:
+            continue
+        found.append(place)
+    # No name may hold another's short form, so a question about one never names another.
+    stems = {p.name[:2] for p in found}
+    found = [p for p in found if not any(s in p.name for s in stems - {p.name[:2]})]
+    return [p for p in found if find_region(p.name) == p.name and find_region(to_traditional(p.name)) == p.name]
 
 
 def name_capacity(avoid: Iterable[str] = (), forbidden_text: str = "") -> int:
-    """How many distinct names district_names can make with these exclusions."""
-    blocked = _blocked_forms(avoid)
-    forbidden = forbidden_text + "\n" + to_simplified(forbidden_text)
-    return sum(
-        1 for a in _FIRST for b in _SECOND
-        if _usable_stem(a + b, blocked, forbidden) and any(_usable_name(a + b + s, blocked) for s, _ in _SUFFIX_WEIGHTS)
-    )
+    """How many distinct names district_names can give with these exclusions."""
+    return len(_candidates(avoid, forbidden_text))
 
 
 def district_names(n: int, seed: int = 0, avoid: Iterable[str] = (), forbidden_text: str = "") -> list[str]:
-    """n distinct made-up district names (2 Han characters + 区/县/市), deterministic given the seed."""
+    """n distinct real counties (two characters + 区/县/市, see _candidates), deterministic given the seed."""
     if n < 0:
         raise ValueError("n must not be negative")
-    blocked = _blocked_forms(avoid)
-    forbidden = forbidden_text + "\n" + to_simplified(forbidden_text)
-    rng = random.Random(f"district-names:{seed}")
-    stems = list(dict.fromkeys(a + b for a in _FIRST for b in _SECOND))
-    rng.shuffle(stems)
-    suffixes = [s for s, _ in _SUFFIX_WEIGHTS]
-    weights = [w for _, w in _SUFFIX_WEIGHTS]
-    names: list[str] = []
-    for stem in stems:
-        if len(names) == n:
-            break
-        if not _usable_stem(stem, blocked, forbidden):
-            continue
-        first = rng.choices(suffixes, weights)[0]
-        for suffix in [first, *(s for s in suffixes if s != first)]:
-            if _usable_name(stem + suffix, blocked):
-                names.append(stem + suffix)
-                break
-    if len(names) < n:
-        raise ValueError(f"only {len(names)} district names can be made with these exclusions, {n} asked")
-    return names
+    places = _candidates(avoid, forbidden_text)
+    random.Random(f"district-names:{seed}").shuffle(places)
+    if len(places) < n:
+        raise ValueError(f"only {len(places)} district names can be made with these exclusions, {n} asked")
+    return [p.name for p in places[:n]]
 
 
 def _is_traditional(text: str) -> bool:
@@ -173,31 +114,48 @@ def _is_traditional(text: str) -> bool:
     return changed >= max(2, 0.02 * len(han))
 
 
-def replace_names(text: str, real_names: list[str], new_name: str) -> str:
-    """The text with each real district's full name or alias → new_name and each short form → its stem."""
+def replace_names(text: str, real: list[tuple[str, ...]], new_name: str) -> str:
+    """The text with each real place (a path from the province down) under new_name: its full names and aliases →
+    new_name, its short forms → new_name's short form, and the city and province above it → new_name's, so that
+    the text names one consistent branch."""
+    if not real:
+        return text
+    gaz = gazetteer()
+    (new,) = gaz.named(new_name)
+    new_path = gaz.path(new)
     traditional = _is_traditional(text)
-    new_full = to_traditional(new_name) if traditional else new_name
-    new_short = to_traditional(_stem(new_name)) if traditional else _stem(new_name)
+
+    def written(name: str) -> str:
+        return to_traditional(name) if traditional else name
+
     target: dict[str, str] = {}
-    for region in real_names:
-        forms = name_forms(region)
-        for form in forms.full:
-            target.setdefault(form, new_full)
-        for form in forms.short:
-            target.setdefault(form, new_short)
+    for path in real:
+        old_path = gaz.path(_place_of(path))
+        # The place itself, then its parents from the nearest up, each onto the new branch at the same height.
+        pairs = [(old_path[-1], new)] + [(old, new_path[max(0, len(new_path) - 1 - up)])
+                                        for up, old in enumerate(reversed(old_path[:-1]), start=1)]
+        for old, replacement in pairs:
+            full, short = _forms(old)
+            for form in full:
+                for spelling in (form, to_traditional(form), to_simplified(form)):
+                    target.setdefault(spelling, written(replacement.name))
+            for form in short:
+                for spelling in (form, to_traditional(form), to_simplified(form)):
+                    target.setdefault(spelling, written(gaz.short_form(replacement) or replacement.name))
     if not target:
         return text
     pattern = re.compile(
         "(" + "|".join(re.escape(f) for f in sorted(target, key=len, reverse=True)) + ")" + f"({_PINYIN_AFTER})"
     )
+    new_full = written(new_name)
 
     def swap(match: re.Match[str]) -> str:
         form, pinyin = match.group(1), match.group(2)
-        new = target[form]
-        if pinyin and new == new_full:
+        replacement = target[form]
+        if pinyin and replacement == new_full:
             # "通州區(qū)": ruby pinyin of the suffix follows the new suffix.
             pinyin = f"({_SUFFIX_PINYIN.get(new_name[-1], pinyin.strip('()'))})"
-        return new + pinyin
+        return replacement + pinyin
 
     return pattern.sub(swap, text)
 
@@ -393,29 +351,43 @@ def _figures_for(texts: list[str], seed: int) -> FigureState:
     return figures
 
 
-def disguise(text: str, real_names: list[str], new_name: str, seed: int) -> str:
-    """The report text under new_name: its real district's names replaced, every figure but item numbers changed."""
+def disguise(text: str, real: list[tuple[str, ...]], new_name: str, seed: int) -> str:
+    """The report text under new_name: its real place's names replaced, every figure but item numbers changed."""
     figures = _figures_for([text], seed)
-    return change_figures(replace_names(text, real_names, new_name), figures)
+    return change_figures(replace_names(text, real, new_name), figures)
 
 
-def disguise_report(file_name: str, text: str, real_names: list[str], new_name: str, seed: int) -> tuple[str, str]:
+def disguise_report(file_name: str, text: str, real: list[tuple[str, ...]], new_name: str,
+                    seed: int) -> tuple[str, str]:
     """A report file disguised as new_name: its new file name and text, with one year map and figure memo for both."""
     path = PurePath(file_name)
     figures = _figures_for([path.stem, text], seed)
-    stem = change_figures(replace_names(path.stem, real_names, new_name), figures)
-    new_text = change_figures(replace_names(text, real_names, new_name), figures)
+    stem = change_figures(replace_names(path.stem, real, new_name), figures)
+    new_text = change_figures(replace_names(text, real, new_name), figures)
     if new_name not in to_simplified(stem):
         stem = f"{new_name}-{stem}"
     return stem + path.suffix, new_text
 
 
-def report_region(file_name: str, text: str) -> str:
-    """The district the parser reads from a report, or ValueError when it finds none."""
-    region = parse_text(clean(text), file_name).report.region
-    if not region:
-        raise ValueError(f"{file_name}: the parser finds no district to disguise")
-    return region
+def report_place(file_name: str, text: str) -> tuple[str, ...]:
+    """The place the parser reads from a report (its path from the province down), or ValueError when it finds
+    none it can settle."""
+    place = parse_text(clean(text), file_name).report.place
+    if not place:
+        raise ValueError(f"{file_name}: the parser finds no place to disguise")
+    return place
+
+
+def placed(reports: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The reports whose place the parser settles (only those can be disguised)."""
+    kept = []
+    for name, text in reports:
+        try:
+            report_place(name, text)
+        except ValueError:
+            continue
+        kept.append((name, text))
+    return kept
 
 
 def _file_seed(seed: int, district: int, report: int) -> int:
@@ -425,9 +397,9 @@ def _file_seed(seed: int, district: int, report: int) -> int:
 
 def synthesize(reports: list[tuple[str, str]], n: int, seed: int = 0) -> list[tuple[str, str]]:
     """n synthetic districts, each with every real report disguised under its name: n × len(reports) files."""
-    regions = [report_region(name, text) for name, text in reports]
+    regions = [report_place(name, text) for name, text in reports]
     forbidden = "\n".join(part for pair in reports for part in pair)
-    names = district_names(n, seed, avoid=regions, forbidden_text=forbidden)
+    names = district_names(n, seed, avoid=[path[-1] for path in regions], forbidden_text=forbidden)
     pairs: list[tuple[str, str]] = []
     seen: set[str] = set()
     for district, new_name in enumerate(names):

@@ -38,8 +38,8 @@ from index.build.vectors import assemble, read_vectors, write_vectors
 from index.errors import MinshengError, ReadError
 from index.ingest.corpus import MAX_FILE_BYTES, VANISHED, list_corpus, read_report, report_digest
 from index.ingest.load import text_of
-from index.ingest.meta import short_forms
 from index.ingest.parse import parse_text
+from index.places import gazetteer
 from index.vocabulary import SECTION_NUMBER_OR_REMARK
 from index.wording import lexicon_version, report_terms
 
@@ -81,12 +81,15 @@ class BuildReport:
     seconds: float = 0.0
     rebuilt: str = ""
     duplicates: dict[str, str] = field(default_factory=dict)  # a copy's name → the name indexed
+    # A file read this run → what is doubtful about it ("place: read from the file name only …").
+    warnings: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
         """The JSON object of `minsheng index --json` (without the internal rebuild reason)."""
         data = asdict(self)
         data.pop("rebuilt")
-        data.pop("duplicates")  # the JSON line's keys are a contract; duplicates are printed as text
+        data.pop("duplicates")  # the JSON line's keys are a contract; duplicates and warnings are printed as text
+        data.pop("warnings")
         data["seconds"] = round(self.seconds, 2)
         return data
 
@@ -281,6 +284,8 @@ def _read_corpus(corpus_dir: Path, manifest: Manifest, max_tokens: int, max_file
             report.updated.append(name)
         else:
             report.added.append(name)
+        if parsed.notes:
+            report.warnings[name] = list(parsed.notes)
         r = parsed.report
         manifest.files[name] = FileEntry(
             hash=digest, title=r.title, region=r.region, year=r.year or 0, period=r.period,
@@ -417,12 +422,18 @@ def vocabulary(chunks: Iterable[Chunk]) -> set[str]:
     # Each distinct value once: a large index repeats the same districts, units and sections many times.
     regions, units, sections = set(), set(), set()
     for chunk in chunks:
-        regions.add(chunk.region)
+        regions.add((chunk.region, chunk.place))
         units.add(chunk.lead_unit)
         sections.add(chunk.section)
-    for region in regions - {""}:
+    gaz = gazetteer()
+    for region, path in regions:
+        if not region:
+            continue
         words.add(region)
-        words.update(short_forms(region))
+        # The place and the units above it, by every name (济宁高新区, 济宁高新, 济宁市, 济宁, 山东 …).
+        found = gaz.by_path(path.split("/")) if path else None
+        for place in gaz.path(found) if found else gaz.named(region):
+            words.update(gaz.names(place))
     for lead in units:
         for unit in split_units(lead):
             words.add(unit)

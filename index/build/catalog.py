@@ -11,13 +11,15 @@ from typing import Any, Iterable
 from index.build.chunk import Chunk, period_label
 from index.build.layout import CHUNKS, CURRENT, GENERATION_PREFIX, MANIFEST
 from index.errors import MinshengError
+from index.places import gazetteer
 from index.vocabulary import GOVERNMENT_LEVELS, NOT_LEVEL_WORDS, UNIT_SPLIT
 
 # Raised whenever parsing, chunking or the layout changes what an index holds, so old indexes are rebuilt.
 # 2: 一、/（一） labelled items parsed as records; header-only one-cell-per-line tables dropped.
 # 3: generations (CURRENT names the live one), content-addressed chunk ids, one collection per model.
 # 4: the catalog keeps each Traditional chunk's Simplified text.
-FORMAT = 4
+# 5: places from the gazetteer: each chunk's place path, months, and the places its record names.
+FORMAT = 5
 
 
 class IndexMissing(MinshengError):
@@ -211,13 +213,16 @@ def read_chunks(index_dir: Path) -> list[Chunk]:
 
 @dataclass(frozen=True)
 class Coverage:
-    """Districts, periods and lead units the index holds, for query understanding and abstentions."""
+    """Places, periods and lead units the index holds, for query understanding and abstentions."""
 
-    regions: dict[str, tuple[str, ...]]  # district → its "2022年三季度" labels ("": reports that name no place)
-    reports: dict[str, int]  # district → number of report files
+    regions: dict[str, tuple[str, ...]]  # place → its "2022年三季度" labels ("": reports that name no place)
+    reports: dict[str, int]  # place → number of report files
     lead_units: tuple[str, ...]
     # Reports that name no place, by title → their period labels: shown by title, never under a blank name.
     unplaced: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Place → its path from the province down (("甘肃省", "兰州市", "城关区")); () when the gazetteer could not
+    # settle it (a name two places share, with no parent named).
+    paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, chunks: Iterable[Chunk]) -> "Coverage":
@@ -225,6 +230,7 @@ class Coverage:
         periods: dict[str, set[str]] = {}
         sources: dict[str, set[str]] = {}
         untitled: dict[str, set[str]] = {}
+        paths: dict[str, tuple[str, ...]] = {}
         units: set[str] = set()
         for chunk in chunks:
             label = period_label(chunk.year or None, chunk.period)
@@ -232,19 +238,70 @@ class Coverage:
             sources.setdefault(chunk.region, set()).add(chunk.source)
             if not chunk.region:
                 untitled.setdefault(chunk.report or chunk.source, set()).add(label)
+            elif chunk.place:
+                paths.setdefault(chunk.region, tuple(chunk.place.split("/")))
             units.update(split_units(chunk.lead_unit))
         return cls(
             regions={r: tuple(sorted(p for p in ps if p)) for r, ps in sorted(periods.items())},
             reports={r: len(s) for r, s in sources.items()},
             lead_units=tuple(sorted(units)),
             unplaced={t: tuple(sorted(p for p in ps if p)) for t, ps in sorted(untitled.items())},
+            paths=paths,
         )
 
-    def describe(self) -> str:
-        """One line for people: "密云区(2022年三季度)、大兴区(2024年一季度)…"; a report naming no place by its title."""
-        named = [(region, periods) for region, periods in self.regions.items() if region]
-        named += [(f"《{title}》", periods) for title, periods in self.unplaced.items()]
-        return "、".join(f"{name}({'、'.join(periods)})" if periods else name for name, periods in named)
+    def parent(self, region: str) -> str:
+        """The unit a place lies in, as shown beside it: a county's city (城关区 → 兰州市), a district's
+        municipality (大兴区 → 北京市); "" for a city in a province, a province, or a place without a path."""
+        path = self.paths.get(region, ())
+        if len(path) < 2 or region != path[-1]:
+            return ""
+        return path[-2] if len(path) > 2 or path[0].endswith("市") else ""
+
+    def order(self, region: str) -> tuple[str, tuple[str, ...], str]:
+        """A sort key putting places in the gazetteer's order of provinces (北京, 天津, 河北 … by code), then by path;
+        places without a province last."""
+        province = self.province(region)
+        named = gazetteer().named(province) if province else []
+        return (named[0].code if named else "\uffff", self.paths.get(region, ()), region)
+
+    def province(self, region: str) -> str:
+        """The province-level unit a place lies in ("" when unknown)."""
+        return self.paths.get(region, ("",))[0]
+
+    def describe(self, group_over: int = 8) -> str:
+        """One line for people: "城关区（兰州市，2025年）、青岛市（2022年上半年）…", grouped by province when more
+        than group_over places ("北京市：大兴区（2024年一季度）、密云区（2022年三季度）；山东省：…"); a report that
+        names no place by its title."""
+        named = [region for region in self.regions if region]
+        if len(named) <= group_over:
+            entries = [self._entry(region) for region in named]
+            entries += [self._entry_of(f"《{title}》", "", periods) for title, periods in self.unplaced.items()]
+            return "、".join(entries)
+        groups: dict[str, list[str]] = {}
+        for region in sorted(named, key=self.order):
+            groups.setdefault(self.province(region) or "省份未定", []).append(
+                self._entry(region, shown=self.province(region)))
+        # A municipality reporting as a whole (天津市) stands alone, not under itself.
+        parts = [entries[0] if len(entries) == 1 and entries[0].startswith(f"{province}（") else
+                 f"{province}：{'、'.join(entries)}" for province, entries in groups.items()]
+        if self.unplaced:
+            parts.append("未注明地区：" + "、".join(self._entry_of(f"《{title}》", "", periods)
+                                               for title, periods in self.unplaced.items()))
+        return "；".join(parts)
+
+    def _entry(self, region: str, shown: str = "") -> str:
+        parent = self.parent(region)
+        return self._entry_of(region, "" if parent == shown or parent == region else parent, self.regions[region])
+
+    @staticmethod
+    def _entry_of(name: str, parent: str, periods: tuple[str, ...]) -> str:
+        facts = "，".join(p for p in (parent, "、".join(periods)) if p)
+        return f"{name}（{facts}）" if facts else name
+
+    def label(self, region: str) -> str:
+        """A place with its parent, as shown to people ("城关区（兰州市）", "青岛市")."""
+        parent = self.parent(region)
+        return f"{region}（{parent}）" if parent else region
 
 
 def split_units(text: str) -> list[str]:

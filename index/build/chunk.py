@@ -39,6 +39,13 @@ class Chunk:
     # The Simplified form of a Traditional text, made once when chunking ("" when the text is Simplified):
     # converting every Traditional chunk again would cost seconds at each start-up and rebuild of a large index.
     simplified: str = ""
+    # The report's place, province down ("山东省/济宁市/济宁高新区"; "" when not found), and the months its period
+    # covers (0 when not named).
+    place: str = ""
+    first_month: int = 0
+    last_month: int = 0
+    # Counties, districts and townships the record itself names, space-separated ("丹棱县 仁寿县").
+    places: str = ""
 
     @property
     def search_text(self) -> str:
@@ -165,6 +172,10 @@ def chunk_report(parsed: ParsedReport, max_tokens: int, counter: Callable[[str],
                     record=number,
                     part=part,
                     simplified="" if simplified == text else simplified,
+                    place="/".join(report.place),
+                    first_month=report.months[0] if report.months else 0,
+                    last_month=report.months[1] if report.months else 0,
+                    places=" ".join(record.places),
                 )
             )
     return chunks

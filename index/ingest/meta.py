@@ -1,75 +1,132 @@
-"""Report-level facts found in a title line or file name: district, year, period."""
+"""Report-level facts: the report's place (a gazetteer unit, index/places.py), its year, and its period as the
+report words it and as months.
+
+The place comes from, in order of trust: the title line; the issuer, source and signature lines ("来源:苍南县人民
+政府办公室", "作者:寿县民生工程"); the file name; then the units the body names most. The most specific unit
+consistent with the more trusted ones wins (兰州市城关区 → 城关区 under 兰州市). The year comes from the file name
+(the label whoever collected the report gave it), then the title, the publication lines, and the years in the text.
+"""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Mapping
+from collections import Counter
+from dataclasses import dataclass
 
-from index.datafiles import read_json
 from index.ingest.normalize import to_simplified
+from index.places import COUNTY, ZONE, Place, gazetteer
 from index.vocabulary import (
     HALF,
-    HAN,
+    ISSUER_LABEL,
     MONTH,
     MONTH_RANGE,
-    NOT_NAME_WORDS,
-    NOT_PLACES,
-    PLACE_SUFFIXES,
     QUARTER,
     QUARTER_NAMES,
-    REGION_NAME,
+    SIGNATURE_END,
+    UNTIL_MONTH,
     YEAR,
+    YEAR_END_WORDS,
 )
 
-
-@lru_cache(maxsize=1)
-def region_aliases() -> dict[str, str]:
-    """Alias → canonical district name, from the general-knowledge data file."""
-    raw = read_json("region_aliases.json")
-    table: dict[str, str] = {}
-    for canonical, aliases in raw.items():
-        if canonical.startswith("_"):
-            continue
-        for alias in aliases:
-            table[alias] = canonical
-    return table
+# A year in a file name, written with or without 年 ("眉山市2017十大民生工程").
+_BARE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_PUBLISHED = re.compile(r"(?:发布|公布|发表|成文|印发)?(?:日期|时间)\s*[:：]?\s*((?:19|20)\d{2})[-./年]")
+_HALVES = {"上半年": (1, 6), "下半年": (7, 12), "前三季度": (1, 9), "全年": (1, 12)}
 
 
-def take_names(text: str, names: Mapping[str, str]) -> tuple[list[str], str]:
-    """What the names found in text stand for (longest name first, so 北京城市副中心 wins over 城市副中心),
-    and the text with those names blanked out."""
-    found: list[str] = []
-    for name in sorted(names, key=len, reverse=True):
-        if name in text:
-            found.append(names[name])
-            text = text.replace(name, " ")
-    return found, text
+@dataclass(frozen=True)
+class ReportPlace:
+    """Where a report is from: its unit (None when no place is found), the path from the province down, the name it
+    is shown under, which evidence gave it, and a note for people when it is doubtful."""
+
+    place: Place | None
+    path: tuple[str, ...]
+    region: str
+    source: str  # title, issuer, file name, body, or "" when not found
+    note: str = ""
 
 
-def find_regions(text: str) -> list[str]:
-    """District/city names in a title-like text, most specific last (北京市大兴区 → [北京市, 大兴区])."""
-    found, text = take_names(to_simplified(text), region_aliases())
-    for run in re.findall(rf"[{HAN}]+", text):
-        pos = 0
-        while pos < len(run):
-            match = REGION_NAME.match(run, pos)
-            if not match:
-                break
-            name = match.group(0)
-            if name in NOT_PLACES or NOT_NAME_WORDS.search(match.group(1)):
-                break
-            found.append(name)
-            pos = match.end()
+def report_place(title: str, issuers: list[str], stem: str, body: str) -> ReportPlace:
+    """The report's place from its title, issuer lines, file name and body (see the module's docstring)."""
+    gaz = gazetteer()
+    tiers = [("title", title), ("issuer", " ".join(issuers)), ("file name", stem)]
+    found = {name: gaz.mentions(text, county_short=False) for name, text in tiers}
+    context = [m for mentions in found.values() for m in mentions] + gaz.mentions(body, short=False)
+    best: Place | None = None
+    source = ""
+    for name, _ in tiers:
+        place = gaz.resolve(found[name], context)
+        if place is not None and (best is None or (place != best and gaz.inside(place, best))):
+            best, source = place, name
+    if best is None:
+        best = _most_named(body)
+        source = "body" if best else ""
+    if best is not None:
+        alone = source == "file name" and not any(name in to_simplified(body) for name in gaz.names(best))
+        return ReportPlace(best, tuple(p.name for p in gaz.path(best)), best.name, source,
+                           "read from the file name only; the report does not name it" if alone else "")
+    # A real name that could be several places (西湖区 in 杭州 and in 南昌), with no parent named anywhere.
+    ambiguous = next((m for _, text in tiers for m in gaz.mentions(text, short=False) if len(m.places) > 1), None)
+    if ambiguous is not None:
+        where = "、".join(dict.fromkeys(gaz.label(p) for p in ambiguous.places))
+        return ReportPlace(None, (), ambiguous.name, "", f"{ambiguous.name} could be {where}; no parent is named")
+    return ReportPlace(None, (), "", "", "no place found in the title, issuer lines, file name or text")
+
+
+def _most_named(body: str) -> Place | None:
+    """The unit the body names most by full name (a county over its city on a tie), when one stands out."""
+    gaz = gazetteer()
+    counts: Counter[Place] = Counter()
+    mentions = gaz.mentions(body, short=False)
+    for mention in mentions:
+        place = gaz.resolve([mention], mentions)
+        if place is not None:
+            counts[place] += 1
+    if not counts:
+        return None
+    return max(counts, key=lambda p: (counts[p], len(gaz.path(p))))
+
+
+def places_named(text: str, report_path: tuple[str, ...]) -> list[str]:
+    """The counties, districts, zones and townships a record's text names, other than the report's own place and
+    its parents (丹棱县 in a row of 眉山市's table, 寿春镇 in 寿县's)."""
+    gaz = gazetteer()
+    mentions = gaz.mentions(text, short=False)
+    names = [p.name for m in mentions for p in m.places[:1] if p.level in (COUNTY, ZONE)]
+    return [n for n in dict.fromkeys([*names, *gaz.townships(text)]) if n not in report_path]
+
+
+def issuer_lines(lines: list[str]) -> list[str]:
+    """Lines naming who issued or published the report: "来源:…", "作者:…", "发布单位:…", and a signature line
+    among the last lines ("苍南县人民政府办公室")."""
+    found = [line.strip() for line in lines if ISSUER_LABEL.search(to_simplified(line))]
+    tail = [line.strip() for line in lines if line.strip()][-4:]
+    found += [line for line in tail if len(line) <= 30 and SIGNATURE_END.search(to_simplified(line))]
     return found
 
 
 def find_region(text: str) -> str:
-    """The most specific district named at the start of a title-like text, or ""."""
-    regions = find_regions(text)
-    if not regions:
-        return ""
-    county = [r for r in regions if not r.endswith(("省", "自治区", "特别行政区"))]
-    return (county or regions)[-1]
+    """The name of the place a title-like text names (the most specific consistent one), or ""."""
+    gaz = gazetteer()
+    mentions = gaz.mentions(text)
+    place = gaz.resolve(mentions)
+    return place.name if place is not None else ""
+
+
+def report_year(stem: str, title: str, lines: list[str]) -> tuple[int | None, str]:
+    """The report's year and where it was read: the file name, the title, a publication line ("发布日期:2022-12-14"),
+    else the year the text names most; (None, "") when there is none."""
+    match = _BARE_YEAR.search(stem)
+    if match:
+        return int(match.group(1)), "file name"
+    match = YEAR.search(title)
+    if match:
+        return int(match.group(1)), "title"
+    for line in lines:
+        match = _PUBLISHED.search(line)
+        if match:
+            return int(match.group(1)), "publication line"
+    years = Counter(int(m.group(1)) for line in lines for m in YEAR.finditer(line))
+    return (years.most_common(1)[0][0], "text") if years else (None, "")
 
 
 def find_year(text: str) -> int | None:
@@ -81,58 +138,41 @@ def find_year(text: str) -> int | None:
 def strip_periods(text: str) -> str:
     """Text without the year and period words find_year/find_period read (2024年度, 一季度, 上半年, 1-9月)."""
     text = re.sub(YEAR.pattern + "度?", " ", text)
-    for pattern in (QUARTER, HALF, MONTH_RANGE, MONTH):
+    for pattern in (UNTIL_MONTH, QUARTER, HALF, MONTH_RANGE, MONTH):
         text = pattern.sub(" ", text)
     return text
 
 
 def find_period(text: str) -> str:
-    """The reporting period a title names: 一季度, 上半年, 1-9月, 12月 …, or ""."""
-    text = to_simplified(text)
-    text = YEAR.sub(" ", text)
+    """The reporting period as the text words it: 一季度, 上半年, 1-9月, 12月, 截至5月31日 …, or ""."""
+    return _period(text)[0]
+
+
+def find_months(text: str) -> tuple[int, int] | None:
+    """The months a period covers: 一季度 → (1, 3), 上半年 → (1, 6), 1-8月 → (1, 8), 截至9月底 → (1, 9),
+    10月份 → (10, 10), 全年 or 完成情况 → (1, 12); None when the text names no period."""
+    return _period(text)[1]
+
+
+def _period(text: str) -> tuple[str, tuple[int, int] | None]:
+    text = YEAR.sub(" ", to_simplified(text))
+    match = UNTIL_MONTH.search(text)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return match.group(0).strip(), (1, int(match.group(2)))
+    match = HALF.search(text)  # before the quarters: 前三季度 is January to September, not the third quarter
+    if match:
+        return match.group(1), _HALVES[match.group(1)]
     match = QUARTER.search(text)
     if match:
-        return QUARTER_NAMES.get(match.group(1), match.group(1)) + "季度"
-    match = HALF.search(text)
-    if match:
-        return match.group(1)
+        number = int("一二三四".index(QUARTER_NAMES.get(match.group(1), match.group(1)))) + 1
+        return QUARTER_NAMES.get(match.group(1), match.group(1)) + "季度", (3 * number - 2, 3 * number)
     match = MONTH_RANGE.search(text)
-    if match:
-        return f"{int(match.group(1))}-{int(match.group(2))}月"
+    if match and 1 <= int(match.group(1)) <= int(match.group(2)) <= 12:
+        return f"{int(match.group(1))}-{int(match.group(2))}月", (int(match.group(1)), int(match.group(2)))
     match = MONTH.search(text)
     if match and 1 <= int(match.group(1)) <= 12:
-        return f"{int(match.group(1))}月"
-    return ""
-
-
-def short_forms(region: str) -> list[str]:
-    """Names people use for a district besides its full name: 密云区 → 密云; 济宁高新区 → 济宁, 济宁高新."""
-    forms = [alias for alias, canonical in region_aliases().items() if canonical == region]
-    suffixes = sorted((s for s in PLACE_SUFFIXES if region.endswith(s)), key=len, reverse=True)
-    if suffixes:
-        stem = region[: -len(suffixes[0])]
-        if len(stem) >= 2:
-            forms.append(stem)
-            # "高新区" is also said as "高新" after the place name.
-            if suffixes[0] == "高新区":
-                forms.append(stem + "高新")
-    return list(dict.fromkeys(f for f in forms if f != region))
-
-
-@lru_cache(maxsize=1)
-def region_parents() -> dict[str, tuple[str, ...]]:
-    """Province/city → the places inside it, from the general-knowledge data file."""
-    raw = read_json("region_parents.json")
-    return {parent: tuple(children) for parent, children in raw.items() if not parent.startswith("_")}
-
-
-def places_within(parent: str) -> set[str]:
-    """Every place inside a province or city, at any depth (山东省 → 济宁市 → 济宁高新区)."""
-    found: set[str] = set()
-    todo = [parent]
-    while todo:
-        for child in region_parents().get(todo.pop(), ()):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
+        month = int(match.group(1))
+        return f"{month}月", (month, month)
+    if YEAR_END_WORDS.search(text):
+        return "", (1, 12)
+    return "", None

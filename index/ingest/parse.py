@@ -6,13 +6,13 @@ from pathlib import PurePath
 
 from index.errors import ParseError
 from index.ingest.fields import finish
-from index.ingest.meta import find_period, find_region, find_year
+from index.ingest.meta import find_months, find_period, issuer_lines, places_named, report_place, report_year
 from index.ingest.news import is_boilerplate, news_records, paragraph_records
 from index.ingest.normalize import to_simplified
 from index.ingest.prose import NoticeTask, notice_tasks, prose_records
 from index.ingest.records import ParsedReport, Record, Report
 from index.ingest.tables import find_tables
-from index.vocabulary import ISSUER_LINE, ITEM_START, TITLE_WORDS
+from index.vocabulary import ISSUER_LINE, ITEM_START, TITLE_WORDS, UNTIL_MONTH
 
 
 def parse_text(text: str, source: str) -> ParsedReport:
@@ -70,15 +70,40 @@ def _parse(text: str, source: str) -> ParsedReport:
         if i not in claimed and i not in skip and re.search(r"\w", lines[i])
     ] + [text for table in tables for text in table.overflow]
     stem = PurePath(source).stem
-    sources = [title, *[lines[i].strip() for i in table_titles if i is not None], stem]
+    captions = [lines[i].strip() for i in table_titles if i is not None]
+    report, notes = _report(title, captions, stem, lines, source)
+    for record in records:
+        record.places = places_named(_record_text(record), report.place or (report.region,))
+    return ParsedReport(report, records, "+".join(shapes), leftover, notes)
+
+
+def _record_text(record: Record) -> str:
+    return "\n".join([record.section, record.task, record.lead_unit, record.units, record.progress, record.problems,
+                      record.plan, *(h.text for h in record.history)])
+
+
+def _report(title: str, captions: list[str], stem: str, lines: list[str], source: str) -> tuple[Report, list[str]]:
+    """The report's facts (place, year, period and months) and notes on the doubtful ones."""
+    where = report_place(" ".join([title, *captions]), issuer_lines(lines), stem, "\n".join(lines))
+    year, year_from = report_year(stem, title, lines)
+    # The period as the title, a table's caption or the file name words it; else a cut-off date in the report's
+    # opening lines ("请各牵头单位填写截止到2月28日的情况").
+    sources = [title, *captions, stem, *[line for line in lines[:_OPENING_LINES] if UNTIL_MONTH.search(line)][:1]]
     report = Report(
-        title=title or stem,
-        region=next((r for r in map(find_region, sources) if r), ""),
-        year=next((y for y in map(find_year, sources) if y), None),
-        period=next((p for p in map(find_period, sources) if p), ""),
-        source=source,
+        title=title or stem, region=where.region, year=year,
+        period=next((p for p in map(find_period, sources) if p), ""), source=source, place=where.path,
+        months=next((m for m in map(find_months, sources) if m), None),
     )
-    return ParsedReport(report, records, "+".join(shapes), leftover)
+    notes = [f"place: {where.note}"] if where.note else []
+    if year is None:
+        notes.append("year: none found")
+    elif year_from == "file name" and not any(str(year) in line for line in lines):
+        notes.append("year: read from the file name only")
+    return report, notes
+
+
+# How far into a report a cut-off date ("截至5月31日") is taken as the report's period.
+_OPENING_LINES = 40
 
 
 def _line_before(lines: list[str], index: int) -> int | None:

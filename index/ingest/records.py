@@ -16,6 +16,10 @@ class Report:
     year: int | None
     period: str
     source: str
+    # The path from the province down to the report's unit (a zone after its city); () when not found.
+    place: tuple[str, ...] = ()
+    # The months the period covers, first and last (一季度 → (1, 3)); None when no period is named.
+    months: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class Record:
     status: Status = Status.UNKNOWN
     ratio: float | None = None
     history: list[PeriodText] = field(default_factory=list)
+    # Counties, districts and townships the record names (丹棱县 in 眉山市's table), found by the parser.
+    places: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The record as the JSON object of `minsheng records --json`."""
@@ -57,10 +63,12 @@ class ParsedReport:
     records: list[Record]
     shape: str
     leftover: list[str] = field(default_factory=list)
+    # Warnings for people: the place or year read from the file name only, or not found.
+    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The object printed by `minsheng records --json`."""
-        return {
-            "report": asdict(self.report),
-            "records": [r.to_json() for r in self.records],
-        }
+        report = asdict(self.report)
+        report["place"] = list(self.report.place)
+        report["months"] = list(self.report.months) if self.report.months else None
+        return {"report": report, "records": [r.to_json() for r in self.records]}

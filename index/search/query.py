@@ -6,31 +6,11 @@ from dataclasses import dataclass
 from typing import Callable
 
 from index.build.catalog import Coverage, bare_unit
-from index.ingest.meta import (
-    find_period,
-    find_year,
-    places_within,
-    region_aliases,
-    region_parents,
-    short_forms,
-    strip_periods,
-    take_names,
-)
+from index.ingest.meta import find_period, find_year, strip_periods
 from index.ingest.normalize import clean, to_simplified
 from index.kinds import QueryKind, Wants
-from index.vocabulary import (
-    COMPARE_JOIN,
-    FILLERS,
-    GREETING,
-    HAN,
-    JOINERS,
-    NOT_PLACE_CHARS,
-    NOT_PLACE_ENDS,
-    PER_REGION_CUE,
-    QUESTION_PLACE,
-    UNIT_LIST_CUE,
-    WANTS_CUES,
-)
+from index.places import CITY, PROVINCE, Place, gazetteer
+from index.vocabulary import COMPARE_JOIN, FILLERS, GREETING, HAN, JOINERS, PER_REGION_CUE, UNIT_LIST_CUE, WANTS_CUES
 from index.wording import expansions, unit_aliases
 
 
@@ -42,7 +22,11 @@ class Query:
     simplified: str
     traditional: bool
     regions: tuple[str, ...] = ()
+    # Real places named that the index has no report of ("昌平区（北京市）"), and the covered places near them.
     uncovered: tuple[str, ...] = ()
+    nearby: tuple[str, ...] = ()
+    # Places named that covered reports speak of inside them (丹棱县 in 眉山市's report, a township).
+    inside: tuple[str, ...] = ()
     year: int | None = None
     period: str = ""
     lead_units: tuple[str, ...] = ()
@@ -58,15 +42,136 @@ class Query:
 
 
 def region_names(coverage: Coverage) -> dict[str, str]:
-    """Every name of every covered district (full, short, aliases) → the district."""
+    """Every name of every covered place (full name, aliases, short form from the gazetteer, and a zone that shares
+    its government) → the place's name in the index. A short form that is a common word first (和平) is left out.
+    Made once per coverage: a searcher asks with the same coverage every time."""
+    cached = _NAMES.get(id(coverage))
+    if cached is not None and cached[0] is coverage:
+        return cached[1]
+    names = _region_names(coverage)
+    if len(_NAMES) >= 8:
+        _NAMES.clear()
+    _NAMES[id(coverage)] = (coverage, names)
+    return names
+
+
+# id(coverage) → (that coverage, its names); the coverage is kept so that its id is not reused meanwhile.
+_NAMES: dict[int, tuple[Coverage, dict[str, str]]] = {}
+
+
+def _region_names(coverage: Coverage) -> dict[str, str]:
+    gaz = gazetteer()
     names: dict[str, str] = {}
     for region in coverage.regions:
         if not region:
             continue
         names.setdefault(region, region)
-        for alias in short_forms(region):
-            names.setdefault(alias, region)
+        place = _covered_place(region, coverage)
+        for alias in gaz.names(place) if place else ():
+            if alias == region or not gaz.common(alias):
+                names.setdefault(alias, region)
+    for place in gaz.places.values():
+        if place.same_as and gaz.get(place.same_as).name in coverage.regions:
+            for alias in gaz.names(place):
+                names.setdefault(alias, gaz.get(place.same_as).name)
     return names
+
+
+def _covered_place(region: str, coverage: Coverage) -> Place | None:
+    """The gazetteer's place a covered place is (None when its name is shared and no path settled it)."""
+    gaz = gazetteer()
+    place = gaz.by_path(coverage.paths.get(region, ()))
+    if place is None:
+        named = gaz.named(region)
+        place = named[0] if len(named) == 1 else None
+    return place
+
+
+@dataclass(frozen=True)
+class QuestionPlaces:
+    """The places a question names, sorted out against what the index covers."""
+
+    regions: tuple[str, ...]  # covered places named, in question order
+    wider: tuple[str, ...]  # covered places inside a province or city named (北京 → 大兴区, 密云区 …)
+    uncovered: tuple[str, ...]  # real places the index has no report of, shown with their parent
+    inside: tuple[str, ...]  # places the covered reports name inside them (丹棱县 in 眉山市's table, a township)
+    nearby: tuple[str, ...]  # covered places in the same city, else the same province, as an uncovered one
+    rest: str  # the question without the place names
+
+
+def question_places(text: str, coverage: Coverage, in_reports: Callable[[str], bool],
+                    masked: str | None = None) -> QuestionPlaces:
+    """The places a question names (see QuestionPlaces). masked is the text with lead units' names blanked, so
+    that "区城市管理委" is never read as a place; names are taken from it and removed from text."""
+    gaz = gazetteer()
+    masked = text if masked is None else masked
+    mentions = gaz.mentions(masked)
+    resolved = {m: gaz.resolve([m], mentions) for m in mentions}
+    names = region_names(coverage)
+    regions: list[str] = []
+    taken: list[tuple[int, int]] = []
+    covered_places: list[Place] = []
+    # Covered places by any of their names, longest first (大兴 is a place here because 大兴区 is covered).
+    for name in sorted(names, key=len, reverse=True):
+        for match in re.finditer(re.escape(name), masked):
+            span = (match.start(), match.end())
+            if any(s < span[1] and span[0] < e for s, e in taken):
+                continue
+            held = _covered_place(names[name], coverage)
+            # The same name as a covered place on another branch (拉萨城关区 is not 兰州's 城关区).
+            same = [resolved[m] for m in mentions if m.start <= span[0] and span[1] <= m.end and resolved[m]]
+            if held is not None and any(not (gaz.inside(p, held) or gaz.inside(held, p)) for p in same):
+                continue
+            taken.append(span)
+            regions.append(names[name])
+            if held is not None:
+                covered_places.append(held)
+    regions = [region for _, region in sorted(zip((s for s, _ in taken), regions))]
+    wider: list[str] = []
+    uncovered: list[Place] = []
+    inside: list[str] = []
+    for mention in mentions:
+        place = resolved[mention] or mention.places[0]
+        if any(s < mention.end and mention.start < e for s, e in taken):
+            continue
+        # A parent named with a county counts once, as that county (甘肃省天水市秦州区 is about 秦州区).
+        if any(other is not None and other != place and gaz.inside(other, place)
+               for other in [*resolved.values(), *covered_places]):
+            continue
+        if place.level in (PROVINCE, CITY):
+            held = [r for r, path in coverage.paths.items() if place.name in path]
+            if held:
+                wider.extend(held)
+                continue
+        if in_reports(place.name) and place.name not in coverage.regions:
+            inside.append(place.name)
+        else:
+            uncovered.append(place)
+    for name in gaz.townships(masked):
+        if in_reports(name):
+            inside.append(name)
+    spans = [masked[s:e] for s, e in taken] + [m.name for m in mentions] + inside
+    for name in sorted(set(spans), key=len, reverse=True):
+        text = text.replace(name, " ")
+    return QuestionPlaces(
+        regions=tuple(dict.fromkeys(regions)),
+        wider=tuple(dict.fromkeys(wider)),
+        uncovered=tuple(dict.fromkeys(gaz.label(p) for p in uncovered)),
+        inside=tuple(dict.fromkeys(inside)),
+        nearby=tuple(dict.fromkeys(r for p in uncovered for r in _nearby(p, coverage))),
+        rest=text,
+    )
+
+
+def _nearby(place: Place, coverage: Coverage) -> list[str]:
+    """Covered places in the same city as an uncovered one, else in the same province."""
+    path = [p.name for p in gazetteer().path(place)]
+    for depth in (2, 1):
+        if len(path) > depth:
+            near = [r for r, held in coverage.paths.items() if tuple(held[:depth]) == tuple(path[:depth])]
+            if near:
+                return near
+    return []
 
 
 def find_units(text: str, units: tuple[str, ...]) -> tuple[str, ...]:
@@ -93,26 +198,10 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
         return Query(text=text, simplified=simplified, traditional=simplified != cleaned, kind=small_talk)
     rest = simplified
 
-    names = region_names(coverage)
-    regions, rest = take_names(rest, names)
-    regions = sorted(set(regions), key=lambda r: _first_mention(simplified, r, names))
-    # A larger place named (北京, 山东省): the indexed places inside it, unless a district was named too.
-    parents, rest = take_names(rest, {name: p for p in region_parents() for name in (p, *short_forms(p))})
-    wider: list[str] = []
-    for parent in dict.fromkeys(parents):
-        wider.extend([r for r in coverage.regions if r in places_within(parent)] or [parent])
-    regions = regions or [r for r in dict.fromkeys(wider) if r in coverage.regions]
-    # A lead unit's name ("区城市管理委") is not a place, though it reads like one ("区城市").
-    masked = rest
-    for unit in sorted(find_units(rest, coverage.lead_units), key=len, reverse=True):
-        masked = masked.replace(unit, " ").replace(bare_unit(unit), " ")
-    places = question_places(masked)
-    for place in places:
-        rest = rest.replace(place, " ")
-    uncovered = tuple(
-        [p for p in dict.fromkeys(wider) if p not in coverage.regions and not regions]
-        + [p for p in places if p not in coverage.regions and not in_reports(p)]
-    )
+    places = question_places(rest, coverage, in_reports)
+    rest = places.rest
+    # A province or city named (北京, 山东省): the covered places inside it, unless a covered place was named too.
+    regions = list(places.regions or places.wider)
 
     year = find_year(rest)
     period = find_period(rest)
@@ -140,7 +229,9 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
         simplified=simplified,
         traditional=simplified != cleaned,
         regions=tuple(regions),
-        uncovered=uncovered,
+        uncovered=places.uncovered,
+        inside=places.inside,
+        nearby=places.nearby,
         year=year,
         period=period,
         lead_units=units,
@@ -164,17 +255,3 @@ def _small_talk(simplified: str) -> QueryKind | None:
 _NOT_WORD = re.compile(r"[\W_]+")
 _HAN_CHAR = re.compile(rf"[{HAN}]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-
-
-def question_places(text: str) -> list[str]:
-    """District- or city-like names in a question (from the alias file, or a stem plus an admin suffix)."""
-    places, text = take_names(text, region_aliases())
-    for match in QUESTION_PLACE.finditer(text):
-        if not (NOT_PLACE_CHARS & set(match.group(1))) and not match.group(0).endswith(NOT_PLACE_ENDS):
-            places.append(match.group(0))
-    return list(dict.fromkeys(places))
-
-
-def _first_mention(text: str, region: str, names: dict[str, str]) -> int:
-    positions = [text.find(name) for name, target in names.items() if target == region and name in text]
-    return min(positions) if positions else len(text)

@@ -44,7 +44,10 @@ def by_record(hits: list[Hit], wants: str) -> list[Hit]:
         if wants in (Wants.PROBLEMS, Wants.PLAN):
             stated = any(states(field_text(h.chunk.text, name)) for h in parts)
             best = round(best + (_STATED_BONUS if stated else 0.0), 4)
-        parts.sort(key=lambda h: (not field_text(h.chunk.text, name), -h.score))
+        # The part holding most of the topic leads (a long news record's first part holds the "进展" label and
+        # nothing asked about); among those, the one holding the field asked for, then the best scored.
+        most = max(h.coverage for h in parts)
+        parts.sort(key=lambda h: (h.coverage < most, not field_text(h.chunk.text, name), -h.score))
         lead = parts[0]
         keyed.append((best, 0, replace(lead, score=best)))
         keyed.extend((min(h.score, best), 1, h) for h in parts[1:])

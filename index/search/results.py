@@ -22,8 +22,10 @@ class Hit:
 
 @dataclass(frozen=True)
 class Note:
-    """A filter the search could not apply: a period the index lacks ("period", "2019") or a named district
-    with nothing on the topic ("region", "密云区")."""
+    """What the search did with a filter: a period the index lacks ("period", "2019"), a named district with
+    nothing on the topic ("region", "密云区"), or a place answered from the records that name it inside a covered
+    report ("inside", "丹棱县"), with the reports that name it ("inside_report", "眉山市"), or the answer from
+    those reports because the records naming it say nothing on the topic ("inside_missing", "丹棱县")."""
 
     kind: str
     value: str

@@ -34,6 +34,9 @@ _SAMPLE_TEXTS = 5_000
 # A word in more than this share of records starts counting less in topic coverage, down to _FLOOR.
 _COMMON = 0.1
 _FLOOR = 0.2
+# How many records a question's filters must leave for a word's share among them to count (fewer say little: in
+# a report of one record every word is in all of them), and at most (more take too long to count per question).
+_LOCAL_ROWS = (20, 4_000)
 # Most records one lead unit's list shows.
 _UNIT_LIST_MAX = 30
 
@@ -63,9 +66,12 @@ class Searcher:
                                            dtype=np.int32)
             self._codes[name] = codes
         self._unit_rows: dict[str, list[int]] = {}
+        self._place_rows: dict[str, list[int]] = {}
         for row, chunk in enumerate(chunks):
             for unit in split_units(chunk.lead_unit):
                 self._unit_rows.setdefault(unit, []).append(row)
+            for place in chunk.places.split():
+                self._place_rows.setdefault(place, []).append(row)
         # One string holding every text, for "does any report mention X" in one search.
         self._all_text = "\x00".join(self._texts)
         # A fixed random sample of the texts, for estimating how common a non-token string is: a count over
@@ -145,6 +151,17 @@ class Searcher:
             # "密云区下月计划": no topic, so the district's records in report order, those stating the field first.
             return self._overview(rows, query.wants)[:k], "", notes
         hits = self._rank(query, rows, where)
+        if query.inside and any(n.kind == "inside" for n in notes) and not (hits and self.strong(hits[0])):
+            # Nothing on the topic among the records naming the place (丹棱县's row may hold other figures): the
+            # reports that name it answer, and the answer says it is not about that place.
+            naming = tuple(n.value for n in notes if n.kind == "inside_report")
+            wide_rows, wide_where, wide_notes = self._allowed_rows(
+                replace(query, inside=(), regions=query.regions or naming))
+            wide = self._rank(query, wide_rows, wide_where)
+            if wide and self.strong(wide[0]):
+                hits = wide
+                notes = wide_notes + [Note("inside_missing", n.value) for n in notes if n.kind == "inside"] + [
+                    n for n in notes if n.kind == "inside_report"]
         if not hits:
             return [], "weak", notes
         if query.kind == QueryKind.UNIT_LIST:
@@ -177,6 +194,19 @@ class Searcher:
                 clauses.append({name: wanted})
             else:
                 notes.append(Note("period", f"{wanted}年" if name == "year" else str(wanted)))
+        if query.inside and keep.any():
+            # A place inside covered reports (丹棱县 in 眉山市's table): the records that name it.
+            naming = np.zeros(len(self.chunks), dtype=bool)
+            for name in query.inside:
+                naming[self._place_rows.get(name, [])] = True
+                if not naming.any():
+                    naming |= np.array([name in text for text in self._texts], dtype=bool)
+            if (keep & naming).any():
+                keep &= naming
+                notes.extend(Note("inside", name) for name in query.inside)
+                notes.extend(Note("inside_report", region) for region in
+                             dict.fromkeys(self.chunks[row].region or self.chunks[row].report
+                                           for row in np.flatnonzero(keep)))
         if query.kind == QueryKind.UNIT_LIST:
             unit_rows = [self._unit_rows.get(u, ()) for u in query.lead_units]
             of_unit = np.zeros(len(self.chunks), dtype=bool)
@@ -193,9 +223,12 @@ class Searcher:
         if self.vectors is not None and len(rows) <= _EXACT_ROWS:
             return [(self.chunks[row].id, sim) for row, sim in nearest(self.vectors, rows, vector, _CANDIDATES)]
         wanted = _CANDIDATES
-        if self.vectors is not None and len(rows) < len(self.chunks):
+        if len(rows) < len(self.chunks):
+            # The store's own filter (region, period) may allow more than rows do (a lead unit, a place named
+            # inside a report): enough candidates that the allowed ones still fill the list.
             wanted = min(len(self.chunks), -(-_CANDIDATES * len(self.chunks) // len(rows)))
-            where = None
+            if self.vectors is not None:
+                where = None
         allowed = np.zeros(len(self.chunks), dtype=bool)
         allowed[rows] = True
         hits = self.store.query(vector, wanted, where)
@@ -213,6 +246,22 @@ class Searcher:
                 share = min(1.0, self._sample_text.count(word) / max(self._sample_size, 1))
             self._telling[word] = 1.0 if share <= _COMMON else max(_FLOOR, 1.0 - (share - _COMMON) * 2)
         return self._telling[word]
+
+    def _telling_among(self, rows: np.ndarray) -> Callable[[str], float]:
+        """How telling a word is among the records a question's filters allow (服务 is in most of 密云区's records,
+        however rare across many tables of figures elsewhere); the whole index's measure when the filters leave
+        too few records to count on, or too many to count quickly."""
+        if not _LOCAL_ROWS[0] <= len(rows) <= _LOCAL_ROWS[1] or len(rows) == len(self.chunks):
+            return self.telling
+        texts = [self._texts[row] for row in rows]
+        known: dict[str, float] = {}
+
+        def weight(word: str) -> float:
+            if word not in known:
+                share = sum(word in text for text in texts) / len(texts)
+                known[word] = 1.0 if share <= _COMMON else max(_FLOOR, 1.0 - (share - _COMMON) * 2)
+            return min(known[word], self.telling(word))
+        return weight
 
     def strong(self, hit: Hit) -> bool:
         """Whether a hit is evidence enough to answer from."""
@@ -248,11 +297,12 @@ class Searcher:
         top_lex = max(lex_of.values(), default=0.0) or 1.0
         topic_words = list(dict.fromkeys(self.lexical.tokenizer.words(query.topic)))
         phrases = matched_phrases(query.simplified)
+        weight = self._telling_among(rows)
         hits = []
         for chunk_id, rrf in fused.items():
             row = self._row[chunk_id]
             chunk = self.chunks[row]
-            cover = topic_coverage(topic_words, phrases, self._texts[row], self.telling)
+            cover = topic_coverage(topic_words, phrases, self._texts[row], weight)
             score = hybrid_score(rrf, cover)
             hit = Hit(chunk, round(score, 4), round(dense_of.get(chunk_id, 0.0), 4),
                       round(lex_of.get(chunk_id, 0.0) / top_lex, 4), round(cover, 4))

@@ -14,7 +14,7 @@ from bot.cli import main
 from tests.conftest import CORPUS, ROOT, corpus_file
 
 RECORD_FIELDS = ["item", "section", "task", "lead_unit", "units", "progress", "problems", "plan", "status", "ratio",
-                 "history"]
+                 "history", "places"]
 
 
 def test_records_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
@@ -22,8 +22,9 @@ def test_records_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["records", str(corpus_file("大兴区")), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert list(data) == ["report", "records"]
-    assert list(data["report"]) == ["title", "region", "year", "period", "source"]
+    assert list(data["report"]) == ["title", "region", "year", "period", "source", "place", "months"]
     assert data["report"]["region"] == "大兴区"
+    assert data["report"]["place"] == ["北京市", "大兴区"] and data["report"]["months"] == [1, 3]
     assert len(data["records"]) == 22
     assert all(list(r) == RECORD_FIELDS for r in data["records"])
     assert data["records"][8]["ratio"] == 0.4
@@ -50,7 +51,8 @@ def test_corpus_summary(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     assert main(["--config", str(tmp_path / "config.toml"), "records"]) == 1
     out = capsys.readouterr().out
     assert "FAILED  broken.txt: binary data, not a text report" in out
-    assert "5 of 6 files parsed" in out
+    files = len(list(CORPUS.iterdir()))
+    assert f"{files} of {files + 1} files parsed" in out
     assert "31 records" in out
 
 
@@ -192,7 +194,7 @@ def test_first_run_prints_no_library_log_lines(tmp_path: Path) -> None:
     asked = subprocess.run([*run, "ask", "青岛口袋公园建了多少个"], capture_output=True, text=True, encoding="utf-8",
                            cwd=ROOT, env=env, timeout=300)
     assert built.returncode == 0 and asked.returncode == 0, built.stderr + asked.stderr
-    assert built.stdout.splitlines()[-1].startswith("5 added, 0 updated")
+    assert built.stdout.splitlines()[-1].startswith(f"{len(list(CORPUS.iterdir()))} added, 0 updated")
     assert asked.stdout.startswith("青岛市（2022年上半年）：46个口袋公园已开工") and asked.stderr == ""
     # stderr of index holds our note on the one-time model export and the progress bar, redrawn in place.
     lines = [line for line in built.stderr.replace("\r", "\n").splitlines() if line.strip()]
@@ -233,3 +235,22 @@ def test_chat_answers_follow_ups_from_stdin(indexed) -> None:  # type: ignore[no
     assert out.count("来源：") == 2 and "大兴区" not in out  # two answers, nothing after 退出
     assert out.startswith("济宁高新区（2021年1-9月）：") and "已完成40家学校明厨亮灶改造" in out.split("来源")[0]
     assert "\n\n济宁高新区（2021年1-9月）：完成二期学校明厨亮灶改造,进行设备调试,接入视频监控平台。\n" in out
+
+
+def test_records_check_lists_every_file_with_warnings(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """--check over a directory: a line per file (place path, year, period with months, records, share of text), the
+    doubtful ones warned, a broken one named while the rest go on."""
+    corpus = tmp_path / "reports"
+    corpus.mkdir()
+    for prefix in ("大兴区", "西湖区2022年全区民生实事项目进展情况通报一"):
+        (corpus / corpus_file(prefix).name).write_bytes(corpus_file(prefix).read_bytes())
+    (corpus / "broken.txt").write_bytes(b"\x00\x01\x02" * 50)
+    assert main(["records", "--check", str(corpus)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "FAILED  broken.txt: binary data, not a text report"
+    assert lines[1].startswith("大兴区2024年重要民生实事项目一季度进展情况.txt  北京市/大兴区  2024年  一季度（1-3月）  22条记录")
+    assert "西湖区（未定）  2022年  截止到2月28日（1-2月）" in lines[2]
+    assert lines[3] == "    ⚠ place: 西湖区 could be 西湖区（杭州市）、西湖区（南昌市）; no parent is named"
+    assert lines[-1] == "2 of 3 files read, 1 with warnings"
+    assert main(["records", "--check", str(corpus_file("大兴区"))]) == 0
+    assert capsys.readouterr().out.endswith("1 of 1 files read, 0 with warnings\n")

@@ -62,3 +62,17 @@ def test_reports_naming_no_place_are_listed_by_title_and_copies_by_name() -> Non
     files = {"a.txt": FileEntry("h", "民生工程进展情况", "", 2025, "6月", 3)}
     text = reports_text(files, {"a-gbk.txt": "a.txt"})
     assert "· 民生工程进展情况（2025年6月 · 3条；同一份报告的其他文件：a-gbk.txt）" in text and "未注明" not in text
+
+
+def test_many_places_are_grouped_by_province_with_their_parents() -> None:
+    paths = {"大兴区": ("北京市", "大兴区"), "密云区": ("北京市", "密云区"), "城关区": ("甘肃省", "兰州市", "城关区"),
+             "青岛市": ("山东省", "青岛市"), "天津市": ("天津市",)}
+    coverage = Coverage({r: ("2024年",) for r in paths}, {r: 1 for r in paths}, (), paths=paths)
+    lines = regions_text(coverage, group_over=3).splitlines()
+    assert lines == ["<b>收录的地区</b>（5个）", "<b>北京市</b>", "· 大兴区（北京市）：2024年（1份报告）",
+                     "· 密云区（北京市）：2024年（1份报告）", "<b>天津市</b>", "· 天津市：2024年（1份报告）",
+                     "<b>山东省</b>", "· 青岛市：2024年（1份报告）", "<b>甘肃省</b>", "· 城关区（兰州市）：2024年（1份报告）"]
+    assert coverage.describe(group_over=3) == ("北京市：大兴区（2024年）、密云区（2024年）；天津市（2024年）；"
+                                               "山东省：青岛市（2024年）；甘肃省：城关区（兰州市，2024年）")
+    assert coverage.describe() == ("大兴区（北京市，2024年）、密云区（北京市，2024年）、城关区（兰州市，2024年）、"
+                                   "青岛市（2024年）、天津市（2024年）")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, ROOT, corpus_file
 from tests.index.build.test_store import start_server, stop_server
 
 
@@ -23,7 +23,7 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dic
     proc, port = start_server(work)
     corpus = work / "corpus"
     corpus.mkdir()
-    for path in sorted(CORPUS.iterdir())[:4]:
+    for path in map(corpus_file, ("大兴区", "密云区", "济宁高新区", "青岛市")):
         shutil.copy(path, corpus / path.name)
     config = work / "config.toml"
     config.write_text(

@@ -11,7 +11,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, ROOT, SHIPPED
 from tests.support.botapi import BotApiStandIn, Call
 
 TOKEN = "123456:SERVE-test-token"
@@ -91,11 +91,13 @@ def test_commands_are_registered_at_start(bot: Bot) -> None:
 
 def test_start_help_and_regions(bot: Bot) -> None:
     start = only_text(bot.say(11, "/start"))
-    assert "民生实事问答" in start and "目前收录 5 份报告" in start and "例如：" in start
+    assert "民生实事问答" in start and f"目前收录 {SHIPPED} 份报告" in start and "例如：" in start
+    assert "北京市：大兴区（2024年一季度）" in start and "城关区（兰州市，2025年）" in start
     assert "怎么问" in only_text(bot.say(11, "/help"))
     regions = only_text(bot.say(11, "/regions"))
-    assert "· 大兴区：2024年一季度（1份报告）" in regions and "收录的地区</b>（5个）" in regions
-    assert "收录的报告</b>（5份）" in only_text(bot.say(11, "/reports"))
+    assert "· 大兴区（北京市）：2024年一季度（1份报告）" in regions and "收录的地区</b>（20个）" in regions
+    assert "· 城关区（兰州市）：2025年（1份报告）" in regions and "<b>甘肃省</b>" in regions
+    assert f"收录的报告</b>（{SHIPPED}份）" in only_text(bot.say(11, "/reports"))
     assert "使用统计" in only_text(bot.say(11, "/stats"))
 
 
@@ -193,7 +195,7 @@ def test_reindex_is_for_admins_only(bot: Bot) -> None:
     bot.api.push_message(ADMIN, "/reindex")
     started, done = bot.replies(ADMIN, mark, count=2)
     assert started.params["text"] == "开始重新索引…"
-    assert done.params["text"].startswith("重新索引完成") and "未变 5" in done.params["text"]
+    assert done.params["text"].startswith("重新索引完成") and f"未变 {SHIPPED}" in done.params["text"]
     # Still answering from the reloaded index.
     assert "46个口袋公园" in only_text(bot.say(ADMIN, "青岛口袋公园建了多少个"))
 

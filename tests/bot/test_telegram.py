@@ -7,6 +7,7 @@ from dataclasses import replace
 from bot.answer.responder import Responder
 from bot.engine import LiveRetriever, run_index
 from bot.telegram import BotService, api_urls, reindex_text
+from tests.conftest import SHIPPED
 
 
 def service(settings) -> BotService:  # type: ignore[no-untyped-def]
@@ -61,9 +62,9 @@ def test_reindex_reloads_and_reports(indexed, tmp_path) -> None:  # type: ignore
 
     bot = BotService(indexed, LiveRetriever(indexed), Responder(), fake_reindex)
     report = bot.reindex()
-    assert calls == [1] and report is not None and report.unchanged == 5
+    assert calls == [1] and report is not None and report.unchanged == SHIPPED
     text = reindex_text(report)
-    assert text.startswith("重新索引完成") and "未变 5" in text
+    assert text.startswith("重新索引完成") and f"未变 {SHIPPED}" in text
     assert reindex_text(None) == "已经在重新索引了，请稍候。"
 
 

@@ -159,12 +159,14 @@ def test_changed_names_of_events(tmp_path: Path) -> None:
 def test_report_lines_use_the_words_of_minsheng_index() -> None:
     report = BuildReport(added=["a.txt"], updated=["b.txt"], removed=["c.txt"],
                          failed=[FailedFile("d.txt", "d.txt: cannot be parsed")], unchanged=4, records=12,
-                         chunks=30, seconds=1.25, duplicates={"e.txt": "a.txt"})
+                         chunks=30, seconds=1.25, duplicates={"e.txt": "a.txt"},
+                         warnings={"a.txt": ["place: read from the file name only; the report does not name it"]})
     assert report_lines(report) == [
         "added    a.txt",
         "updated  b.txt",
         "removed  c.txt",
         "same     e.txt (the same content as a.txt, indexed once)",
+        "warning  a.txt: place: read from the file name only; the report does not name it",
         "FAILED   d.txt: cannot be parsed",
         "1 added, 1 updated, 1 removed, 1 failed, 4 unchanged; 12 records in 30 chunks; 1.2 s",
     ]

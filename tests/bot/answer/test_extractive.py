@@ -152,7 +152,7 @@ def test_simplified_question_about_a_traditional_report_gets_simplified(retrieve
 
 def test_uncovered_district_with_a_covered_one_is_named(retriever) -> None:  # type: ignore[no-untyped-def]
     answer = ask(retriever, "青岛市城阳区老旧小区改造")
-    assert first_line(answer) == "（没有收录城阳区的报告，以下是青岛市的内容。）"
+    assert first_line(answer) == "（没有收录城阳区（青岛市）的报告，以下是青岛市的内容。）"
     assert "318个" in answer.text
 
 
@@ -165,7 +165,7 @@ def test_uncovered_district_abstains_with_coverage_and_examples(retriever) -> No
     answer = ask(retriever, "上海市浦东新区养老服务进展")
     assert answer.abstained and not answer.citations
     assert answer.text.startswith("收录的报告里没有") and "浦东新区" in first_line(answer)
-    assert "目前收录：" in answer.text and "密云区(2022年三季度)" in answer.text
+    assert "目前收录：" in answer.text and "北京市：大兴区（2024年一季度）、密云区（2022年三季度）" in answer.text
     assert f"可以这样问：“{retriever.searcher.examples()[0]}”" in answer.text
 
 
@@ -224,7 +224,7 @@ def test_a_report_naming_no_place_is_shown_by_its_title() -> None:
                     "", "", "on_track", 1, 0),
               Chunk("b-0001-0", "第1项\n进展: 新建口袋公园12个", "b.txt", "乙报告", "", 0, "", "1", "", "", "on_track", 1, 0)]
     coverage = Coverage.of(chunks)
-    assert coverage.describe() == "甲区(2024年一季度)、《乙报告》"
+    assert coverage.describe() == "甲区（2024年一季度）、《乙报告》"
     query = parse_query("哪些地区建了口袋公园", coverage)
     hits = [Hit(c, 1.0, coverage=1.0, strong=True) for c in chunks]
     text = compose(SearchResult(query, hits, coverage=coverage)).text
@@ -238,7 +238,7 @@ def test_a_greeting_gets_an_introduction_with_coverage_and_examples(retriever, g
     answer = ask(retriever, greeting)
     assert answer.abstained and not answer.citations
     assert answer.text.startswith("你好！我根据各地政府公开的民生实事报告")
-    assert "目前收录：大兴区(2024年一季度)" in answer.text
+    assert "目前收录：" in answer.text and "北京市：大兴区（2024年一季度）" in answer.text
     assert answer.text.count("”、“") == 2  # three example questions
 
 
@@ -257,3 +257,15 @@ def test_a_question_in_english_gets_one_line_in_english(retriever) -> None:  # t
 def test_a_greeting_with_a_question_is_a_question(retriever) -> None:  # type: ignore[no-untyped-def]
     answer = ask(retriever, "你好，青岛口袋公园建了多少个")
     assert not answer.abstained and "46个口袋公园已开工" in answer.text
+
+
+def test_places_inside_a_report_and_near_an_uncovered_one_are_told(retriever) -> None:  # type: ignore[no-untyped-def]
+    inside = ask(retriever, "九江柴桑区完整社区建设")
+    assert first_line(inside) == "九江市的报告中关于柴桑区："
+    near = ask(retriever, "北京昌平养老")
+    assert near.abstained and first_line(near).startswith("收录的报告里没有昌平区（北京市）的内容。附近收录的有：")
+    assert "大兴区（北京市）" in first_line(near)
+    # 丹棱县's row in 眉山市's table is read without its figures: 眉山市's own records answer, and say so.
+    other = ask(retriever, "丹棱县城镇新增就业")
+    assert first_line(other) == "（眉山市的报告里没有单独写丹棱县的这项内容，以下是眉山市的内容。）"
+    assert other.citations and all(c.region == "眉山市" for c in other.citations)

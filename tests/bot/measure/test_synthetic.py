@@ -18,11 +18,11 @@ from bot.measure.synthetic import (
 from index.build.catalog import Coverage
 from index.ingest.corpus import corpus_files
 from index.ingest.load import load_report, parse_bytes
-from index.ingest.meta import places_within, region_aliases, region_parents, short_forms
 from index.ingest.normalize import to_simplified, to_traditional
 from index.ingest.records import ParsedReport
+from index.places import COUNTY, gazetteer
 from index.search.query import parse_query
-from tests.conftest import CORPUS, corpus_file
+from tests.conftest import corpus_file
 
 KEYS = ["密云区", "青岛市", "大兴区", "济宁高新区", "北京城市副中心"]
 REAL_REGIONS = ("密云区", "青岛市", "大兴区", "济宁高新区", "通州区")
@@ -31,8 +31,8 @@ NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
 
 @pytest.fixture(scope="module")
 def real_pairs() -> list[tuple[str, str]]:
-    """The real corpus as (file name, text) pairs."""
-    return [(path.name, path.read_text("utf-8")) for path in corpus_files(CORPUS)]
+    """The five seed reports as (file name, text) pairs."""
+    return [(path.name, path.read_text("utf-8")) for path in map(corpus_file, KEYS)]
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +48,15 @@ def new_names(forbidden: str) -> list[str]:
     return [next(n for n in names if n.endswith(suffix)) for suffix in "区县市"]
 
 
-def all_forms(region: str) -> set[str]:
-    """Every spelling of a real district: full, aliases, short forms, each in Simplified and Traditional."""
-    forms = {region, *short_forms(region), *(a for a, c in region_aliases().items() if c == region)}
+def all_forms(path: tuple[str, ...]) -> set[str]:
+    """Every spelling of a real place and of the city it lies in: full, aliases, short forms, and those of a zone
+    sharing its government, each in Simplified and Traditional."""
+    gaz = gazetteer()
+    place = gaz.by_path(path)
+    assert place is not None
+    twins = [p for p in gaz.places.values() if p.same_as == place.code]
+    city = [gaz.path(place)[-2]] if len(path) == 3 else []
+    forms = {name for p in (place, *twins, *city) for name in gaz.names(p)}
     return {f for form in forms for f in (form, to_traditional(form), to_simplified(form))}
 
 
@@ -67,7 +73,7 @@ def test_disguised_report_parses_like_the_real_one(
     real = reports[key]
     path = corpus_file(key)
     new_name = new_names[suffix_index]
-    file_name, text = disguise_report(path.name, path.read_text("utf-8"), [real.report.region], new_name, seed=3)
+    file_name, text = disguise_report(path.name, path.read_text("utf-8"), [real.report.place], new_name, seed=3)
     parsed = parse_bytes(text.encode("utf-8"), file_name)
     assert parsed.shape == real.shape
     assert len(parsed.records) == len(real.records)
@@ -84,7 +90,7 @@ def test_the_region_is_read_from_where_the_real_one_was(reports: dict[str, Parse
     for key in ("青岛市", "济宁高新区", "北京城市副中心"):
         path = corpus_file(key)
         real = reports[key]
-        file_name, text = disguise_report(path.name, path.read_text("utf-8"), [real.report.region], new_name, seed=4)
+        file_name, text = disguise_report(path.name, path.read_text("utf-8"), [real.report.place], new_name, seed=4)
         parsed = parse_bytes(text.encode("utf-8"), file_name)
         if key == "青岛市":
             assert real.report.title == path.stem and parsed.report.title == Path(file_name).stem
@@ -97,9 +103,9 @@ def test_the_region_is_read_from_where_the_real_one_was(reports: dict[str, Parse
         assert parsed.report.region == new_name
 
 
-def test_no_real_name_remains(real_pairs: list[tuple[str, str]]) -> None:
+def test_no_real_name_remains(real_pairs: list[tuple[str, str]], reports: dict[str, ParsedReport]) -> None:
     """No spelling of any real district, in the text (as written or simplified) or the file name."""
-    forms = {f for region in REAL_REGIONS for f in all_forms(region)}
+    forms = {f for key in KEYS for f in all_forms(reports[key].report.place)}
     assert {"通州區", "通州", "城市副中心", "济宁高新", "济宁", "青岛", "密云"} <= forms
     pairs = synthesize(real_pairs, 3, seed=5)
     for name, text in pairs:
@@ -124,8 +130,8 @@ def test_every_figure_changes(reports: dict[str, ParsedReport], new_names: list[
     """Number by number: only item numbers survive; widths, leading zeros, years, dates and shares stay valid."""
     real = reports[key]
     original = corpus_file(key).read_text("utf-8")
-    names_only = replace_names(original, [real.report.region], new_names[1])
-    changed = disguise(original, [real.report.region], new_names[1], seed=11)
+    names_only = replace_names(original, [real.report.place], new_names[1])
+    changed = disguise(original, [real.report.place], new_names[1], seed=11)
     # Only digit runs differ from the text with names replaced: align them one to one.
     assert NUMBER.sub("#", names_only) == NUMBER.sub("#", changed)
     old_numbers = [(m.group(0), m.start(), m.end()) for m in NUMBER.finditer(names_only)]
@@ -195,11 +201,11 @@ def test_item_numbers_stay(reports: dict[str, ParsedReport], new_names: list[str
     """第N项 / 第N件 and row numbers are kept verbatim, so the records keep their numbers."""
     for key, marker in (("大兴区", "第{}项"), ("青岛市", "第{}件")):
         real = reports[key]
-        text = disguise(corpus_file(key).read_text("utf-8"), [real.report.region], new_names[0], seed=2)
+        text = disguise(corpus_file(key).read_text("utf-8"), [real.report.place], new_names[0], seed=2)
         for item in items(real):
             assert marker.format(item) in text
     real = reports["密云区"]
-    text = disguise(corpus_file("密云区").read_text("utf-8"), ["密云区"], new_names[0], seed=2)
+    text = disguise(corpus_file("密云区").read_text("utf-8"), [("北京市", "密云区")], new_names[0], seed=2)
     rows = re.findall(r"^(\d+) \|$", text, flags=re.MULTILINE)
     assert rows == [str(n) for n in range(1, len(real.records) + 1)]
 
@@ -213,66 +219,65 @@ def test_same_seed_same_output_other_seed_other_output(real_pairs: list[tuple[st
     assert district_names(50, seed=3, forbidden_text=forbidden) == district_names(50, seed=3, forbidden_text=forbidden)
     assert district_names(50, seed=3, forbidden_text=forbidden) != district_names(50, seed=4, forbidden_text=forbidden)
     text = corpus_file("密云区").read_text("utf-8")
-    assert disguise(text, ["密云区"], "丰丘区", 1) == disguise(text, ["密云区"], "丰丘区", 1)
-    assert disguise(text, ["密云区"], "丰丘区", 1) != disguise(text, ["密云区"], "丰丘区", 2)
+    real = [("北京市", "密云区")]
+    assert disguise(text, real, "德清县", 1) == disguise(text, real, "德清县", 1)
+    assert disguise(text, real, "德清县", 1) != disguise(text, real, "德清县", 2)
 
 
 @pytest.fixture(scope="module")
-def three_thousand(forbidden: str) -> list[str]:
-    return district_names(3000, seed=0, avoid=REAL_REGIONS, forbidden_text=forbidden)
+def a_thousand(forbidden: str) -> list[str]:
+    return district_names(1000, seed=0, avoid=REAL_REGIONS, forbidden_text=forbidden)
 
 
-def test_three_thousand_names_are_plausible_and_new(three_thousand: list[str], forbidden: str) -> None:
-    """Distinct 2-character stems + 区/县/市, none real or known to meta, none a word of the reports or a
-    question word."""
-    names = three_thousand
-    assert len(names) == len(set(names)) == 3000
-    stems = [n[:2] for n in names]
-    assert len(set(stems)) == 3000
-    assert all(re.fullmatch(r"[\u4e00-\u9fff]{2}[区县市]", n) for n in names)
-    known = set(region_parents()) | {c for p in region_parents() for c in (*region_parents()[p], *places_within(p))}
-    known |= set(region_aliases()) | set(region_aliases().values())
-    known_short = {s for k in known for s in short_forms(k)}
+def test_a_thousand_names_are_real_and_new(a_thousand: list[str], forbidden: str) -> None:
+    """Distinct real counties of the gazetteer, each China's only place of its name, said by its two-character short
+    form, which names only it; none of the real reports' places, none a word of their text."""
+    names = a_thousand
+    assert len(names) == len(set(names)) == 1000
+    gaz = gazetteer()
     simplified_corpus = to_simplified(forbidden)
-    not_place = set("哪些各每全本该这那什么个几其他你我在建设有的了和是对把被将进行多少")
-    for name, stem in zip(names, stems):
-        assert name not in known and name not in REAL_REGIONS
-        assert stem not in known_short and not any(stem in k for k in known)
-        assert stem not in forbidden and stem not in simplified_corpus
-        assert not set(stem) & not_place
-        assert not re.search(r"实事|民生|项目|进展|情况|工作|关于|做好|重要|报告|通知|汇报|[的年月日]", name)
+    for name in names:
+        assert re.fullmatch(r"[\u4e00-\u9fff]{2}[区县市]", name)
+        (place,) = gaz.named(name)
+        assert place.level == COUNTY and gaz.short_form(place) == name[:2] and gaz.named(name[:2]) == [place]
+        assert name not in REAL_REGIONS
+        assert name[:2] not in forbidden and name[:2] not in simplified_corpus
         assert to_simplified(to_traditional(name)) == name
-    assert name_capacity(REAL_REGIONS, forbidden) >= 3000
+    assert len({n[:2] for n in names}) == 1000
+    assert name_capacity(REAL_REGIONS, forbidden) >= 1000
     with pytest.raises(ValueError):
         district_names(name_capacity(REAL_REGIONS, forbidden) + 1, avoid=REAL_REGIONS, forbidden_text=forbidden)
 
 
 def _coverage(regions: list[str]) -> Coverage:
-    return Coverage(regions={r: ("2022年三季度",) for r in regions}, reports={r: 1 for r in regions}, lead_units=())
+    gaz = gazetteer()
+    paths = {r: tuple(p.name for p in gaz.path(gaz.named(r)[0])) for r in regions if len(gaz.named(r)) == 1}
+    return Coverage(regions={r: ("2022年三季度",) for r in regions}, reports={r: 1 for r in regions}, lead_units=(),
+                    paths=paths)
 
 
-def test_the_query_parser_reads_each_name_as_itself(three_thousand: list[str]) -> None:
+def test_the_query_parser_reads_each_name_as_itself(a_thousand: list[str]) -> None:
     """A question naming a synthetic district (full or short, Simplified or Traditional) asks about exactly it, with
     the real districts and other synthetic ones indexed too; a question naming a real district still gets the real one.
-    parse_query costs O(districts) a call, so all 3,000 are asked in indexes of 300, a sample against all 3,000."""
-    for group in range(0, 3000, 300):
-        names = three_thousand[group : group + 300]
+    The names are asked in indexes of 200, a sample against all 1,000."""
+    for group in range(0, 1000, 200):
+        names = a_thousand[group : group + 200]
         coverage = _coverage([*names, *REAL_REGIONS])
         for name in names:
             query = parse_query(f"{name}养老服务进展", coverage)
             assert query.regions == (name,), (name, query.regions)
             assert query.uncovered == ()
-    coverage = _coverage([*three_thousand, *REAL_REGIONS])
-    for name in three_thousand[::25]:
+    coverage = _coverage([*a_thousand, *REAL_REGIONS])
+    for name in a_thousand[::25]:
         assert parse_query(f"{name}养老服务进展", coverage).regions == (name,)
         assert parse_query(f"{name[:2]}的学校建设怎么样", coverage).regions == (name,)
         assert parse_query(f"{to_traditional(name)}公園建設進展如何", coverage).regions == (name,)
     assert parse_query("密云区养老服务进展", coverage).regions == ("密云区",)
     assert parse_query("北京城市副中心的家园中心建成了吗", coverage).regions == ("通州区",)
     assert parse_query("济宁高新区的托育机构", coverage).regions == ("济宁高新区",)
-    # Across groups: no synthetic name or stem sits inside another district's question.
-    forms = {*three_thousand, *(n[:2] for n in three_thousand)}
-    for name in three_thousand:
+    # Across groups: no synthetic name or short form sits inside another district's question.
+    forms = {*a_thousand, *(n[:2] for n in a_thousand)}
+    for name in a_thousand:
         question = f"{name}养老服务进展"
         inside = {question[i : i + k] for k in (2, 3) for i in range(len(question) - k + 1)} & forms
         assert inside == {name, name[:2]}, (name, inside)

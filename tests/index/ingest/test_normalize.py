@@ -29,9 +29,20 @@ def _text(path: Path) -> str:
 @pytest.mark.parametrize("path", REPORTS, ids=lambda p: p.name[:8])
 @pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
 def test_decode_round_trips_real_report(path: Path, codec: str) -> None:
-    """A real report encoded as UTF-8 (±BOM), GB18030, GBK or BOM'd UTF-16 decodes to the same text."""
+    """A real report encoded as UTF-8 (±BOM), GB18030, GBK or BOM'd UTF-16 decodes to the same text (GBK: the
+    report's characters GBK can hold, since a GBK file cannot hold a bullet •)."""
     text = _text(path)
+    if codec == "gbk":
+        text = "".join(ch for ch in text if _in_gbk(ch))
     assert decode(text.encode(codec), path.name) == text
+
+
+def _in_gbk(ch: str) -> bool:
+    try:
+        ch.encode("gbk")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @pytest.mark.parametrize("codec,bom", [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")])

@@ -24,7 +24,7 @@ def test_header_vocabulary() -> None:
 def test_one_cell_per_line_without_pipes() -> None:
     """Every cell on its own line, header cells first, rows found by their 序号."""
     text = "\n".join([
-        "某某县2023年民生实事进展情况",
+        "德清县2023年民生实事进展情况",
         "序号", "实事项目", "牵头单位", "进展情况",
         "一、教育", 
         "1", "新建幼儿园2所", "县教育局", "1所已建成,1所正在装修。",
@@ -39,7 +39,7 @@ def test_one_cell_per_line_without_pipes() -> None:
         ("2", "一、教育", "县教育局", "completed"),
         ("3", "二、交通", "县交通局", "not_started"),
     ]
-    assert parsed.report.region == "某某县" and parsed.report.year == 2023
+    assert parsed.report.region == "德清县" and parsed.report.year == 2023
 
 
 def test_period_columns_latest_is_progress() -> None:

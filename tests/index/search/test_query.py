@@ -22,7 +22,9 @@ def test_coverage_lists_districts_periods_and_units(coverage: Coverage) -> None:
     assert set(coverage.regions) == {"密云区", "青岛市", "大兴区", "济宁高新区", "通州区"}
     assert "区民政局" in coverage.lead_units
     assert "发展软环境保障局" in coverage.lead_units
-    assert "密云区(2022年三季度)" in coverage.describe()
+    assert coverage.describe() == ("大兴区（北京市，2024年一季度）、密云区（北京市，2022年三季度）、"
+                                   "济宁高新区（济宁市，2021年1-9月）、通州区（北京市，2021年12月）、青岛市（2022年上半年）")
+    assert coverage.paths["济宁高新区"] == ("山东省", "济宁市", "济宁高新区")
 
 
 def test_region_names_derived_from_index(coverage: Coverage) -> None:
@@ -55,7 +57,7 @@ def test_uncovered_district_is_reported(coverage: Coverage) -> None:
     """negative: a district the index lacks is named as uncovered (the search abstains on it)."""
     query = parse_query("杭州市西湖区2023年实事完成得怎么样", coverage)
     assert query.regions == ()
-    assert "西湖区" in query.uncovered
+    assert query.uncovered == ("西湖区（杭州市）",)
     assert query.year == 2023
 
 
@@ -154,3 +156,46 @@ def test_larger_place_searches_the_indexed_places_inside_it(coverage: Coverage) 
     assert elsewhere.regions == () and elsewhere.uncovered == ("上海市",)
     named = parse_query("北京市大兴区便利店", coverage)
     assert named.regions == ("大兴区",)
+
+
+WIDE = Coverage(
+    regions={r: ("2025年",) for r in ("城关区", "眉山市", "大兴区", "密云区", "萧县")},
+    reports={}, lead_units=("区城市管理委",),
+    paths={"城关区": ("甘肃省", "兰州市", "城关区"), "眉山市": ("四川省", "眉山市"), "大兴区": ("北京市", "大兴区"),
+           "密云区": ("北京市", "密云区"), "萧县": ("安徽省", "宿州市", "萧县")},
+)
+
+
+def _in_reports(name: str) -> bool:
+    return name in ("丹棱县", "古荡街道")
+
+
+@pytest.mark.parametrize(
+    ("question", "regions", "uncovered", "nearby", "inside"),
+    [
+        # A covered unit, by full or short name, with or without its parent.
+        ("兰州城关区的学校", ("城关区",), (), (), ()),
+        ("城关区学校", ("城关区",), (), (), ()),
+        ("萧县完成了几项", ("萧县",), (), (), ()),
+        # A province or city: the covered units inside it.
+        ("北京的养老项目", ("大兴区", "密云区"), (), (), ()),
+        ("甘肃省民生实事", ("城关区",), (), (), ()),
+        # A unit the covered reports name inside them.
+        ("眉山市丹棱县就业", ("眉山市",), (), (), ("丹棱县",)),
+        ("丹棱县新增就业多少", (), (), (), ("丹棱县",)),
+        # A real place not covered: abstain, naming covered places of its city, else of its province.
+        ("拉萨城关区的学校", (), ("城关区（拉萨市）",), (), ()),
+        ("北京昌平养老", (), ("昌平区（北京市）",), ("大兴区", "密云区"), ()),
+        ("砀山县民生工程进展", (), ("砀山县（宿州市）",), ("萧县",), ()),
+        ("甘肃省天水市秦州区学校", (), ("秦州区（天水市）",), ("城关区",), ()),
+        ("成都养老", (), ("成都市",), ("眉山市",), ()),
+        # Phrases that are not places.
+        ("世界和平", (), (), (), ()),
+        ("文体惠民工程存在什么问题", (), (), (), ()),
+        ("区城市管理委负责哪些项目", (), (), (), ()),
+    ],
+)
+def test_places_in_questions(question: str, regions: tuple[str, ...], uncovered: tuple[str, ...],
+                             nearby: tuple[str, ...], inside: tuple[str, ...]) -> None:
+    query = parse_query(question, WIDE, _in_reports)
+    assert (query.regions, query.uncovered, query.nearby, query.inside) == (regions, uncovered, nearby, inside)
