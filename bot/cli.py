@@ -49,9 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--sizes", default="10,100", help="numbers of synthetic districts (default 10,100)")
     bench.add_argument("--large", action="store_true", help="also run 1,000 districts (long)")
     bench.add_argument("--workdir", type=Path, default=Path(".bench"), help="where corpora and indexes go")
-    evaluate = sub.add_parser("eval", help="score a question file (see the eval README) and a plain dense baseline")
+    evaluate = sub.add_parser("eval", help="score a question file (see the eval README) beside plain BM25 and dense")
     evaluate.add_argument("file", type=Path, help="a JSONL question file")
-    evaluate.add_argument("--no-baseline", action="store_true", help="skip the plain dense baseline")
+    evaluate.add_argument("--no-baseline", action="store_true", help="skip the plain BM25 and dense baselines")
     return parser
 
 
@@ -361,12 +361,15 @@ def watch_command(settings: Settings, out: TextIO) -> int:
 
 
 def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO) -> int:
-    """Score a question file with our retriever and, in the same run, with the plain dense baseline."""
+    """Score a question file with our retriever and, in the same run, with plain BM25 and plain dense retrieval
+    over 300-character chunks of the same corpus files."""
     from bot.engine import open_retriever
     from bot.measure.evaluate import load_questions, run_eval
+    from index.ingest.corpus import corpus_files
 
     questions = load_questions(path)
-    run_eval(questions, open_retriever(settings), _responder(settings), settings.search.k, baseline, out)
+    files = corpus_files(settings.corpus_dir) if baseline else []
+    run_eval(questions, open_retriever(settings), _responder(settings), settings.search.k, files, out)
     return 0
 
 

@@ -1,18 +1,22 @@
-"""The plain dense pipeline our figures are held against, in `minsheng eval` and `minsheng bench` alike: the
-question embedded as typed, the nearest chunks of one vector collection, no filters, no abstaining, and the
-nearest chunk's text as the answer."""
+"""The plain pipelines our figures are held against: in `minsheng eval`, plain BM25 and plain dense retrieval over
+300-character chunks of the same files (what a LangChain tutorial builds); in `minsheng bench`, the model as shipped
+over our chunks in a collection of its own. No filters, no abstaining, the top chunk's text as the answer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+import numpy as np
 
 from bot.answer.render import to_json
 from bot.answer.types import Answer
 from index.build.chunk import Chunk, search_texts
 from index.search.query import Query
 from index.search.results import Hit, SearchResult
-from index.search.searcher import Searcher
+
+if TYPE_CHECKING:
+    from index.build.embed import Embedder
 
 Nearest = Callable[[list[float], int], list[tuple[str, float]]]
 
@@ -35,15 +39,6 @@ class PlainDense:
         hits = self.hits(question, k)
         result = SearchResult(query=Query(question, question, False), hits=hits)
         return to_json(question, Answer(hits[0].chunk.text if hits else ""), result, k)
-
-
-def over_index(searcher: Searcher) -> PlainDense:
-    """Our own chunks and vectors (the configured embedder), searched plainly: what `minsheng eval` compares."""
-
-    def nearest(vector: list[float], k: int) -> list[tuple[str, float]]:
-        return [(h.id, round(1.0 - h.distance, 4)) for h in searcher.store.query(vector, k)]
-
-    return PlainDense(searcher.embedder.embed_query, nearest, {c.id: c for c in searcher.chunks})
 
 
 class ShippedCollection:
@@ -106,3 +101,84 @@ class ShippedCollection:
             f"v = model.encode([{question!r}], normalize_embeddings=True)[0].tolist()\n"
             "print(col.query(query_embeddings=[v], n_results=5, include=['documents'])['ids'])\n"
         )
+
+
+# --- the tutorial pipelines over 300-character chunks -------------------------------------------------------
+# What `minsheng eval` holds every figure against: the same files split the way a LangChain tutorial splits
+# them, searched plainly by BM25 and by the embedding model, the top chunk as the answer.
+PLAIN_CHUNK_CHARS = 300
+PLAIN_OVERLAP = 50
+
+
+def plain_chunks(files: Sequence[Path], size: int = PLAIN_CHUNK_CHARS, overlap: int = PLAIN_OVERLAP) -> list[Chunk]:
+    """Every readable report cut by LangChain's RecursiveCharacterTextSplitter into size-character chunks
+    (files that cannot be read are skipped, as the index skips them)."""
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from index.errors import MinshengError
+    from index.ingest.load import read_text
+
+    splitter = RecursiveCharacterTextSplitter(chunk_size=size, chunk_overlap=overlap)
+    chunks: list[Chunk] = []
+    for path in files:
+        try:
+            text = read_text(path)
+        except MinshengError:
+            continue
+        for number, piece in enumerate(splitter.split_text(text)):
+            chunks.append(Chunk(id=f"plain-{len(chunks)}", text=piece, source=path.name, report=path.stem, region="",
+                                year=0, period="", item="", section="", lead_unit="", status="", record=number,
+                                part=0))
+    return chunks
+
+
+@dataclass(frozen=True)
+class PlainPipeline:
+    """A ranking function over plain chunks, the nearest chunk's text as the answer, never abstaining."""
+
+    rank: Callable[[str, int], list[tuple[int, float]]]
+    chunks: list[Chunk]
+
+    def reply(self, question: str, k: int) -> dict[str, Any]:
+        """The `ask --json` object of the plain pipeline."""
+        hits = [Hit(self.chunks[row], score) for row, score in self.rank(question, k)]
+        result = SearchResult(query=Query(question, question, False), hits=hits)
+        return to_json(question, Answer(hits[0].chunk.text if hits else ""), result, k)
+
+
+def plain_bm25(chunks: list[Chunk]) -> PlainPipeline:
+    """bm25s over jieba's words of each chunk (lower-cased, punctuation dropped), nothing else."""
+    import bm25s
+    import jieba
+
+    jieba.setLogLevel(60)
+
+    def words(text: str) -> list[str]:
+        return [w for w in jieba.lcut(text.lower()) if w.strip() and any(ch.isalnum() for ch in w)]
+
+    bm25 = bm25s.BM25()
+    bm25.index([words(c.text) or [""] for c in chunks], show_progress=False)
+
+    def rank(question: str, k: int) -> list[tuple[int, float]]:
+        known = [w for w in words(question) if w in bm25.vocab_dict]
+        if not known or not chunks:
+            return []
+        scores = np.asarray(bm25.get_scores(known))
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [(int(i), round(float(scores[i]), 4)) for i in order]
+
+    return PlainPipeline(rank, chunks)
+
+
+def plain_dense(chunks: list[Chunk], embedder: "Embedder") -> PlainPipeline:
+    """The embedding model over each chunk's text as it is, nearest by cosine similarity."""
+    matrix = np.asarray(embedder.embed_documents([c.text for c in chunks]), dtype=np.float32).reshape(len(chunks), -1)
+
+    def rank(question: str, k: int) -> list[tuple[int, float]]:
+        if not chunks:
+            return []
+        sims = matrix @ np.asarray(embedder.embed_query(question), dtype=np.float32)
+        order = np.argsort(-sims, kind="stable")[:k]
+        return [(int(i), round(float(sims[i]), 4)) for i in order]
+
+    return PlainPipeline(rank, chunks)

@@ -6,7 +6,7 @@ import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
 
 from index.errors import ParseError, ReadError
 from index.ingest.normalize import match_key
@@ -301,11 +301,12 @@ Reply = Callable[[str, int], dict[str, Any]]
 
 
 def run_eval(questions: list[EvalQuestion], retriever: MinshengRetriever, responder: Responder, k: int,
-             baseline: bool, out: TextIO) -> None:
-    """Ask every question of our pipeline and, when baseline is set, of the plain dense one over the same chunks
-    and vectors; print each run's figures."""
+             baseline_files: Sequence[Path], out: TextIO) -> None:
+    """Ask every question of our pipeline and, in the same run, of plain BM25 and plain dense retrieval over
+    300-character chunks of baseline_files (none: no baseline); print each run's figures, then every figure of
+    ours that falls below a plain one."""
     from bot.answer.render import to_json
-    from bot.measure.baseline import over_index
+    from bot.measure.baseline import plain_bm25, plain_chunks, plain_dense
 
     retriever.search("预热")  # the first query pays for lazy loading; latency is for a warm process
 
@@ -314,12 +315,35 @@ def run_eval(questions: list[EvalQuestion], retriever: MinshengRetriever, respon
         return to_json(question, responder.answer(question, result), result, k)
 
     runs: list[tuple[str, Reply]] = [("minsheng (hybrid)", ours)]
-    if baseline:
-        runs.append(("plain dense (same chunks and vectors, no filters, nearest chunk as the answer)",
-                     over_index(retriever.searcher).reply))
+    if baseline_files:
+        chunks = plain_chunks(baseline_files)
+        runs.append(("plain BM25 (bm25s + jieba over 300-character chunks, top chunk as the answer)",
+                     plain_bm25(chunks).reply))
+        runs.append(("plain dense (the embedding model over 300-character chunks, top chunk as the answer)",
+                     plain_dense(chunks, retriever.searcher.embedder).reply))
+    summaries: list[tuple[str, EvalSummary]] = []
     for label, reply in runs:
         summary, details = score_run(questions, reply, k)
+        summaries.append((label, summary))
         out.write(format_summary(summary, label, details) + "\n")
+    if len(summaries) > 1:
+        behind = shortfalls(summaries[0][1], [(label.split(" (")[0], s) for label, s in summaries[1:]])
+        out.write("\n".join(["behind plain retrieval:", *(f"  {line}" for line in behind)]) + "\n" if behind
+                  else "not behind plain retrieval on any figure\n")
+
+
+def shortfalls(ours: EvalSummary, plains: list[tuple[str, EvalSummary]]) -> list[str]:
+    """Each figure where ours is below a plain pipeline's ("recall@1 0.596 < plain BM25 0.632")."""
+    lines = []
+    for name, attribute in (("recall@1", "recall_at_1"), ("recall@k", "recall_at_k"),
+                            ("fact accuracy", "fact_accuracy")):
+        mine = getattr(ours, attribute)
+        for label, plain in plains:
+            if mine < getattr(plain, attribute):
+                lines.append(f"{name} {mine:.3f} < {label} {getattr(plain, attribute):.3f}")
+    if ours.negatives and any(ours.abstained_negatives < plain.abstained_negatives for _, plain in plains):
+        lines.append("negatives abstained below a plain pipeline")
+    return lines
 
 
 def score_run(questions: list[EvalQuestion], reply: Reply, k: int) -> tuple[EvalSummary, dict[str, list[str]]]:

@@ -208,20 +208,27 @@ def test_first_run_prints_no_library_log_lines(tmp_path: Path) -> None:
 
 def test_eval_prints_figures_and_baseline(indexed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    """`eval FILE` scores our retriever and the plain dense baseline in one run."""
+    """`eval FILE` scores our retriever beside plain BM25 and plain dense over 300-character chunks of the corpus
+    files, in one run, and says where ours falls behind."""
     questions = tmp_path / "q.jsonl"
     lines = [
         {"id": "t1", "type": "numeric", "q": "大兴区便利店建了多少个", "gold": ["便利店"], "facts": []},
         {"id": "t2", "type": "negative", "q": "给我讲个笑话", "negative": True},
     ]
     questions.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", "utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    source = corpus_file("大兴区")
+    (corpus / source.name).write_bytes(source.read_bytes())
     monkeypatch.setenv("MINSHENG_INDEX", str(indexed.index_dir))
+    monkeypatch.setenv("MINSHENG_CORPUS", str(corpus))
     assert main(["eval", str(questions)]) == 0
     out = capsys.readouterr().out
-    assert "minsheng (hybrid)" in out and "plain dense" in out
+    assert "minsheng (hybrid)" in out and "plain BM25" in out and "plain dense" in out
     assert "recall@1          1.000" in out
     assert "abstention        1/1 negatives abstained" in out
-    assert "abstention        0/1 negatives abstained" in out
+    assert out.count("abstention        0/1 negatives abstained") == 2  # the plain pipelines never abstain
+    assert "not behind plain retrieval on any figure" in out
 
 
 def test_chat_answers_follow_ups_from_stdin(indexed) -> None:  # type: ignore[no-untyped-def]
