@@ -301,7 +301,7 @@ class TelegramHandlers:
     async def stats(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
         """/stats: usage since start-up."""
         if await self._allowed(update):
-            records = len({(c.source, c.record) for c in self.service.retriever.searcher.chunks})
+            records = len({(c.source, c.record) for c in self.service.retriever.searcher.chunks if not c.is_passage})
             await self._send(update, stats_text(self.service.stats, self.service.coverage, records,
                                                 self.service.uptime()))
 

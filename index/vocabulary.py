@@ -72,6 +72,8 @@ NEXT_MONTH = ("下月", "下个月")
 LEAD_LABELS = ("牵头单位", "主办单位", "责任单位", "承办单位", "责任部门", "牵头部门", "考评对象", "主责单位")
 PARTNER_LABELS = ("协办单位", "配合单位", "协作单位", "配合部门", "参与单位")
 PROBLEM_WORDS = ("问题", "困难", "难点")
+# Text that names a problem (a passage stating problems without a labelled column).
+PROBLEM_TEXT = re.compile(_alt(PROBLEM_WORDS, ("滞后", "缓慢", "未完成", "尚未")))
 
 # Column kinds of a table header, checked in this order: the first whose pattern matches a header cell wins.
 COLUMN_HEADERS: tuple[tuple[Field, re.Pattern[str]], ...] = (
@@ -173,6 +175,13 @@ SAID_BEHIND = frozenset({"否", "未达序", "滞后", "未完成"})
 STATE_WORDS = re.compile(r"完成|完工|建成|竣工|投入使用|投用|开通|通车|正在|预计|开工|施工|整改|启动|验收|运营")
 # A progress sentence saying what comes next (a plan written into the progress text).
 AHEAD = re.compile(_alt(NEXT_STEP, NEXT_STAGE[:1], ("接下来", "后续将", "计划于", "预计", "将于", "拟于", "争取")))
+# A question asking when, and a sentence that holds a date ("3月26日", "2014年11月14日前", "4月").
+WHEN_ASKED = re.compile(r"什么时候|何时|哪天|哪一天|几月|几号|什么时间|日期")
+DATE = re.compile(r"\d{1,2}月(?:\d{1,2}日)?|\d{4}年\d{1,2}月")
+# A question asking who is in charge (the answer names the lead unit).
+WHO_ASKED = re.compile(r"谁负责|谁牵头|由谁|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|牵头单位|责任单位|负责单位|主管部门|负责人")
+# Words of a sentence that reports done work rather than a plan ("已开工", "完成80%").
+DONE_WORDS = re.compile(r"已|完成|完工|建成|竣工|开工|投用|投入使用|亮灯|开通|发放|累计|目前|截至|截止")
 # A sentence measuring itself against its plan ("任务60批次,已完成25批次") needs no target line.
 STATES_TARGET = re.compile(r"计划|任务|目标")
 

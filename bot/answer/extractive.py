@@ -16,12 +16,16 @@ from index.search.topic import topic_coverage
 from index.vocabulary import (
     AHEAD,
     ASKED_UNIT,
+    DATE,
+    DONE_WORDS,
     ENUMERATOR,
     FIELD_WORDS,
     RUN_IN_ITEM,
     STATE_WORDS,
     STATES_TARGET,
     STATUS_WORDS,
+    WHEN_ASKED,
+    WHO_ASKED,
     WHOLE_UNITS,
     WRITTEN_UNITS,
     figure_with_unit,
@@ -149,8 +153,10 @@ def _single(result: SearchResult) -> Answer:
     query = result.query
     best = result.hits[0]
     lines = []
-    if query.wants == Wants.STATUS:
+    if query.wants == Wants.STATUS and not WHEN_ASKED.search(query.simplified):
         lines.append(f"{STATUS_WORDS.get(best.chunk.status, STATUS_WORDS[Status.UNKNOWN]).verdict}。")
+    if WHO_ASKED.search(query.simplified) and best.chunk.lead_unit:
+        lines.append(f"{FIELD_WORDS[Field.LEAD].name}：{best.chunk.lead_unit}")
     lines.append(f"{_where(best.chunk)}：{_record_lead(best.chunk, query)}")
     target = _target(best.chunk, query, lines[-1])
     if target:
@@ -192,11 +198,49 @@ def _record_lead(chunk: Chunk, query: Query, limit: int = _PIECE) -> str:
             return f"报告没有单列下一步计划，进展中写到：{_window(''.join(ahead), query, limit)}"
         progress = best_sentences(_body(chunk), replace(query, wants=Wants.PROGRESS), Field.PROGRESS, limit)
         return f"{missing}。最新进展：{progress}" if progress else f"{missing}。"
+    if name == Field.PROGRESS and not chunk.is_passage:
+        return _best_of(text or _body(chunk), _other_lines(chunk), query, limit)
     return best_sentences(text or _body(chunk), query, name, limit)
 
 
+def _other_lines(chunk: Chunk) -> str:
+    """A record's text other than its task and progress fields: earlier periods, notes and the plan column, where
+    reports often put what was done ("进展情况:…完成80%" under 下步计划, "当前进展:…" after the task)."""
+    skip = (FIELD_WORDS[Field.TASK].label + ": ", FIELD_WORDS[Field.PROGRESS].label + ": ")
+    lines = chunk.text.split("\n")[1:]
+    kept, inside = [], False
+    for line in lines:
+        if line.startswith(skip):
+            inside = True
+            continue
+        if inside and not _LABEL_LINE.match(line):
+            continue  # the rest of a skipped multi-line field
+        inside = False
+        kept.append(line.split(": ", 1)[-1] if _LABEL_LINE.match(line) else line)
+    return "\n".join(kept)
+
+
+_LABEL_LINE = re.compile(r"^[^\s:]{1,16}: ")
+
+
+def _best_of(main: str, other: str, query: Query, limit: int) -> str:
+    """The progress field's best sentences, unless the record's other text answers clearly better (the progress
+    cell says only "顺利推进" while the figures sit in the next column)."""
+    first = best_sentences(main, query, Field.PROGRESS, limit)
+    if not other.strip() or not query.topic:
+        return first
+    mine = max((_score(s, query) for s in split_sentences(main)), default=0.0)
+    theirs = max((_score(s, query) for s in split_sentences(other)), default=0.0)
+    if theirs > mine + 0.1:
+        return best_sentences(other, query, Field.PROGRESS, limit)
+    return first
+
+
 def _body(chunk: Chunk) -> str:
-    """Progress, else the earlier-period columns, else the record's body: what a record says it did."""
+    """Progress, else the earlier-period columns, else the record's body: what a record says it did; a passage's
+    own text."""
+    if chunk.is_passage:
+        return chunk.text.split("\n", 1)[-1].strip()
     for name in (Field.PROGRESS, Field.TASK):
         text = field_text(chunk.text, name)
         if text:
@@ -291,6 +335,10 @@ def _score(piece: str, query: Query) -> float:
         score += 0.3
     elif query.wants == Wants.PROGRESS and _DIGIT.search(text):
         score += 0.1
+    if query.wants in (Wants.PROGRESS, Wants.AMOUNT, Wants.STATUS) and DONE_WORDS.search(text):
+        score += 0.15  # what was done, before what was planned
+    if WHEN_ASKED.search(query.simplified) and DATE.search(text):
+        score += 0.6
     return score
 
 

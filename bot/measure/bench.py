@@ -162,7 +162,7 @@ def measure_plain(settings: Settings, ours_dir: Path, plain_dir: Path, corpus: P
     plain = ShippedCollection(settings.index.model, plain_dir)
     started = time.perf_counter()
     plain.add(chunks)
-    records = len({(c.source, c.record) for c in chunks})
+    records = len({(c.source, c.record) for c in chunks if not c.is_passage})
     m = Measures(records_per_s=records / (time.perf_counter() - started))
     name, text = _extra_report(settings.corpus_dir, seed)
     started = time.perf_counter()

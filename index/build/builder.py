@@ -423,8 +423,9 @@ def vocabulary(chunks: Iterable[Chunk]) -> set[str]:
     regions, units, sections = set(), set(), set()
     for chunk in chunks:
         regions.add((chunk.region, chunk.place))
-        units.add(chunk.lead_unit)
-        sections.add(chunk.section)
+        if not chunk.is_passage:  # a passage's heading is a line of text, not a name
+            units.add(chunk.lead_unit)
+            sections.add(chunk.section)
     gaz = gazetteer()
     for region, path in regions:
         if not region:

@@ -19,7 +19,8 @@ from index.vocabulary import GOVERNMENT_LEVELS, NOT_LEVEL_WORDS, UNIT_SPLIT
 # 3: generations (CURRENT names the live one), content-addressed chunk ids, one collection per model.
 # 4: the catalog keeps each Traditional chunk's Simplified text.
 # 5: places from the gazetteer: each chunk's place path, months, and the places its record names.
-FORMAT = 5
+# 6: passages (windows of report text) beside records, each chunk's kind.
+FORMAT = 6
 
 
 class IndexMissing(MinshengError):

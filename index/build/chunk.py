@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Sequence
 
-from index.ingest.normalize import to_simplified
+from index.build.passages import Passage, split_passages
+from index.ingest.meta import places_named
+from index.ingest.normalize import match_key, to_simplified
 from index.ingest.records import ParsedReport, Record, Report
 from index.kinds import Field
 from index.vocabulary import FIELD_WORDS, NOTHING_SAID
@@ -46,6 +48,14 @@ class Chunk:
     last_month: int = 0
     # Counties, districts and townships the record itself names, space-separated ("丹棱县 仁寿县").
     places: str = ""
+    # "record" for a record's labelled fields, "passage" for a window of the report's own sentences (a passage
+    # inside a record shares its record number, so the two rank as one; one outside every record has its own).
+    kind: str = "record"
+
+    @property
+    def is_passage(self) -> bool:
+        """Whether this chunk is a window of report text rather than a record's fields."""
+        return self.kind == PASSAGE
 
     @property
     def search_text(self) -> str:
@@ -69,6 +79,13 @@ class Chunk:
         return cls(id=chunk_id, text=text, simplified=meta.get("simplified", ""), **fields)
 
 
+RECORD, PASSAGE = "record", "passage"
+# Passages outside every record are numbered from here (records count from 0), and passages' parts from
+# _PASSAGE_PART, so their ids never meet a record's.
+_OWN_RECORD = 100_000
+_PASSAGE_PART = 1_000
+# A passage belongs to the record that holds at least this share of its sentences.
+_OWNED = 0.8
 _METADATA = tuple(name for name in Chunk.__dataclass_fields__ if name not in ("id", "text", "simplified"))
 
 
@@ -178,7 +195,54 @@ def chunk_report(parsed: ParsedReport, max_tokens: int, counter: Callable[[str],
                     places=" ".join(record.places),
                 )
             )
+    chunks.extend(passage_chunks(parsed, key, traditional))
     return chunks
+
+
+def passage_chunks(parsed: ParsedReport, key: str = "", traditional: bool | None = None) -> list[Chunk]:
+    """The report's text as passages (index/build/passages.py), each led by its place, period and heading, and
+    numbered with the record that holds it when one does."""
+    report = parsed.report
+    passages = split_passages(parsed.text)
+    owners = _owners(passages, parsed.records)
+    out: list[Chunk] = []
+    for number, (passage, owner) in enumerate(zip(passages, owners)):
+        head = " · ".join(p for p in (report.region, period_label(report.year, report.period), passage.heading) if p)
+        text = f"{head}\n{passage.text}"
+        simplified = to_simplified(text) if traditional is not False else text
+        record = owner if owner is not None else _OWN_RECORD + number
+        item = parsed.records[owner].item if owner is not None else ""
+        out.append(Chunk(
+            id=chunk_id(report.source, record, _PASSAGE_PART + number, key), text=text, source=report.source,
+            report=report.title, region=report.region, year=report.year or 0, period=report.period, item=item,
+            section=passage.heading, lead_unit=parsed.records[owner].lead_unit if owner is not None else "",
+            status=str(parsed.records[owner].status) if owner is not None else "", record=record,
+            part=_PASSAGE_PART + number, simplified="" if simplified == text else simplified,
+            place="/".join(report.place), first_month=report.months[0] if report.months else 0,
+            last_month=report.months[1] if report.months else 0,
+            places=" ".join(places_named(passage.text, report.place or (report.region,))), kind=PASSAGE))
+    return out
+
+
+def _owners(passages: list[Passage], records: Sequence[Record]) -> list[int | None]:
+    """For each passage, the record whose text holds nearly all of its character pairs (labels and numbering
+    aside), else None."""
+    pairs = [_pairs(match_key("".join([r.section, r.task, r.lead_unit, r.units, r.progress, r.problems, r.plan,
+                                       *(h.text for h in r.history)]))) for r in records]
+    owners: list[int | None] = []
+    for passage in passages:
+        own = _pairs(match_key(passage.text))
+        best, held = None, 0
+        for number, theirs in enumerate(pairs):
+            count = len(own & theirs)
+            if count > held:
+                best, held = number, count
+        owners.append(best if own and held >= _OWNED * len(own) else None)
+    return owners
+
+
+def _pairs(key: str) -> set[str]:
+    return {key[i:i + 2] for i in range(len(key) - 1)}
 
 
 def chunk_id(source: str, record: int, part: int, key: str = "") -> str:

@@ -74,7 +74,7 @@ def _parse(text: str, source: str) -> ParsedReport:
     report, notes = _report(title, captions, stem, lines, source)
     for record in records:
         record.places = places_named(_record_text(record), report.place or (report.region,))
-    return ParsedReport(report, records, "+".join(shapes), leftover, notes)
+    return ParsedReport(report, records, "+".join(shapes), leftover, notes, text)
 
 
 def _record_text(record: Record) -> str:

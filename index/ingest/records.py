@@ -65,6 +65,8 @@ class ParsedReport:
     leftover: list[str] = field(default_factory=list)
     # Warnings for people: the place or year read from the file name only, or not found.
     notes: list[str] = field(default_factory=list)
+    # The normalized text the records were read from (passages are cut from it).
+    text: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The object printed by `minsheng records --json`."""

@@ -8,11 +8,17 @@ from typing import Callable
 from index.build.chunk import field_text, states
 from index.kinds import Wants, answer_field
 from index.search.results import Hit
+from index.vocabulary import AHEAD, PROBLEM_TEXT
 
 # Reciprocal-rank constant: small, so a first place counts clearly more than a fifth.
 _RRF_K = 10
 
 _STATED_BONUS = 0.2
+# Words by which a passage (no labelled fields) states problems or a plan.
+_CUES = {Wants.PROBLEMS: PROBLEM_TEXT, Wants.PLAN: AHEAD}
+# A passage is a few sentences: the model finds any question a little more like it than like a whole record, so
+# its similarity must clear a higher pivot to count as evidence.
+_PASSAGE_LIFT = 0.05
 
 
 def reciprocal_rank(rankings: list[list[tuple[str, float]]]) -> dict[str, float]:
@@ -42,13 +48,25 @@ def by_record(hits: list[Hit], wants: str) -> list[Hit]:
     for parts in records.values():
         best = max(h.score for h in parts)
         if wants in (Wants.PROBLEMS, Wants.PLAN):
-            stated = any(states(field_text(h.chunk.text, name)) for h in parts)
-            best = round(best + (_STATED_BONUS if stated else 0.0), 4)
+            stated = any(states(field_text(h.chunk.text, name)) for h in parts) or any(
+                h.chunk.is_passage and _CUES[wants].search(h.chunk.search_text) for h in parts)
+            # A passage alone that does not word it is no answer to the question (a record saying "无" is one).
+            loose = not stated and all(h.chunk.is_passage for h in parts)
+            best = round(best + (_STATED_BONUS if stated else -_STATED_BONUS if loose else 0.0), 4)
         # The part holding most of the topic leads (a long news record's first part holds the "进展" label and
         # nothing asked about); among those, the one holding the field asked for, then the best scored.
-        most = max(h.coverage for h in parts)
-        parts.sort(key=lambda h: (h.coverage < most, not field_text(h.chunk.text, name), -h.score))
+        # A passage inside the record lends the record its score and signals, and the record's own part leads:
+        # it holds the labelled fields the answer quotes.
+        most = max(h.coverage for h in parts if not h.chunk.is_passage) if not all(
+            h.chunk.is_passage for h in parts) else max(h.coverage for h in parts)
+        parts.sort(key=lambda h: (h.chunk.is_passage, h.coverage < most, not field_text(h.chunk.text, name), -h.score))
         lead = parts[0]
+        # A passage holding more of the topic than the record's parts (text the record reader lost) lends its
+        # evidence; similarity alone is not lent (a short passage resembles any question more than a record does).
+        lender = max(parts, key=lambda h: h.coverage)
+        if lender.coverage > lead.coverage:
+            lead = replace(lead, coverage=lender.coverage, dense=max(lead.dense, lender.dense),
+                           strong=lead.strong or lender.strong)
         keyed.append((best, 0, replace(lead, score=best)))
         keyed.extend((min(h.score, best), 1, h) for h in parts[1:])
     keyed.sort(key=lambda t: (-t[0], t[1], t[2].chunk.source, t[2].chunk.record, t[2].chunk.part))
@@ -59,7 +77,8 @@ def evidence(hit: Hit, dense_pivot: float) -> float:
     """How sure a hit is relevant: the share of the question's topic it holds, raised or lowered by how far
     its embedding similarity is from the pivot (the model's similarity of loosely related texts). Either
     signal alone lets off-topic questions through: one common word matches, or all texts look alike."""
-    return hit.coverage + 3.0 * (hit.dense - dense_pivot)
+    pivot = dense_pivot + (_PASSAGE_LIFT if hit.chunk.is_passage else 0.0)
+    return hit.coverage + 3.0 * (hit.dense - pivot)
 
 
 def one_per_region(hits: list[Hit], regions: tuple[str, ...], strong: Callable[[Hit], bool]) -> list[Hit]:

@@ -251,9 +251,12 @@ class Searcher:
         """How telling a word is among the records a question's filters allow (服务 is in most of 密云区's records,
         however rare across many tables of figures elsewhere); the whole index's measure when the filters leave
         too few records to count on, or too many to count quickly."""
-        if not _LOCAL_ROWS[0] <= len(rows) <= _LOCAL_ROWS[1] or len(rows) == len(self.chunks):
+        # Counted over records: passages repeat their records' words, so they would not change a word's share,
+        # but where no record holds a text its passages alone would.
+        records = [row for row in rows if not self.chunks[row].is_passage]
+        if not _LOCAL_ROWS[0] <= len(records) <= _LOCAL_ROWS[1] or len(rows) == len(self.chunks):
             return self.telling
-        texts = [self._texts[row] for row in rows]
+        texts = [self._texts[row] for row in records]
         known: dict[str, float] = {}
 
         def weight(word: str) -> float:
@@ -269,7 +272,7 @@ class Searcher:
 
     def _overview(self, rows: np.ndarray, wants: str) -> list[Hit]:
         name = answer_field(wants)
-        chunks = [self.chunks[i] for i in rows]
+        chunks = [self.chunks[i] for i in rows if not self.chunks[i].is_passage]
         chunks.sort(key=lambda c: (not states(field_text(c.text, name)), c.source, c.record, c.part))
         return [Hit(c, 0.0, strong=True) for c in chunks]
 

@@ -151,8 +151,8 @@ def test_simplified_question_about_a_traditional_report_gets_simplified(retrieve
 
 
 def test_uncovered_district_with_a_covered_one_is_named(retriever) -> None:  # type: ignore[no-untyped-def]
-    answer = ask(retriever, "青岛市城阳区老旧小区改造")
-    assert first_line(answer) == "（没有收录城阳区（青岛市）的报告，以下是青岛市的内容。）"
+    answer = ask(retriever, "青岛市崂山区老旧小区改造")
+    assert first_line(answer) == "（没有收录崂山区（青岛市）的报告，以下是青岛市的内容。）"
     assert "318个" in answer.text
 
 
@@ -269,3 +269,25 @@ def test_places_inside_a_report_and_near_an_uncovered_one_are_told(retriever) ->
     other = ask(retriever, "丹棱县城镇新增就业")
     assert first_line(other) == "（眉山市的报告里没有单独写丹棱县的这项内容，以下是眉山市的内容。）"
     assert other.citations and all(c.region == "眉山市" for c in other.citations)
+
+
+def test_progress_in_another_column_is_quoted_over_a_bare_status(retriever) -> None:  # type: ignore[no-untyped-def]
+    """柯桥区's progress cell says only "顺利推进"; the figures sit under the next column and are what is quoted."""
+    answer = ask(retriever, "轻纺城第二小学新建工程进展")
+    assert "室内装修及安装工程完成80%" in first_line(answer) and "顺利推进" not in first_line(answer)
+
+
+def test_when_question_quotes_the_date_without_a_verdict(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "大兴区通学公交哪天开通的")
+    assert first_line(answer).startswith("大兴区（2024年一季度）：") and "2月26日" in first_line(answer)
+
+
+def test_who_question_names_the_lead_unit_first(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "大兴区通学公交由哪个部门负责")
+    assert first_line(answer) == "牵头单位：区教委"
+
+
+def test_text_no_record_holds_is_answered_from_its_passage(retriever) -> None:  # type: ignore[no-untyped-def]
+    """眉山市2019's figures are one cell per line, outside every record: a passage still finds and quotes them."""
+    result = retriever.search("眉山市2019年城镇新增就业目标任务完成情况表全市", 5)
+    assert any("52242" in h.chunk.text and h.chunk.is_passage for h in result.hits)

@@ -38,12 +38,12 @@ def test_default_settings_answer_extractively(indexed) -> None:  # type: ignore[
 
 
 def test_llm_reply_with_record_figures_is_used_and_keeps_caveats(retriever) -> None:  # type: ignore[no-untyped-def]
-    question = "青岛市城阳区口袋公园建了多少个"
+    question = "青岛市崂山区口袋公园建了多少个"
     result = retriever.search(question)
     bot, model = responder("青岛市已开工46个口袋公园，其中25个已完工[1]。")
     answer = bot.answer(question, result)
     assert answer.composer == "llm" and model.calls == 1
-    assert answer.text.splitlines() == ["（没有收录城阳区（青岛市）的报告，以下是青岛市的内容。）", "青岛市已开工46个口袋公园，其中25个已完工[1]。"]
+    assert answer.text.splitlines() == ["（没有收录崂山区（青岛市）的报告，以下是青岛市的内容。）", "青岛市已开工46个口袋公园，其中25个已完工[1]。"]
     assert answer.citations[0].chunk_id == result.hits[0].chunk.id
 
 

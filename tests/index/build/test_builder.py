@@ -242,10 +242,11 @@ def test_edited_file_is_updated_alone(env: Env, expected: dict[str, list[Chunk]]
     assert read_manifest(env.index).garbage == sorted(c.id for c in expected[DAXING])  # type: ignore[union-attr]
     catalog_texts = {i: c.text for i, c in env.catalog().items()}
     assert not any("1440" in t for t in catalog_texts.values())
-    assert sum("增加学位1550个" in t for t in catalog_texts.values()) == 1
+    # Once in its record and once in the passage of the report's text that holds it.
+    assert sorted(c.kind for c in env.catalog().values() if "增加学位1550个" in c.text) == ["passage", "record"]
     assert env.build()[0].unchanged == len(ALL_FILES)
     documents = env.documents()
-    assert not any("1440" in t for t in documents.values()) and sum("增加学位1550个" in t for t in documents.values()) == 1
+    assert not any("1440" in t for t in documents.values()) and sum("增加学位1550个" in t for t in documents.values()) == 2
     # The other files' chunks are untouched.
     catalog = env.catalog()
     for chunk in expected[MIYUN]:
@@ -267,16 +268,18 @@ def test_update_that_drops_records_deletes_their_chunks(env: Env, expected: dict
 
     report, factory = env.build()
     assert report.updated == [DAXING]
-    new_ids = {c.id for c in chunk_report(load_report(path), MAX_TOKENS, key=key_of(path))}
+    new_chunks = chunk_report(load_report(path), MAX_TOKENS, key=key_of(path))
+    new_ids = {c.id for c in new_chunks}
     old_ids = {c.id for c in expected[DAXING]}
-    assert len(new_ids) == len(old_ids) - 2 and not new_ids & old_ids
+    assert not new_ids & old_ids
+    assert sum(not c.is_passage for c in new_chunks) == sum(not c.is_passage for c in expected[DAXING]) - 2
     assert not old_ids & set(env.catalog())
     assert new_ids <= set(env.store.ids())
     assert_consistent(env)
     env.build()  # collects the previous generation's vectors
     assert not old_ids & set(env.store.ids())
-    assert read_manifest(env.index).files[DAXING].chunks == sorted(new_ids)  # type: ignore[union-attr]
-    assert report.chunks == sum(map(len, expected.values())) - 2
+    assert sorted(read_manifest(env.index).files[DAXING].chunks) == sorted(new_ids)  # type: ignore[union-attr]
+    assert report.chunks == sum(map(len, expected.values())) - len(expected[DAXING]) + len(new_chunks)
     assert_consistent(env)
 
 
@@ -576,7 +579,7 @@ def test_other_encodings_and_plain_paragraphs_are_indexed(env: Env) -> None:
     report, _ = env.build()
     assert report.failed == [] and "说明.txt" in report.added
     catalog = env.catalog().values()
-    assert sum(c.region == "大兴区" for c in catalog) == len(load_report(CORPUS / DAXING).records)
+    assert sum(c.region == "大兴区" and not c.is_passage for c in catalog) == len(load_report(CORPUS / DAXING).records)
     assert any("确保年底前完成全部任务" in c.text for c in catalog)
 
 
@@ -640,7 +643,7 @@ def test_html_docx_xlsx_and_pdf_reports_are_indexed_and_a_broken_one_fails_alone
     by_source: dict[str, list[Chunk]] = {}
     for chunk in env.catalog().values():
         by_source.setdefault(chunk.source, []).append(chunk)
-    chunks = sorted(by_source["表格.docx"], key=lambda c: c.record)
+    chunks = sorted((c for c in by_source["表格.docx"] if not c.is_passage), key=lambda c: c.record)
     assert [c.item for c in chunks] == [e[0] for e in EXPECTED]
     assert not by_source.keys() & {"表格.html", "表格.xlsx"}
     assert by_source["文字.pdf"]

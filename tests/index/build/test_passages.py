@@ -1,0 +1,72 @@
+"""index.build.passages and the passage chunks: every sentence of every report reachable, windows that never
+cross an item, a heading or a table row, and passages that rank with the record holding them."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.build.chunk import chunk_report
+from index.build.passages import PASSAGE_CHARS, split_passages, unreached
+from index.ingest.corpus import corpus_files
+from index.ingest.load import load_report
+from index.ingest.normalize import match_key
+from tests.conftest import CORPUS, corpus_file
+
+SHARED = CORPUS.parent.parent / "shared"
+
+
+def _all_reports() -> list[Path]:
+    """corpus/ plus the shared seed and real folders when this machine has them."""
+    files = list(corpus_files(CORPUS))
+    for folder in (SHARED / "corpus", SHARED / "corpus_real"):
+        if folder.is_dir():
+            files.extend(corpus_files(folder))
+    return files
+
+
+@pytest.mark.parametrize("path", _all_reports(), ids=lambda p: p.name[:24])
+def test_every_sentence_of_every_report_is_in_a_passage(path: Path) -> None:
+    """No sentence a report holds is unreachable: each lies whole in a passage chunk of the report."""
+    parsed = load_report(path)
+    passages = split_passages(parsed.text)
+    assert passages and unreached(parsed.text, passages) == []
+    assert max(len(p.text) for p in passages) <= PASSAGE_CHARS
+    chunks = [c for c in chunk_report(parsed, 400) if c.is_passage]
+    held = "\x00".join(match_key(c.text) for c in chunks)
+    assert all(match_key(p.text) in held for p in passages)
+
+
+def test_windows_never_cross_an_item_or_a_heading_and_overlap_by_a_sentence() -> None:
+    text = ("一、住房保障\n1.新建保障房100套。已开工80套。主体封顶60套。\n2.改造老旧小区12个。已完工5个。\n"
+            "二、教育\n新建学校2所。" + "学校进展顺利，" * 30 + "。\n")
+    passages = split_passages(text, limit=60)
+    assert not any("保障房" in p.text and "老旧小区" in p.text for p in passages)
+    assert not any("住房保障" in p.text and "学校" in p.text for p in passages)
+    assert [p.heading for p in passages if "老旧小区" in p.text] == ["2.改造老旧小区12个。已完工5个。"]
+    assert [p.heading for p in passages if "新建学校2所" in p.text] == ["二、教育"]
+    school = [p.text for p in passages if p.heading == "二、教育"]
+    assert len(school) > 1 and all(len(t) <= 60 for t in school)
+
+
+def test_each_table_row_is_a_passage_of_its_own_under_the_heading_above_the_table() -> None:
+    text = "附件:项目进展表\n序号 | 项目 | 进展 |\n1 | 新建公园 | 已完工 |\n| 改造道路 | 完成80% |\n"
+    passages = split_passages(text)
+    rows = [p for p in passages if "|" in p.text]
+    assert [p.text for p in rows] == ["序号 | 项目 | 进展 |", "1 | 新建公园 | 已完工 |", "| 改造道路 | 完成80% |"]
+    assert {p.heading for p in rows} == {""}
+
+
+def test_a_passage_inside_a_record_shares_its_number_and_one_outside_stands_alone() -> None:
+    """大兴区's rows are its records, so their passages rank with them; 眉山市2019's figures, which no record
+    reads, are passages of their own that a search can still return."""
+    daxing = chunk_report(load_report(corpus_file("大兴区")), 400)
+    records = {c.record for c in daxing if not c.is_passage}
+    owned = [c for c in daxing if c.is_passage and c.record in records]
+    assert len(owned) >= len(records) // 2
+    rented = next(c for c in owned if "养老服务示范中心" in c.text)
+    record = next(c for c in daxing if not c.is_passage and c.record == rented.record)
+    assert "养老服务示范中心" in record.text and rented.lead_unit == record.lead_unit
+    meishan = [c for c in chunk_report(load_report(corpus_file("眉山市2019")), 400) if c.is_passage]
+    figures = next(c for c in meishan if "52242" in c.text)
+    assert figures.record >= 100_000 and figures.text.startswith("眉山市 · 2019年")
