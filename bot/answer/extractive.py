@@ -8,6 +8,7 @@ from typing import Callable
 from bot.answer.types import Answer, Citation, citation_of
 from index.build.chunk import Chunk, field_text, states
 from index.ingest.fields import is_section
+from index.ingest.news import is_boilerplate
 from index.ingest.normalize import to_simplified, to_traditional
 from index.kinds import Field, QueryKind, Status, Wants, answer_field
 from index.search.query import Query
@@ -199,24 +200,31 @@ def _record_lead(chunk: Chunk, query: Query, limit: int = _PIECE) -> str:
         progress = best_sentences(_body(chunk), replace(query, wants=Wants.PROGRESS), Field.PROGRESS, limit)
         return f"{missing}。最新进展：{progress}" if progress else f"{missing}。"
     if name == Field.PROGRESS and not chunk.is_passage:
-        return _best_of(text or _body(chunk), _other_lines(chunk), query, limit)
+        other = _other_lines(chunk)
+        if not text and any(DONE_WORDS.search(s) for s in split_sentences(other)):
+            # No progress column, but a line after the task says what was done ("当前进展:…完成工程量的80%"):
+            # that, not the target, answers (the target follows on its own line).
+            return best_sentences(other, query, Field.PROGRESS, limit)
+        return _best_of(text or _body(chunk), other, query, limit)
     return best_sentences(text or _body(chunk), query, name, limit)
 
 
 def _other_lines(chunk: Chunk) -> str:
     """A record's text other than its task and progress fields: earlier periods, notes and the plan column, where
     reports often put what was done ("进展情况:…完成80%" under 下步计划, "当前进展:…" after the task)."""
-    skip = (FIELD_WORDS[Field.TASK].label + ": ", FIELD_WORDS[Field.PROGRESS].label + ": ")
+    task, progress = FIELD_WORDS[Field.TASK].label + ": ", FIELD_WORDS[Field.PROGRESS].label + ": "
     lines = chunk.text.split("\n")[1:]
     kept, inside = [], False
     for line in lines:
-        if line.startswith(skip):
-            inside = True
+        if line.startswith((task, progress)):
+            # The task's later lines are text the reader folded into it ("当前进展:…" under the task): kept.
+            inside = line.startswith(progress)
             continue
         if inside and not _LABEL_LINE.match(line):
             continue  # the rest of a skipped multi-line field
         inside = False
-        kept.append(line.split(": ", 1)[-1] if _LABEL_LINE.match(line) else line)
+        if not is_boilerplate(line):  # "责任编辑:…" after the last field
+            kept.append(line.split(": ", 1)[-1] if _LABEL_LINE.match(line) else line)
     return "\n".join(kept)
 
 

@@ -291,3 +291,10 @@ def test_text_no_record_holds_is_answered_from_its_passage(retriever) -> None:  
     """眉山市2019's figures are one cell per line, outside every record: a passage still finds and quotes them."""
     result = retriever.search("眉山市2019年城镇新增就业目标任务完成情况表全市", 5)
     assert any("52242" in h.chunk.text and h.chunk.is_passage for h in result.hits)
+
+
+def test_progress_written_under_the_task_is_quoted_before_the_target(retriever) -> None:  # type: ignore[no-untyped-def]
+    """怀柔区's report puts "当前进展:…" on the line after each task: that line answers, the target follows."""
+    answer = ask(retriever, "怀柔区背街小巷整治完成得怎么样了")
+    assert first_line(answer) == "怀柔区（2022年）：当前进展:施工,完成工程量的80%。"
+    assert answer.text.splitlines()[1] == "目标：整治提升背街小巷15条" and "责任编辑" not in answer.text
