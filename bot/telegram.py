@@ -25,6 +25,7 @@ from bot.session import Conversations
 from bot.settings import Settings, TelegramSettings
 from index.build.builder import BuildReport
 from index.build.catalog import Coverage, read_manifest
+from index.build.chunk import count_records
 from index.errors import MinshengError
 from index.ingest.normalize import to_simplified, to_traditional
 from index.search.results import SearchResult
@@ -301,7 +302,7 @@ class TelegramHandlers:
     async def stats(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
         """/stats: usage since start-up."""
         if await self._allowed(update):
-            records = len({(c.source, c.record) for c in self.service.retriever.searcher.chunks if not c.is_passage})
+            records = count_records(self.service.retriever.searcher.chunks)
             await self._send(update, stats_text(self.service.stats, self.service.coverage, records,
                                                 self.service.uptime()))
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Callable
 
 from bot.answer.types import Answer, Citation, citation_of
-from index.build.chunk import Chunk, field_text, states
+from index.build.chunk import LABELLED, Chunk, field_text, states
 from index.ingest.fields import is_section
 from index.ingest.news import is_boilerplate
 from index.ingest.normalize import to_simplified, to_traditional
@@ -220,28 +220,23 @@ def _other_lines(chunk: Chunk) -> str:
             # The task's later lines are text the reader folded into it ("当前进展:…" under the task): kept.
             inside = line.startswith(progress)
             continue
-        if inside and not _LABEL_LINE.match(line):
+        if inside and not LABELLED.match(line):
             continue  # the rest of a skipped multi-line field
         inside = False
         if not is_boilerplate(line):  # "责任编辑:…" after the last field
-            kept.append(line.split(": ", 1)[-1] if _LABEL_LINE.match(line) else line)
+            kept.append(line.split(": ", 1)[-1] if LABELLED.match(line) else line)
     return "\n".join(kept)
-
-
-_LABEL_LINE = re.compile(r"^[^\s:]{1,16}: ")
 
 
 def _best_of(main: str, other: str, query: Query, limit: int) -> str:
     """The progress field's best sentences, unless the record's other text answers clearly better (the progress
     cell says only "顺利推进" while the figures sit in the next column)."""
-    first = best_sentences(main, query, Field.PROGRESS, limit)
-    if not other.strip() or not query.topic:
-        return first
-    mine = max((_score(s, query) for s in split_sentences(main)), default=0.0)
-    theirs = max((_score(s, query) for s in split_sentences(other)), default=0.0)
-    if theirs > mine + 0.1:
-        return best_sentences(other, query, Field.PROGRESS, limit)
-    return first
+    if other.strip() and query.topic:
+        mine = max((_score(s, query) for s in split_sentences(main)), default=0.0)
+        theirs = max((_score(s, query) for s in split_sentences(other)), default=0.0)
+        if theirs > mine + 0.1:
+            return best_sentences(other, query, Field.PROGRESS, limit)
+    return best_sentences(main, query, Field.PROGRESS, limit)
 
 
 def _body(chunk: Chunk) -> str:

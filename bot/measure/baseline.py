@@ -12,8 +12,10 @@ import numpy as np
 from bot.answer.render import to_json
 from bot.answer.types import Answer
 from index.build.chunk import Chunk, search_texts
+from index.build.vectors import nearest
 from index.search.query import Query
 from index.search.results import Hit, SearchResult
+from index.topk import best_first
 
 if TYPE_CHECKING:
     from index.build.embed import Embedder
@@ -164,8 +166,7 @@ def plain_bm25(chunks: list[Chunk]) -> PlainPipeline:
         if not known or not chunks:
             return []
         scores = np.asarray(bm25.get_scores(known))
-        order = np.argsort(-scores, kind="stable")[:k]
-        return [(int(i), round(float(scores[i]), 4)) for i in order]
+        return [(int(i), round(float(scores[i]), 4)) for i in best_first(scores, k)]
 
     return PlainPipeline(rank, chunks)
 
@@ -174,11 +175,9 @@ def plain_dense(chunks: list[Chunk], embedder: "Embedder") -> PlainPipeline:
     """The embedding model over each chunk's text as it is, nearest by cosine similarity."""
     matrix = np.asarray(embedder.embed_documents([c.text for c in chunks]), dtype=np.float32).reshape(len(chunks), -1)
 
+    rows = np.arange(len(chunks))
+
     def rank(question: str, k: int) -> list[tuple[int, float]]:
-        if not chunks:
-            return []
-        sims = matrix @ np.asarray(embedder.embed_query(question), dtype=np.float32)
-        order = np.argsort(-sims, kind="stable")[:k]
-        return [(int(i), round(float(sims[i]), 4)) for i in order]
+        return [(row, round(sim, 4)) for row, sim in nearest(matrix, rows, embedder.embed_query(question), k)]
 
     return PlainPipeline(rank, chunks)

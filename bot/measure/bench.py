@@ -153,7 +153,7 @@ def measure_plain(settings: Settings, ours_dir: Path, plain_dir: Path, corpus: P
     model as shipped, one Chroma collection, the question embedded as typed, nearest chunks, no filters."""
     from bot.measure.baseline import ShippedCollection
     from index.build.catalog import read_chunks
-    from index.build.chunk import chunk_report
+    from index.build.chunk import chunk_report, count_records
     from index.ingest.load import parse_bytes
 
     if plain_dir.exists():
@@ -162,7 +162,7 @@ def measure_plain(settings: Settings, ours_dir: Path, plain_dir: Path, corpus: P
     plain = ShippedCollection(settings.index.model, plain_dir)
     started = time.perf_counter()
     plain.add(chunks)
-    records = len({(c.source, c.record) for c in chunks if not c.is_passage})
+    records = count_records(chunks)
     m = Measures(records_per_s=records / (time.perf_counter() - started))
     name, text = _extra_report(settings.corpus_dir, seed)
     started = time.perf_counter()

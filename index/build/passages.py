@@ -23,51 +23,46 @@ class Passage:
 
     text: str
     heading: str
-    # Index of the passage's first line in the report text, for ordering and for tests.
-    line: int
 
 
 def split_passages(text: str, limit: int = PASSAGE_CHARS) -> list[Passage]:
     """Every line of a report, in order, as passages of at most `limit` characters: a block starts at an item or
-    heading line and at each table row ("a | b | c"), consecutive sentences fill a window, and the next window repeats the last sentence of the one
-    before (a fact cut between two windows is whole in one of them)."""
+    heading line and at each table row ("a | b | c"), consecutive sentences fill a window, and the next window
+    repeats the last sentence of the one before (a fact cut between two windows is whole in one of them)."""
     passages: list[Passage] = []
-    for start, block, heading in _blocks(text.split("\n")):
+    for block, heading in _blocks(text.split("\n")):
         pieces = [p for line in block for p in _pieces(line, limit)]
         window: list[str] = []
         for piece in pieces:
             if window and len("".join(window)) + len(piece) > limit:
-                passages.append(Passage("".join(window).strip(), heading, start))
+                passages.append(Passage("".join(window).strip(), heading))
                 # Overlap by the last sentence when it leaves room for new text.
                 window = [window[-1]] if len(window) > 1 and len(window[-1]) + len(piece) <= limit else []
             window.append(piece)
         if window and "".join(window).strip():
-            passages.append(Passage("".join(window).strip(), heading, start))
+            passages.append(Passage("".join(window).strip(), heading))
     return passages
 
 
-def _blocks(lines: list[str]) -> list[tuple[int, list[str], str]]:
-    """Runs of lines between item or heading lines, each with its first line's number and its heading."""
-    blocks: list[tuple[int, list[str], str]] = []
+def _blocks(lines: list[str]) -> list[tuple[list[str], str]]:
+    """Runs of lines between item or heading lines, each with its heading."""
+    blocks: list[tuple[list[str], str]] = []
     heading = ""
     current: list[str] = []
-    first = 0
-    for number, raw in enumerate(lines):
+    for raw in lines:
         line = raw.strip()
         if not re.search(r"\w", line):
             continue
         row = line.count("|") >= 2
         if row or _starts_block(line):
             if current:
-                blocks.append((first, current, heading))
+                blocks.append((current, heading))
             if not row:  # a table row is a block of its own under the heading above the table
                 heading = line[:_HEADING_CHARS]
-            current, first = [], number
-        elif not current:
-            first = number
+            current = []
         current.append(line + "\n")
     if current:
-        blocks.append((first, current, heading))
+        blocks.append((current, heading))
     return blocks
 
 

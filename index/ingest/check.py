@@ -46,11 +46,11 @@ def text_share(text: str, records: list[Record]) -> float:
     make a line count as lost). 1.0 for a text without words."""
     held: set[str] = set()
     for record in records:
-        held |= _pairs(_record_text(record))
+        held |= char_pairs(f"{record.item}\n{record.text()}")
     total = found = 0
     for line in text.splitlines():
         for cell in _CELL_SPLIT.split(line):
-            pairs = _pairs(cell)
+            pairs = char_pairs(cell)
             if not pairs:
                 continue
             size = sum(len(w) for w in _WORD_CHARS.findall(cell))
@@ -59,12 +59,7 @@ def text_share(text: str, records: list[Record]) -> float:
     return found / total if total else 1.0
 
 
-def _record_text(record: Record) -> str:
-    return "\n".join([record.item, record.section, record.task, record.lead_unit, record.units, record.progress,
-                      record.problems, record.plan, *(h.text for h in record.history)])
-
-
-def _pairs(text: str) -> set[str]:
+def char_pairs(text: str) -> set[str]:
     """The pairs of adjacent word characters of a text, in Simplified script."""
     words = _WORD_CHARS.findall(to_simplified(text))
     return {w[i:i + 2] for w in words for i in range(len(w) - 1)}

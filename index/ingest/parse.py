@@ -73,13 +73,8 @@ def _parse(text: str, source: str) -> ParsedReport:
     captions = [lines[i].strip() for i in table_titles if i is not None]
     report, notes = _report(title, captions, stem, lines, source)
     for record in records:
-        record.places = places_named(_record_text(record), report.place or (report.region,))
+        record.places = places_named(record.text(), report.place or (report.region,))
     return ParsedReport(report, records, "+".join(shapes), leftover, notes, text)
-
-
-def _record_text(record: Record) -> str:
-    return "\n".join([record.section, record.task, record.lead_unit, record.units, record.progress, record.problems,
-                      record.plan, *(h.text for h in record.history)])
 
 
 def _report(title: str, captions: list[str], stem: str, lines: list[str], source: str) -> tuple[Report, list[str]]:

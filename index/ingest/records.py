@@ -48,6 +48,12 @@ class Record:
     # Counties, districts and townships the record names (丹棱县 in 眉山市's table), found by the parser.
     places: list[str] = field(default_factory=list)
 
+    def text(self) -> str:
+        """Everything the record says, one field a line (its section, task, units, progress, problems, plan and
+        earlier periods; not its item number)."""
+        return "\n".join([self.section, self.task, self.lead_unit, self.units, self.progress, self.problems,
+                          self.plan, *(h.text for h in self.history)])
+
     def to_json(self) -> dict[str, Any]:
         """The record as the JSON object of `minsheng records --json`."""
         data = asdict(self)

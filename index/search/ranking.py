@@ -57,8 +57,7 @@ def by_record(hits: list[Hit], wants: str) -> list[Hit]:
         # nothing asked about); among those, the one holding the field asked for, then the best scored.
         # A passage inside the record lends the record its score and signals, and the record's own part leads:
         # it holds the labelled fields the answer quotes.
-        most = max(h.coverage for h in parts if not h.chunk.is_passage) if not all(
-            h.chunk.is_passage for h in parts) else max(h.coverage for h in parts)
+        most = max(h.coverage for h in ([h for h in parts if not h.chunk.is_passage] or parts))
         parts.sort(key=lambda h: (h.chunk.is_passage, h.coverage < most, not field_text(h.chunk.text, name), -h.score))
         lead = parts[0]
         # A passage holding more of the topic than the record's parts (text the record reader lost) lends its
