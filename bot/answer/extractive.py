@@ -37,6 +37,8 @@ _ENDS = set("。！？!?；;\n")
 _OPEN, _CLOSE = set("(（“‘《[【"), set(")）”’》]】")
 _CLAUSE = re.compile(r"(?<=[,，:：])")
 _DIGIT = re.compile(r"\d")
+# One table cell on a line of its own: short, with no sentence punctuation.
+_CELL_LINE = re.compile(r"^[^。；;：:，,！？!?]{1,24}$")
 # A field holding a short text is quoted whole; a longer one by its best sentences.
 _WHOLE_FIELD = {Field.PROGRESS: 50, Field.TASK: 120, Field.PROBLEMS: 220, Field.PLAN: 220}
 _PIECE = 160
@@ -162,8 +164,14 @@ def _single(result: SearchResult) -> Answer:
     target = _target(best.chunk, query, lines[-1])
     if target:
         lines.append(f"目标：{target}")
+    header = _row_header(best.chunk, lines[-1])
+    if header:
+        lines.append(f"（表头：{header}）")
     used = [best]
-    for hit in _see_also(result.hits, best, query.wants):
+    # Other rows of the same table are other counties' figures, not other answers.
+    others = [h for h in result.hits if not (header and h.chunk.source == best.chunk.source
+                                             and h.chunk.section == best.chunk.section)]
+    for hit in _see_also([best, *others], best, query.wants):
         lines.append(f"另见{_where(hit.chunk)}第{hit.chunk.item}项：{_record_lead(hit.chunk, query, _LIST_PIECE)}"
                      if hit.chunk.item else f"另见{_where(hit.chunk)}：{_record_lead(hit.chunk, query, _LIST_PIECE)}")
         used.append(hit)
@@ -207,6 +215,16 @@ def _record_lead(chunk: Chunk, query: Query, limit: int = _PIECE) -> str:
             return best_sentences(other, query, Field.PROGRESS, limit)
         return _best_of(text or _body(chunk), other, query, limit)
     return best_sentences(text or _body(chunk), query, name, limit)
+
+
+def _row_header(chunk: Chunk, quoted: str) -> str:
+    """The header cells of the table a quoted row of cells comes from ("地区 … 目标 任务 进度 完成比例(%)"), so bare
+    figures say what they measure; "" when the quote is no such row."""
+    cells = quoted.split("：", 1)[-1].split(" ")
+    header = chunk.section.split(" ")
+    if not chunk.is_passage or len(cells) < 3 or len(header) < 3 or not any(_DIGIT.search(c) for c in cells):
+        return ""
+    return chunk.section
 
 
 def _other_lines(chunk: Chunk) -> str:
@@ -254,7 +272,7 @@ def _body(chunk: Chunk) -> str:
 
 def best_sentences(text: str, query: Query, name: Field = Field.PROGRESS, limit: int = _PIECE) -> str:
     """The sentences of a field that answer the question, in their order, figures exactly as written."""
-    text = text.strip()
+    text = _rows_of_cells(text.strip())
     if not text:
         return ""
     if len(text) <= min(_WHOLE_FIELD.get(name, 50), limit * 2):
@@ -285,7 +303,7 @@ def split_sentences(text: str) -> list[str]:
     """Sentences of a field: cut after 。；！？ and line ends outside brackets and quotes, and before run-in
     sub-item numbers; a list inside parentheses ("(城后小区路、檀南胡同;农园路)") stays whole."""
     out: list[str] = []
-    for block in RUN_IN_ITEM.split(text):
+    for block in RUN_IN_ITEM.split(_rows_of_cells(text)):
         depth = 0
         current: list[str] = []
         for ch in block:
@@ -300,6 +318,23 @@ def split_sentences(text: str) -> list[str]:
                 current = []
         out.append("".join(current))
     return [s.strip() for s in out if s.strip()]
+
+
+def _rows_of_cells(text: str) -> str:
+    """Runs of three or more short cell lines (a table row exported a cell per line: "丹棱县\n1900\n3029") joined
+    into one line, so the row is quoted whole rather than one bare figure."""
+    lines = text.split("\n")
+    out: list[str] = []
+    run: list[str] = []
+    for line in [*lines, None]:
+        if line is not None and _CELL_LINE.match(line.strip()):
+            run.append(line.strip())
+            continue
+        out.extend([" ".join(run)] if len(run) >= 3 else run)
+        run = []
+        if line is not None:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _window(sentence: str, query: Query, limit: int) -> str:

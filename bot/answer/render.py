@@ -27,7 +27,9 @@ class Source:
 def source_of(hit: Hit) -> Source:
     """The JSON source object of a hit."""
     c = hit.chunk
-    return Source(c.id, c.report, c.region, c.period_label, c.item, c.lead_unit, c.text, hit.score)
+    # A record's fields are read and relabelled; the report's own wording follows them for checking.
+    text = f"{c.text}\n原文: {c.original}" if c.original else c.text
+    return Source(c.id, c.report, c.region, c.period_label, c.item, c.lead_unit, text, hit.score)
 
 
 def to_terminal(answer: Answer) -> str:

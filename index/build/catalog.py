@@ -20,7 +20,7 @@ from index.vocabulary import GOVERNMENT_LEVELS, NOT_LEVEL_WORDS, UNIT_SPLIT
 # 4: the catalog keeps each Traditional chunk's Simplified text.
 # 5: places from the gazetteer: each chunk's place path, months, and the places its record names.
 # 6: passages (windows of report text) beside records, each chunk's kind.
-FORMAT = 6
+FORMAT = 7
 
 
 class IndexMissing(MinshengError):

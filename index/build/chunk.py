@@ -54,6 +54,9 @@ class Chunk:
     # "record" for a record's labelled fields, "passage" for a window of the report's own sentences (a passage
     # inside a record shares its record number, so the two rank as one; one outside every record has its own).
     kind: str = RECORD
+    # A record's own wording in the report (the passages it holds, in order): what its fields were read from, so a
+    # source can be checked against the report word for word. "" for passages (their text is the wording).
+    original: str = ""
 
     @property
     def is_passage(self) -> bool:
@@ -172,7 +175,10 @@ def chunk_report(parsed: ParsedReport, max_tokens: int, counter: Callable[[str],
     common = _report_fields(report)
     simplify = _Script()
     chunks: list[Chunk] = []
+    passages = split_passages(parsed.text)
+    owners = _owners(passages, parsed.records)
     for number, record in enumerate(parsed.records):
+        original = _original([p for p, owner in zip(passages, owners) if owner == number])
         head = context_line(report, record)
         # Context repeated in each part so a cut-off half still says whose and when it is.
         budget = max(max_tokens - counter(head) - 1, max_tokens // 4)
@@ -181,9 +187,8 @@ def chunk_report(parsed: ParsedReport, max_tokens: int, counter: Callable[[str],
             chunks.append(Chunk(
                 id=chunk_id(report.source, number, part, key), text=text, item=record.item, section=record.section,
                 lead_unit=record.lead_unit, status=str(record.status), record=number, part=part,
-                simplified=simplify(text), places=" ".join(record.places), **common))
-    for number, (passage, owner) in enumerate(zip(passages := split_passages(parsed.text),
-                                                  _owners(passages, parsed.records))):
+                simplified=simplify(text), places=" ".join(record.places), original=original, **common))
+    for number, (passage, owner) in enumerate(zip(passages, owners)):
         head = " · ".join(p for p in (report.region, period_label(report.year, report.period), passage.heading) if p)
         text = f"{head}\n{passage.text}"
         held = parsed.records[owner] if owner is not None else Record()
@@ -234,6 +239,16 @@ def _owners(passages: list[Passage], records: Sequence[Record]) -> list[int | No
                 best, held = number, count
         owners.append(best if own and held >= _OWNED * len(own) else None)
     return owners
+
+
+def _original(passages: list[Passage]) -> str:
+    """The report text of a record's passages, each line once (windows overlap by a sentence)."""
+    lines: list[str] = []
+    for passage in passages:
+        for line in passage.text.split("\n"):
+            if not lines or line not in lines[-3:]:
+                lines.append(line)
+    return "\n".join(lines)
 
 
 def _pairs(text: str) -> set[str]:

@@ -45,25 +45,89 @@ def split_passages(text: str, limit: int = PASSAGE_CHARS) -> list[Passage]:
 
 
 def _blocks(lines: list[str]) -> list[tuple[list[str], str]]:
-    """Runs of lines between item or heading lines, each with its heading."""
-    blocks: list[tuple[list[str], str]] = []
-    heading = ""
-    current: list[str] = []
+    """Runs of lines between item or heading lines, each with its heading; a table exported one cell per line
+    becomes one block per row under its header cells."""
+    reader = _BlockReader()
     for raw in lines:
         line = raw.strip()
-        if not re.search(r"\w", line):
-            continue
+        if re.search(r"\w", line):
+            reader.take(line)
+    return reader.close()
+
+
+# One cell of a table exported a cell per line: a figure ("27800", "187.9", "9*"), or a short label.
+_FIGURE_CELL = re.compile(r"^[\d.,，%％+\-]+\*?$")
+_SERIAL_CELL = re.compile(r"^(\d{1,3})\*?$")
+_LABEL_CHARS = 24
+_TABLE_HEADING_CHARS = 160
+
+
+def _label_cell(line: str) -> bool:
+    """A short text cell: a header word or a row's key ("东坡区", "目标任务", "(%)")."""
+    return len(line) <= _LABEL_CHARS and not _FIGURE_CELL.match(line) and not re.search(r"[。；;:：]", line)
+
+
+class _BlockReader:
+    """Lines → blocks. Rows of a cell-per-line table start at the next serial number ("1", "2", "9*" after a
+    run of header cells) or, in a table of figures, at the label before a row's first figure; each row is a
+    block whose heading is the table's header cells, so a row of bare figures still says what they measure."""
+
+    def __init__(self) -> None:
+        self.blocks: list[tuple[list[str], str]] = []
+        self.heading = ""
+        self.current: list[str] = []
+        self.labels: list[str] = []  # the run of short text cells just read
+        self.expected = 0  # the next serial number of a serial-numbered table (0: not in one)
+        self.figures = False  # inside a table of figures keyed by row labels
+
+    def take(self, line: str) -> None:
+        """Read one non-empty line."""
         row = line.count("|") >= 2
-        if row or _starts_block(line):
-            if current:
-                blocks.append((current, heading))
-            if not row:  # a table row is a block of its own under the heading above the table
-                heading = line[:_HEADING_CHARS]
-            current = []
-        current.append(line + "\n")
-    if current:
-        blocks.append((current, heading))
-    return blocks
+        serial = _SERIAL_CELL.match(line)
+        if row:  # a table row is a block of its own under the heading above the table
+            self._start([], None)
+        elif _starts_block(line):
+            self._start([], line[:_HEADING_CHARS])
+            self.expected, self.figures = 0, False
+        elif serial and self.expected and int(serial.group(1)) == self.expected:
+            self.expected += 1
+            self._start([], None)
+        elif serial and int(serial.group(1)) == 1 and len(self.labels) >= 2 and not self.figures:
+            self.expected = 2
+            self._start([], self._header(self.labels))
+        elif _FIGURE_CELL.match(line) and self.labels and not self.expected and (self.figures or len(self.labels) >= 3):
+            key = self.labels[-1]
+            header = self.labels[:-1] if len(self.labels) >= 3 else []
+            heading = self._header(header) if header else self.heading
+            # The key opens the row; a run of header cells before it is a block of its own (a row with no figures,
+            # "眉山天府新区", stays with the row above).
+            self.current = self.current[: len(self.current) - 1 - len(header)]
+            if header:
+                self._start(header, None)
+            self.figures = True
+            self._start([key], heading)
+        self.labels = self.labels + [line] if _label_cell(line) else []
+        self.current.append(line + "\n")
+
+    def _start(self, lines: list[str], heading: str | None) -> None:
+        """Close the block being read and open one holding lines, under heading (None: the current one)."""
+        if self.current:
+            self.blocks.append((self.current, self.heading))
+        if heading is not None:
+            self.heading = heading
+        self.current = [cell + "\n" for cell in lines]
+
+    @staticmethod
+    def _header(cells: list[str]) -> str:
+        """A table's header cells as one heading line, repeated sub-headers once."""
+        return " ".join(dict.fromkeys(re.sub(r"\s+", "", c) for c in cells))[:_TABLE_HEADING_CHARS]
+
+    def close(self) -> list[tuple[list[str], str]]:
+        """The blocks read, the last one included."""
+        if self.current:
+            self.blocks.append((self.current, self.heading))
+            self.current = []
+        return self.blocks
 
 
 def _starts_block(line: str) -> bool:

@@ -57,7 +57,8 @@ def tidy_units(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip(" 、,，;；。")
     if not text:
         return ""
-    return "、".join(p for p in UNIT_SPLIT.split(text) if p)
+    # A leading "*" marks the unit that leads in some tables ("*区住建局").
+    return "、".join(p.lstrip("*＊") for p in UNIT_SPLIT.split(text) if p.lstrip("*＊"))
 
 
 def explains_delay(text: str) -> bool:

@@ -54,6 +54,11 @@ def news_records(lines: list[str], claimed: set[int], skip: set[int]) -> tuple[l
     return records, used
 
 
+def _bare_cell(text: str) -> bool:
+    """A short label or a figure with no sentence around it."""
+    return "\n" not in text and len(text) <= 24 and not re.search(r"[。；;:：,，]", text)
+
+
 def paragraph_records(lines: list[str], claimed: set[int], skip: set[int]) -> tuple[list[Record], set[int]]:
     """Fallback: every paragraph (lines between blank lines) becomes a record; nothing is dropped."""
     records: list[Record] = []
@@ -63,6 +68,9 @@ def paragraph_records(lines: list[str], claimed: set[int], skip: set[int]) -> tu
     def close() -> None:
         if block:
             text = "\n".join(lines[i].strip() for i in block)
+            if _bare_cell(text):
+                block.clear()  # a table cell on a line of its own ("目标任务", "26000") says nothing alone
+                return
             records.append(finish(Record(item=str(len(records) + 1), progress=text)))
             used.update(block)
             block.clear()

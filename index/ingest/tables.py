@@ -8,7 +8,7 @@ from index.ingest.fields import explains_delay, finish, is_section, item_number
 from index.ingest.normalize import to_simplified
 from index.ingest.records import PeriodText, Record
 from index.kinds import Field
-from index.vocabulary import COLUMN_HEADERS, PERIOD_IN_HEADER
+from index.vocabulary import COLUMN_HEADERS, PERIOD_IN_HEADER, UNIT_CELL
 
 
 @dataclass(frozen=True)
@@ -209,10 +209,16 @@ def _table_continues(lines: list[str], index: int, sep: str) -> bool:
 
 def _one_cell_per_line(lines: list[str], index: int) -> Table | None:
     """Exports where every cell is its own line (optionally ending in "|"), header cells first."""
+    before = next((ln.strip() for ln in reversed(lines[max(index - 3, 0):index]) if ln.strip()), "")
+    if before and len(before) <= 12 and classify(before):
+        return None  # the middle of a header (its later groups under a two-level header), not its start
     columns: list[Column] = []
     cursor = index
     while cursor < len(lines):
         cell = lines[cursor].strip().rstrip("|").strip()
+        if not cell and columns:
+            cursor += 1  # some exports put a blank line between header cells
+            continue
         # Header cells of such exports are short words; a title line ("…2023年…进展情况") is not one.
         # "存在问题:无" is a labelled value, not a header cell.
         short = (0 < len(cell) <= 12 and not re.search(r"\d{4}", cell) and "\t" not in cell and "|" not in cell
@@ -230,6 +236,10 @@ def _one_cell_per_line(lines: list[str], index: int) -> Table | None:
     records = rows_to_records(columns, rows)
     if not records:
         return None  # header-like lines with no rows under them: leave them to the other readers
+    if len({c.label for c in columns}) < len(columns):
+        return None  # header words repeated under a two-level header: this reader cannot place their cells
+    if any(c.kind == Field.ITEM for c in columns) and sum(item_number(r.item) is not None for r in records) < 0.5 * len(records):
+        return None  # rows that do not start at their item numbers were misread: passages hold the text instead
     return Table(columns, records, used, index, "cells", overflow + _unused_sections(sections, records))
 
 
@@ -281,7 +291,10 @@ def _group_cells(
     expected = 1
 
     def close() -> None:
-        if current:
+        if current and has_item and len(current) != width:
+            # A row bounded by item numbers keeps every cell; their content says which column each fills.
+            rows.append((align_cells(columns, current), section))
+        elif current:
             rows.append((current[:width], section))
             overflow.extend(current[width:])
 
@@ -312,6 +325,39 @@ def _group_cells(
             overflow.append(cell)
     close()
     return rows, overflow, sections
+
+
+def align_cells(columns: list[Column], cells: list[str]) -> list[str]:
+    """A row with more or fewer cells than columns → one cell per column: consecutive unit names fill the
+    unit column, surplus text joins the progress column, a missing cell is left empty."""
+    kinds = [c.kind for c in columns]
+    aligned = [""] * len(columns)
+    rest = list(cells)
+    for position, kind in enumerate(kinds):
+        if not rest:
+            break
+        later = kinds[position + 1 :]
+        if kind in (Field.LEAD, Field.UNITS):
+            taken = []
+            while rest and UNIT_CELL.match(rest[0]):
+                taken.append(rest.pop(0).lstrip("*＊"))
+            aligned[position] = "、".join(taken)
+        elif kind == Field.PROGRESS:
+            # The cells after progress are short notes when present; the rest is progress.
+            keep = sum(1 for k in later if k != Field.PROGRESS)
+            spare = len(rest) - keep
+            while keep and spare < len(rest) and len(rest[-1]) > 20:
+                keep -= 1
+                spare += 1
+            taken, rest = rest[: max(spare, 1)], rest[max(spare, 1) :]
+            aligned[position] = "\n".join(taken)
+        elif kind != Field.ITEM and UNIT_CELL.match(rest[0]) and any(k in (Field.LEAD, Field.UNITS) for k in later):
+            continue  # this row has no cell for the column: the next cell is already a unit
+        else:
+            aligned[position] = rest.pop(0)
+    if rest:
+        aligned[-1] = "\n".join(p for p in (aligned[-1], *rest) if p)
+    return aligned
 
 
 def rows_to_records(columns: list[Column], rows: list[tuple[list[str], str]]) -> list[Record]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
-from index.build.chunk import field_text, states
+from index.build.chunk import Chunk, field_text, states
 from index.kinds import Wants, answer_field
 from index.search.results import Hit
-from index.vocabulary import AHEAD, PROBLEM_TEXT
+from index.vocabulary import AHEAD, PROBLEM_TEXT, WHOLE_AREA_ROW
 
 # Reciprocal-rank constant: small, so a first place counts clearly more than a fifth.
 _RRF_K = 10
@@ -19,6 +19,8 @@ _CUES = {Wants.PROBLEMS: PROBLEM_TEXT, Wants.PLAN: AHEAD}
 # A passage is a few sentences: the model finds any question a little more like it than like a whole record, so
 # its similarity must clear a higher pivot to count as evidence.
 _PASSAGE_LIFT = 0.05
+# Enough to put the whole area's row before its counties' rows, which tie with it on every other signal.
+_WHOLE_ROW_LIFT = 0.3
 
 
 def reciprocal_rank(rankings: list[list[tuple[str, float]]]) -> dict[str, float]:
@@ -70,6 +72,15 @@ def by_record(hits: list[Hit], wants: str) -> list[Hit]:
         keyed.extend((min(h.score, best), 1, h) for h in parts[1:])
     keyed.sort(key=lambda t: (-t[0], t[1], t[2].chunk.source, t[2].chunk.record, t[2].chunk.part))
     return [hit for _, _, hit in keyed]
+
+
+def whole_area_lift(chunk: Chunk, inside: tuple[str, ...]) -> float:
+    """A lift for a table row about the whole area ("全市 27800 52242…") when the question names no place inside
+    the report: the city's figure answers it, not the first county's."""
+    if inside or not chunk.is_passage:
+        return 0.0
+    body = chunk.text.split("\n", 1)[-1].strip()
+    return _WHOLE_ROW_LIFT if WHOLE_AREA_ROW.match(body) else 0.0
 
 
 def evidence(hit: Hit, dense_pivot: float) -> float:

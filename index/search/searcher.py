@@ -20,7 +20,7 @@ from index.ingest.normalize import to_simplified
 from index.kinds import QueryKind, answer_field
 from index.search.examples import example_questions
 from index.search.query import Query, parse_query
-from index.search.ranking import by_record, evidence, hybrid_score, one_per_region, reciprocal_rank
+from index.search.ranking import by_record, evidence, hybrid_score, one_per_region, reciprocal_rank, whole_area_lift
 from index.search.results import Hit, Note, SearchResult
 from index.search.topic import topic_coverage
 from index.wording import matched_phrases
@@ -306,7 +306,7 @@ class Searcher:
             row = self._row[chunk_id]
             chunk = self.chunks[row]
             cover = topic_coverage(topic_words, phrases, self._texts[row], weight)
-            score = hybrid_score(rrf, cover)
+            score = hybrid_score(rrf, cover) + whole_area_lift(chunk, query.inside)
             hit = Hit(chunk, round(score, 4), round(dense_of.get(chunk_id, 0.0), 4),
                       round(lex_of.get(chunk_id, 0.0) / top_lex, 4), round(cover, 4))
             hits.append(replace(hit, strong=self.strong(hit)))

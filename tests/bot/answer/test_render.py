@@ -54,3 +54,16 @@ def test_json_keeps_the_contract_and_cuts_sources_to_k() -> None:
     assert set(data["sources"][0]) == {"id", "report", "region", "period", "item", "lead_unit", "text", "score"}
     assert data["sources"][0]["period"] == "2024年一季度" and data["answer"] == ANSWER.text
     assert data["citations"][0]["label"] == CITATION.label() and data["composer"] == "extractive"
+
+
+def test_a_records_source_ends_with_the_reports_own_wording() -> None:
+    """A record's fields are relabelled; its source text also carries the report's words for checking."""
+    coverage = Coverage({"甲区": ("2024年一季度",)}, {"甲区": 1}, ())
+    record = Chunk("abc-0001-0", "甲区 · 第1项\n任务: 新建公园\n牵头: 区园林局", "a.txt", "甲区报告", "甲区", 2024, "一季度",
+                   "1", "", "区园林局", "on_track", 1, 0, original="1 | 新建公园 | 区园林局 | 已开工 |")
+    passage = Chunk("abc-0001-1001", "甲区 · 2024年一季度\n1 | 新建公园 | 区园林局 | 已开工 |", "a.txt", "甲区报告", "甲区",
+                    2024, "一季度", "1", "", "区园林局", "on_track", 1, 1001, kind="passage")
+    result = SearchResult(parse_query("甲区公园", coverage), [Hit(record, 1.0), Hit(passage, 0.5)])
+    record_text, passage_text = (s["text"] for s in to_json("甲区公园", ANSWER, result, k=2)["sources"])
+    assert record_text == record.text + "\n原文: 1 | 新建公园 | 区园林局 | 已开工 |"
+    assert passage_text == passage.text

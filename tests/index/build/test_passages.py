@@ -2,6 +2,7 @@
 cross an item, a heading or a table row, and passages that rank with the record holding them."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,30 @@ def test_a_passage_inside_a_record_shares_its_number_and_one_outside_stands_alon
     meishan = [c for c in chunk_report(load_report(corpus_file("眉山市2019")), 400) if c.is_passage]
     figures = next(c for c in meishan if "52242" in c.text)
     assert figures.record >= 100_000 and figures.text.startswith("眉山市 · 2019年")
+
+
+def test_a_table_of_figures_a_cell_per_line_is_a_passage_per_row_under_its_header_cells() -> None:
+    text = "完成情况表\n地区\n新增就业(人)\n再就业(人)\n目标\n完成\n目标\n完成\n全市\n500\n620\n40\n41\n甲县\n200\n260\n空白区\n乙县\n300\n360\n"
+    passages = split_passages(text)
+    rows = {p.text.split("\n")[0]: p for p in passages if re.search(r"\d", p.text)}
+    assert rows["全市"].text == "全市\n500\n620\n40\n41"
+    assert rows["甲县"].text == "甲县\n200\n260\n空白区"  # a row with no figures stays with the row above
+    assert rows["乙县"].heading == rows["全市"].heading == "完成情况表 地区 新增就业(人) 再就业(人) 目标 完成"
+    assert unreached(text, passages) == []
+
+
+def test_a_serial_numbered_table_a_cell_per_line_is_a_passage_per_row() -> None:
+    text = "序号\n项目\n牵头单位\n进展\n1\n新建公园2个\n*区园林局\n已完工\n2\n改造道路\n区交通局\n区城管局\n完成80%\n3\n"
+    passages = split_passages(text)
+    assert [p.text for p in passages] == [
+        "序号\n项目\n牵头单位\n进展", "1\n新建公园2个\n*区园林局\n已完工", "2\n改造道路\n区交通局\n区城管局\n完成80%", "3"]
+    assert {p.heading for p in passages[1:]} == {"序号 项目 牵头单位 进展"}
+
+
+def test_the_rows_of_a_real_cell_per_line_table_are_passages() -> None:
+    """眉山市2019's table of figures: the city's row is one passage under the header naming what it measures."""
+    passages = split_passages(load_report(corpus_file("眉山市2019")).text)
+    city = next(p for p in passages if p.text.startswith("全市\n27800\n52242"))
+    assert "城镇新增就业(人)" in city.heading and "完成比例(%)" in city.heading
+    assert next(p for p in passages if p.text.startswith("丹棱县")).text.split("\n")[:4] == [
+        "丹棱县", "1900", "3029", "159.4"]

@@ -110,7 +110,8 @@ def test_truncated_reports_never_crash(name: str, data: st.DataObject) -> None:
 
 # --- nothing lost -------------------------------------------------------------------------------
 
-_TIDY = re.compile(r"[\s、,，;；。/()（）|]")
+# "*" before a unit marks the leading one in some tables ("*区住建局"); the reader keeps the unit, not the mark.
+_TIDY = re.compile(r"[\s、,，;；。/()（）|*＊]")
 _HAS_WORD = re.compile(r"[\u3400-\u9fff\w]")
 # The prose item markers ("第N件:", "N.", "(N)") without the item text they capture.
 _MARKER_PREFIX = [re.compile(m.pattern.replace(r"(.*)$", "").replace(r"(.+)$", "")) for m in ITEM_MARKERS]

@@ -42,6 +42,30 @@ def test_one_cell_per_line_without_pipes() -> None:
     assert parsed.report.region == "德清县" and parsed.report.year == 2023
 
 
+def test_cells_a_blank_line_apart_with_two_units_and_two_progress_cells() -> None:
+    """Exports that put a blank line between cells, header cells too; a row's cells are placed by content: the
+    unit names fill the unit column, several progress paragraphs stay progress, the "*" lead mark goes."""
+    text = "\n\n".join([
+        "附件", "序号", "目标任务", "牵头单位", "进展情况", "备注",
+        "1", "开工老旧小区改造15个、竣工24个。", "*区住建局", "*区综合行政执法局",
+        "开工15个:保俶路片等8个项目已开工;其余正在招标。", "竣工24个项目:弥陀寺路9号等5个项目已基本完工。",
+        "2", "新建幼儿园2所。", "区教育局", "1所已建成,1所正在装修。",
+    ])
+    parsed = parse_text(text, "fixture.txt")
+    assert parsed.shape == "table:cells"
+    first, second = parsed.records
+    assert first.lead_unit == "区住建局、区综合行政执法局"
+    assert "8个项目已开工" in first.progress and "5个项目已基本完工" in first.progress
+    assert (second.item, second.lead_unit, second.progress) == ("2", "区教育局", "1所已建成,1所正在装修。")
+
+
+def test_a_two_level_header_a_cell_per_line_is_left_to_the_passages() -> None:
+    """Header words repeated under a two-level header cannot be placed: no records are read from its figures."""
+    text = "\n".join(["地区", "新增就业(人)", "再就业(人)", "目标", "进度", "完成比例(%)", "目标", "进度", "完成比例(%)",
+                     "全市", "500", "620", "124", "40", "41", "102.5"])
+    assert "table" not in parse_text(text, "fixture.txt").shape
+
+
 def test_period_columns_latest_is_progress() -> None:
     """With 1-10月 and 1-11月 columns, the latest non-empty one is progress, earlier ones history."""
     text = "\n".join([

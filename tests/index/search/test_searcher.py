@@ -188,3 +188,16 @@ def test_a_real_place_sharing_a_covered_name_is_not_the_covered_one(retriever: M
     assert changping.abstained and changping.reason == "region"
     assert set(changping.query.nearby) == {"大兴区", "密云区", "通州区", "怀柔区"}
     assert retriever.search("兰州城关区的托育机构", 5).query.regions == ("城关区",)
+
+
+def test_the_whole_areas_row_of_a_table_leads_unless_a_place_inside_is_asked(retriever: MinshengRetriever) -> None:
+    """眉山市2019's rows tie on every signal but their first cell: a question on the city gets 全市's figures, one
+    naming 丹棱县 gets its row."""
+    from index.search.ranking import whole_area_lift
+
+    rows = [c for c in retriever.searcher.chunks if c.is_passage and "27800" in c.text or "丹棱县\n1900" in c.text]
+    city = next(c for c in rows if "27800" in c.text)
+    county = next(c for c in rows if "丹棱县" in c.text)
+    assert whole_area_lift(city, ()) > 0 and whole_area_lift(county, ()) == 0 and whole_area_lift(city, ("丹棱县",)) == 0
+    assert "52242" in retriever.search("眉山市2019年城镇新增就业实际完成多少人", 5).hits[0].chunk.text
+    assert "丹棱县" in retriever.search("眉山丹棱县2019年城镇新增就业完成多少", 5).hits[0].chunk.text
