@@ -219,16 +219,24 @@ def _one_cell_per_line(lines: list[str], index: int) -> Table | None:
         if not cell and columns:
             cursor += 1  # some exports put a blank line between header cells
             continue
-        # Header cells of such exports are short words; a title line ("…2023年…进展情况") is not one.
-        # "存在问题:无" is a labelled value, not a header cell.
-        short = (0 < len(cell) <= 12 and not re.search(r"\d{4}", cell) and "\t" not in cell and "|" not in cell
-                 and not re.search(r"[:：]\s*\S", cell))
-        column = classify(cell) if short else None
+        column = _header_cell(cell)
+        if column is None and columns and _unit_only(cell):
+            # "(万元)", "(%)": the unit of the header cell above, wrapped onto a line of its own
+            last = columns.pop()
+            column = classify(last.label + cell) or Column(last.kind, last.label + cell, last.period)
+        elif column is None and columns and _header_follows(lines, cursor):
+            # A header word no vocabulary knows ("开工", "时间") between known ones: a column kept as a note, its
+            # wrapped halves joined ("开工" + "时间").
+            if columns[-1].kind == Field.NOTE and columns[-1].label not in _NOTE_LABELS and len(columns[-1].label) <= 2:
+                last = columns.pop()
+                cell = last.label + cell
+            column = Column(Field.NOTE, cell)
         if column is None:
             break
         columns.append(column)
         cursor += 1
-    if len(columns) < 3 or header_columns([c.label for c in columns]) is None:
+    known = [c.label for c in columns if c.kind != Field.NOTE or c.label in _NOTE_LABELS]
+    if len(columns) < 3 or header_columns(known) is None:
         return None
     cells, cell_lines, used = _cells_after(lines, cursor)
     used.update(range(index, cursor))
@@ -241,6 +249,33 @@ def _one_cell_per_line(lines: list[str], index: int) -> Table | None:
     if any(c.kind == Field.ITEM for c in columns) and sum(item_number(r.item) is not None for r in records) < 0.5 * len(records):
         return None  # rows that do not start at their item numbers were misread: passages hold the text instead
     return Table(columns, records, used, index, "cells", overflow + _unused_sections(sections, records))
+
+
+# The vocabulary's own note headers (备注, 说明); other NOTE columns are header words no vocabulary knows.
+_NOTE_LABELS = ("说明", "备注", "情况说明", "原因说明")
+
+
+def _header_cell(cell: str) -> Column | None:
+    """The column a one-cell-per-line header cell names, or None. Header cells of such exports are short words;
+    a title line ("…2023年…进展情况") is not one, nor is a labelled value ("存在问题:无")."""
+    short = (0 < len(cell) <= 12 and not re.search(r"\d{4}", cell) and "\t" not in cell and "|" not in cell
+             and not re.search(r"[:：]\s*\S", cell))
+    return classify(cell) if short else None
+
+
+def _unit_only(cell: str) -> bool:
+    """A header cell that is only a unit in brackets: "(万元)", "（%）"."""
+    return bool(re.fullmatch(r"[(（][^()（）]{1,4}[)）]", cell))
+
+
+def _header_follows(lines: list[str], cursor: int) -> bool:
+    """Whether a known header word comes within the next six cells, each short (so an unknown short cell is in the
+    header: "开工" "时间" "竣工" "时间" "总投资" "(万元)" "项目进展情况")."""
+    if not 0 < len(lines[cursor].strip()) <= 6:
+        return False
+    ahead = [ln.strip() for ln in lines[cursor + 1 : cursor + 24] if ln.strip()][:6]
+    ahead = ahead[: next((i + 1 for i, c in enumerate(ahead) if len(c) > 12), len(ahead))]
+    return any(_header_cell(c) or _unit_only(c) for c in ahead)
 
 
 def _unused_sections(sections: list[str], records: list[Record]) -> list[str]:
@@ -328,35 +363,47 @@ def _group_cells(
 
 
 def align_cells(columns: list[Column], cells: list[str]) -> list[str]:
-    """A row with more or fewer cells than columns → one cell per column: consecutive unit names fill the
-    unit column, surplus text joins the progress column, a missing cell is left empty."""
+    """A row with more or fewer cells than columns → one cell per column, placed by content: from the left the
+    item, name and task a cell each and the unit column a run of unit names; from the right the progress column
+    its last cell (all the rest when no column lies between), a short note its own; the columns between in order.
+    Cells left over join the progress column."""
     kinds = [c.kind for c in columns]
     aligned = [""] * len(columns)
     rest = list(cells)
-    for position, kind in enumerate(kinds):
-        if not rest:
-            break
-        later = kinds[position + 1 :]
+    left = 0
+    while left < len(kinds) and rest:
+        kind = kinds[left]
         if kind in (Field.LEAD, Field.UNITS):
             taken = []
             while rest and UNIT_CELL.match(rest[0]):
-                taken.append(rest.pop(0).lstrip("*＊"))
-            aligned[position] = "、".join(taken)
-        elif kind == Field.PROGRESS:
-            # The cells after progress are short notes when present; the rest is progress.
-            keep = sum(1 for k in later if k != Field.PROGRESS)
-            spare = len(rest) - keep
-            while keep and spare < len(rest) and len(rest[-1]) > 20:
-                keep -= 1
-                spare += 1
-            taken, rest = rest[: max(spare, 1)], rest[max(spare, 1) :]
-            aligned[position] = "\n".join(taken)
-        elif kind != Field.ITEM and UNIT_CELL.match(rest[0]) and any(k in (Field.LEAD, Field.UNITS) for k in later):
-            continue  # this row has no cell for the column: the next cell is already a unit
+                taken.append(rest.pop(0))
+            aligned[left] = "、".join(taken)
+        elif kind in (Field.ITEM, Field.NAME, Field.TASK):
+            # No cell for this column when the next cell is already a unit name and a unit column follows.
+            if not (UNIT_CELL.match(rest[0]) and any(k in (Field.LEAD, Field.UNITS) for k in kinds[left + 1:])):
+                aligned[left] = rest.pop(0)
         else:
+            break
+        left += 1
+    right = len(kinds)
+    while right > left and rest:
+        column = columns[right - 1]
+        if column.kind == Field.PROGRESS:
+            between = right - 1 > left
+            aligned[right - 1] = rest.pop() if between else "\n".join(rest)
+            rest = rest if between else []
+        elif column.kind == Field.NOTE and column.label in _NOTE_LABELS:
+            if len(rest) > 1 and len(rest[-1]) <= 20:
+                aligned[right - 1] = rest.pop()
+        else:
+            aligned[right - 1] = rest.pop()
+        right -= 1
+    for position in range(left, right):
+        if rest:
             aligned[position] = rest.pop(0)
     if rest:
-        aligned[-1] = "\n".join(p for p in (aligned[-1], *rest) if p)
+        target = kinds.index(Field.PROGRESS) if Field.PROGRESS in kinds else len(kinds) - 1
+        aligned[target] = "\n".join(p for p in (aligned[target], *rest) if p)
     return aligned
 
 
@@ -384,6 +431,8 @@ def rows_to_records(columns: list[Column], rows: list[tuple[list[str], str]]) ->
         for column, cell in zip(columns, cells):
             if column.kind == Field.PROGRESS:
                 progress_cols.append((column, cell))
+            elif cell and column.kind == Field.NOTE and column.label not in _NOTE_LABELS:
+                values.setdefault(Field.NOTE, []).append(f"{column.label}:{cell}")  # "开工时间:2024年7月"
             elif cell:
                 values.setdefault(column.kind, []).append(cell)
         if values.get(Field.ITEM):

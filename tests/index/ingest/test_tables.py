@@ -59,6 +59,20 @@ def test_cells_a_blank_line_apart_with_two_units_and_two_progress_cells() -> Non
     assert (second.item, second.lead_unit, second.progress) == ("2", "区教育局", "1所已建成,1所正在装修。")
 
 
+def test_header_words_no_vocabulary_knows_are_columns_of_their_own() -> None:
+    """"开工" "时间" wrapped onto two lines and "总投资" "(万元)": columns between the units and the progress, so
+    their cells do not land in the unit column and the progress is the row's last cell."""
+    text = "\n\n".join([
+        "序号", "项目名称", "项目内容", "责任单位", "开工", "时间", "竣工", "时间", "总投资", "(万元)", "项目进展情况",
+        "1", "打通断头路项目", "①甲路:全长190米;②乙路:全长300米", "市城管局", "市城发集团", "2024年7月", "2025年12月",
+        "7300", "①甲路:已全面完工,5月31日正式通车。②乙路:正在施工。",
+    ])
+    record, = parse_text(text, "fixture.txt").records
+    assert record.lead_unit == "市城管局、市城发集团"
+    assert record.progress.startswith("①甲路:已全面完工,5月31日正式通车。")
+    assert "开工时间:2024年7月" in record.progress and "总投资(万元):7300" in record.progress
+
+
 def test_a_two_level_header_a_cell_per_line_is_left_to_the_passages() -> None:
     """Header words repeated under a two-level header cannot be placed: no records are read from its figures."""
     text = "\n".join(["地区", "新增就业(人)", "再就业(人)", "目标", "进度", "完成比例(%)", "目标", "进度", "完成比例(%)",
