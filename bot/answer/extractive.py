@@ -17,10 +17,13 @@ from index.search.topic import topic_coverage
 from index.vocabulary import (
     AHEAD,
     ASKED_UNIT,
+    CAUSE,
     DATE,
     DONE_WORDS,
+    ENUMERATED,
     ENUMERATOR,
     FIELD_WORDS,
+    LIST_ASKED,
     RUN_IN_ITEM,
     STATE_WORDS,
     STATES_TARGET,
@@ -28,6 +31,7 @@ from index.vocabulary import (
     WHEN_ASKED,
     WHO_ASKED,
     WHOLE_UNITS,
+    WHY_ASKED,
     WRITTEN_UNITS,
     figure_with_unit,
 )
@@ -37,12 +41,17 @@ _ENDS = set("。！？!?；;\n")
 _OPEN, _CLOSE = set("(（“‘《[【"), set(")）”’》]】")
 _CLAUSE = re.compile(r"(?<=[,，:：])")
 _DIGIT = re.compile(r"\d")
+_DAY = re.compile(r"\d{1,2}月\d{1,2}日")
+# A sentence counting what it then names ("打通民生路等4条断头路。" before the four roads).
+_COUNTED = re.compile(r"\d+\s*[个件项条处所家座批]")
 # One table cell on a line of its own: short, with no sentence punctuation.
 _CELL_LINE = re.compile(r"^[^。；;：:，,！？!?]{1,24}$")
 # A field holding a short text is quoted whole; a longer one by its best sentences.
 _WHOLE_FIELD = {Field.PROGRESS: 50, Field.TASK: 120, Field.PROBLEMS: 220, Field.PLAN: 220}
 _PIECE = 160
 _LIST_PIECE = 70
+# How much of an enumeration a "which ones" answer quotes.
+_LIST_BUDGET = 700
 _SEE_ALSO = 2
 _TARGET_COVERAGE = 0.3
 _LIST_COVERAGE = 0.5
@@ -277,7 +286,8 @@ def best_sentences(text: str, query: Query, name: Field = Field.PROGRESS, limit:
         return ""
     if len(text) <= min(_WHOLE_FIELD.get(name, 50), limit * 2):
         return text
-    sentences = [ENUMERATOR.sub("", s) for s in split_sentences(text)]
+    raw = split_sentences(text)
+    sentences = [ENUMERATOR.sub("", s) for s in raw]
     if not sentences:
         return text[:limit]
     scores = [_score(s, query) for s in sentences]
@@ -295,8 +305,30 @@ def best_sentences(text: str, query: Query, name: Field = Field.PROGRESS, limit:
         take.append(i)
     if scores[order[0]] <= 0 or not query.topic:
         take = [0]  # nothing to match (an overview): the field's opening sentence
+    elif LIST_ASKED.search(query.simplified):
+        take = _enumeration(raw, take)
     picked = "".join(_window(sentences[i], query, limit) for i in sorted(take))
     return picked
+
+
+def _enumeration(sentences: list[str], take: list[int]) -> list[int]:
+    """For a question asking which ones: the enumeration the best sentence opens or belongs to ("…办了10件实事:
+    一是…;二是…;…"), every member, within a list budget."""
+    first = min(take)
+    start = first + 1 if first + 1 < len(sentences) and ENUMERATED.match(sentences[first + 1]) else first
+    if not ENUMERATED.match(sentences[start]):
+        if _COUNTED.search(sentences[first]):
+            # The count, then the sentence naming its members ("…4条断头路。" "民生路…、通园街…、…已全部完工")
+            naming = next((i for i in range(first + 1, min(first + 3, len(sentences)))
+                           if sentences[i].count("、") >= 2), None)
+            return sorted(set(take) | ({naming} if naming is not None else set()))
+        return take
+    members = [start]
+    for i in range(start + 1, len(sentences)):
+        if not ENUMERATED.match(sentences[i]) or len("".join(sentences[j] for j in members)) > _LIST_BUDGET:
+            break
+        members.append(i)
+    return sorted(set(take) | set(members) | ({first} if start == first + 1 else set()))
 
 
 def split_sentences(text: str) -> list[str]:
@@ -376,7 +408,11 @@ def _score(piece: str, query: Query) -> float:
     if query.wants in (Wants.PROGRESS, Wants.AMOUNT, Wants.STATUS) and DONE_WORDS.search(text):
         score += 0.15  # what was done, before what was planned
     if WHEN_ASKED.search(query.simplified) and DATE.search(text):
+        score += 0.8 if _DAY.search(text) else 0.6  # a day answers "when" better than a month
+    if WHY_ASKED.search(query.simplified) and CAUSE.search(text):
         score += 0.6
+    if LIST_ASKED.search(query.simplified) and text.count("、") >= 2:
+        score += 0.3  # the sentence naming the members, not the one counting them
     return score
 
 

@@ -9,7 +9,7 @@ from index.ingest.fields import finish
 from index.ingest.meta import find_months, find_period, issuer_lines, places_named, report_place, report_year
 from index.ingest.news import is_boilerplate, news_records, paragraph_records
 from index.ingest.normalize import to_simplified
-from index.ingest.prose import NoticeTask, notice_tasks, prose_records
+from index.ingest.prose import NoticeTask, inline_records, notice_tasks, prose_records
 from index.ingest.records import ParsedReport, Record, Report
 from index.ingest.tables import find_tables
 from index.vocabulary import ISSUER_LINE, ITEM_START, TITLE_WORDS, UNTIL_MONTH
@@ -52,6 +52,11 @@ def _parse(text: str, source: str) -> ParsedReport:
         claimed |= used
         records.extend(prose)
         shapes.append("prose")
+    inline, used = inline_records(lines, claimed)
+    if inline:
+        claimed |= used
+        records.extend(inline)
+        shapes.append("inline")
 
     table_titles = [_line_before(lines, t.header_line) for t in tables]
     title_index, title = find_title(lines, claimed, table_titles)

@@ -133,6 +133,32 @@ def prose_records(lines: list[str], claimed: set[int]) -> tuple[list[Record], se
     return [], set()
 
 
+def inline_records(lines: list[str], claimed: set[int]) -> tuple[list[Record], set[int]]:
+    """Records from a paragraph holding several items as runs of labelled fields, with no numbering ("任务目标:…
+    进展情况:… 任务目标:… 进展情况:…"): an item per task label; ([], set()) when no line is so."""
+    records: list[Record] = []
+    used: set[int] = set()
+    for index, line in enumerate(lines):
+        if index in claimed:
+            continue
+        simple = aligned_simplified(line)
+        labels = list(LABEL_AT.finditer(simple))
+        starts = [m.start() for m in labels if _label_kind(m) == Field.TASK]
+        if len(starts) < 2 or not any(_label_kind(m) == Field.PROGRESS for m in labels):
+            continue
+        opening = line[: starts[0]].strip()
+        if opening:
+            records.append(finish(Record(item=str(len(records) + 1), progress=opening)))
+        for start, end in zip(starts, [*starts[1:], len(line)]):
+            fields = split_labeled(line[start:end], Field.TASK)
+            records.append(finish(Record(
+                item=str(len(records) + 1), task=fields.get(Field.TASK, ""), lead_unit=fields.get(Field.LEAD, ""),
+                units=fields.get(Field.UNITS, ""), progress=fields.get(Field.PROGRESS, ""),
+                problems=fields.get(Field.PROBLEMS, ""), plan=fields.get(Field.PLAN, ""))))
+        used.add(index)
+    return records, used
+
+
 def _block_record(block: Block) -> Record:
     head, units = units_in_parens(block.head)
     fields = split_labeled(head, Field.TASK)

@@ -299,3 +299,27 @@ def test_progress_written_under_the_task_is_quoted_before_the_target(retriever) 
     answer = ask(retriever, "怀柔区背街小巷整治完成得怎么样了")
     assert first_line(answer) == "怀柔区（2022年）：当前进展:施工,完成工程量的80%。"
     assert answer.text.splitlines()[1] == "目标：整治提升背街小巷15条" and "责任编辑" not in answer.text
+
+
+_HERE = Coverage({"测试区": ()}, {"测试区": 1}, ())
+
+
+def test_why_is_answered_by_the_sentence_giving_the_cause() -> None:
+    text = "体育馆:正在地下室主体结构施工,已完成工程量的80%。因春节前地下部分由地铁代建,进度比原计划滞后。目前已恢复正常进度。"
+    picked = best_sentences(text, parse_query("测试区体育馆为什么进度比原计划慢", _HERE))
+    assert "因春节前地下部分由地铁代建" in picked
+
+
+def test_which_ones_quotes_the_whole_enumeration_or_the_sentence_naming_the_counted() -> None:
+    listed = ("县长答:2009年,我县为民办了10件实事:一是完成43公里通村道路硬化;二是改善村屯基础设施;三是完成人饮工程20处;"
+              "四是建设廉租住房100套;五是完成农村改厕2000座。其他工作正常推进。")
+    picked = best_sentences(listed, parse_query("测试区2009年为民办了哪10件实事", _HERE))
+    assert "通村道路硬化" in picked and "农村改厕2000座" in picked and "其他工作" not in picked
+    counted = "提升改造次干道100条。打通民生路等4条断头路。民生路工程、通园街工程、建通街南延工程、贾商路工程已全部完工。路口改造12个。"
+    picked = best_sentences(counted, parse_query("测试区打通的4条断头路是哪几条", _HERE))
+    assert "通园街工程" in picked and "贾商路工程" in picked
+
+
+def test_when_prefers_a_day_to_a_month() -> None:
+    text = "一期老旧小区管网改造工作于2014年12月完工,验收合格。二期老旧小区管网改造工作于2014年11月14日完工,验收合格。"
+    assert best_sentences(text, parse_query("测试区老旧小区管网改造什么时候完工的", _HERE), limit=40).startswith("二期")

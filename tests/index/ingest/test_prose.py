@@ -94,3 +94,16 @@ def test_parenthesised_items_with_units_and_labelled_lines() -> None:
         ("2", "改造旧住房1万平方米", "区房管局", "已开工0.6万平方米。"),
     ]
     assert parsed.records[0].problems == "电力增容难。"
+
+
+def test_items_run_together_in_one_paragraph_by_their_labels() -> None:
+    """A whole report on one line: "任务目标:… 进展情况:…" again and again, no numbering. An item per task label."""
+    text = ("省会全部完成十件实事\n任务目标:对100个老旧小区的管网进行改造。 进展情况:全部改造工作已于11月14日前完工。 "
+            "任务目标:打通民生路等4条断头路。 进展情况:民生路工程、通园街工程已全部完工。 任务目标:新扩建50所幼儿园。 进展情况:已完成。")
+    parsed = parse_text(text, "fixture.txt")
+    assert parsed.shape == "inline"
+    assert [(r.item, r.task, r.progress) for r in parsed.records] == [
+        ("1", "对100个老旧小区的管网进行改造。", "全部改造工作已于11月14日前完工。"),
+        ("2", "打通民生路等4条断头路。", "民生路工程、通园街工程已全部完工。"),
+        ("3", "新扩建50所幼儿园。", "已完成。"),
+    ]
