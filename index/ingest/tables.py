@@ -246,6 +246,9 @@ def _one_cell_per_line(lines: list[str], index: int) -> Table | None:
         return None  # header-like lines with no rows under them: leave them to the other readers
     if len({c.label for c in columns}) < len(columns):
         return None  # header words repeated under a two-level header: this reader cannot place their cells
+    leads = [r.lead_unit for r in records if r.lead_unit]
+    if sum(bool(re.search(r"(?:^|、)[\d.%]+(?:、|$)", lead)) for lead in leads) > len(leads) / 2:
+        return None  # figures read as unit names: the columns were misplaced, passages hold the rows instead
     if any(c.kind == Field.ITEM for c in columns) and sum(item_number(r.item) is not None for r in records) < 0.5 * len(records):
         return None  # rows that do not start at their item numbers were misread: passages hold the text instead
     return Table(columns, records, used, index, "cells", overflow + _unused_sections(sections, records))
@@ -423,6 +426,11 @@ def rows_to_records(columns: list[Column], rows: list[tuple[list[str], str]]) ->
             # More cells than header columns: keep the surplus in the last column rather than drop it.
             cells = cells[: len(columns) - 1] + [" | ".join(c for c in cells[len(columns) - 1 :] if c)]
         item_at = kinds.index(Field.ITEM) if Field.ITEM in kinds else -1
+        if 0 < item_at and len(cells) < len(columns) and item_number(cells[0]) is not None and (
+                item_at >= len(cells) or item_number(cells[item_at]) is None):
+            # The cells before the 序号 column (a 大类 merged over several rows) are missing: the row starts at its
+            # number.
+            cells = [""] * item_at + cells
         lead_is_item = 0 <= item_at < len(cells) and item_number(cells[item_at]) is not None
         if Field.ITEM in kinds and not lead_is_item and cells[0] and len(cells) < len(columns) and records:
             cells = [""] * first_detail + cells  # a sub-item sharing the 序号 above

@@ -41,6 +41,10 @@ _LOCAL_ROWS = (20, 4_000)
 _UNIT_LIST_MAX = 30
 
 
+# Enough to lead when a series of reports says much the same in each; not enough to outrank a clearly better match.
+_LATEST_LIFT = 0.15
+
+
 class Searcher:
     """Holds the loaded index (catalog, BM25, vector store, embedder) and answers searches."""
 
@@ -72,6 +76,13 @@ class Searcher:
                 self._unit_rows.setdefault(unit, []).append(row)
             for place in chunk.places.split():
                 self._place_rows.setdefault(place, []).append(row)
+        # Rows of each place's latest report (by year, then the last month it covers), for "latest first".
+        periods: dict[str, set[tuple[int, int]]] = {}
+        for chunk in chunks:
+            periods.setdefault(chunk.region, set()).add((chunk.year, chunk.last_month or 12))
+        newest = {region: max(found) for region, found in periods.items()}
+        self._latest = np.array([(c.year, c.last_month or 12) == newest[c.region] for c in chunks], dtype=bool)
+        self._series = {region for region, found in periods.items() if len(found) > 1}
         # One string holding every text, for "does any report mention X" in one search.
         self._all_text = "\x00".join(self._texts)
         # A fixed random sample of the texts, for estimating how common a non-token string is: a count over
@@ -307,6 +318,8 @@ class Searcher:
             chunk = self.chunks[row]
             cover = topic_coverage(topic_words, phrases, self._texts[row], weight)
             score = hybrid_score(rrf, cover) + whole_area_lift(chunk, query.inside)
+            if not (query.year or query.period) and self._latest[row] and chunk.region in self._series:
+                score += _LATEST_LIFT  # a place reported on several times: with no period asked, the latest leads
             hit = Hit(chunk, round(score, 4), round(dense_of.get(chunk_id, 0.0), 4),
                       round(lex_of.get(chunk_id, 0.0) / top_lex, 4), round(cover, 4))
             hits.append(replace(hit, strong=self.strong(hit)))

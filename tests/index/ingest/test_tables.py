@@ -73,6 +73,15 @@ def test_header_words_no_vocabulary_knows_are_columns_of_their_own() -> None:
     assert "开工时间:2024年7月" in record.progress and "总投资(万元):7300" in record.progress
 
 
+def test_rows_without_the_merged_cell_before_their_number_start_at_the_number() -> None:
+    """A 大类 cell merged over several rows is exported on the first row only: the rows after it begin at 序号."""
+    text = ("大类 | 序号 | 工作任务 | 牵头单位 | 落实进展情况 |\n一、民生保障 | 1 | 提高低保标准 | 市民政局 | 已完成。 |\n"
+            "2 | 提高特困供养标准 | 市民政局 | 已完成。端州区提高到20100元/人年。 |\n")
+    first, second = parse_text(text, "fixture.txt").records
+    assert (second.item, second.task, second.lead_unit) == ("2", "提高特困供养标准", "市民政局")
+    assert second.progress == "已完成。端州区提高到20100元/人年。"
+
+
 def test_a_two_level_header_a_cell_per_line_is_left_to_the_passages() -> None:
     """Header words repeated under a two-level header cannot be placed: no records are read from its figures."""
     text = "\n".join(["地区", "新增就业(人)", "再就业(人)", "目标", "进度", "完成比例(%)", "目标", "进度", "完成比例(%)",

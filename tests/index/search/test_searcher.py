@@ -201,3 +201,12 @@ def test_the_whole_areas_row_of_a_table_leads_unless_a_place_inside_is_asked(ret
     assert whole_area_lift(city, ()) > 0 and whole_area_lift(county, ()) == 0 and whole_area_lift(city, ("丹棱县",)) == 0
     assert "52242" in retriever.search("眉山市2019年城镇新增就业实际完成多少人", 5).hits[0].chunk.text
     assert "丹棱县" in retriever.search("眉山丹棱县2019年城镇新增就业完成多少", 5).hits[0].chunk.text
+
+
+def test_a_place_reported_on_several_times_answers_from_its_latest_report(retriever: MinshengRetriever) -> None:
+    """萧县's June and September reports open with the same count: with no period asked, September's leads; asked
+    for June, June's."""
+    latest = retriever.search("萧县民生实事一共完成了多少项", 5).hits[0].chunk
+    assert (latest.region, latest.last_month) == ("萧县", 9)
+    june = retriever.search("萧县6月民生实事一共完成了多少项", 5).hits[0].chunk
+    assert (june.region, june.last_month) == ("萧县", 6)
