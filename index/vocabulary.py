@@ -203,7 +203,7 @@ DISTRICT_BUREAU = re.compile(rf"^[区市县][{HAN}]{{1,6}}[局委]$")
 # A table cell that is only unit names ("*区住建局", "市人力资源社会保障局、市教体局", "团市委", "各镇街").
 UNIT_CELL = re.compile(
     rf"^[*＊]?(?:[{HAN}()（）]{{1,20}}(?:局|委|办|政府|中心|集团|公司|街道|镇|乡|院|会|联|团|委员会|办公室|部|所|站|队|处|厅|镇街)"
-    rf"[、,，;；/\s]*)+$")
+    rf"(?:{UNIT_SPLIT.pattern})?)+$")
 
 # A table row about the whole area rather than one county or township ("全市", "合计"), as its first cell.
 WHOLE_AREA_ROW = re.compile(r"^(?:全(?:省|市|州|盟|县|区|旗)|合计|总计)(?:\s|$)")

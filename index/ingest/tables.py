@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from index.ingest.fields import explains_delay, finish, is_section, item_number
 from index.ingest.normalize import to_simplified
@@ -18,6 +18,8 @@ class Column:
     kind: Field
     label: str
     period: str = ""
+    # False for a header word no vocabulary knows ("开工时间"), kept as a labelled note column.
+    named: bool = True
 
 
 @dataclass
@@ -223,19 +225,19 @@ def _one_cell_per_line(lines: list[str], index: int) -> Table | None:
         if column is None and columns and _unit_only(cell):
             # "(万元)", "(%)": the unit of the header cell above, wrapped onto a line of its own
             last = columns.pop()
-            column = classify(last.label + cell) or Column(last.kind, last.label + cell, last.period)
+            column = classify(last.label + cell) or replace(last, label=last.label + cell)
         elif column is None and columns and _header_follows(lines, cursor):
             # A header word no vocabulary knows ("开工", "时间") between known ones: a column kept as a note, its
             # wrapped halves joined ("开工" + "时间").
-            if columns[-1].kind == Field.NOTE and columns[-1].label not in _NOTE_LABELS and len(columns[-1].label) <= 2:
+            if not columns[-1].named and len(columns[-1].label) <= 2:
                 last = columns.pop()
                 cell = last.label + cell
-            column = Column(Field.NOTE, cell)
+            column = Column(Field.NOTE, cell, named=False)
         if column is None:
             break
         columns.append(column)
         cursor += 1
-    known = [c.label for c in columns if c.kind != Field.NOTE or c.label in _NOTE_LABELS]
+    known = [c.label for c in columns if c.named]
     if len(columns) < 3 or header_columns(known) is None:
         return None
     cells, cell_lines, used = _cells_after(lines, cursor)
@@ -252,10 +254,6 @@ def _one_cell_per_line(lines: list[str], index: int) -> Table | None:
     if any(c.kind == Field.ITEM for c in columns) and sum(item_number(r.item) is not None for r in records) < 0.5 * len(records):
         return None  # rows that do not start at their item numbers were misread: passages hold the text instead
     return Table(columns, records, used, index, "cells", overflow + _unused_sections(sections, records))
-
-
-# The vocabulary's own note headers (备注, 说明); other NOTE columns are header words no vocabulary knows.
-_NOTE_LABELS = ("说明", "备注", "情况说明", "原因说明")
 
 
 def _header_cell(cell: str) -> Column | None:
@@ -395,7 +393,7 @@ def align_cells(columns: list[Column], cells: list[str]) -> list[str]:
             between = right - 1 > left
             aligned[right - 1] = rest.pop() if between else "\n".join(rest)
             rest = rest if between else []
-        elif column.kind == Field.NOTE and column.label in _NOTE_LABELS:
+        elif column.kind == Field.NOTE and column.named:
             if len(rest) > 1 and len(rest[-1]) <= 20:
                 aligned[right - 1] = rest.pop()
         else:
@@ -439,7 +437,7 @@ def rows_to_records(columns: list[Column], rows: list[tuple[list[str], str]]) ->
         for column, cell in zip(columns, cells):
             if column.kind == Field.PROGRESS:
                 progress_cols.append((column, cell))
-            elif cell and column.kind == Field.NOTE and column.label not in _NOTE_LABELS:
+            elif cell and not column.named:
                 values.setdefault(Field.NOTE, []).append(f"{column.label}:{cell}")  # "开工时间:2024年7月"
             elif cell:
                 values.setdefault(column.kind, []).append(cell)
