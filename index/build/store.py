@@ -11,16 +11,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
-
-import chromadb
-import httpx
-from chromadb.api import ClientAPI
-from chromadb.api.models.Collection import Collection
-from chromadb.config import Settings
-from chromadb.errors import NotFoundError
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from index.errors import MinshengError
+
+if TYPE_CHECKING:
+    # chromadb costs a second to import: it is imported when a store is opened, not by every reader of this module.
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+    from chromadb.config import Settings
 
 MetadataValue = str | int | float | bool
 
@@ -67,6 +66,8 @@ def _settings() -> Settings:
     """Fresh client settings with telemetry off."""
     # A new object per client: HttpClient writes its host and port into the Settings
     # it is given, so a shared instance makes a second client on another port fail.
+    from chromadb.config import Settings
+
     return Settings(anonymized_telemetry=False)
 
 
@@ -79,6 +80,13 @@ def _describe(client: ClientAPI) -> str:
     if settings.is_persistent:
         return f"Chroma index at {settings.persist_directory}"
     return "in-memory Chroma index"
+
+
+def _transport_error() -> type[Exception]:
+    """httpx's error for a server that cannot be reached (imported with chromadb, which uses it)."""
+    import httpx
+
+    return httpx.TransportError
 
 
 def _reason(exc: BaseException) -> str:
@@ -131,13 +139,15 @@ class ChromaStore:
             yield
         except StoreError:
             raise
-        except httpx.TransportError as exc:
+        except _transport_error() as exc:
             raise StoreError(f"cannot reach the {self._where}: {action} failed: {exc}") from exc
         except Exception as exc:
             raise StoreError(f"{self._where}, collection {self._name!r}: {action} failed: {_reason(exc)}") from exc
 
     def _call(self, action: str, fn: Callable[[Collection], _T]) -> _T:
         """Run fn on the collection, reopening it once if it was dropped meanwhile."""
+        from chromadb.errors import NotFoundError
+
         with self._errors(action):
             try:
                 return fn(self._collection)
@@ -238,6 +248,8 @@ class ChromaStore:
 
     def reset(self) -> None:
         """Drop and recreate the collection."""
+        from chromadb.errors import NotFoundError
+
         with self._errors("reset"):
             try:
                 self._client.delete_collection(self._name)
@@ -250,6 +262,8 @@ def open_store(mode: str, path: Path, host: str, port: int, collection: str, fre
     """A ChromaStore on an embedded index at path ("embedded") or a server at host:port ("http").
     fresh: read the embedded index from disk again (another process may have written to it since this
     process opened it; chroma otherwise reuses the in-memory copy of the first client on that path)."""
+    import chromadb
+
     if mode == "embedded":
         try:
             path.mkdir(parents=True, exist_ok=True)
@@ -271,3 +285,47 @@ def open_store(mode: str, path: Path, host: str, port: int, collection: str, fre
             "expected 'embedded' or 'http'"
         )
     return ChromaStore(client, collection)
+
+
+class LazyStore:
+    """A VectorStore opened on its first use: a small index answers from its memory-mapped vectors and never asks
+    the store, and opening chromadb costs a second of a cold `ask`."""
+
+    def __init__(self, opener: Callable[[], VectorStore]) -> None:
+        self._opener = opener
+        self._opened: VectorStore | None = None
+
+    def _store(self) -> VectorStore:
+        if self._opened is None:
+            self._opened = self._opener()
+        return self._opened
+
+    def upsert(
+        self, ids: list[str], embeddings: list[list[float]], documents: list[str], metadatas: list[dict]
+    ) -> None:
+        """Add or replace items."""
+        self._store().upsert(ids, embeddings, documents, metadatas)
+
+    def delete(self, ids: list[str]) -> None:
+        """Remove items."""
+        self._store().delete(ids)
+
+    def query(self, embedding: list[float], k: int, where: dict | None = None) -> list[StoredHit]:
+        """The k nearest items (within where)."""
+        return self._store().query(embedding, k, where)
+
+    def count(self) -> int:
+        """How many items the store holds."""
+        return self._store().count()
+
+    def ids(self) -> list[str]:
+        """Every item's id."""
+        return self._store().ids()
+
+    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        """The stored vectors of ids."""
+        return self._store().vectors(ids)
+
+    def reset(self) -> None:
+        """Drop everything."""
+        self._store().reset()

@@ -35,6 +35,7 @@ def loaded(retriever, indexed):  # type: ignore[no-untyped-def]
     """The CLI's and the bot's wiring, loaded once: `ask` and `chat` reuse the loaded index instead of reopening it."""
     patch = pytest.MonkeyPatch()
     patch.setattr(bot.engine, "open_retriever", lambda settings, fresh=False: retriever)
+    patch.setattr(bot.engine, "open_searcher", lambda settings, fresh=False: retriever.searcher)
     patch.setattr(LiveRetriever, "poll", lambda self, interval=1.0: None)
     yield indexed
     patch.undo()

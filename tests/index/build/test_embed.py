@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from index.build.embed import EmbedError, LangChainEmbeddings, SentenceTransformerEmbedder, resolve_model
+from index.build.embed import EmbedError, SentenceTransformerEmbedder, resolve_model
+from index.build.langchain_embeddings import LangChainEmbeddings
 from index.errors import MinshengError
 from tests.support.fakes import DIM, FakeEmbedder
 

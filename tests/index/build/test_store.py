@@ -14,7 +14,7 @@ import httpx
 import pytest
 from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
 
-from index.build.store import ChromaStore, StoredHit, StoreError, open_store
+from index.build.store import ChromaStore, LazyStore, StoredHit, StoreError, open_store
 from index.errors import MinshengError
 from tests.conftest import ROOT
 
@@ -333,3 +333,28 @@ def test_http_server_gone_after_open(tmp_path: Path) -> None:
         stop_server(proc)
     with pytest.raises(StoreError, match=f"cannot reach the Chroma server at http://127.0.0.1:{port}: count"):
         store.count()
+
+
+def test_a_lazy_store_opens_on_first_use_only(index_dir: Path) -> None:
+    """Nothing is opened until the store is asked; then once, and every call reaches the real store."""
+    opened: list[ChromaStore] = []
+
+    def opener() -> ChromaStore:
+        opened.append(open_store("embedded", index_dir / "chroma", "", 0, "lazy"))
+        return opened[-1]
+
+    lazy = LazyStore(opener)
+    assert opened == []
+    fill(lazy)  # type: ignore[arg-type]
+    assert len(opened) == 1 and lazy.count() == opened[0].count() > 0
+    assert [h.id for h in lazy.query(vec(1, 0, 0), 1)] == [h.id for h in opened[0].query(vec(1, 0, 0), 1)]
+    assert len(opened) == 1
+
+
+def test_an_unopenable_lazy_store_says_so_when_asked(tmp_path: Path) -> None:
+    """A store that cannot be opened fails on first use, with the error naming where."""
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory", encoding="utf-8")
+    lazy = LazyStore(lambda: open_store("embedded", blocked / "chroma", "", 0, "lazy"))
+    with pytest.raises(StoreError, match="chroma"):
+        lazy.count()
