@@ -51,6 +51,7 @@ class QueryKind(StrEnum):
     COMPARE = "compare"  # A和B分别…: one paragraph per place named
     GREETING = "greeting"  # 你好, 你能做什么: an introduction, no search
     FOREIGN = "foreign"  # a question in another language than Chinese: a line in English, no search
+    REPORT = "report"  # 统计到几月份: the time a report covers, from its title and period, not from a project
 
 
 def answer_field(wants: str) -> Field:

@@ -176,6 +176,12 @@ STATE_WORDS = re.compile(r"完成|完工|建成|竣工|投入使用|投用|开�
 # A progress sentence saying what comes next (a plan written into the progress text).
 AHEAD = re.compile(_alt(NEXT_STEP, NEXT_STAGE[:1], ("接下来", "后续将", "计划于", "预计", "将于", "拟于", "争取")))
 # A question asking when, and a sentence that holds a date ("3月26日", "2014年11月14日前", "4月").
+# A question about a report itself, the time it covers ("进度表统计到几月份", "数据截至什么时候", "这份通报是哪一期的"),
+# not about a project's dates: a time asked for (REPORT_ASKED) of the report named (REPORT_NAMED), so "养老项目截至什么时候
+# 完成" stays a question about a project.
+REPORT_ASKED = re.compile(r"(?:统计|截至|截止|截到|数据|反映|是)(?:到|至|的是|了)?(?:几月|哪个月|哪月|什么时候|哪天|哪一天|几号|何时|"
+                          r"什么时间|哪段时间|哪个时间|哪个时期|哪一期|哪期)")
+REPORT_NAMED = re.compile(r"报告|进度表|情况表|通报|数据|统计|这份|这期|该期|文件")
 WHEN_ASKED = re.compile(r"什么时候|何时|哪天|哪一天|几月|几号|什么时间|日期")
 DATE = re.compile(r"\d{1,2}月(?:\d{1,2}日)?|\d{4}年\d{1,2}月")
 # A question asking who is in charge (the answer names the lead unit).
@@ -208,6 +214,10 @@ UNIT_CELL = re.compile(
 # A table row about the whole area rather than one county or township ("全市", "合计"), as its first cell.
 WHOLE_AREA_ROW = re.compile(r"^(?:全(?:省|市|州|盟|县|区|旗)|合计|总计)(?:\s|$)")
 
+# What makes text a statement rather than titles and header cells: sentence punctuation, or a figure that is no
+# year or date ("2022年", "4月30日" are in every title).
+STATEMENT = re.compile(r"[。，,；;！？!?]|\d+(?:\.\d+)?(?![\d.]*\s*[年月日号])")
+
 # --- periods -----------------------------------------------------------------------------------------------------
 
 DASHES = "-—–~至到"
@@ -215,7 +225,7 @@ YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 QUARTER = re.compile(r"第?([一二三四1-4])\s*季度")
 QUARTER_NAMES = {"1": "一", "2": "二", "3": "三", "4": "四"}
 MONTH_RANGE = re.compile(rf"(\d{{1,2}})\s*[{DASHES}]\s*(\d{{1,2}})\s*月")
-MONTH = re.compile(r"(?<![\d-])(\d{1,2})\s*月(?:份)?(?!\d*日)")
+MONTH = re.compile(r"(?<![\d-])(\d{1,2})\s*月(?:份|底|末|初)?(?!\d*日)")
 HALVES = ("上半年", "下半年", "前三季度", "全年")
 # "截至5月31日", "截止到2月28日", "截至9月底": a period from January to that month.
 UNTIL_MONTH = re.compile(r"(截至|截止到|截止|截至到)\s*(\d{1,2})\s*月(?:底|末|份|\s*\d{1,2}\s*日)?")
@@ -243,8 +253,15 @@ ISSUER_LINE = re.compile(r"(管委会|人民政府|政府|办公室|办公厅|�
 # A page number alone on a PDF page's first or last line: "- 3 -", "第3页 共12页", "3/12".
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|[-—–]\s*\d+\s*[-—–])[-—–\s]*$")
 BOILERPLATE = re.compile(
-    r"^\[?\s*(责任编辑|编辑|来源|作者|记者|审核|校对|打印|关闭|分享)\s*[:：]|^(我要评论|返回|上一篇|下一篇|相关阅读|扫一扫)"
+    r"^\[?\s*(责任编辑|编辑|来源|作者|记者|审核|校对|打印|关闭|分享到?)\s*[:：]|^(我要评论|返回|上一篇|下一篇|相关阅读|扫一扫)"
 )
+# A page's byline ("发表时间:2025-10-09 14:34 信息来源:民生办 作者:…", "2017-12-15 00:00 [字号: ] 打印"): two of these
+# labels on one line, or the page's own controls and pictures' file names.
+BYLINE_LABEL = re.compile(r"(?:发布时间|发表时间|发布日期|信息来源|来源|作者|责任编辑|编辑|审核|初审|复审|终审|浏览次数|阅读次数|"
+                          r"阅读人次|点击数|访问量|字号|字体)\s*[:：]")
+PAGE_CONTROL = re.compile(r"字号\s*[:：]|字体大小\s*[:：]|保护视力色|[【\[]\s*打印\s*[】\]]|\s打印\s*$|"
+                          r"^(?:发布|发表|更新)(?:日期|时间)\s*[:：]\s*[\d\-/.: ]*$|"
+                          r"^\S+\.(?:jpe?g|png|gif|bmp|webp)(?:\.\w+)?$")  # a picture's file name
 
 # --- questions ---------------------------------------------------------------------------------------------------
 
@@ -267,7 +284,8 @@ JOINERS = frozenset({"和", "与", "及", "跟", "同", "还有", "以及", "有
 # Question words and politeness that never name a topic.
 FILLERS = re.compile(
     r"(?:哪些|哪个|哪几个)(?:地区|区县|区|县|市|城市|地方)有|请问|帮我|帮忙|麻烦|一下|告诉我|我想知道|想了解|想问|查询|查一下|"
-    r"完成了吗|建成了吗|建好了吗|好了吗|了没有|怎么样|怎样|咋样|如何|(多少|几)[个处所家条项次座台批场人户元]?|哪些|什么|"
+    r"完成了吗|建成了吗|建好了吗|好了吗|了没有|怎么样|怎样|咋样|如何|(多少|几)[个处所家条项次座台批场人户元]?|有?哪些|"
+    r"有?哪几[个项件处所家条]?|什么|"
     r"进展情况|进展|进度|情况|现在|目前|已经|一共|总共|分别|是否|有没有|"
     r"存在|问题|下个月|下月|下一步|计划|目标|任务|负责|牵头|承担|哪里|地区|各区|各地|民生实事|实事项目|实事|项目|"
     r"是什么|是多少|有什么|做什么|"
@@ -293,6 +311,9 @@ QUIT_WORDS = frozenset({"退出", "exit", "quit", "q", "再见"})
 # The unit a 多少/几 question asks for ("几处" → 处).
 MAGNITUDES = ("万", "亿")
 ASKED_UNIT = re.compile(rf"(?:多少|几)({_alt(MAGNITUDES)})?([{HAN}]{{1,2}}|%)")
+# The verb a 多少/几 question asks with ("完成了几项" → 完成): the clause where the report writes that verb with its
+# figure answers.
+ASKED_VERB = re.compile(rf"([{HAN}]{{2}})(?:了|过)?(?:多少|几)")
 # Units asked one way and written another: 钱 is asked, 元 is written.
 WRITTEN_UNITS = {"钱": "元", "块": "元", "公里": "公里", "人": "人"}
 # Units of two characters that are units as a whole.

@@ -17,6 +17,7 @@ from index.search.topic import topic_coverage
 from index.vocabulary import (
     AHEAD,
     ASKED_UNIT,
+    ASKED_VERB,
     CAUSE,
     DATE,
     DONE_WORDS,
@@ -73,6 +74,8 @@ def compose(result: SearchResult) -> Answer:
         answer = _per_region(result)
     elif query.kind == QueryKind.COMPARE:
         answer = _compare(result)
+    elif query.kind == QueryKind.REPORT:
+        answer = _report_period(result)
     elif not query.topic:
         answer = _overview(result)
     else:
@@ -399,6 +402,9 @@ def _score(piece: str, query: Query) -> float:
         unit = _asked_unit(query.simplified)
         if unit and figure_with_unit(unit).search(text):
             score += 0.6
+            verb = ASKED_VERB.search(query.simplified)
+            if verb and re.search(re.escape(verb.group(1)) + r"[^,，。；;]{0,4}?" + figure_with_unit(unit).pattern, text):
+                score += 0.4  # "完成了几项" → "已完成8项", not the total planned beside it
         elif _DIGIT.search(text):
             score += 0.3
     elif query.wants == Wants.STATUS and STATE_WORDS.search(text):
@@ -550,6 +556,16 @@ def _compare(result: SearchResult) -> Answer:
         lines.append(f"{_where(hit.chunk)}：{_record_lead(hit.chunk, query)}")
         used.append(hit)
     return Answer("\n".join(lines), [citation_of(h) for h in used])
+
+
+def _report_period(result: SearchResult) -> Answer:
+    """"统计到几月份": each report's title and the period it covers, quoted from the report."""
+    lines = []
+    for hit in result.hits:
+        chunk = hit.chunk
+        covers = f"，统计时段：{chunk.period_label}" if chunk.period else "，报告未写明统计时段"
+        lines.append(f"{chunk.region or '报告'}：《{chunk.report or chunk.source}》{covers}。")
+    return Answer("\n".join(lines), [citation_of(h) for h in result.hits])
 
 
 def _script(query: Query) -> Callable[[str], str]:

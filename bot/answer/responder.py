@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from bot.answer.extractive import compose, in_script, note_lines
 from bot.answer.types import Answer
 from bot.settings import Settings
+from index.kinds import QueryKind
 from index.search.results import SearchResult
 
 if TYPE_CHECKING:
@@ -21,7 +22,8 @@ class Responder:
     def answer(self, question: str, result: SearchResult) -> Answer:
         """The answer shown to the user; the LLM's only when its every figure is found in the records it cites."""
         extractive = compose(result)
-        if self.composer is None or extractive.abstained:
+        # A report's own period is read from its title, not worded by a model.
+        if self.composer is None or extractive.abstained or result.query.kind == QueryKind.REPORT:
             return extractive
         worded = self.composer.compose(question, result.hits, extractive)
         if worded.composer != "llm":

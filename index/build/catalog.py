@@ -20,7 +20,9 @@ from index.vocabulary import GOVERNMENT_LEVELS, NOT_LEVEL_WORDS, UNIT_SPLIT
 # 4: the catalog keeps each Traditional chunk's Simplified text.
 # 5: places from the gazetteer: each chunk's place path, months, and the places its record names.
 # 6: passages (windows of report text) beside records, each chunk's kind.
-FORMAT = 7
+# 7: cell-per-line tables read by content, a record's original wording.
+# 8: bylines, page controls and pictures' file names are no records; long cells of a cell-per-line page are none.
+FORMAT = 8
 
 
 class IndexMissing(MinshengError):

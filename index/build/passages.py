@@ -159,6 +159,15 @@ def _pieces(line: str, limit: int) -> list[str]:
     return out
 
 
+def join_windows(text: str, following: str) -> str:
+    """Two consecutive windows as one text: the sentence the second repeats from the first is kept once."""
+    for end in sorted((m.end() for m in _PIECE_END.finditer(following)), reverse=True):
+        repeated = following[:end].strip()
+        if repeated and text.rstrip().endswith(repeated):
+            return text.rstrip() + following[end:].rstrip()
+    return text.rstrip() + following.rstrip()
+
+
 def unreached(text: str, passages: list[Passage]) -> list[str]:
     """The report's sentences no passage holds (by match key), for checking that nothing is unreachable."""
     held = "\x00".join(match_key(p.text) for p in passages)

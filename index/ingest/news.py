@@ -6,7 +6,7 @@ import re
 from index.ingest.fields import finish
 from index.ingest.normalize import to_simplified
 from index.ingest.records import Record
-from index.vocabulary import BOILERPLATE
+from index.vocabulary import BOILERPLATE, BYLINE_LABEL, PAGE_CONTROL
 
 _SENTENCE_PUNCT = re.compile(r"[。，,；;！!？?：:]")
 
@@ -18,7 +18,9 @@ def is_boilerplate(line: str) -> bool:
         return True
     if "|" in simple and len(simple) < 60 or simple.count(">") >= 2 or simple.count("|") >= 2:
         return True
-    return bool(BOILERPLATE.search(simple)) or not re.search(r"[\u4e00-\u9fff\w]", simple)
+    if BOILERPLATE.search(simple) or PAGE_CONTROL.search(simple) or len(BYLINE_LABEL.findall(simple)) >= 2:
+        return True
+    return not re.search(r"[\u4e00-\u9fff\w]", simple)
 
 
 def is_headline(line: str) -> bool:
@@ -54,31 +56,37 @@ def news_records(lines: list[str], claimed: set[int], skip: set[int]) -> tuple[l
     return records, used
 
 
+# How many bare cells per paragraph make a page a table exported a cell per line.
+_CELL_PAGE = 3
+
+
 def _bare_cell(text: str) -> bool:
     """A short label or a figure with no sentence around it."""
     return "\n" not in text and len(text) <= 24 and not re.search(r"[。；;:：,，]", text)
 
 
 def paragraph_records(lines: list[str], claimed: set[int], skip: set[int]) -> tuple[list[Record], set[int]]:
-    """Fallback: every paragraph (lines between blank lines) becomes a record; nothing is dropped."""
-    records: list[Record] = []
-    used: set[int] = set()
+    """Fallback: every paragraph (lines between blank lines) becomes a record; nothing is dropped but a table's
+    cells: a short label or figure alone, or, in a page of mostly such cells, a longer cell between two of them."""
+    blocks: list[list[int]] = []
     block: list[int] = []
-
-    def close() -> None:
-        if block:
-            text = "\n".join(lines[i].strip() for i in block)
-            if _bare_cell(text):
-                block.clear()  # a table cell on a line of its own ("目标任务", "26000") says nothing alone
-                return
-            records.append(finish(Record(item=str(len(records) + 1), progress=text)))
-            used.update(block)
-            block.clear()
-
-    for index, line in enumerate(lines):
+    for index, line in enumerate([*lines, ""]):
         if not line.strip() or index in claimed or index in skip or is_boilerplate(line):
-            close()
+            if block:
+                blocks.append(block)
+            block = []
             continue
         block.append(index)
-    close()
+    texts = ["\n".join(lines[i].strip() for i in found) for found in blocks]
+    bare = [_bare_cell(text) for text in texts]
+    # A table exported a cell per line: its long cells ("对创业的…给予创业补贴") sit between short ones.
+    cells = sum(bare) >= _CELL_PAGE * max(1, len(bare) - sum(bare))
+    records: list[Record] = []
+    used: set[int] = set()
+    for number, (found, text) in enumerate(zip(blocks, texts)):
+        if bare[number] or (cells and len(found) == 1 and 0 < number < len(blocks) - 1
+                            and bare[number - 1] and bare[number + 1]):
+            continue
+        records.append(finish(Record(item=str(len(records) + 1), progress=text)))
+        used.update(found)
     return records, used

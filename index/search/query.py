@@ -10,7 +10,18 @@ from index.ingest.meta import find_period, find_year, strip_periods
 from index.ingest.normalize import clean, to_simplified
 from index.kinds import QueryKind, Wants
 from index.places import CITY, PROVINCE, Place, gazetteer
-from index.vocabulary import COMPARE_JOIN, FILLERS, GREETING, HAN, JOINERS, PER_REGION_CUE, UNIT_LIST_CUE, WANTS_CUES
+from index.vocabulary import (
+    COMPARE_JOIN,
+    FILLERS,
+    GREETING,
+    HAN,
+    JOINERS,
+    PER_REGION_CUE,
+    REPORT_ASKED,
+    REPORT_NAMED,
+    UNIT_LIST_CUE,
+    WANTS_CUES,
+)
 from index.wording import expansions, unit_aliases
 
 
@@ -219,6 +230,8 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
         kind = QueryKind.COMPARE
     elif not regions and PER_REGION_CUE.search(simplified):
         kind = QueryKind.PER_REGION
+    elif REPORT_ASKED.search(rest) and REPORT_NAMED.search(rest):
+        kind = QueryKind.REPORT
 
     wanted = next((name for name, cue in WANTS_CUES if cue.search(simplified)), Wants.PROGRESS)
     topic = re.sub(r"\s+", " ", FILLERS.sub(" ", re.sub(r"[^\w%.]+", " ", rest).strip())).strip()

@@ -2,13 +2,14 @@
 the best hit of each district first, and the evidence a hit gives for answering at all."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Callable
 
 from index.build.chunk import Chunk, field_text, states
 from index.kinds import Wants, answer_field
 from index.search.results import Hit
-from index.vocabulary import AHEAD, PROBLEM_TEXT, WHOLE_AREA_ROW
+from index.vocabulary import AHEAD, ENUMERATED, PROBLEM_TEXT, STATEMENT, WHOLE_AREA_ROW
 
 # Reciprocal-rank constant: small, so a first place counts clearly more than a fifth.
 _RRF_K = 10
@@ -21,6 +22,10 @@ _CUES = {Wants.PROBLEMS: PROBLEM_TEXT, Wants.PLAN: AHEAD}
 _PASSAGE_LIFT = 0.05
 # Enough to put the whole area's row before its counties' rows, which tie with it on every other signal.
 _WHOLE_ROW_LIFT = 0.3
+# Enough to put a report's own sentences before its furniture, which shares the report's topic words.
+_FURNITURE_DROP = 0.3
+# Where an enumeration's members start: after a sentence end, a colon or a line end.
+_SENTENCE = re.compile(r"[。；;:：！？!?\n]")
 
 
 def reciprocal_rank(rankings: list[list[tuple[str, float]]]) -> dict[str, float]:
@@ -81,6 +86,19 @@ def whole_area_lift(chunk: Chunk, inside: tuple[str, ...]) -> float:
         return 0.0
     body = chunk.text.split("\n", 1)[-1].strip()
     return _WHOLE_ROW_LIFT if WHOLE_AREA_ROW.match(body) else 0.0
+
+
+def furniture_drop(chunk: Chunk) -> float:
+    """A drop for a passage of titles and header cells only ("附件:…滞后项目情况表 / 序号 / 目标任务 / 进展情况"): it
+    names what the report is about, so it matches many questions, but it states nothing, no sentence, no figure."""
+    if not chunk.is_passage:
+        return 0.0
+    return 0.0 if STATEMENT.search(chunk.text.split("\n", 1)[-1]) else -_FURNITURE_DROP
+
+
+def enumerates(chunk: Chunk) -> bool:
+    """Whether a passage holds members of an enumeration ("一是…;二是…", "①…", "(1)…") that may run past it."""
+    return chunk.is_passage and any(ENUMERATED.match(piece.strip()) for piece in _SENTENCE.split(chunk.text))
 
 
 def evidence(hit: Hit, dense_pivot: float) -> float:

@@ -14,15 +14,27 @@ from index.build.chunk import Chunk, field_text, search_texts, states
 from index.build.embed import Embedder
 from index.build.layout import BM25_DIR
 from index.build.lexical import LexicalIndex
+from index.build.passages import join_windows
 from index.build.store import VectorStore
 from index.build.vectors import nearest, read_vectors
+from index.ingest.meta import find_months
 from index.ingest.normalize import to_simplified
 from index.kinds import QueryKind, answer_field
 from index.search.examples import example_questions
 from index.search.query import Query, parse_query
-from index.search.ranking import by_record, evidence, hybrid_score, one_per_region, reciprocal_rank, whole_area_lift
+from index.search.ranking import (
+    by_record,
+    enumerates,
+    evidence,
+    furniture_drop,
+    hybrid_score,
+    one_per_region,
+    reciprocal_rank,
+    whole_area_lift,
+)
 from index.search.results import Hit, Note, SearchResult
 from index.search.topic import topic_coverage
+from index.vocabulary import LIST_ASKED
 from index.wording import matched_phrases
 
 # How many candidates each retriever contributes before fusion.
@@ -43,6 +55,9 @@ _UNIT_LIST_MAX = 30
 
 # Enough to lead when a series of reports says much the same in each; not enough to outrank a clearly better match.
 _LATEST_LIFT = 0.15
+# A list asked for ("哪10件实事") that runs past its passage is read on through the next windows up to this many
+# characters (the answer's own list budget).
+_READ_ON = 1000
 
 
 class Searcher:
@@ -64,7 +79,7 @@ class Searcher:
         # instead of a Python loop over every record.
         self._codes: dict[str, dict[object, int]] = {}
         self._columns: dict[str, np.ndarray] = {}
-        for name in ("region", "year", "period"):
+        for name in ("region", "year", "period", "last_month"):
             codes: dict[object, int] = {}
             self._columns[name] = np.array([codes.setdefault(getattr(c, name), len(codes)) for c in chunks],
                                            dtype=np.int32)
@@ -83,6 +98,8 @@ class Searcher:
         newest = {region: max(found) for region, found in periods.items()}
         self._latest = np.array([(c.year, c.last_month or 12) == newest[c.region] for c in chunks], dtype=bool)
         self._series = {region for region, found in periods.items() if len(found) > 1}
+        # Passages of titles and header cells only rank below the report's statements (computed once: a regex each).
+        self._furniture = [furniture_drop(c) for c in chunks]
         # One string holding every text, for "does any report mention X" in one search.
         self._all_text = "\x00".join(self._texts)
         # A fixed random sample of the texts, for estimating how common a non-token string is: a count over
@@ -94,6 +111,7 @@ class Searcher:
         self._sample_text = "\x00".join(sample)
         self._sample_size = len(sample)
         self._row = {c.id: i for i, c in enumerate(chunks)}
+        self._passage_at = {(c.source, c.part): i for i, c in enumerate(chunks) if c.is_passage}
         self._telling: dict[str, float] = {}
         self._mentioned: dict[str, bool] = {}
         # The index generation this searcher loaded ("" when built in memory); a reader compares it with
@@ -156,6 +174,10 @@ class Searcher:
         if not self.chunks:
             return [], "empty", []
         rows, where, notes = self._allowed_rows(query)
+        if query.kind == QueryKind.REPORT:
+            heads = self._report_heads(rows)
+            # With no place named, "这份报告" is one report only when the filters leave one.
+            return (heads[:k], "", notes) if query.regions or len(heads) == 1 else ([], "topic", notes)
         if not query.topic and query.kind != QueryKind.UNIT_LIST:
             if not query.regions:
                 return [], "topic", notes
@@ -181,6 +203,8 @@ class Searcher:
         best = hits[0]
         if not self.strong(best):
             return [], "weak", notes
+        if LIST_ASKED.search(query.simplified) and enumerates(best.chunk):
+            hits = [self.read_on(best, _READ_ON), *hits[1:]]
         if query.kind in (QueryKind.PER_REGION, QueryKind.COMPARE):
             hits = one_per_region(hits, query.regions, self.strong)
             notes.extend(Note("region", r) for r in query.regions
@@ -200,9 +224,12 @@ class Searcher:
             if not wanted or not keep.any():
                 continue
             same = keep & (self._columns[name] == self._codes[name].get(wanted, -1))
+            clause: dict = {name: wanted}
+            if name == "period" and not same.any():
+                same, clause = self._same_end(keep, str(wanted))
             if same.any():
                 keep = same
-                clauses.append({name: wanted})
+                clauses.append(clause)
             else:
                 notes.append(Note("period", f"{wanted}年" if name == "year" else str(wanted)))
         if query.inside and keep.any():
@@ -226,6 +253,16 @@ class Searcher:
             keep &= of_unit
         where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
         return np.flatnonzero(keep), where, notes
+
+    def _same_end(self, keep: np.ndarray, period: str) -> tuple[np.ndarray, dict]:
+        """Rows among keep whose report ends in the month a period asked ends in ("截至6月底" is the "6月" report's,
+        "一季度" a "截至3月31日" one's), and the store filter for their periods."""
+        months = find_months(period)
+        if months is None:
+            return np.zeros_like(keep), {}
+        same = keep & (self._columns["last_month"] == self._codes["last_month"].get(months[1], -1))
+        periods = sorted({self.chunks[row].period for row in np.flatnonzero(same)})
+        return same, {"period": {"$in": periods}}
 
     def _dense(self, vector: list[float], rows: np.ndarray, where: dict | None) -> list[tuple[str, float]]:
         """The nearest chunks among rows with their similarity. Few rows: scored exactly from the vector matrix
@@ -287,6 +324,30 @@ class Searcher:
         chunks.sort(key=lambda c: (not states(field_text(c.text, name)), c.source, c.record, c.part))
         return [Hit(c, 0.0, strong=True) for c in chunks]
 
+    def _report_heads(self, rows: np.ndarray) -> list[Hit]:
+        """The first passage of each report among rows (its title and opening lines), the latest report first."""
+        heads: dict[str, Chunk] = {}
+        for row in rows:
+            chunk = self.chunks[row]
+            if chunk.is_passage and (chunk.source not in heads or chunk.part < heads[chunk.source].part):
+                heads[chunk.source] = chunk
+        ordered = sorted(heads.values(), key=lambda c: (-c.year, -c.last_month, c.source))
+        return [Hit(c, 1.0, strong=True) for c in ordered]
+
+    def read_on(self, hit: Hit, budget: int) -> Hit:
+        """A passage hit with the windows after it under the same heading joined on, up to budget characters."""
+        chunk = hit.chunk
+        text, part = chunk.text, chunk.part
+        while len(text) < budget:
+            row = self._passage_at.get((chunk.source, part + 1))
+            if row is None or self.chunks[row].section != chunk.section:
+                break
+            text = join_windows(text, self.chunks[row].text.split("\n", 1)[-1])
+            part += 1
+        if text == chunk.text:
+            return hit
+        return replace(hit, chunk=replace(chunk, text=text, simplified=to_simplified(text) if chunk.simplified else ""))
+
     def has(self, chunk_id: str) -> bool:
         """Whether this index holds a chunk (ids are content-addressed: the same id is the same text)."""
         return chunk_id in self._row
@@ -317,7 +378,7 @@ class Searcher:
             row = self._row[chunk_id]
             chunk = self.chunks[row]
             cover = topic_coverage(topic_words, phrases, self._texts[row], weight)
-            score = hybrid_score(rrf, cover) + whole_area_lift(chunk, query.inside)
+            score = hybrid_score(rrf, cover) + whole_area_lift(chunk, query.inside) + self._furniture[row]
             if not (query.year or query.period) and self._latest[row] and chunk.region in self._series:
                 score += _LATEST_LIFT  # a place reported on several times: with no period asked, the latest leads
             hit = Hit(chunk, round(score, 4), round(dense_of.get(chunk_id, 0.0), 4),

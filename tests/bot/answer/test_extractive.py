@@ -39,6 +39,17 @@ def test_amount_question_picks_the_sentence_with_the_asked_unit() -> None:
     assert best_sentences(text, query) == "28个口袋公园已开工,其中9个已完工;"
 
 
+def test_amount_question_quotes_the_clause_with_the_asked_verb_and_its_figure() -> None:
+    """"完成了几项": the clause writing 完成 with a count in 项, not the total planned that opens the sentence, even when
+    a long bracketed list keeps the two apart."""
+    coverage = Coverage({"测试县": ("2025年6月",)}, {"测试县": 1}, ())
+    query = parse_query("测试县民生实事完成了几项", coverage)
+    names = "、".join(f"第{n}号民生行动" for n in range(1, 9))
+    text = f"2025年全县40项民生实事中,常态化开展的有4项({names}),截至6月28日,其余36项中,已完成9项({names})。"
+    lead = best_sentences(text, query)
+    assert "已完成9项" in lead and lead.startswith("…")
+
+
 def test_long_sentence_is_cut_to_its_best_clauses_with_ellipsis() -> None:
     coverage = Coverage({"测试区": ()}, {"测试区": 1}, ())
     query = parse_query("测试区注册企业有多少", coverage)
@@ -323,3 +334,10 @@ def test_which_ones_quotes_the_whole_enumeration_or_the_sentence_naming_the_coun
 def test_when_prefers_a_day_to_a_month() -> None:
     text = "一期老旧小区管网改造工作于2014年12月完工,验收合格。二期老旧小区管网改造工作于2014年11月14日完工,验收合格。"
     assert best_sentences(text, parse_query("测试区老旧小区管网改造什么时候完工的", _HERE), limit=40).startswith("二期")
+
+
+def test_report_period_question_quotes_the_title_and_the_period(retriever) -> None:  # type: ignore[no-untyped-def]
+    """眉山市2017's table: the period it covers is its title's "1—11月", not any project's date."""
+    answer = ask(retriever, "眉山市2017年那份实施进度表数据截至几月")
+    assert first_line(answer).startswith("眉山市：《2017年1—11月十大民生工程项目实施进度表")
+    assert "统计时段：2017年1-11月" in first_line(answer) and len(answer.citations) == 1

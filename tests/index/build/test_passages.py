@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.build.chunk import chunk_report
-from index.build.passages import PASSAGE_CHARS, split_passages, unreached
+from index.build.passages import PASSAGE_CHARS, join_windows, split_passages, unreached
 from index.ingest.corpus import corpus_files
 from index.ingest.load import load_report
 from index.ingest.normalize import match_key
@@ -98,3 +98,15 @@ def test_the_rows_of_a_real_cell_per_line_table_are_passages() -> None:
     assert "城镇新增就业(人)" in city.heading and "完成比例(%)" in city.heading
     assert next(p for p in passages if p.text.startswith("丹棱县")).text.split("\n")[:4] == [
         "丹棱县", "1900", "3029", "159.4"]
+
+
+def test_consecutive_windows_join_without_their_repeated_sentence() -> None:
+    """Windows overlap by one sentence: joined, it appears once and the text reads on as the report wrote it."""
+    text = "答:今年办了5件实事:" + "".join(f"{n}是新建第{n}号便民设施{'甲' * 30};" for n in "一二三四五")
+    windows = [p.text for p in split_passages(text)]
+    assert len(windows) >= 2
+    joined = windows[0]
+    for window in windows[1:]:
+        joined = join_windows(joined, window)
+    assert joined == text
+    assert join_windows("甲。", "乙。") == "甲。乙。"

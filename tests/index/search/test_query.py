@@ -110,6 +110,21 @@ def test_field_wanted(coverage: Coverage, question: str, wants: str) -> None:
     assert parse_query(question, coverage).wants == wants
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("寿县那份通报的数据截至什么时候", "report"),
+        ("广州市的十件实事报告统计到哪个月", "report"),
+        ("这期通报是哪一期的", "report"),
+        ("大兴区养老项目截至什么时候完成", "single"),
+        ("密云区操场什么时候建好", "single"),
+    ],
+)
+def test_question_about_the_report_itself(coverage: Coverage, question: str, kind: str) -> None:
+    """The time a report covers is asked of the report (统计到, 数据截至 with 报告/通报/数据), not of a project."""
+    assert parse_query(question, coverage).kind == kind
+
+
 def test_lead_unit_question_lists_units(coverage: Coverage) -> None:
     """lead_unit: a unit named with a list cue makes a unit list; its name leaves the topic."""
     query = parse_query("大兴区民政局牵头哪些项目", coverage)

@@ -210,3 +210,58 @@ def test_a_place_reported_on_several_times_answers_from_its_latest_report(retrie
     assert (latest.region, latest.last_month) == ("萧县", 9)
     june = retriever.search("萧县6月民生实事一共完成了多少项", 5).hits[0].chunk
     assert (june.region, june.last_month) == ("萧县", 6)
+
+
+def test_a_question_about_the_reports_period_gets_each_reports_opening(retriever: MinshengRetriever) -> None:
+    """"统计到几月": the first passage of each report of the place (its title), the latest first; with no place named
+    and several reports, no guess."""
+    result = retriever.search("萧县民生工程报告的数据统计到几月", 5)
+    assert not result.abstained
+    assert [(h.chunk.region, h.chunk.last_month, h.chunk.is_passage) for h in result.hits] == [
+        ("萧县", 9, True), ("萧县", 6, True)]
+    assert all(h.chunk.report in h.chunk.text for h in result.hits)
+    assert retriever.search("这份报告统计到几月份", 5).abstained
+
+
+def test_a_period_asked_in_other_words_finds_the_report_ending_that_month(retriever: MinshengRetriever) -> None:
+    """"截至6月底" is the period of 萧县's "6月" report: its records answer, with no "no such report" note."""
+    result = retriever.search("截至6月底萧县民生实事进展", 5)
+    assert result.hits and {h.chunk.last_month for h in result.hits} == {6}
+    assert not [n for n in result.notes if n.kind == "period"]
+    assert [n.kind for n in retriever.search("萧县11月民生实事进展", 5).notes] == ["period"]
+
+
+def test_a_passage_of_titles_and_header_cells_ranks_below_the_reports_statements(retriever: MinshengRetriever) -> None:
+    """西湖区's attachment titles ("…滞后项目情况表 / 序号 / 目标任务 …") share every word of a question on lagging
+    projects but state nothing: the sentence naming the lagging projects leads."""
+    from index.search.ranking import furniture_drop
+
+    passages = [c for c in retriever.searcher.chunks if c.is_passage and "通报三" in c.source]
+    titles = next(c for c in passages if c.text.split("\n", 1)[1].startswith("附件:"))
+    assert furniture_drop(titles) < 0
+    assert all(furniture_drop(c) == 0 for c in passages if "滞后于节点目标" in c.text)
+    best = retriever.search("西湖区2022年4月底有哪几个实事项目进度落后", 5).hits[0].chunk
+    assert furniture_drop(best) == 0 and "滞后" in best.text
+
+
+def test_a_list_asked_reads_on_past_the_passage_it_starts_in(retriever: MinshengRetriever) -> None:
+    """鹿寨县's answer lists its projects 一是…九是 over several windows: a question asking which they were gets
+    the window the list starts in with the following windows joined on; other questions get the window alone."""
+    listed = retriever.search("鹿寨县2009年为民办的10件实事都有哪些", 5).hits[0].chunk
+    assert listed.is_passage and all(f"{n}是" in listed.text for n in "一二三四五六七")
+    stored = {c.id: c.text for c in retriever.searcher.chunks}
+    assert len(listed.text) > len(stored[listed.id])
+    single = retriever.search("鹿寨县2009年农村改厕完成多少座", 5).hits[0].chunk
+    assert "农村改厕2000座" in single.text and single.text == stored[single.id]
+
+
+def test_a_small_index_answers_without_opening_the_vector_store(indexed) -> None:  # type: ignore[no-untyped-def]
+    """The embedded store opens on first use; an index this small answers from its memory-mapped vectors, so a
+    cold `ask` never pays for opening chromadb."""
+    from bot.engine import open_searcher
+    from index.build.store import LazyStore
+
+    searcher = open_searcher(indexed)
+    assert not searcher.search("大兴区养老服务进展", 5).abstained
+    store = searcher.store
+    assert isinstance(store, LazyStore) and store._opened is None
