@@ -77,6 +77,8 @@ class Gazetteer:
         self._full: dict[str, list[Place]] = {}
         self._short: dict[str, list[Place]] = {}
         self._aliases: dict[str, list[str]] = {}  # code → the full names and aliases of that place
+        # The first two characters of every name: most positions of a text start none, and are passed at once.
+        self._starts: set[str] = set()
         for place in list(self.places.values()):
             self._index(place)
         for zone in zones:
@@ -99,6 +101,7 @@ class Gazetteer:
         short = self.short_form(place)
         if short:
             self._short.setdefault(short, []).append(place)
+            self._starts.add(short[:2])
 
     def _add_zone(self, zone: dict) -> None:
         (parent,) = [p for p in self._full.get(zone["parent"], []) if p.level in (PROVINCE, CITY)]
@@ -112,6 +115,7 @@ class Gazetteer:
 
     def _add_name(self, name: str, place: Place) -> None:
         self._full.setdefault(name, []).append(place)
+        self._starts.add(name[:2])
         self._aliases.setdefault(place.code, []).append(name)
 
     def short_form(self, place: Place) -> str:
@@ -224,6 +228,8 @@ class Gazetteer:
         return self._zones(kept, text)
 
     def _mention_at(self, text: str, i: int, short: bool, county_short: bool) -> Mention | None:
+        if text[i:i + 2] not in self._starts:
+            return None
         for length in range(min(self._longest, len(text) - i), 1, -1):
             name = text[i:i + length]
             places = self._full.get(name)
@@ -242,7 +248,8 @@ class Gazetteer:
 
     def _names_at(self, text: str, i: int) -> bool:
         """Whether a full place name starts at i."""
-        return any(text[i:i + n] in self._full for n in range(2, min(self._longest, len(text) - i) + 1))
+        return text[i:i + 2] in self._starts and any(
+            text[i:i + n] in self._full for n in range(2, min(self._longest, len(text) - i) + 1))
 
     def _counts(self, mention: Mention, text: str, named: set[str]) -> bool:
         if mention.short:

@@ -406,8 +406,10 @@ def synthesize(reports: list[tuple[str, str]], n: int, seed: int = 0) -> list[tu
         for number, ((file_name, text), region) in enumerate(zip(reports, regions)):
             new_file, new_text = disguise_report(file_name, text, [region], new_name,
                                                  _file_seed(seed, district, number))
-            if new_file in seen:
-                raise ValueError(f"two synthetic files would be called {new_file}")
+            # Two reports of one place (a series, 6月 and 9月) may be disguised into the same name: numbered apart.
+            path, copy = PurePath(new_file), 2
+            while new_file in seen:
+                new_file, copy = f"{path.stem}（{copy}）{path.suffix}", copy + 1
             seen.add(new_file)
             pairs.append((new_file, new_text))
     return pairs

@@ -86,7 +86,9 @@ class _BlockReader:
         serial = _SERIAL_CELL.match(line)
         if row:  # a table row is a block of its own under the heading above the table
             self._start([], None)
-        elif _starts_block(line):
+        elif _starts_block(line) and not (line.endswith("|") and not SECTION_HEADING.match(line)):
+            # A cell of a pipe table written over several lines may open with a run-in number ("1.全区426个社区…|"):
+            # it is the cell's text, not a heading for the rows after it; a section row ("三、提高生活便利性 |") is.
             self._start([], line[:_HEADING_CHARS])
             self.expected, self.figures = 0, False
         elif serial and self.expected and int(serial.group(1)) == self.expected:

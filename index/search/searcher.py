@@ -112,6 +112,7 @@ class Searcher:
         self._sample_size = len(sample)
         self._row = {c.id: i for i, c in enumerate(chunks)}
         self._passage_at = {(c.source, c.part): i for i, c in enumerate(chunks) if c.is_passage}
+        self._is_record = np.array([not c.is_passage for c in chunks], dtype=bool)
         self._telling: dict[str, float] = {}
         self._mentioned: dict[str, bool] = {}
         # The index generation this searcher loaded ("" when built in memory); a reader compares it with
@@ -301,8 +302,10 @@ class Searcher:
         too few records to count on, or too many to count quickly."""
         # Counted over records: passages repeat their records' words, so they would not change a word's share,
         # but where no record holds a text its passages alone would.
-        records = [row for row in rows if not self.chunks[row].is_passage]
-        if not _LOCAL_ROWS[0] <= len(records) <= _LOCAL_ROWS[1] or len(rows) == len(self.chunks):
+        if len(rows) == len(self.chunks):
+            return self.telling
+        records = rows[self._is_record[rows]]
+        if not _LOCAL_ROWS[0] <= len(records) <= _LOCAL_ROWS[1]:
             return self.telling
         texts = [self._texts[row] for row in records]
         known: dict[str, float] = {}

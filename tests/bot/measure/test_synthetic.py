@@ -22,7 +22,7 @@ from index.ingest.normalize import to_simplified, to_traditional
 from index.ingest.records import ParsedReport
 from index.places import COUNTY, gazetteer
 from index.search.query import parse_query
-from tests.conftest import corpus_file
+from tests.conftest import CORPUS, corpus_file
 
 KEYS = ["密云区", "青岛市", "大兴区", "济宁高新区", "北京城市副中心"]
 REAL_REGIONS = ("密云区", "青岛市", "大兴区", "济宁高新区", "通州区")
@@ -310,3 +310,14 @@ def test_write_corpus(tmp_path: Path, real_pairs: list[tuple[str, str]]) -> None
         assert load_report(path).records
     with pytest.raises(ValueError):
         write_corpus([("../escape.txt", "x")], tmp_path / "other")
+
+
+def test_two_reports_of_one_place_disguised_alike_get_two_names() -> None:
+    """萧县's June and September reports differ in one month in their names; disguised, both months may become the
+    same one: the second file is numbered apart instead of the corpus failing to build."""
+    from bot.measure.synthetic import placed, synthesize
+
+    series = placed([(p.name, p.read_text("utf-8")) for p in sorted(CORPUS.glob("萧县*"))])
+    assert len(series) == 2
+    names = [name for name, _ in synthesize(series, 100, 0)]
+    assert len(names) == len(set(names)) == 200

@@ -110,3 +110,14 @@ def test_consecutive_windows_join_without_their_repeated_sentence() -> None:
         joined = join_windows(joined, window)
     assert joined == text
     assert join_windows("甲。", "乙。") == "甲。乙。"
+
+
+def test_a_pipe_cell_opening_with_a_run_in_number_is_no_heading_for_the_rows_after_it() -> None:
+    """密云区's rows are pipe cells over several lines; a progress cell opening "1.全区…" is text of its row: the next
+    row's passage stays under the section row above the table, not under that cell's first sentence."""
+    text = "\n".join(["一、便民服务(2件) |", "14 |", "推进社区政务服务规范化建设 |", "区政务服务局 |",
+                      "1.全区共设置411个政务服务站。 2.开展培训。 |", "15 |", "补建便民商业网点10家 |", "区商务局 |",
+                      "已完成新建网点11家。 |"])
+    passages = split_passages(text)
+    later = next(p for p in passages if "补建便民商业网点" in p.text)
+    assert later.heading == "一、便民服务(2件) |" and "411" not in later.heading

@@ -249,3 +249,17 @@ def test_normalize_bytes_error_names_source() -> None:
     """normalize_bytes passes decode's ReadError through, naming the file."""
     with pytest.raises(ReadError, match="empty.txt"):
         normalize_bytes(b"", "empty.txt")
+
+
+def test_text_without_a_character_t2s_changes_is_not_converted_and_comes_out_the_same() -> None:
+    """The shortcut past OpenCC is exact: every line of every report in corpus/, and every CJK character alone,
+    comes out as OpenCC's own t2s gives it; Traditional lines still convert."""
+    from index.ingest.normalize import _converter, _t2s_changes
+
+    convert = _converter().convert
+    lines = [line for path in sorted(CORPUS.iterdir()) if path.suffix == ".txt"
+             for line in path.read_text(encoding="utf-8").split("\n")]
+    assert [to_simplified(line) for line in lines] == [convert(line) for line in lines]
+    characters = [chr(code) for code in range(0x4E00, 0xA000)]
+    assert all(convert(c) == c for c in characters if c not in _t2s_changes())
+    assert to_simplified("惠東縣民生實事辦理情況") == "惠东县民生实事办理情况"
