@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Sequence
 
@@ -84,6 +84,8 @@ class Chunk:
         format is checked before any line is read). Set directly: a frozen dataclass's __init__ assigns each field
         through object.__setattr__, which was half the time of loading a large catalog; fields a line leaves out
         (their default) are read from the class."""
+        if not _REQUIRED <= data.keys() or not data.keys() <= _FIELDS:
+            raise KeyError(f"a catalog line holds {sorted(data)}, not the fields of a chunk")
         chunk = cls.__new__(cls)
         chunk.__dict__.update(data)
         return chunk
@@ -102,6 +104,10 @@ _PASSAGE_PART = 1_000
 # A passage belongs to the record that holds at least this share of its sentences.
 _OWNED = 0.8
 _METADATA = tuple(name for name in Chunk.__dataclass_fields__ if name not in ("id", "text", "simplified"))
+# What a catalog line must hold (the fields without a default) and may hold.
+_FIELDS = frozenset(Chunk.__dataclass_fields__)
+_REQUIRED = frozenset(name for name, f in Chunk.__dataclass_fields__.items()
+                      if f.default is MISSING and f.default_factory is MISSING)
 
 
 def count_records(chunks: Iterable[Chunk]) -> int:
