@@ -240,13 +240,17 @@ def ask_command(settings: Settings, question: str, k: int | None, as_json: bool,
         print('minsheng: the question is empty; write it after ask, e.g. minsheng ask "某区养老服务进展"', file=sys.stderr)
         return 2
     require_index(settings.index_dir)  # at once, before the libraries and the model are loaded
+    questions = [line.strip() for line in stdin] if question == "-" else [question]
+    if not any(questions):
+        print("minsheng: no questions on standard input; write one question per line, e.g. "
+              'echo "某区养老服务进展" | minsheng ask -', file=sys.stderr)
+        return 2
     from bot.answer.render import to_json, to_terminal
     from bot.engine import open_searcher
 
     searcher = open_searcher(settings)
     responder = _responder(settings)
     k = k or settings.search.k
-    questions = [line.strip() for line in stdin] if question == "-" else [question]
     for text in questions:
         if not text:
             continue

@@ -158,6 +158,16 @@ def test_ask_text(indexed, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captu
     assert "[1] 青岛市 · 《青岛市2022年市办实事上半年进展情况》2022年上半年 · 第10项" in out
 
 
+def test_ask_from_an_empty_standard_input_says_so(indexed) -> None:  # type: ignore[no-untyped-def]
+    """`ask -` with nothing (or only blank lines) on standard input: one line saying what to give, exit 2."""
+    import io
+
+    from bot.cli import ask_command
+
+    out = io.StringIO()
+    assert ask_command(indexed, "-", None, True, io.StringIO("\n  \n"), out) == 2 and out.getvalue() == ""
+
+
 def test_ask_without_index_is_one_line(tmp_path: Path) -> None:
     """No index yet: a message that says what to run, no traceback."""
     env = {**os.environ, "MINSHENG_INDEX": str(tmp_path / "none"), "PYTHONIOENCODING": "utf-8"}
