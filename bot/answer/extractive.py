@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from typing import Callable
 
 from bot.answer.types import Answer, Citation, citation_of
@@ -402,8 +403,8 @@ def _score(piece: str, query: Query) -> float:
         unit = _asked_unit(query.simplified)
         if unit and figure_with_unit(unit).search(text):
             score += 0.6
-            verb = ASKED_VERB.search(query.simplified)
-            if verb and re.search(re.escape(verb.group(1)) + r"[^,，。；;]{0,4}?" + figure_with_unit(unit).pattern, text):
+            verb_figure = _verb_with_figure(query.simplified, unit)
+            if verb_figure and verb_figure.search(text):
                 score += 0.4  # "完成了几项" → "已完成8项", not the total planned beside it
         elif _DIGIT.search(text):
             score += 0.3
@@ -420,6 +421,14 @@ def _score(piece: str, query: Query) -> float:
     if LIST_ASKED.search(query.simplified) and text.count("、") >= 2:
         score += 0.3  # the sentence naming the members, not the one counting them
     return score
+
+
+@lru_cache(maxsize=64)
+def _verb_with_figure(question: str, unit: str) -> re.Pattern[str] | None:
+    """The verb a 多少/几 question asks with, followed closely by a figure in the asked unit; None without a verb.
+    Made once per question: every clause of every candidate is scored against it."""
+    verb = ASKED_VERB.search(question)
+    return re.compile(re.escape(verb.group(1)) + r"[^,，。；;]{0,4}?" + figure_with_unit(unit).pattern) if verb else None
 
 
 def _cover(piece: str, query: Query) -> float:

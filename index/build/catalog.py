@@ -306,15 +306,11 @@ class Coverage:
         return f"{region}（{parent}）" if parent else region
 
 
+# Remembered: a large index repeats a few hundred lead-unit cells over tens of thousands of chunks, split twice at
+# each start-up (coverage and the searcher's unit filter).
+@lru_cache(maxsize=4096)
 def split_units(text: str) -> tuple[str, ...]:
     """The unit names of a lead-unit cell ("区民政局、王因街道" → two names)."""
-    return _split_units(text) if text else ()
-
-
-@lru_cache(maxsize=4096)
-def _split_units(text: str) -> tuple[str, ...]:
-    # Remembered: a large index repeats a few hundred lead-unit cells over tens of thousands of chunks, split twice
-    # at each start-up (coverage and the searcher's unit filter).
     return tuple(u.strip() for u in UNIT_SPLIT.split(text) if len(u.strip()) >= 2)
 
 

@@ -98,8 +98,6 @@ class Searcher:
         newest = {region: max(found) for region, found in periods.items()}
         self._latest = np.array([(c.year, c.last_month or 12) == newest[c.region] for c in chunks], dtype=bool)
         self._series = {region for region, found in periods.items() if len(found) > 1}
-        # Passages of titles and header cells only rank below the report's statements (computed once: a regex each).
-        self._furniture = [furniture_drop(c) for c in chunks]
         # One string holding every text, for "does any report mention X" in one search.
         self._all_text = "\x00".join(self._texts)
         # A fixed random sample of the texts, for estimating how common a non-token string is: a count over
@@ -381,7 +379,7 @@ class Searcher:
             row = self._row[chunk_id]
             chunk = self.chunks[row]
             cover = topic_coverage(topic_words, phrases, self._texts[row], weight)
-            score = hybrid_score(rrf, cover) + whole_area_lift(chunk, query.inside) + self._furniture[row]
+            score = hybrid_score(rrf, cover) + whole_area_lift(chunk, query.inside) + furniture_drop(chunk)
             if not (query.year or query.period) and self._latest[row] and chunk.region in self._series:
                 score += _LATEST_LIFT  # a place reported on several times: with no period asked, the latest leads
             hit = Hit(chunk, round(score, 4), round(dense_of.get(chunk_id, 0.0), 4),
