@@ -1,7 +1,10 @@
 """The benchmark's pieces that need no model: the table and its ratios, the question set's answers."""
 from __future__ import annotations
 
-from bot.measure.bench import QUESTIONS, Measures, format_table, question_mix
+import sys
+from pathlib import Path
+
+from bot.measure.bench import MIX_VARIANTS, QUESTIONS, Measures, _cold_median, format_table, question_mix
 from index.ingest.corpus import corpus_files
 from index.ingest.normalize import match_key
 from tests.conftest import CORPUS
@@ -27,8 +30,20 @@ def test_every_benchmark_answer_is_in_exactly_one_real_report() -> None:
 def test_question_mix_asks_each_question_once_and_the_real_ones_first() -> None:
     mix = question_mix(CORPUS, 10, seed=0)
     assert mix[:len(QUESTIONS)] == [question for question, _ in QUESTIONS]
-    assert len(mix) == 4 * len(QUESTIONS) and len(set(mix)) == len(mix)
+    assert len(mix) == (1 + MIX_VARIANTS) * len(QUESTIONS) and len(set(mix)) == len(mix)
+    # Fewer districts than variants: each district once, nothing repeated.
+    small = question_mix(CORPUS, 2, seed=0)
+    assert len(small) == 3 * len(QUESTIONS) and len(set(small)) == len(small)
     # The variants name synthetic districts, none of the real ones.
     real = ("青岛", "大兴", "济宁", "密云", "通州")
     assert not any(name in question for question in mix[len(QUESTIONS):] for name in real)
     assert question_mix(CORPUS, 10, seed=0) == mix
+
+
+def test_cold_start_is_the_median_of_fresh_processes_and_the_largest_memory(tmp_path: Path) -> None:
+    # A process that sleeps a different time on each run: the median is the middle one.
+    script = ("import os, time, pathlib; p = pathlib.Path(os.environ['COUNTER']); n = int(p.read_text()) if p.exists() "
+              "else 0; p.write_text(str(n + 1)); time.sleep([0.05, 0.6, 0.3][n])")
+    seconds, rss = _cold_median([sys.executable, "-c", script], {"COUNTER": str(tmp_path / "n")})
+    assert 0.3 <= seconds < 0.6
+    assert rss > 1
