@@ -257,7 +257,7 @@ BOILERPLATE = re.compile(
 )
 # A page's byline ("发表时间:2025-10-09 14:34 信息来源:民生办 作者:…", "2017-12-15 00:00 [字号: ] 打印"): two of these
 # labels on one line, or the page's own controls and pictures' file names.
-BYLINE_LABEL = re.compile(r"(?:发布时间|发表时间|发布日期|信息来源|来源|作者|责任编辑|编辑|审核|初审|复审|终审|浏览次数|阅读次数|"
+BYLINE_LABEL = re.compile(r"(?:发布时间|发表时间|发布日期|信息来源|来源|稿源|作者|责任编辑|编辑|审核|初审|复审|终审|浏览次数|阅读次数|"
                           r"阅读人次|点击数|访问量|字号|字体)\s*[:：]")
 PAGE_CONTROL = re.compile(r"字号\s*[:：]|字体大小\s*[:：]|保护视力色|[【\[]\s*打印\s*[】\]]|\s打印\s*$|"
                           r"^(?:发布|发表|更新)(?:日期|时间)\s*[:：]\s*[\d\-/.: ]*$|"

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from index.errors import ReadError
+from index.vocabulary import BYLINE_LABEL
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -30,6 +31,9 @@ _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
 # question means them, and a chat message holding them can be refused.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _SPACES = re.compile(r"[ \u00a0\u3000]+")
+# Two or more spaces between two cells of a table typed with the space bar or copied out of a PDF.
+_CELL_GAP = re.compile(r"(?<=\S)[ \u00a0\u3000]{2,}(?=\S)")
+_BLANKS = " \u00a0\u3000"
 _CURLY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
 
 
@@ -124,10 +128,71 @@ def clean(text: str) -> str:
     text = _MD_IMAGE.sub("", text)
     text = _TAG.sub(" ", text)
     text = html.unescape(text)
+    # Before NFKC, which makes an ideographic space as narrow as a plain one and so moves the columns.
+    text = "\n".join(_spaced_tables(text.split("\n")))
     text = unicodedata.normalize("NFKC", text)
     text = strip_pinyin(text)
     lines = [_SPACES.sub(" ", line).strip(" ") for line in text.split("\n")]
     return "\n".join(lines)
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes in a fixed-width font: CJK and full-width characters two, others one."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _spaced_tables(lines: list[str]) -> list[str]:
+    """Rows of a table whose cells are set apart by runs of spaces → tab-separated rows, which the table reader
+    reads; a block counts as a table when two of its lines have three cells or more (a byline with wide gaps
+    alone, or prose with a double space, is no table). Blank lines inside the block are kept."""
+    # A byline ("稿源:…   编辑:…   日期") under the table is set apart by wide gaps too, and is no row.
+    gaps = [0 if len(BYLINE_LABEL.findall(line)) >= 2 else len(_CELL_GAP.findall(line.strip(_BLANKS)))
+            for line in lines]
+    out = list(lines)
+    start = 0
+    while start < len(lines):
+        if not gaps[start]:
+            start += 1
+            continue
+        end = start
+        block = []
+        while end < len(lines) and (gaps[end] or not lines[end].strip(_BLANKS)):
+            if gaps[end]:
+                block.append(end)
+            end += 1
+        if sum(gaps[i] >= 2 for i in block) >= 2:
+            grid = _cell_starts(lines[max(block, key=lambda i: (gaps[i], -i))])
+            for i in block:
+                out[i] = _tab_row(lines[i], grid)
+        start = end
+    return out
+
+
+def _cell_starts(line: str) -> list[tuple[int, str]]:
+    """(display column, text) of each space-separated cell of a line."""
+    cells = []
+    column = 0
+    for piece in re.split(f"({_CELL_GAP.pattern})", line):
+        if piece and not _CELL_GAP.fullmatch(piece) and piece.strip(_BLANKS):
+            lead = len(piece) - len(piece.lstrip(_BLANKS))
+            cells.append((column + display_width(piece[:lead]), piece.strip(_BLANKS)))
+        column += display_width(piece)
+    return cells
+
+
+def _tab_row(line: str, grid: list[tuple[int, str]]) -> str:
+    """One row as tab-separated cells; a row with fewer cells than the widest line gets empty cells where its cells
+    do not start under a column, so a blank cell keeps the cells after it in their columns."""
+    cells = _cell_starts(line)
+    if len(cells) < len(grid):
+        starts = [start for start, _ in grid]
+        slots = [min(range(len(starts)), key=lambda k: (abs(starts[k] - start), k)) for start, _ in cells]
+        if all(a < b for a, b in zip(slots, slots[1:])):
+            row = [""] * (slots[-1] + 1)
+            for slot, (_, text) in zip(slots, cells):
+                row[slot] = text
+            return "\t".join(row)
+    return "\t".join(text for _, text in cells)
 
 
 def strip_pinyin(text: str) -> str:

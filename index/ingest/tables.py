@@ -8,7 +8,7 @@ from index.ingest.fields import explains_delay, finish, is_section, item_number
 from index.ingest.normalize import to_simplified
 from index.ingest.records import PeriodText, Record
 from index.kinds import Field
-from index.vocabulary import COLUMN_HEADERS, PERIOD_IN_HEADER, UNIT_CELL
+from index.vocabulary import BYLINE_LABEL, COLUMN_HEADERS, PERIOD_IN_HEADER, UNIT_CELL
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,8 @@ class _DelimitedRows:
         if _is_rule(line):
             self.used.add(index)
             return True
+        if len(BYLINE_LABEL.findall(to_simplified(line))) >= 2:
+            return False  # "稿源:… 编辑:… 日期" under the table: the page's byline, not a row
         if self.terminated:
             if not self._pending and self.sep not in line and not _table_continues(self.lines, index, self.sep):
                 return False

@@ -7,6 +7,7 @@ import unicodedata
 
 from index.errors import ReadError
 from index.ingest.formats.common import describe
+from index.ingest.normalize import display_width
 from index.vocabulary import ITEM_START, PAGE_NUMBER
 
 # A wrapped line ending a sentence may still end its paragraph; one ending mid-sentence (even at "：") cannot.
@@ -64,15 +65,11 @@ def _pdf_page_lines(text: str) -> list[str]:
     return lines
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def unwrap_lines(lines: list[str]) -> list[str]:
     """Join the lines a PDF wrapped at the page margin (full-width lines not ending a sentence)."""
     # A wrapped line is about as wide as the widest line of its page and stops mid-sentence; the line after it
     # continues it unless it starts a numbered item. Short lines (titles, table cells) are never joined.
-    widths = [_display_width(line.strip()) for line in lines]
+    widths = [display_width(line.strip()) for line in lines]
     full = max(widths, default=0)
     if full < 30:  # short lines only (a table one cell per line, a title page): nothing was wrapped
         return lines

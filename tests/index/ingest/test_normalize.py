@@ -178,6 +178,32 @@ def test_clean_preserves_tabs() -> None:
     assert clean("第1项\t新建学校\t区教委\t已建成").count("\t") == 3
 
 
+def test_a_table_typed_with_runs_of_spaces_becomes_tab_rows() -> None:
+    """Cells set apart by two or more spaces (plain or ideographic) become tab-separated; a row with a blank cell
+    keeps the cells after it under their columns, by where they start."""
+    text = ("序号    项目名称          牵头单位      进展情况\n"
+            "1       新增养老床位      区民政局      已建成156张。\n"
+            "2       改造老旧小区                    已开工12个小区。\n"
+            "\n"
+            "3\u3000\u3000\u3000新建口袋公园\u3000\u3000\u3000区园林局\u3000\u3000\u3000已建成8个。\n"
+            "稿源:今晚报   编辑:严玉霞   2024-04-12 16:14")
+    assert clean(text).split("\n") == [
+        "序号\t项目名称\t牵头单位\t进展情况",
+        "1\t新增养老床位\t区民政局\t已建成156张。",
+        "2\t改造老旧小区\t\t已开工12个小区。",
+        "",
+        "3\t新建口袋公园\t区园林局\t已建成8个。",
+        "稿源:今晚报 编辑:严玉霞 2024-04-12 16:14",  # the byline under it is no row
+    ]
+
+
+def test_wide_gaps_outside_a_table_are_single_spaces() -> None:
+    """One line with wide gaps, or lines with one double space each, are no table."""
+    assert clean("稿源:今晚报   编辑:严玉霞   2024-04-12 16:14") == "稿源:今晚报 编辑:严玉霞 2024-04-12 16:14"
+    assert clean("全区共有  12个项目\n已完成  8个") == "全区共有 12个项目\n已完成 8个"
+    assert clean("目标  1900  完成  3029") == "目标 1900 完成 3029"
+
+
 def test_clean_keeps_lines() -> None:
     """Cleaning never adds or removes lines, even where tags and entities are removed."""
     raw = '<ol style="list-style-type: none">\n<li>第1件</li>\n\n&nbsp;\n![]()\n區(qū)\n（一）'
