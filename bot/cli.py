@@ -152,6 +152,7 @@ def format_record(record: Record) -> list[str]:
         (Field.TASK, record.task),
         (Field.LEAD, record.lead_unit),
         (Field.UNITS, record.units),
+        (Field.LEADER, record.leader),
         (Field.PROGRESS, record.progress),
         (Field.PROBLEMS, record.problems),
         (Field.PLAN, record.plan),

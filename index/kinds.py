@@ -13,6 +13,7 @@ class Field(StrEnum):
     TASK = "task"  # the target or content (任务, 目标, 建设内容)
     LEAD = "lead"  # the lead unit (牵头单位), Record.lead_unit
     UNITS = "units"  # cooperating units (配合单位)
+    LEADER = "leader"  # the official in charge (分管市领导, 牵头领导), Record.leader
     PROGRESS = "progress"
     PROBLEMS = "problems"
     PLAN = "plan"  # what comes next (下步计划, 下月工作计划)

@@ -71,6 +71,8 @@ NEXT_MONTH = ("下月", "下个月")
 
 LEAD_LABELS = ("牵头单位", "主办单位", "责任单位", "承办单位", "责任部门", "牵头部门", "考评对象", "主责单位")
 PARTNER_LABELS = ("协办单位", "配合单位", "协作单位", "配合部门", "参与单位")
+# The official answering for a project, beside its lead unit ("分管市领导: 陈宣群", "牵头领导:…").
+LEADER_LABEL = r"(?:牵头|分管|责任|包抓|包联|联系)(?:市|县|区|镇)?领导"
 PROBLEM_WORDS = ("问题", "困难", "难点")
 # Text that names a problem (a passage stating problems without a labelled column).
 PROBLEM_TEXT = re.compile(_alt(PROBLEM_WORDS, ("滞后", "缓慢", "未完成", "尚未")))
@@ -83,6 +85,8 @@ COLUMN_HEADERS: tuple[tuple[Field, re.Pattern[str]], ...] = (
     (Field.STATUS, re.compile(r"是否|达序|状态|完成状况")),
     (Field.RATIO, re.compile(r"完成率|完成比例|完成进度|进度\(%\)|百分比")),
     (Field.UNITS, re.compile(r"协办|配合|协作|参与单位|协同")),
+    # Before LEAD: "牵头领导" is a person, not the 牵头单位.
+    (Field.LEADER, re.compile(LEADER_LABEL + "$")),
     (Field.LEAD, re.compile(r"牵头|主办|考评对象|责任单位|责任部门|承办|主责|负责单位|实施单位|主管部门|责任主体|单位")),
     (Field.PROGRESS, re.compile(r"进展|落实|推进情况|完成情况|执行情况|进度|工作情况|实施情况")),
     (Field.ITEM, re.compile(r"^(序号|序|编号|项目编号|no\.?)$", re.IGNORECASE)),
@@ -95,6 +99,7 @@ FIELD_LABELS: tuple[tuple[Field, str], ...] = (
                  r"|下阶段(?:工作)?(?:计划|安排)?"),
     (Field.PROBLEMS, r"存在(?:的)?(?:问题|困难)(?:及原因)?|困难和问题|问题和困难|主要问题"),
     (Field.PROGRESS, r"(?:目前)?(?:进展情况|工作进展|进展|落实情况|完成情况|推进情况|实施情况|进度情况|完成进度)"),
+    (Field.LEADER, LEADER_LABEL),
     (Field.LEAD, _alt(LEAD_LABELS)),
     (Field.UNITS, _alt(PARTNER_LABELS)),
     (Field.TASK, r"目标任务|年度目标|工作目标|任务目标|建设内容|项目内容|实事内容|目标|任务"),
@@ -118,6 +123,7 @@ FIELD_WORDS: dict[Field, FieldWords] = {
     Field.TASK: FieldWords("任务", "任务目标", "任务"),
     Field.LEAD: FieldWords("牵头", "牵头单位", "牵头"),
     Field.UNITS: FieldWords("配合单位", "配合单位", "配合"),
+    Field.LEADER: FieldWords("分管领导", "分管领导", "领导"),
     Field.PROGRESS: FieldWords("进展", "进展", "进展"),
     Field.PROBLEMS: FieldWords("存在问题", "存在的问题", "问题"),
     Field.PLAN: FieldWords("下步计划", "下一步计划", "计划"),
@@ -191,7 +197,7 @@ CAUSE = re.compile(r"因为|由于|原因|导致|造成|受[^,，。;；]{1,10}�
 # A question asking for the members of a list, and a sentence that enumerates ("一是…", "1.…", "①…").
 LIST_ASKED = re.compile(r"哪些|哪几|哪[0-9一二三四五六七八九十]+[个件项条处所家]|分别是|都有什么|都有哪|包括什么|有什么项目")
 ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]{1,3}是|\d{1,2}[.、．](?!\d)|[(（][\d一二三四五六七八九十]{1,2}[)）]|[①-⑳●•])")
-WHO_ASKED = re.compile(r"谁负责|谁牵头|由谁|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|牵头单位|责任单位|负责单位|主管部门|负责人")
+WHO_ASKED = re.compile(r"谁负责|谁牵头|谁分管|哪位(?:市|县|区)?领导|哪个领导|分管领导|由谁|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|牵头单位|责任单位|负责单位|主管部门|负责人")
 # Words of a sentence that reports done work rather than a plan ("已开工", "完成80%").
 DONE_WORDS = re.compile(r"已|完成|完工|建成|竣工|开工|投用|投入使用|亮灯|开通|发放|累计|目前|截至|截止")
 # A sentence measuring itself against its plan ("任务60批次,已完成25批次") needs no target line.

@@ -171,15 +171,17 @@ def _single(result: SearchResult) -> Answer:
     lines = []
     if query.wants == Wants.STATUS and not WHEN_ASKED.search(query.simplified):
         lines.append(f"{STATUS_WORDS.get(best.chunk.status, STATUS_WORDS[Status.UNKNOWN]).verdict}。")
-    if WHO_ASKED.search(query.simplified) and best.chunk.lead_unit:
-        lines.append(f"{FIELD_WORDS[Field.LEAD].name}：{best.chunk.lead_unit}")
+    if WHO_ASKED.search(query.simplified):
+        leader = field_text(best.chunk.text, Field.LEADER)
+        lines.extend(f"{FIELD_WORDS[name].name}：{value}" for name, value in (
+            (Field.LEAD, best.chunk.lead_unit), (Field.LEADER, leader)) if value)
     lines.append(f"{_where(best.chunk)}：{_record_lead(best.chunk, query)}")
     target = _target(best.chunk, query, lines[-1])
     if target:
         lines.append(f"目标：{target}")
     header = _row_header(best.chunk, lines[-1])
     if header:
-        lines.append(f"（表头：{header}）")
+        lines.extend(_header_lines(header, lines[-1], query))
     used = [best]
     # Other rows of the same table are other counties' figures, not other answers.
     others = [h for h in result.hits if not (header and h.chunk.source == best.chunk.source

@@ -23,7 +23,8 @@ from index.vocabulary import GOVERNMENT_LEVELS, NOT_LEVEL_WORDS, UNIT_SPLIT
 # 6: passages (windows of report text) beside records, each chunk's kind.
 # 7: cell-per-line tables read by content, a record's original wording.
 # 8: bylines, page controls and pictures' file names are no records; long cells of a cell-per-line page are none.
-FORMAT = 8
+# 9: the official in charge (分管领导) as a field of its own; tables typed with spaces; 稿源 bylines.
+FORMAT = 9
 
 
 class IndexMissing(MinshengError):

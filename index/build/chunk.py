@@ -139,8 +139,11 @@ def context_line(report: Report, record: Record) -> str:
 def record_fields(record: Record) -> list[str]:
     """The labelled body lines of a record, in reading order."""
     lines = [f"{FIELD_WORDS[name].label}: {getattr(record, name)}" for name in _BODY_FIELDS if getattr(record, name)]
-    if record.units:
-        lines.insert(1 if record.task else 0, f"{FIELD_WORDS[Field.UNITS].label}: {record.units}")
+    # Units and leader right after the task, as a table's columns stand.
+    after_task = 1 if record.task else 0
+    for name, value in ((Field.LEADER, record.leader), (Field.UNITS, record.units)):
+        if value:
+            lines.insert(after_task, f"{FIELD_WORDS[name].label}: {value}")
     lines.extend(f"{past.period}: {past.text}" for past in record.history)
     return lines
 

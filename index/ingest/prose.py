@@ -153,7 +153,8 @@ def inline_records(lines: list[str], claimed: set[int]) -> tuple[list[Record], s
             fields = split_labeled(line[start:end], Field.TASK)
             records.append(finish(Record(
                 item=str(len(records) + 1), task=fields.get(Field.TASK, ""), lead_unit=fields.get(Field.LEAD, ""),
-                units=fields.get(Field.UNITS, ""), progress=fields.get(Field.PROGRESS, ""),
+                units=fields.get(Field.UNITS, ""), leader=fields.get(Field.LEADER, ""),
+                progress=fields.get(Field.PROGRESS, ""),
                 problems=fields.get(Field.PROBLEMS, ""), plan=fields.get(Field.PLAN, ""))))
         used.add(index)
     return records, used
@@ -179,6 +180,7 @@ def _block_record(block: Block) -> Record:
         task=fields.get(Field.TASK, ""),
         lead_unit=fields.get(Field.LEAD, ""),
         units=fields.get(Field.UNITS, ""),
+        leader=fields.get(Field.LEADER, ""),
         progress=fields.get(Field.PROGRESS, ""),
         problems=fields.get(Field.PROBLEMS, ""),
         plan=fields.get(Field.PLAN, ""),

@@ -39,6 +39,7 @@ class Record:
     task: str = ""
     lead_unit: str = ""
     units: str = ""
+    leader: str = ""  # the official in charge, when the report names one
     progress: str = ""
     problems: str = ""
     plan: str = ""
@@ -49,10 +50,10 @@ class Record:
     places: list[str] = field(default_factory=list)
 
     def text(self) -> str:
-        """Everything the record says, one field a line (its section, task, units, progress, problems, plan and
-        earlier periods; not its item number)."""
-        return "\n".join([self.section, self.task, self.lead_unit, self.units, self.progress, self.problems,
-                          self.plan, *(h.text for h in self.history)])
+        """Everything the record says, one field a line (its section, task, units, leader, progress, problems, plan
+        and earlier periods; not its item number)."""
+        return "\n".join([self.section, self.task, self.lead_unit, self.units, self.leader, self.progress,
+                          self.problems, self.plan, *(h.text for h in self.history)])
 
     def to_json(self) -> dict[str, Any]:
         """The record as the JSON object of `minsheng records --json`."""

@@ -459,6 +459,7 @@ def rows_to_records(columns: list[Column], rows: list[tuple[list[str], str]]) ->
             record.section = section
         record.lead_unit = "、".join(values.get(Field.LEAD, []))
         record.units = "、".join(values.get(Field.UNITS, []))
+        record.leader = "、".join(values.get(Field.LEADER, []))
         record.problems = "\n".join(values.get(Field.PROBLEMS, []))
         record.plan = "\n".join(values.get(Field.PLAN, []))
         _fill_progress(record, progress_cols)

@@ -13,7 +13,7 @@ import pytest
 from bot.cli import main
 from tests.conftest import CORPUS, ROOT, corpus_file
 
-RECORD_FIELDS = ["item", "section", "task", "lead_unit", "units", "progress", "problems", "plan", "status", "ratio",
+RECORD_FIELDS = ["item", "section", "task", "lead_unit", "units", "leader", "progress", "problems", "plan", "status", "ratio",
                  "history", "places"]
 
 

@@ -47,7 +47,7 @@ def test_item_starts_of_every_style_and_no_figures() -> None:
 def test_every_status_and_body_field_has_its_words() -> None:
     assert set(STATUS_WORDS) == set(Status)
     assert all(words.short and words.verdict for words in STATUS_WORDS.values())
-    body = (Field.TASK, Field.LEAD, Field.UNITS, Field.PROGRESS, Field.PROBLEMS, Field.PLAN)
+    body = (Field.TASK, Field.LEAD, Field.UNITS, Field.LEADER, Field.PROGRESS, Field.PROBLEMS, Field.PLAN)
     assert set(FIELD_WORDS) == set(body)
     # Chunk labels are how field_text finds a field again: two fields may not share one.
     labels = [FIELD_WORDS[f].label for f in body]

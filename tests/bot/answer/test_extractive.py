@@ -299,6 +299,21 @@ def test_who_question_names_the_lead_unit_first(retriever) -> None:  # type: ign
     assert first_line(answer) == "牵头单位：区教委"
 
 
+def test_who_question_names_the_leader_after_the_unit_when_the_report_does(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "肇庆市残疾人生活补贴提高是哪个单位牵头，哪位市领导分管")
+    assert answer.text.splitlines()[:2] == ["牵头单位：市民政局、伍泽国", "分管领导：陈宣群"]
+    # Asked about the unit only, a report without leaders gives no leader line.
+    assert "分管领导" not in ask(retriever, "大兴区通学公交由哪个部门负责").text
+
+
+def test_the_measure_asked_about_leads_the_row_read_against_its_header(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "眉山市2019年下岗失业人员再就业完成比例是多少")
+    read = next(line for line in answer.text.splitlines() if line.startswith("按表头："))
+    assert read.startswith("按表头：下岗失业人员再就业(人)：目标任务400，进度1089，完成比例272.3%；")
+    # The 失业率 pair has no ratio to check its roles by: its figures stay bare, under their measure.
+    assert "城镇登记失业率低于(%)：4.3、3.57" in read and "（表头：" not in answer.text
+
+
 def test_text_no_record_holds_is_answered_from_its_passage(retriever) -> None:  # type: ignore[no-untyped-def]
     """眉山市2019's figures are one cell per line, outside every record: a passage still finds and quotes them."""
     result = retriever.search("眉山市2019年城镇新增就业目标任务完成情况表全市", 5)

@@ -126,7 +126,7 @@ def _held_text(parsed: ParsedReport) -> str:
     """Everything the parse result holds, concatenated."""
     parts = [parsed.report.title]
     for r in parsed.records:
-        parts += [r.item, r.section, r.task, r.lead_unit, r.units, r.progress, r.problems, r.plan]
+        parts += [r.item, r.section, r.task, r.lead_unit, r.units, r.leader, r.progress, r.problems, r.plan]
         parts += [h.text for h in r.history]
     parts += parsed.leftover
     return _tidy("".join(parts))

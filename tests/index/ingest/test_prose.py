@@ -36,6 +36,19 @@ def test_numbered_list_with_inline_progress() -> None:
     assert parsed.report.period == "1-6月"
 
 
+def test_a_leader_named_inline_is_the_record_s_leader_not_its_unit() -> None:
+    """"牵头领导:…" beside "责任单位:…" in one paragraph: the official and the unit each get their field."""
+    text = "\n".join([
+        "某县2023年民生实事项目进展情况",
+        "1.新建城区幼儿园2所。牵头领导:王某某 责任单位:县教体局 配合单位:县住建局 进展情况:1所已完工,1所主体封顶。",
+        "2.改造农村公路50公里。分管县领导:李某 责任单位:县交通运输局 进展情况:已完成32公里。",
+    ])
+    first, second = parse_text(text, "leader.txt").records
+    assert (first.leader, first.lead_unit, first.units) == ("王某某", "县教体局", "县住建局")
+    assert first.progress == "1所已完工,1所主体封顶。"
+    assert (second.leader, second.lead_unit, second.progress) == ("李某", "县交通运输局", "已完成32公里。")
+
+
 def test_notice_without_progress_table_keeps_targets() -> None:
     """A notice alone gives one record per task with its 主办 and 协办 units."""
     text = "\n".join([

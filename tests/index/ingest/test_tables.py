@@ -1,8 +1,11 @@
 """Table shapes the five reports lack, as small fixtures: cells per line, period columns, markdown."""
 from __future__ import annotations
 
+from index.ingest.load import load_report
+from index.ingest.normalize import clean
 from index.ingest.parse import parse_text
 from index.ingest.tables import classify, header_columns
+from tests.conftest import corpus_file
 
 
 def test_header_vocabulary() -> None:
@@ -19,6 +22,43 @@ def test_header_vocabulary() -> None:
     }
     assert classify("1-10月推进情况").period == "1-10月"
     assert header_columns(["甲", "乙", "丙"]) is None
+
+
+def test_a_table_typed_with_spaces_gives_records_with_a_blank_cell_in_place() -> None:
+    """A .txt table whose columns are lined up with spaces is read like a tab table; the row missing its unit has
+    no unit, and its progress stays progress."""
+    text = clean("某某区2024年民生实事项目进展情况\n\n"
+                 "序号    项目名称          牵头单位      进展情况\n"
+                 "1       新增养老床位      区民政局      已建成156张，完成全年任务的78%。\n"
+                 "2       改造老旧小区                    已开工12个小区。\n"
+                 "3       新建口袋公园      区园林局      已建成8个。\n"
+                 "稿源:今晚报   编辑:严玉霞   2024-04-12 16:14\n")
+    parsed = parse_text(text, "某某区2024年民生实事项目进展情况.txt")
+    assert parsed.shape == "table:tab"
+    assert [(r.item, r.task, r.lead_unit, r.progress) for r in parsed.records] == [
+        ("1", "新增养老床位", "区民政局", "已建成156张,完成全年任务的78%。"),
+        ("2", "改造老旧小区", "", "已开工12个小区。"),
+        ("3", "新建口袋公园", "区园林局", "已建成8个。"),
+    ]
+    assert parsed.records[0].ratio == 0.78
+
+
+def test_a_leader_column_is_the_leader_and_the_unit_column_the_unit() -> None:
+    """肇庆市's "分管 市领导" column: the official's name is neither task nor unit."""
+    assert classify("分管 市领导").kind == "leader" and classify("牵头领导").kind == "leader"
+    assert classify("牵头单位").kind == "lead"
+    text = "\n".join([
+        "| 序号 | 工作任务 | 分管 市领导 | 牵头单位 | 落实进展情况 |",
+        "| 1 | 新增公办学位3000个 | 张某某 | 市教育局 | 已新增2100个。 |",
+    ])
+    record = parse_text(text, "leader.txt").records[0]
+    assert (record.task, record.leader, record.lead_unit) == ("新增公办学位3000个", "张某某", "市教育局")
+
+
+def test_a_real_leader_column() -> None:
+    records = load_report(corpus_file("肇庆市")).records
+    assert records[0].leader == "陈宣群" and "陈宣群" not in records[0].task
+    assert records[0].lead_unit == "市民政局、伍泽国"
 
 
 def test_one_cell_per_line_without_pipes() -> None:
