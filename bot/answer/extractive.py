@@ -6,6 +6,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Callable
 
+from bot.answer.table_row import labelled_row
 from bot.answer.types import Answer, Citation, citation_of
 from index.build.chunk import LABELLED, Chunk, field_text, states
 from index.ingest.fields import is_section
@@ -240,6 +241,19 @@ def _row_header(chunk: Chunk, quoted: str) -> str:
     if not chunk.is_passage or len(cells) < 3 or len(header) < 3 or not any(_DIGIT.search(c) for c in cells):
         return ""
     return chunk.section
+
+
+def _header_lines(header: str, quoted: str, query: Query) -> list[str]:
+    """The quoted row read against its header, the measure most like the question first ("按表头：城镇新增就业(人)：目标任务1900，
+    进度3029，完成比例159.4%；…"); the header itself as well unless every figure got its labels."""
+    groups = labelled_row(header, quoted.split("：", 1)[-1])
+    covers = [_cover(to_simplified(g.measure), query) if g.measure else 0.0 for g in groups]
+    best = max(range(len(groups)), key=lambda i: covers[i], default=0)
+    ordered = groups if not groups or not covers[best] else [groups[best], *groups[:best], *groups[best + 1:]]
+    lines = [f"按表头：{'；'.join(g.text() for g in ordered)}"] if groups else []
+    if not groups or not all(g.measure for g in groups):
+        lines.append(f"（表头：{header}）")
+    return lines
 
 
 def _other_lines(chunk: Chunk) -> str:
