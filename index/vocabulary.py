@@ -217,6 +217,11 @@ UNIT_CELL = re.compile(
     rf"^[*＊]?(?:[{HAN}()（）]{{1,20}}(?:局|委|办|政府|中心|集团|公司|街道|镇|乡|院|会|联|团|委员会|办公室|部|所|站|队|处|厅|镇街)"
     rf"(?:{UNIT_SPLIT.pattern})?)+$")
 
+# A table cell alone on its line (a table exported a cell per line): a label or a figure, no sentence in it.
+SHORT_CELL = re.compile(r"^[^。；;：:，,！？!?\n]{1,24}$")
+# A cell holding a figure only ("27800", "187.9", "9*" with its footnote mark).
+FIGURE_CELL = re.compile(r"^[\d.,，%％+\-]+\*?$")
+
 # A table row about the whole area rather than one county or township ("全市", "合计"), as its first cell.
 WHOLE_AREA_ROW = re.compile(r"^(?:全(?:省|市|州|盟|县|区|旗)|合计|总计)(?:\s|$)")
 

@@ -28,6 +28,7 @@ from index.vocabulary import (
     FIELD_WORDS,
     LIST_ASKED,
     RUN_IN_ITEM,
+    SHORT_CELL,
     STATE_WORDS,
     STATES_TARGET,
     STATUS_WORDS,
@@ -47,8 +48,6 @@ _DIGIT = re.compile(r"\d")
 _DAY = re.compile(r"\d{1,2}月\d{1,2}日")
 # A sentence counting what it then names ("打通民生路等4条断头路。" before the four roads).
 _COUNTED = re.compile(r"\d+\s*[个件项条处所家座批]")
-# One table cell on a line of its own: short, with no sentence punctuation.
-_CELL_LINE = re.compile(r"^[^。；;：:，,！？!?]{1,24}$")
 # A field holding a short text is quoted whole; a longer one by its best sentences.
 _WHOLE_FIELD = {Field.PROGRESS: 50, Field.TASK: 120, Field.PROBLEMS: 220, Field.PLAN: 220}
 _PIECE = 160
@@ -379,7 +378,7 @@ def _rows_of_cells(text: str) -> str:
     out: list[str] = []
     run: list[str] = []
     for line in [*lines, None]:
-        if line is not None and _CELL_LINE.match(line.strip()):
+        if line is not None and SHORT_CELL.match(line.strip()):
             run.append(line.strip())
             continue
         out.extend([" ".join(run)] if len(run) >= 3 else run)

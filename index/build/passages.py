@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from index.ingest.normalize import match_key
-from index.vocabulary import ITEM_START, SECTION_HEADING
+from index.vocabulary import FIGURE_CELL, ITEM_START, SECTION_HEADING, SHORT_CELL
 
 # A passage holds up to this many characters of report text (one sentence longer than it is cut at commas, then by
 # length); short enough that its embedding is about one thing, long enough for a figure with its subject.
@@ -55,16 +55,13 @@ def _blocks(lines: list[str]) -> list[tuple[list[str], str]]:
     return reader.close()
 
 
-# One cell of a table exported a cell per line: a figure ("27800", "187.9", "9*"), or a short label.
-_FIGURE_CELL = re.compile(r"^[\d.,，%％+\-]+\*?$")
 _SERIAL_CELL = re.compile(r"^(\d{1,3})\*?$")
-_LABEL_CHARS = 24
 _TABLE_HEADING_CHARS = 160
 
 
 def _label_cell(line: str) -> bool:
     """A short text cell: a header word or a row's key ("东坡区", "目标任务", "(%)")."""
-    return len(line) <= _LABEL_CHARS and not _FIGURE_CELL.match(line) and not re.search(r"[。；;:：]", line)
+    return bool(SHORT_CELL.match(line)) and not FIGURE_CELL.match(line)
 
 
 class _BlockReader:
@@ -97,7 +94,7 @@ class _BlockReader:
         elif serial and int(serial.group(1)) == 1 and len(self.labels) >= 2 and not self.figures:
             self.expected = 2
             self._start([], self._header(self.labels))
-        elif _FIGURE_CELL.match(line) and self.labels and not self.expected and (self.figures or len(self.labels) >= 3):
+        elif FIGURE_CELL.match(line) and self.labels and not self.expected and (self.figures or len(self.labels) >= 3):
             key = self.labels[-1]
             header = self.labels[:-1] if len(self.labels) >= 3 else []
             heading = self._header(header) if header else self.heading

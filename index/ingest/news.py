@@ -6,7 +6,7 @@ import re
 from index.ingest.fields import finish
 from index.ingest.normalize import to_simplified
 from index.ingest.records import Record
-from index.vocabulary import BOILERPLATE, BYLINE_LABEL, PAGE_CONTROL
+from index.vocabulary import BOILERPLATE, BYLINE_LABEL, PAGE_CONTROL, SHORT_CELL
 
 _SENTENCE_PUNCT = re.compile(r"[。，,；;！!？?：:]")
 
@@ -60,11 +60,6 @@ def news_records(lines: list[str], claimed: set[int], skip: set[int]) -> tuple[l
 _CELL_PAGE = 3
 
 
-def _bare_cell(text: str) -> bool:
-    """A short label or a figure with no sentence around it."""
-    return "\n" not in text and len(text) <= 24 and not re.search(r"[。；;:：,，]", text)
-
-
 def paragraph_records(lines: list[str], claimed: set[int], skip: set[int]) -> tuple[list[Record], set[int]]:
     """Fallback: every paragraph (lines between blank lines) becomes a record; nothing is dropped but a table's
     cells: a short label or figure alone, or, in a page of mostly such cells, a longer cell between two of them."""
@@ -78,7 +73,7 @@ def paragraph_records(lines: list[str], claimed: set[int], skip: set[int]) -> tu
             continue
         block.append(index)
     texts = ["\n".join(lines[i].strip() for i in found) for found in blocks]
-    bare = [_bare_cell(text) for text in texts]
+    bare = [bool(SHORT_CELL.match(text)) for text in texts]
     # A table exported a cell per line: its long cells ("对创业的…给予创业补贴") sit between short ones.
     cells = sum(bare) >= _CELL_PAGE * max(1, len(bare) - sum(bare))
     records: list[Record] = []
