@@ -173,6 +173,9 @@ class Searcher:
         if not self.chunks:
             return [], "empty", []
         rows, where, notes = self._allowed_rows(query)
+        if query.uncovered and any(n.kind == "period" for n in notes):
+            # Another place (the uncovered district's city) and another period at once answer a different question.
+            return [], "region", notes
         if query.kind == QueryKind.REPORT:
             heads = self._report_heads(rows)
             # With no place named, "这份报告" is one report only when the filters leave one.

@@ -99,6 +99,17 @@ def test_uncovered_district_abstains(retriever: MinshengRetriever) -> None:
     assert result.abstained and result.reason == "region" and not result.hits
 
 
+def test_an_uncovered_district_in_a_year_its_city_lacks_abstains(retriever: MinshengRetriever) -> None:
+    """Its city's report of another year would answer about another place and another time at once."""
+    both = retriever.search("广州市天河区2023年民生实事完成情况")
+    assert both.abstained and both.reason == "region" and not both.hits
+    # Either alone still answers from the city's report, with the caveat.
+    place = retriever.search("广州市天河区交通拥堵点位微改造")
+    assert not place.abstained and place.hits[0].chunk.region == "广州市"
+    year = retriever.search("广州市2023年交通拥堵点位微改造")
+    assert not year.abstained and [n.kind for n in year.notes] == ["period"]
+
+
 def test_off_topic_abstains(retriever: MinshengRetriever) -> None:
     """negative: a request unrelated to the reports → abstain for weak evidence."""
     for question in ("给我讲个笑话", "明天会下雨吗", "推荐一本好看的小说"):
