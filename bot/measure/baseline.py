@@ -79,7 +79,7 @@ class ShippedCollection:
 
     def embed(self, question: str) -> list[float]:
         """The question's vector, as typed."""
-        return self.model.encode([question], normalize_embeddings=True)[0].tolist()
+        return self.model.encode([question], normalize_embeddings=True, show_progress_bar=False)[0].tolist()
 
     def nearest(self, vector: list[float], k: int) -> list[tuple[str, float]]:
         """The k nearest chunk ids with their similarity."""
@@ -100,7 +100,7 @@ class ShippedCollection:
             f"model = SentenceTransformer(resolve_model({self.model_name!r}), device='cpu')\n"
             f"client = chromadb.PersistentClient(path={str(self.path)!r}, settings=Settings(anonymized_telemetry=False))\n"
             f"col = client.get_collection({self.NAME!r}, embedding_function=None)\n"
-            f"v = model.encode([{question!r}], normalize_embeddings=True)[0].tolist()\n"
+            f"v = model.encode([{question!r}], normalize_embeddings=True, show_progress_bar=False)[0].tolist()\n"
             "print(col.query(query_embeddings=[v], n_results=5, include=['documents'])['ids'])\n"
         )
 
