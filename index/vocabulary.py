@@ -164,7 +164,7 @@ RATIO = re.compile(
     r"|(?:完成率|完成进度|完成比例|总体进度|工程进度)[^,，。;；%\d]{0,4}?(\d+(?:\.\d+)?)\s*%"
 )
 NOT_STARTED = re.compile(r"尚未启动|未启动|尚未开工|未开工|暂未启动|暂未开展|尚未开展")
-BEHIND = re.compile(r"滞后|进度缓慢|未达序时|未达到序时|未按期|延期|推迟|未能按|达序[:：=]?\s*否|按序时[:：=]?\s*否")
+BEHIND = re.compile(r"滞后|(?:进度|推进|进展|实施进度)(?:缓慢|较慢)|未达序时|未达到序时|未按期|延期|推迟|未能按|达序[:：=]?\s*否|按序时[:：=]?\s*否")
 DONE = re.compile(
     r"全部完工|全部完成|全部建成|超额完成|提前完成|已完成全年|完成全年|完成年度|已竣工|已实现既定目标|"
     r"(?:均|都|项目|工程|任务|此项工作)已?(?:完工|完成|建成)(?!\d)|已建成并投入使用|已投入使用|^已完成[。;；,，]?$"
@@ -316,6 +316,46 @@ GREETING = re.compile(
 # Messages that start a new topic, and that end a `minsheng chat`.
 RESET_WORDS = frozenset({"新话题", "重新开始", "清空", "reset", "/reset"})
 QUIT_WORDS = frozenset({"退出", "exit", "quit", "q", "再见"})
+
+# --- a place's projects as a whole ----------------------------------------------------------------------------------
+
+# A question about the list as a whole names it or counts it ("民生实事", "哪些项目", "一共", "多少项", "总体").
+COLLECTION_NAMED = re.compile(r"民生实事|实事|民心工程|民生工程|项目|工程|总体|整体|全部|所有|各项|一共|总共|"
+                              r"多少[项件个]|几[项件个]|完成率")
+# Words that may stay in such a question's topic without naming a project.
+COLLECTION_WORDS = re.compile(r"总体上?|整体|总的来说|总的|全部|所有|各项|一共|总共|共|都|已经|已|了|的|有|还|件|项|个|率|"
+                              r"民心工程|民生工程|为民办实事|办实事|重要|重点|票决|市办|区办|县办|今年|本年度|年度|全年|"
+                              r"具体工作|工作|落实|开展|推进|执行|总数|数量|概况|总结|说说|介绍|看看|快|慢|比|吗|呢")
+# The statuses a question asks about ("哪些项目滞后" → behind and not started); the first that matches decides.
+_OPEN = (Status.BEHIND, Status.NOT_STARTED, Status.ON_TRACK, Status.UNKNOWN)
+STATUS_ASKED: tuple[tuple[tuple[Status, ...], re.Pattern[str]], ...] = (
+    ((Status.BEHIND, Status.NOT_STARTED),
+     re.compile(r"滞后|落后|进度慢|推进慢|进展慢|缓慢|较慢|拖后腿|拖延|没按时|未按时|延期|未达序|没达序")),
+    ((Status.NOT_STARTED,), re.compile(r"未启动|没启动|没开工|未开工|还没开始|没开始")),
+    (_OPEN, re.compile(r"未完成|没完成|没有完成|还没完成|没做完|未办结|没办完|还在推进|正在推进|在建|在办")),
+    ((Status.COMPLETED,), re.compile(r"已完成|完成了|已经完成|办结|完工|做完|办完|兑现|完成")),
+)
+# How a report words a status of several projects at once: a cue opening a list of projects, and the status it
+# gives them ("实施进度较慢的项目,一是…").
+STATUS_LIST_CUES: tuple[tuple[Status, re.Pattern[str]], ...] = (
+    (Status.BEHIND, re.compile(r"(?:进度|推进|进展|实施进度)(?:较|相对|比较)?(?:慢|缓慢|滞后)|滞后(?:于[^,，。；;:：]{0,8})?|"
+                               r"未达(?:到)?(?:序时|时序|节点)|落后")),
+    (Status.NOT_STARTED, re.compile(r"(?:尚|还)?未(?:启动|开工|开展)")),
+    (Status.COMPLETED, re.compile(r"已(?:全部)?(?:完成|办结|完工|竣工|建成)")),
+)
+# "已完成19项", "完成了8件": a count after the state; "9件进度正常", "3项滞后": a count before it.
+COUNTED_STATES: tuple[tuple[Status, str], ...] = (
+    (Status.COMPLETED, r"已?(?:全部)?(?:完成|办结|完工|竣工|建成)(?:了)?"),
+    (Status.ON_TRACK, r"(?:进度|推进|进展)?(?:正常|顺利|按序|按计划|符合序时)(?:推进|进度)?"),
+    (Status.BEHIND, r"(?:进度|推进|进展)?(?:滞后|缓慢|较慢|落后)|未达(?:到)?序时"),
+    (Status.NOT_STARTED, r"(?:尚|还)?未(?:启动|开工)"),
+)
+# A count asked ("完成了多少件", "一共有多少项", "完成率").
+COUNT_ASKED = re.compile(r"多少|几[项件个]|完成率|一共|总共|共有|总数")
+# One project compared across periods ("和上季度比怎么样", "有什么变化", "进度快吗").
+CHANGE_ASKED = re.compile(r"变化|比上(?:个|一)?(?:季度|月|期|次|半年|年)|较上(?:个|一)?(?:季度|月|期)|"
+                          r"(?:和|与|跟|同)(?:上(?:个|一)?(?:季度|月|期|次|半年)|年初|之前|以前|前期|上次)(?:相)?比|"
+                          r"进度快吗|快不快|前后对比|对比|(?:和|与|跟|同)[^,，。?？]{0,8}?(?:相)?比(?![例率重])")
 
 # --- answers -----------------------------------------------------------------------------------------------------
 

@@ -30,17 +30,38 @@ def reports() -> dict[str, ParsedReport]:
     return {key: load_report(corpus_file(key)) for key in keys}
 
 
-@pytest.fixture(scope="session")
-def indexed(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """Settings of a real index (bundled m3e-small, embedded Chroma) of the real corpus, built once."""
+def _built(tmp_path_factory: pytest.TempPathFactory, corpus: Path):  # type: ignore[no-untyped-def]
+    """Settings of a real index (bundled m3e-small, embedded Chroma) of a corpus folder, built."""
     from bot.engine import run_index
     from bot.settings import load_settings
 
     index_dir = tmp_path_factory.mktemp("index")
-    settings = load_settings(ROOT / "config.toml", {"MINSHENG_INDEX": str(index_dir), "MINSHENG_CORPUS": str(CORPUS)})
+    settings = load_settings(ROOT / "config.toml", {"MINSHENG_INDEX": str(index_dir), "MINSHENG_CORPUS": str(corpus)})
     report = run_index(settings, progress=None)
     assert not report.failed
     return settings
+
+
+@pytest.fixture(scope="session")
+def indexed(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Settings of a real index of the real corpus, built once."""
+    return _built(tmp_path_factory, CORPUS)
+
+
+@pytest.fixture(scope="session")
+def series_indexed(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Settings of an index of the real corpus plus 大兴区's next quarter and a 萧县 report reposted elsewhere."""
+    from tests.support.series import series_corpus
+
+    return _built(tmp_path_factory, series_corpus(tmp_path_factory.mktemp("series") / "corpus"))
+
+
+@pytest.fixture(scope="session")
+def series_retriever(series_indexed):  # type: ignore[no-untyped-def]
+    """The retriever over the series index, loaded once."""
+    from bot.engine import open_retriever
+
+    return open_retriever(series_indexed)
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,8 @@ from index.vocabulary import GOVERNMENT_LEVELS, NOT_LEVEL_WORDS, UNIT_SPLIT
 # 7: cell-per-line tables read by content, a record's original wording.
 # 8: bylines, page controls and pictures' file names are no records; long cells of a cell-per-line page are none.
 # 9: the official in charge (分管领导) as a field of its own; tables typed with spaces; 稿源 bylines.
-FORMAT = 9
+# 10: "进度较慢"/"推进缓慢" read as behind.
+FORMAT = 10
 
 
 class IndexMissing(MinshengError):

@@ -1,0 +1,216 @@
+"""A place's report as a whole: its projects by status (each record's own wording, corrected by the report's lists
+of lagging or finished projects), the report's own count and summary sentences, and the change since the previous
+report of its series. Pure: projects and report text in, a Scorecard out."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from index.ingest.fields import cn_number
+from index.ingest.status_lists import (
+    CountStatement,
+    StatusList,
+    count_statements,
+    sentences,
+    status_lists,
+    status_titles,
+)
+from index.kinds import Status
+from index.search.series import Project, ReportRef, figure_change, link, similarity
+from index.vocabulary import STATUS_WORDS
+
+# Order of the statuses in every list and chart: what needs attention first.
+STATUS_ORDER = (Status.BEHIND, Status.NOT_STARTED, Status.ON_TRACK, Status.COMPLETED, Status.UNKNOWN)
+# A listed name is a record's project when it reads this alike (or one holds the other).
+_LISTED_MATCH = 0.45
+# The report's own summary: an opening sentence about all its projects.
+_SUMMARY_CUE = re.compile(r"总体|整体|总的来看|进展顺利|进展良好|全部(?:完成|办结|兑现)|均已|稳步推进|有序推进|按计划推进")
+_LIST_NOUN = re.compile(r"民生实事|民生工程|民心工程|实事|项目")
+_OPENING_SENTENCES = 12
+# "20项民心工程", "十件实事": how many projects the report says it has, from its title.
+_TITLE_COUNT = re.compile(r"(\d+|[一二三四五六七八九十两]+)\s*[项件](?:重点|重要|票决|利民惠民|为民办)?(?:民生|民心|实事)")
+
+
+@dataclass(frozen=True)
+class ScoredItem:
+    """One project with its status and where the status comes from."""
+
+    item: str
+    name: str
+    status: Status
+    source: str  # "record" (its own wording) or "list" (named in the report's list, quoted in `because`)
+    because: str = ""
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """A project whose figure or status moved since the previous report of the series."""
+
+    item: str
+    name: str
+    before: str  # "已开工19部", or the earlier status's name
+    after: str
+
+
+@dataclass
+class Scorecard:
+    """One report of a place seen as a whole."""
+
+    report: ReportRef
+    items: list[ScoredItem]
+    stated: CountStatement | None = None
+    summary: str = ""  # the report's own summary sentence, as written ("" when it has none)
+    lists: list[StatusList] = field(default_factory=list)
+    previous: Scorecard | None = None
+    changes: list[ItemChange] = field(default_factory=list)
+    # The records the first items were made from, in the same order.
+    projects: list[Project] = field(default_factory=list)
+
+    def counted(self) -> dict[Status, int]:
+        """Items per status, counted from the records, in STATUS_ORDER."""
+        counts = {status: 0 for status in STATUS_ORDER}
+        for item in self.items:
+            counts[item.status] += 1
+        return counts
+
+    def of(self, status: Status) -> list[ScoredItem]:
+        """The items with a status, in report order."""
+        return [item for item in self.items if item.status == status]
+
+    def to_json(self) -> dict[str, Any]:
+        """The scorecard as the JSON object of `minsheng summary --json`."""
+        return {
+            "place": self.report.region,
+            "issuer": self.report.issuer,
+            "report": self.report.title,
+            "source": self.report.source,
+            "period": self.report.label,
+            "items": len(self.items),
+            "counted": {str(s): n for s, n in self.counted().items()},
+            "stated": None if self.stated is None else {
+                "sentence": self.stated.sentence, "total": self.stated.total,
+                "counts": {str(s): n for s, n in self.stated.counts}, "all_done": self.stated.all_done},
+            "summary": self.summary,
+            "by_status": {str(s): [{"item": i.item, "name": i.name, "from": i.source, "because": i.because}
+                                   for i in self.of(s)] for s in STATUS_ORDER if self.of(s)},
+            "previous": None if self.previous is None else {
+                "period": self.previous.report.label, "source": self.previous.report.source,
+                "counted": {str(s): n for s, n in self.previous.counted().items()},
+                "stated": None if self.previous.stated is None else self.previous.stated.sentence},
+            "changes": [{"item": c.item, "name": c.name, "before": c.before, "after": c.after} for c in self.changes],
+        }
+
+
+def scorecard(report: ReportRef, found: list[Project], text: str, previous: Scorecard | None = None) -> Scorecard:
+    """The scorecard of one report from its records and its whole text (Simplified)."""
+    lists = status_lists(text)
+    # A record holding a whole list ("实施进度较慢的项目,一是…五是…") is the report's paragraph, not a project: the
+    # projects it names stand in its place.
+    carriers = {at for at, p in enumerate(found)
+                if any(listed.names and _squeeze(listed.sentence) in _squeeze(p.text) for listed in lists)}
+    found = [p for at, p in enumerate(found) if at not in carriers]
+    items = [ScoredItem(p.item, p.name, Status(p.status) if p.status in Status.__members__.values() else
+                        Status.UNKNOWN, "record") for p in found]
+    for listed in lists:
+        for name in listed.names:
+            at = _match(name, found)
+            scored = ScoredItem(found[at].item if at is not None else "", name if at is None else items[at].name,
+                                listed.status, "list", listed.sentence)
+            if at is None:
+                items.append(scored)
+            else:
+                items[at] = scored
+    for status, title in status_titles(text):
+        # The rows of a table titled "…滞后项目情况表" are behind: each record whose task stands after the title.
+        start = text.find(title)
+        for at, project in enumerate(found):
+            key = (project.task or project.name)[:12]
+            if key and text.find(key, start + len(title)) > start and items[at].source == "record":
+                items[at] = ScoredItem(project.item, items[at].name, status, "list", title)
+    statements = count_statements(text)
+    expected = _title_count(report.title) or (len(found) or None)
+    opening = set(sentences(text)[:_OPENING_SENTENCES])
+    rank = {s.sentence: _statement_rank(s, expected) + (s.sentence in opening) for s in statements}
+    stated = max(statements, key=lambda s: rank[s.sentence], default=None)
+    if stated is not None and rank[stated.sentence] < 2:
+        stated = None
+    return Scorecard(report, items, stated, _summary_sentence(text, stated), lists, previous, projects=found)
+
+
+def changes(card: Scorecard) -> list[ItemChange]:
+    """Each project of the card whose figure (same verb and unit) or status differs from the same project in the
+    previous report; projects are matched by item number and task (series.link)."""
+    if card.previous is None:
+        return []
+    earlier = card.previous.projects
+    moved = []
+    for project, item in zip(card.projects, card.items):
+        other = link(project, earlier)
+        if other is None:
+            continue
+        figure = figure_change(project.progress or project.text, other.progress or other.text)
+        if figure:
+            moved.append(ItemChange(project.item, item.name, *figure))
+            continue
+        then = card.previous.items[earlier.index(other)]
+        if then.status != item.status and Status.UNKNOWN not in (then.status, item.status):
+            moved.append(ItemChange(project.item, item.name, status_name(then.status), status_name(item.status)))
+    return moved
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _match(name: str, found: list[Project]) -> int | None:
+    best, best_score = None, 0.0
+    for at, project in enumerate(found):
+        key = project.task or project.name
+        score = 1.0 if name in key or (len(key) >= 4 and key in name) else similarity(name, key)
+        if score >= _LISTED_MATCH and score > best_score:
+            best, best_score = at, score
+    return best
+
+
+def _title_count(title: str) -> int | None:
+    match = _TITLE_COUNT.search(title)
+    return cn_number(match.group(1).replace("两", "二")) if match else None
+
+
+def _statement_rank(statement: CountStatement, expected: int | None) -> int:
+    """How surely a count sentence is about the report's whole list: its total is the report's count (3) or counts
+    the list by name ("30项民生实事", 2), it counts projects by state (1), it says all are done (2); one of the
+    report's opening sentences gets 1 more."""
+    rank = 0
+    if statement.total is not None and statement.total == expected:
+        rank += 3
+    elif statement.of_list:
+        rank += 2
+    if statement.counts and statement.total is not None:
+        rank += 1
+    if statement.all_done:
+        rank += 2
+    return rank
+
+
+def _summary_sentence(text: str, stated: CountStatement | None) -> str:
+    if stated is not None:
+        return stated.sentence
+    for sentence in sentences(text)[:_OPENING_SENTENCES]:
+        if _SUMMARY_CUE.search(sentence) and _LIST_NOUN.search(sentence) and len(sentence) >= 12:
+            return sentence
+    return ""
+
+
+def status_name(status: Status) -> str:
+    """"滞后", "已完成" … as a list heading."""
+    return STATUS_WORDS[status].short if status != Status.UNKNOWN else "未说明进度"
+
+
+def behind_first(card: Scorecard) -> tuple[int, float, str]:
+    """Sort key of places: most projects behind first, then the largest share not finished, then by name."""
+    counts = card.counted()
+    behind = counts[Status.BEHIND] + counts[Status.NOT_STARTED]
+    open_share = 1 - counts[Status.COMPLETED] / len(card.items) if card.items else 0.0
+    return -behind, -open_share, card.report.region

@@ -1,0 +1,222 @@
+"""Reports over time: each place's reports grouped into series (same place, same issuer) and ordered by the months
+they cover, the same report published twice counted once, and each project linked to itself in the earlier
+reports of its series. Pure functions over the index's chunks."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import PurePath
+
+from index.build.chunk import Chunk, field_text, period_label
+from index.kinds import Field
+
+# A bureau reporting on its own share ("怀柔区城市管理委2022年…"): a series of its own beside the government's.
+_ISSUER = re.compile(r"^([\u4e00-\u9fff]{2,14}?(?:委员会|管理委|委|局|办公室|办|中心|集团|公司|总工会|妇联|团委))(?![实事])")
+# A title naming its place only as "区…" ("2022年,区城市管理委共承办…").
+_PLACE_WORD = re.compile(r"^(?:\d{4}年[,，]?)?[市区县](?=[\u4e00-\u9fff])")
+_GOVERNMENT = re.compile(r"政府|管委|民生办|实事办|民心办|办公室$|^人民")
+# Two reports of one period whose records are this alike are one report published twice.
+_SAME_REPORT = 0.8
+# A project is itself in an earlier report when its task reads this alike (with the same item number, less).
+_LINK = 0.6
+_LINK_SAME_ITEM = 0.35
+_NAME_CHARS = 40
+
+
+@dataclass(frozen=True)
+class ReportRef:
+    """One report file as a point of its series."""
+
+    source: str
+    title: str
+    region: str
+    issuer: str
+    year: int
+    period: str
+    last_month: int
+
+    @property
+    def when(self) -> tuple[int, int]:
+        """Order within a series: year, then the last month covered (a year-end report is month 12)."""
+        return self.year, self.last_month or 12
+
+    @property
+    def label(self) -> str:
+        """"2024年一季度"."""
+        return period_label(self.year, self.period)
+
+
+@dataclass(frozen=True)
+class Project:
+    """One record of a report, as the series and the status lists see it."""
+
+    source: str
+    record: int
+    item: str
+    section: str
+    task: str
+    lead_unit: str
+    status: str
+    text: str
+
+    @cached_property
+    def name(self) -> str:
+        """A short name: the task's first clause (or the section when there is no task), as written."""
+        source = self.task or self.section or self.progress or self.text.split("\n", 1)[-1]
+        first = re.split(r"[。;；,，:：]", source, maxsplit=1)[0]
+        return (first or source)[:_NAME_CHARS]
+
+    @cached_property
+    def progress(self) -> str:
+        """The progress field ("" when the record has none)."""
+        return field_text(self.text, Field.PROGRESS)
+
+
+def issuer_of(texts: Iterable[str], region: str) -> str:
+    """The bureau a report is issued by when its title or file name names one right after the place ("怀柔区城市
+    管理委2022年…" → "城市管理委"), else "" (the government, its office or its 民生办 speak for the whole place)."""
+    if not region:
+        return ""
+    short = region[:-1] if len(region) > 2 and region[-1] in "市区县" else region
+    for text in texts:
+        at = text.find(short)
+        if at >= 0:
+            rest = text[at + len(short):].lstrip("市区县")
+        else:
+            word = _PLACE_WORD.match(text)
+            if not word:
+                continue
+            rest = text[word.end():]
+        match = _ISSUER.match(rest)
+        if match and not _GOVERNMENT.search(match.group(1)):
+            return match.group(1)
+    return ""
+
+
+def report_refs(chunks: Iterable[Chunk]) -> dict[str, ReportRef]:
+    """Each report file of the index, by source name."""
+    refs: dict[str, ReportRef] = {}
+    for chunk in chunks:
+        if chunk.source not in refs:
+            issuer = issuer_of((PurePath(chunk.source).stem, chunk.report), chunk.region)
+            refs[chunk.source] = ReportRef(chunk.source, chunk.report, chunk.region, issuer, chunk.year,
+                                           chunk.period, chunk.last_month)
+    return refs
+
+
+def projects(chunks: Iterable[Chunk]) -> dict[str, list[Project]]:
+    """Each report's records (their first part), in report order, by source name."""
+    found: dict[str, list[Project]] = {}
+    for chunk in chunks:
+        if chunk.is_passage or chunk.part != 0:
+            continue
+        found.setdefault(chunk.source, []).append(Project(
+            chunk.source, chunk.record, chunk.item, chunk.section, field_text(chunk.text, Field.TASK),
+            chunk.lead_unit, chunk.status, chunk.text))
+    return found
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of the two texts' character pairs (0 for an empty text)."""
+    pa, pb = _pairs(a), _pairs(b)
+    if not pa or not pb:
+        return 0.0
+    return 2 * len(pa & pb) / (len(pa) + len(pb))
+
+
+def _pairs(text: str) -> set[str]:
+    text = re.sub(r"[\s\d.,，。;；:：、()（）%]", "", text)
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def duplicates(refs: dict[str, ReportRef], projects_of: Callable[[str], list[Project]]) -> dict[str, str]:
+    """Reports that repeat another of the same place and period (two sites, two file names) → the one kept (the
+    first by name). Only reports sharing a place and period are read."""
+    groups: dict[tuple[str, int, str, int], list[str]] = {}
+    for ref in refs.values():
+        groups.setdefault((ref.region, ref.year, ref.period, ref.last_month), []).append(ref.source)
+    repeated: dict[str, str] = {}
+    for sources in groups.values():
+        if len(sources) < 2:
+            continue
+        kept: list[str] = []
+        for source in sorted(sources):
+            original = next((k for k in kept if _same_report(projects_of(k), projects_of(source))), None)
+            if original:
+                repeated[source] = original
+            else:
+                kept.append(source)
+    return repeated
+
+
+def _same_report(a: list[Project], b: list[Project]) -> bool:
+    if not a or not b or abs(len(a) - len(b)) > max(1, len(a) // 10):
+        return False
+    body = [p.text.split("\n", 1)[-1] for p in a]
+    other = [p.text.split("\n", 1)[-1] for p in b]
+    alike = sum(1 for x, y in zip(body, other) if x == y or similarity(x, y) >= 0.95)
+    return alike >= _SAME_REPORT * max(len(a), len(b))
+
+
+def series(refs: dict[str, ReportRef], repeated: dict[str, str] | None = None) -> dict[tuple[str, str], list[ReportRef]]:
+    """(place, issuer) → its reports, earliest first; a report published twice appears once."""
+    repeated = repeated or {}
+    grouped: dict[tuple[str, str], list[ReportRef]] = {}
+    for ref in refs.values():
+        if ref.source not in repeated:
+            grouped.setdefault((ref.region, ref.issuer), []).append(ref)
+    return {key: sorted(found, key=lambda r: (r.when, r.source)) for key, found in grouped.items()}
+
+
+# A figure with the verb before it and its unit ("已开工19部", "完成投资3.2亿元").
+_FIGURE = re.compile(r"([\u4e00-\u9fff]{0,4}?)(\d+(?:\.\d+)?)\s*(万|亿)?(%|[\u4e00-\u9fff])")
+_DATE_UNITS = frozenset("年月日号时")
+
+
+def figure_change(new: str, old: str) -> tuple[str, str] | None:
+    """The first figure of new that old writes with another number after the same words and with the same unit,
+    the n-th such figure of one text against the n-th of the other: ("已开工19部", "已开工26部")."""
+    if new == old:
+        return None
+    earlier = _figures(old)
+    for key, match in _figures(new).items():
+        before = earlier.get(key)
+        if before is not None and before.group(2) != match.group(2):
+            # The words before each figure: all that both texts share ("医疗机构"), else the three matched by.
+            same = before.group(1) == match.group(1)
+            return _shown(before, same), _shown(match, same)
+    return None
+
+
+def _shown(match: re.Match[str], whole: bool) -> str:
+    """"已开工19部": the figure with the words before it, as written."""
+    return match.group(0) if whole else match.group(0)[len(match.group(1)) - len(match.group(1)[-3:]):]
+
+
+def _figures(text: str) -> dict[tuple[str, str, str, int], re.Match[str]]:
+    """Each figure by (the words before it, magnitude, unit, how many times that came before)."""
+    found: dict[tuple[str, str, str, int], re.Match[str]] = {}
+    seen: dict[tuple[str, str, str], int] = {}
+    for match in _FIGURE.finditer(text):
+        if len(match.group(1)) < 2 or match.group(4) in _DATE_UNITS:
+            continue  # "19部" alone has no words to match it by; "截至9月" is a date, not a figure
+        base = (match.group(1)[-3:], match.group(3) or "", match.group(4))
+        seen[base] = seen.get(base, -1) + 1
+        found[(*base, seen[base])] = match
+    return found
+
+
+def link(project: Project, earlier: list[Project]) -> Project | None:
+    """The same project in an earlier report: the same item number with a like task, or a clearly like task."""
+    best, best_score = None, (0.0, False)
+    key = project.task or project.name
+    for other in earlier:
+        score = similarity(key, other.task or other.name)
+        same_item = bool(project.item) and project.item == other.item
+        # Two items of one report may share a task word for word (大兴区's 第16/17项): the same number wins a tie.
+        if score >= (_LINK_SAME_ITEM if same_item else _LINK) and (score, same_item) > best_score:
+            best, best_score = other, (score, same_item)
+    return best
+

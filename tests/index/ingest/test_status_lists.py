@@ -1,0 +1,50 @@
+"""Lists of projects by status and count sentences, on fixtures and on the real reports."""
+from __future__ import annotations
+
+from index.ingest.load import load_report
+from index.ingest.normalize import to_simplified
+from index.ingest.status_lists import count_statements, status_lists, status_titles
+from index.kinds import Status
+from tests.conftest import corpus_file
+
+
+def _text(prefix: str) -> str:
+    return to_simplified(load_report(corpus_file(prefix)).text)
+
+
+def test_a_list_of_slow_projects_names_each_one() -> None:
+    found = status_lists(_text("寿县"))
+    assert len(found) == 1 and found[0].status == Status.BEHIND
+    assert found[0].names == ("乡镇污水处理设施建设(八公山乡污水处理站)", "基层防汛预报预警体系建设", "城镇老旧小区改造",
+                              "免费婚检", "出生缺陷防治")
+
+
+def test_other_enumerations_and_a_sentence_without_one() -> None:
+    circled = status_lists("目前进度滞后的项目有:①城区停车场建设;②农贸市场改造。")
+    assert [(x.status, x.names) for x in circled] == [(Status.BEHIND, ("城区停车场建设", "农贸市场改造"))]
+    numbered = status_lists("尚未开工的项目:(1)体育公园;(2)污水管网改造。")
+    assert numbered[0].status == Status.NOT_STARTED and numbered[0].names == ("体育公园", "污水管网改造")
+    done = status_lists("已完成的项目有:一是老年食堂,二是口袋公园。")
+    assert done[0].status == Status.COMPLETED and done[0].names == ("老年食堂", "口袋公园")
+    # A sentence naming lagging projects without numbering them is kept whole; a finished one is not a list.
+    said = status_lists(_text("西湖区2022年全区民生实事项目进展情况通报三"))
+    assert any("5个老旧小区综合改造提升竣工项目滞后于节点目标" in x.sentence and not x.names for x in said)
+    assert status_lists("新建学校已完成主体结构施工。") == []
+
+
+def test_a_table_titled_as_lagging_projects() -> None:
+    titles = status_titles(_text("西湖区2022年全区民生实事项目进展情况通报三"))
+    assert (Status.BEHIND, "2022年区政府民生实事项目滞后项目情况表") in titles
+    assert status_titles("2022年民生实事项目进展情况表\n滞后原因:资金未到位,进度滞后。") == []
+
+
+def test_count_sentences_of_the_whole_list() -> None:
+    xihu = count_statements(_text("西湖区2022年全区民生实事项目进展情况通报三"))
+    first = next(s for s in xihu if s.total == 10)
+    assert first.count(Status.ON_TRACK) == 9 and first.of_list
+    xiao = next(s for s in count_statements(_text("萧县2025年9月")) if s.of_list)
+    assert (xiao.total, xiao.count(Status.COMPLETED)) == (30, 19)
+    lanzhou = next(s for s in count_statements(_text("兰州市城关区")) if s.all_done)
+    assert lanzhou.total == 10 and lanzhou.of_list
+    # Things a project builds are not projects.
+    assert count_statements("老旧小区微改造项目已完工32个,新开工60个。") == []

@@ -1,0 +1,67 @@
+"""A report seen as a whole: items by status, lists and table titles applied, the report's own count and summary."""
+from __future__ import annotations
+
+import pytest
+
+from index.build.chunk import Chunk, chunk_report
+from index.ingest.corpus import corpus_files
+from index.ingest.load import load_report
+from index.kinds import Status
+from index.search.scorecard import behind_first
+from index.search.timeline import Timeline
+from tests.support.series import DAXING_Q2, series_corpus
+
+
+@pytest.fixture(scope="module")
+def timeline(tmp_path_factory: pytest.TempPathFactory) -> Timeline:
+    folder = series_corpus(tmp_path_factory.mktemp("series") / "corpus")
+    chunks: list[Chunk] = [c for path in corpus_files(folder) for c in chunk_report(load_report(path), 768)]
+    return Timeline(chunks)
+
+
+def _card(timeline: Timeline, prefix: str):  # type: ignore[no-untyped-def]
+    return timeline.card(next(source for source in timeline.refs if source.startswith(prefix)))
+
+
+def test_a_list_of_slow_projects_sets_their_status(timeline: Timeline) -> None:
+    card = _card(timeline, "寿县")
+    behind = card.of(Status.BEHIND)
+    assert [i.name for i in behind][:2] == ["乡镇污水处理设施建设(八公山乡污水处理站)", "基层防汛预报预警体系建设"]
+    assert all(i.source == "list" and "实施进度较慢的项目" in i.because for i in behind)
+
+
+def test_a_lagging_table_s_rows_are_behind_and_its_count_sentence_is_quoted(timeline: Timeline) -> None:
+    card = _card(timeline, "西湖区2022年全区民生实事项目进展情况通报三")
+    assert [i.status for i in card.items] == [Status.BEHIND]
+    assert card.stated is not None and card.stated.count(Status.ON_TRACK) == 9
+    assert card.summary.startswith("目前,10件实事项目9件进度正常")
+
+
+def test_counted_from_records_and_stated_by_the_report(timeline: Timeline) -> None:
+    daxing = _card(timeline, DAXING_Q2)
+    assert len(daxing.items) == 22 and daxing.stated is None
+    assert daxing.counted()[Status.COMPLETED] == 2  # the 二季度 copy finished 第12项 as well
+    xiao = _card(timeline, "萧县2025年9月")
+    assert xiao.stated is not None and (xiao.stated.total, xiao.stated.count(Status.COMPLETED)) == (30, 19)
+    assert xiao.previous is not None and xiao.previous.report.label == "2025年6月"
+    assert [(c.before, c.after) for c in xiao.changes] == [("已完成8项", "已完成19项")]
+    qingdao = _card(timeline, "青岛市")
+    assert qingdao.summary == "[摘要] 2022年16件市办实事上半年总体进展良好。"
+
+
+def test_changes_since_the_previous_quarter(timeline: Timeline) -> None:
+    card = _card(timeline, DAXING_Q2)
+    assert card.previous is not None and card.previous.report.label == "2024年一季度"
+    moved = {(c.item, c.before, c.after) for c in card.changes}
+    assert ("6", "已开工19部", "已开工26部") in moved
+    assert ("12", "正在推进", "已完成") in moved
+    assert len(moved) == 2
+
+
+def test_json_and_the_most_behind_first(timeline: Timeline) -> None:
+    data = _card(timeline, "寿县").to_json()
+    assert list(data) == ["place", "issuer", "report", "source", "period", "items", "counted", "stated", "summary",
+                          "by_status", "previous", "changes"]
+    assert data["counted"]["behind"] == 5 and len(data["by_status"]["behind"]) == 5
+    cards = sorted((timeline.card(ref.source) for ref in timeline.refs.values()), key=behind_first)
+    assert cards[0].report.region == "寿县"
