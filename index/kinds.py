@@ -53,6 +53,15 @@ class QueryKind(StrEnum):
     GREETING = "greeting"  # 你好, 你能做什么: an introduction, no search
     FOREIGN = "foreign"  # a question in another language than Chinese: a line in English, no search
     REPORT = "report"  # 统计到几月份: the time a report covers, from its title and period, not from a project
+    # Questions about a place's projects as a whole, answered from its latest report's scorecard:
+    STATUS_LIST = "status_list"  # 哪些项目滞后 / 已完成: the items of a status, by place
+    COUNT = "count"  # 完成了多少件, 一共有多少项, 完成率: the report's own count, else counted
+    SUMMARY = "summary"  # 总体进展怎么样: the scorecard
+    CHANGE = "change"  # 和上季度比怎么样: one project across the periods of its series
+
+
+# Kinds answered from scorecards rather than from ranked records.
+COLLECTION_KINDS = frozenset({QueryKind.STATUS_LIST, QueryKind.COUNT, QueryKind.SUMMARY})
 
 
 def answer_field(wants: str) -> Field:

@@ -6,15 +6,17 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Callable
 
+from bot.answer.over_time import compose_whole
 from bot.answer.table_row import labelled_row
 from bot.answer.types import Answer, Citation, citation_of
 from index.build.chunk import LABELLED, Chunk, field_text, states
 from index.ingest.fields import is_section
 from index.ingest.news import is_boilerplate
 from index.ingest.normalize import to_simplified, to_traditional
-from index.kinds import Field, QueryKind, Status, Wants, answer_field
+from index.kinds import COLLECTION_KINDS, Field, QueryKind, Status, Wants, answer_field
 from index.search.query import Query
 from index.search.results import Hit, SearchResult
+from index.search.series import figure_change
 from index.search.topic import topic_coverage
 from index.vocabulary import (
     AHEAD,
@@ -77,6 +79,10 @@ def compose(result: SearchResult) -> Answer:
         answer = _compare(result)
     elif query.kind == QueryKind.REPORT:
         answer = _report_period(result)
+    elif query.kind in COLLECTION_KINDS:
+        answer = compose_whole(result)
+    elif query.kind == QueryKind.CHANGE:
+        answer = _change(result)
     elif not query.topic:
         answer = _overview(result)
     else:
@@ -176,21 +182,61 @@ def _single(result: SearchResult) -> Answer:
         lines.extend(f"{FIELD_WORDS[name].name}：{value}" for name, value in (
             (Field.LEAD, best.chunk.lead_unit), (Field.LEADER, leader)) if value)
     lines.append(f"{_where(best.chunk)}：{_record_lead(best.chunk, query)}")
+    main_at = len(lines) - 1
+    earlier = _earlier_figure(result, lines[-1])
     target = _target(best.chunk, query, lines[-1])
     if target:
         lines.append(f"目标：{target}")
     header = _row_header(best.chunk, lines[-1])
     if header:
         lines.extend(_header_lines(header, lines[-1], query))
+    if earlier:
+        lines[main_at] += earlier
     used = [best]
     # Other rows of the same table are other counties' figures, not other answers.
     others = [h for h in result.hits if not (header and h.chunk.source == best.chunk.source
                                              and h.chunk.section == best.chunk.section)]
+    # The same project in the series' earlier reports is told on the answer's line, not as another answer.
+    earlier = {(p.chunk.source, p.chunk.record) for p in result.earlier}
+    others = [h for h in others if (h.chunk.source, h.chunk.record) not in earlier]
     for hit in _see_also([best, *others], best, query.wants):
         lines.append(f"另见{_where(hit.chunk)}第{hit.chunk.item}项：{_record_lead(hit.chunk, query, _LIST_PIECE)}"
                      if hit.chunk.item else f"另见{_where(hit.chunk)}：{_record_lead(hit.chunk, query, _LIST_PIECE)}")
         used.append(hit)
     return Answer("\n".join(lines), [citation_of(h) for h in used])
+
+
+def _earlier_figure(result: SearchResult, quoted: str) -> str:
+    """"（2024年一季度：已开工19部）" when the previous report of the series wrote the quoted figure otherwise."""
+    if not result.earlier:
+        return ""
+    point = result.earlier[0]
+    change = figure_change(quoted, point.project.progress or point.project.text)
+    return f"（{point.report.label}：{change[0]}）" if change else ""
+
+
+def _change(result: SearchResult) -> Answer:
+    """One project across the reports of its series, latest first, and how its figure moved."""
+    query = result.query
+    if not result.earlier:
+        answer = _single(result)
+        return Answer(f"（收录的报告里找不到这个项目更早一期的进展，以下是现有的内容。）\n{answer.text}", answer.citations)
+    best = result.hits[0]
+    newer = _record_lead(best.chunk, query)
+    lines = [f"{_where(best.chunk)}：{newer}"]
+    changes = []
+    for point in result.earlier:
+        older = best_sentences(point.project.progress or point.project.text.split("\n", 1)[-1], query,
+                               Field.PROGRESS, _PIECE)
+        lines.append(f"{point.report.region}（{point.report.label}）：{older}")
+        change = figure_change(newer, older)
+        if change:
+            changes.append(f"{point.report.label} {change[0]} → {result.hits[0].chunk.period_label} {change[1]}"
+                           if not changes else f"{point.report.label} {change[0]}")
+        newer = older
+    if changes:
+        lines.append("变化：" + "；".join(changes))
+    return Answer("\n".join(lines), [citation_of(best), *(citation_of(Hit(p.chunk, 0.0)) for p in result.earlier)])
 
 
 def _see_also(hits: list[Hit], best: Hit, wants: str) -> list[Hit]:

@@ -6,11 +6,14 @@ from typing import TYPE_CHECKING
 from bot.answer.extractive import compose, in_script, note_lines
 from bot.answer.types import Answer
 from bot.settings import Settings
-from index.kinds import QueryKind
+from index.kinds import COLLECTION_KINDS, QueryKind
 from index.search.results import SearchResult
 
 if TYPE_CHECKING:
     from bot.answer.llm import LLMComposer
+
+
+_NOT_WORDED = frozenset({QueryKind.REPORT, QueryKind.CHANGE, *COLLECTION_KINDS})
 
 
 class Responder:
@@ -22,8 +25,9 @@ class Responder:
     def answer(self, question: str, result: SearchResult) -> Answer:
         """The answer shown to the user; the LLM's only when its every figure is found in the records it cites."""
         extractive = compose(result)
-        # A report's own period is read from its title, not worded by a model.
-        if self.composer is None or extractive.abstained or result.query.kind == QueryKind.REPORT:
+        # A report's own period is read from its title, and counts, status lists and comparisons are made from
+        # whole reports: none of them is worded by a model, which sees only the records cited.
+        if self.composer is None or extractive.abstained or result.query.kind in _NOT_WORDED:
             return extractive
         worded = self.composer.compose(question, result.hits, extractive)
         if worded.composer != "llm":

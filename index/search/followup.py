@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from index.kinds import QueryKind, Wants
+from index.kinds import COLLECTION_KINDS, QueryKind, Wants
 from index.search.query import Query
 from index.vocabulary import REFERS_BACK
 
@@ -61,5 +61,8 @@ def complete(question: str, query: Query, last: Turn) -> FollowUp | None:
 def same_topic(query: Query, previous: Query) -> Query:
     """The new question's districts, period and field (the old field when none is asked) on the old topic."""
     wants = previous.wants if query.wants == Wants.PROGRESS else query.wants
+    if previous.kind in COLLECTION_KINDS:
+        # "那密云区呢？" after "大兴区有哪些项目滞后": the same question about the whole list of another place.
+        return replace(query, topic="", expansions=(), wants=wants, kind=previous.kind, statuses=previous.statuses)
     return replace(query, topic=previous.topic, expansions=previous.expansions, wants=wants,
                    kind=QueryKind.COMPARE if len(query.regions) > 1 else QueryKind.SINGLE)

@@ -8,17 +8,23 @@ from typing import Callable
 from index.build.catalog import Coverage, bare_unit
 from index.ingest.meta import find_period, find_year, strip_periods
 from index.ingest.normalize import clean, to_simplified
-from index.kinds import QueryKind, Wants
+from index.kinds import COLLECTION_KINDS, QueryKind, Status, Wants
 from index.places import CITY, PROVINCE, Place, gazetteer
 from index.vocabulary import (
+    CHANGE_ASKED,
+    COLLECTION_NAMED,
+    COLLECTION_WORDS,
     COMPARE_JOIN,
+    COUNT_ASKED,
     FILLERS,
     GREETING,
     HAN,
     JOINERS,
+    LIST_ASKED,
     PER_REGION_CUE,
     REPORT_ASKED,
     REPORT_NAMED,
+    STATUS_ASKED,
     UNIT_LIST_CUE,
     WANTS_CUES,
 )
@@ -45,6 +51,8 @@ class Query:
     kind: QueryKind = QueryKind.SINGLE
     topic: str = ""
     expansions: tuple[str, ...] = ()
+    # The statuses a question about the list as a whole asks for (哪些项目滞后 → behind, not started); () for all.
+    statuses: tuple[Status, ...] = ()
 
     @property
     def search_text(self) -> str:
@@ -237,6 +245,16 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
     topic = re.sub(r"\s+", " ", FILLERS.sub(" ", re.sub(r"[^\w%.]+", " ", rest).strip())).strip()
     # What is left between removed names ("青岛和大兴区的学校" → "和 的学校") is joining words, not topic.
     topic = " ".join(w for w in (t.lstrip("的之") for t in topic.split()) if w and w not in JOINERS)
+    statuses: tuple[Status, ...] = ()
+    if kind == QueryKind.SINGLE and wanted not in (Wants.PROBLEMS, Wants.PLAN, Wants.TASK):
+        kind, statuses = _whole_list_kind(simplified, topic)
+        if kind in COLLECTION_KINDS:
+            topic = ""
+        elif kind == QueryKind.CHANGE:
+            topic = re.sub(r"\s+", " ", CHANGE_ASKED.sub(" ", topic)).strip()
+            topic = " ".join(w for w in topic.split() if w not in JOINERS)
+        if CHANGE_ASKED.search(simplified) and kind in (QueryKind.CHANGE, QueryKind.SUMMARY):
+            period = ""  # "和6月比": the period to compare with, not the report to answer from
     return Query(
         text=text,
         simplified=simplified,
@@ -251,8 +269,28 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
         wants=wanted,
         kind=kind,
         topic=topic,
-        expansions=tuple(expansions(simplified)),
+        expansions=tuple(expansions(simplified)) if kind not in COLLECTION_KINDS else (),
+        statuses=statuses,
     )
+
+
+def _whole_list_kind(simplified: str, topic: str) -> tuple[QueryKind, tuple[Status, ...]]:
+    """A question about a place's projects as a whole (its topic only words like 民生实事, 总体, 完成了; the list
+    named or counted): STATUS_LIST, COUNT or SUMMARY with the statuses asked; CHANGE for one project compared
+    across periods; else SINGLE."""
+    statuses = next((found for found, cue in STATUS_ASKED if cue.search(simplified)), ())
+    residue = topic
+    for _, cue in STATUS_ASKED:
+        residue = cue.sub(" ", residue)
+    residue = COLLECTION_WORDS.sub(" ", CHANGE_ASKED.sub(" ", residue)).strip()
+    change = bool(CHANGE_ASKED.search(simplified))
+    if residue or not (COLLECTION_NAMED.search(simplified) or change):
+        return (QueryKind.CHANGE if change else QueryKind.SINGLE), ()
+    if LIST_ASKED.search(simplified) or "哪" in simplified:
+        return QueryKind.STATUS_LIST, statuses
+    if COUNT_ASKED.search(simplified):
+        return QueryKind.COUNT, statuses
+    return QueryKind.SUMMARY, statuses
 
 
 def _small_talk(simplified: str) -> QueryKind | None:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from index.build.catalog import Coverage
 from index.build.chunk import Chunk
 from index.search.query import Query
+from index.search.scorecard import Scorecard
+from index.search.timeline import EarlierPoint
 
 
 @dataclass(frozen=True)
@@ -44,3 +46,7 @@ class SearchResult:
     notes: list[Note] = field(default_factory=list)
     # Questions the index answers well, offered when it abstains.
     examples: tuple[str, ...] = ()
+    # For a question about a place's projects as a whole: the scorecard of each report answering it.
+    cards: list[Scorecard] = field(default_factory=list)
+    # The best record's project in the earlier reports of its series, latest first.
+    earlier: list[EarlierPoint] = field(default_factory=list)

@@ -19,7 +19,7 @@ from index.build.store import VectorStore
 from index.build.vectors import nearest, read_vectors
 from index.ingest.meta import find_months
 from index.ingest.normalize import to_simplified
-from index.kinds import QueryKind, answer_field
+from index.kinds import COLLECTION_KINDS, QueryKind, answer_field
 from index.search.examples import example_questions
 from index.search.query import Query, parse_query
 from index.search.ranking import (
@@ -33,6 +33,8 @@ from index.search.ranking import (
     whole_area_lift,
 )
 from index.search.results import Hit, Note, SearchResult
+from index.search.scorecard import Scorecard, behind_first
+from index.search.timeline import EarlierPoint, Timeline
 from index.search.topic import topic_coverage
 from index.vocabulary import LIST_ASKED
 from index.wording import matched_phrases
@@ -117,6 +119,8 @@ class Searcher:
         # catalog.generation() to notice a re-index by another process.
         self.generation = ""
         self._examples: tuple[str, ...] | None = None
+        # Series, reports published twice, earlier points and scorecards, made on first use.
+        self.timeline = Timeline(chunks)
         # The answer layer's test that an example question is answered well (set by whoever wires the searcher).
         self.example_check: Callable[[SearchResult], bool] | None = None
 
@@ -153,10 +157,50 @@ class Searcher:
     def search_query(self, query: Query, k: int = 5) -> SearchResult:
         """Search for an already parsed (possibly follow-up-completed) query."""
         started = time.monotonic()
-        hits, reason, notes = self._search(query, k)
+        cards: list[Scorecard] = []
+        earlier: list[EarlierPoint] = []
+        if query.kind in COLLECTION_KINDS:
+            hits, reason, notes, cards = self._whole_list(query)
+        else:
+            hits, reason, notes = self._search(query, k)
+            if self.timeline.repeated:
+                hits = [h for h in hits if h.chunk.source not in self.timeline.repeated]
+            if hits and not reason and query.kind in (QueryKind.SINGLE, QueryKind.CHANGE):
+                earlier = self.timeline.earlier(hits[0].chunk)
         return SearchResult(query=query, hits=hits, abstained=bool(reason), reason=reason, coverage=self.coverage,
                             seconds=time.monotonic() - started, notes=notes,
-                            examples=self.examples() if reason else ())
+                            examples=self.examples() if reason else (), cards=cards, earlier=earlier)
+
+    def _whole_list(self, query: Query) -> tuple[list[Hit], str, list[Note], list[Scorecard]]:
+        """A question about places' projects as a whole: the scorecard of each place's latest report (of the period
+        asked), each series of the place; hits are the passages holding what the cards quote, for citing."""
+        if query.uncovered and not query.regions:
+            return [], "region", [], []
+        if not self.chunks:
+            return [], "empty", [], []
+        rows, _, notes = self._allowed_rows(query)
+        if query.uncovered and any(n.kind == "period" for n in notes):
+            return [], "region", notes, []
+        allowed = {self.chunks[row].source for row in rows}
+        places = query.regions or tuple(sorted({self.chunks[row].region for row in rows if self.chunks[row].region}))
+        cards = []
+        for place in places:
+            for reports in self.timeline.series_of_place(place):
+                chosen = [ref for ref in reports if ref.source in allowed]
+                if chosen:
+                    cards.append(self.timeline.card(chosen[-1].source))
+        if not cards:
+            return [], "weak", notes, []
+        if not query.regions:
+            cards.sort(key=behind_first)
+        hits = []
+        seen: set[str] = set()
+        for card in cards:
+            for chunk in self.timeline.citing(card, query.statuses):
+                if chunk.id not in seen:
+                    seen.add(chunk.id)
+                    hits.append(Hit(chunk, 1.0, strong=True))
+        return hits, "", notes, cards
 
     def examples(self) -> tuple[str, ...]:
         """Questions this index answers well (index/search/examples.py), found on first use."""
@@ -218,6 +262,9 @@ class Searcher:
         the same filters as a vector-store `where`, and notes on filters the index could not apply."""
         notes: list[Note] = []
         keep = np.ones(len(self.chunks), dtype=bool)
+        if self.timeline.repeated:
+            # A report published twice (two sites, two file names) answers once, as the copy kept.
+            keep &= np.array([c.source not in self.timeline.repeated for c in self.chunks], dtype=bool)
         clauses: list[dict] = []
         if query.regions:
             keep &= np.isin(self._columns["region"], [self._codes["region"].get(r, -1) for r in query.regions])
@@ -234,6 +281,12 @@ class Searcher:
                 clauses.append(clause)
             else:
                 notes.append(Note("period", f"{wanted}年" if name == "year" else str(wanted)))
+                if name == "period":
+                    # "三季度" of a place reported on for 一季度 and 二季度: the nearest report answers.
+                    near, clause = self._nearest_end(keep, str(wanted))
+                    if near.any():
+                        keep = near
+                        clauses.append(clause)
         if query.inside and keep.any():
             # A place inside covered reports (丹棱县 in 眉山市's table): the records that name it.
             naming = np.zeros(len(self.chunks), dtype=bool)
@@ -265,6 +318,23 @@ class Searcher:
         same = keep & (self._columns["last_month"] == self._codes["last_month"].get(months[1], -1))
         periods = sorted({self.chunks[row].period for row in np.flatnonzero(same)})
         return same, {"period": {"$in": periods}}
+
+    def _nearest_end(self, keep: np.ndarray, period: str) -> tuple[np.ndarray, dict]:
+        """Rows among keep of each place's report ending nearest to the month a period asked ends in (the later
+        of two as near), and the store filter for their periods; nothing when the period names no months."""
+        months = find_months(period)
+        if months is None:
+            return np.zeros_like(keep), {}
+        rows = np.flatnonzero(keep)
+        ends: dict[str, set[int]] = {}
+        for row in rows:
+            chunk = self.chunks[row]
+            ends.setdefault(chunk.region, set()).add(chunk.last_month or 12)
+        best = {region: min(found, key=lambda m: (abs(m - months[1]), -m)) for region, found in ends.items()}
+        near = np.zeros_like(keep)
+        near[[row for row in rows if (self.chunks[row].last_month or 12) == best[self.chunks[row].region]]] = True
+        periods = sorted({self.chunks[row].period for row in np.flatnonzero(near)})
+        return near, {"period": {"$in": periods}}
 
     def _dense(self, vector: list[float], rows: np.ndarray, where: dict | None) -> list[tuple[str, float]]:
         """The nearest chunks among rows with their similarity. Few rows: scored exactly from the vector matrix

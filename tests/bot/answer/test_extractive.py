@@ -43,7 +43,7 @@ def test_amount_question_quotes_the_clause_with_the_asked_verb_and_its_figure() 
     """"完成了几项": the clause writing 完成 with a count in 项, not the total planned that opens the sentence, even when
     a long bracketed list keeps the two apart."""
     coverage = Coverage({"测试县": ("2025年6月",)}, {"测试县": 1}, ())
-    query = parse_query("测试县民生实事完成了几项", coverage)
+    query = parse_query("测试县民生行动完成了几项", coverage)
     names = "、".join(f"第{n}号民生行动" for n in range(1, 9))
     text = f"2025年全县40项民生实事中,常态化开展的有4项({names}),截至6月28日,其余36项中,已完成9项({names})。"
     lead = best_sentences(text, query)
