@@ -49,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--sizes", default="10,100", help="numbers of synthetic districts (default 10,100)")
     bench.add_argument("--large", action="store_true", help="also run 1,000 districts (long)")
     bench.add_argument("--workdir", type=Path, default=Path(".bench"), help="where corpora and indexes go")
+    summary = sub.add_parser("summary", help="a place's scorecard: projects by status, the behind ones, the change")
+    summary.add_argument("place", help="a covered place, e.g. 大兴区")
+    summary.add_argument("--json", action="store_true", help="print the scorecards as JSON")
+    summary.add_argument("--chart", type=Path, default=None, metavar="PNG",
+                         help="also draw the bar chart of the latest report into this PNG file")
     evaluate = sub.add_parser("eval", help="score a question file (see the eval README) beside plain BM25 and dense")
     evaluate.add_argument("file", type=Path, help="a JSONL question file")
     evaluate.add_argument("--no-baseline", action="store_true", help="skip the plain BM25 and dense baselines")
@@ -96,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve_command(settings)
         if args.command == "chat":
             return chat_command(settings, sys.stdin, sys.stdout)
+        if args.command == "summary":
+            return summary_command(settings, args.place, args.json, args.chart, sys.stdout)
         if args.command == "eval":
             return eval_command(settings, args.file, not args.no_baseline, sys.stdout)
     except MinshengError as exc:
@@ -260,6 +267,34 @@ def ask_command(settings: Settings, question: str, k: int | None, as_json: bool,
         out.write(json.dumps(to_json(text, answer, result, k), ensure_ascii=False) + "\n" if as_json
                   else to_terminal(answer) + "\n")
         out.flush()
+    return 0
+
+
+def summary_command(settings: Settings, place: str, as_json: bool, chart: Path | None, out: TextIO) -> int:
+    """Print a place's scorecards (text with sources, or JSON); with --chart, draw the latest one's bar chart."""
+    require_index(settings.index_dir)
+    from bot.answer.render import to_terminal
+    from bot.engine import open_searcher
+    from bot.summary import PlaceError, summarize, with_chart
+
+    try:
+        summary = summarize(open_searcher(settings), place)
+    except PlaceError as exc:
+        print(f"minsheng: {exc}", file=sys.stderr)
+        return 2
+    if chart is not None:
+        with_chart(summary, settings.chart.font, chart)
+    if as_json:
+        data = {"cards": [card.to_json() for card in summary.cards],
+                "chart": str(summary.chart) if summary.chart else None}
+        out.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    else:
+        out.write(to_terminal(summary.answer))
+        if summary.chart:
+            out.write(f"图表：{summary.chart}\n")
+    if summary.chart_error:
+        print(f"minsheng: the chart was not drawn: {summary.chart_error}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -91,6 +91,14 @@ class WatchSettings:
 
 
 @dataclass(frozen=True)
+class ChartSettings:
+    """The scorecard's bar chart; see config.toml [chart]."""
+
+    # A font file with Chinese glyphs (None: Noto Sans SC from the pylopdf-fonts-zh-cn package).
+    font: Path | None = setting(None, "chart", "font")
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting the program reads; see config.toml for what each one means."""
 
@@ -105,6 +113,7 @@ class Settings:
     llm: LLMSettings = LLMSettings()
     telegram: TelegramSettings = TelegramSettings()
     watch: WatchSettings = WatchSettings()
+    chart: ChartSettings = ChartSettings()
 
 
 def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:

@@ -4,15 +4,19 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import re
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from logging.handlers import RotatingFileHandler
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from telegram.ext import BaseUpdateProcessor
 
 from bot.answer.extractive import more_text
+from bot.answer.over_time import heading
 from bot.answer.render import to_html
 from bot.answer.responder import Responder
 from bot.answer.types import Citation
@@ -45,10 +49,13 @@ COMMANDS = (
     ("ask", "提问（群里用）：/ask 问题"),
     ("regions", "收录的地区和报告期"),
     ("reports", "收录的报告"),
+    ("summary", "某地总体进展和图表：/summary 大兴区"),
     ("stats", "使用统计"),
     ("reindex", "重新索引报告（管理员）"),
 )
 _MORE, _FULL = "m", "f"
+# Telegram's limit on a photo's caption (characters after HTML is parsed).
+_CAPTION_CHARS = 1024
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,15 @@ class Reply:
     abstained: bool
     key: str | None = None
     traditional: bool = False  # the question was in Traditional script: so are the buttons
+
+
+@dataclass(frozen=True)
+class SummaryReply:
+    """A scorecard for a chat: its HTML, the chart picture (None when not drawn) and a short caption for it."""
+
+    html: str
+    chart: Path | None
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +138,21 @@ class BotService:
         key = None if answer.abstained else self.asked.put(Asked(result, answer.citations))
         return Reply(to_html(answer), answer.abstained, key, answer.traditional)
 
+    def summary(self, place: str, chart: Path) -> SummaryReply:
+        """HTML of a place's scorecard and its bar chart drawn into chart (None, with the reason, when it cannot be)."""
+        from bot.summary import PlaceError, summarize, with_chart
+
+        try:
+            summary = summarize(self.retriever.searcher, place)
+        except PlaceError as exc:
+            return SummaryReply(html.escape(str(exc), quote=False), None)
+        with_chart(summary, self.settings.chart.font, chart)
+        text = to_html(summary.answer)
+        if summary.chart_error:
+            log.warning("summary chart not drawn: %s", summary.chart_error)
+            text += "\n\n" + html.escape(f"（图表未生成：{summary.chart_error}）", quote=False)
+        return SummaryReply(text, summary.chart, heading(summary.cards[0]))
+
     def more(self, key: str) -> str | None:
         """HTML of the retrieved records the answer did not quote, or None when the key is forgotten."""
         asked = self.asked.get(key)
@@ -170,6 +201,14 @@ class BotService:
     def uptime(self) -> float:
         """Seconds since start-up."""
         return time.monotonic() - self.started
+
+
+def photo_caption(text_html: str, title: str) -> tuple[str, str]:
+    """A picture's caption and the text to send after it: the whole text as caption when it fits Telegram's limit,
+    else the title as caption and the text after."""
+    if len(html.unescape(re.sub(r"<[^>]+>", "", text_html)).strip()) <= _CAPTION_CHARS:
+        return text_html, ""
+    return html.escape(title, quote=False), text_html
 
 
 def reindex_text(report: BuildReport | None) -> str:
@@ -253,6 +292,7 @@ def build_application(service: BotService, token: str, base_url: str | None) -> 
     app.add_handler(CommandHandler("ask", handlers.ask))
     app.add_handler(CommandHandler("regions", handlers.regions))
     app.add_handler(CommandHandler("reports", handlers.reports))
+    app.add_handler(CommandHandler("summary", handlers.summary))
     app.add_handler(CommandHandler("stats", handlers.stats))
     app.add_handler(CommandHandler("reindex", handlers.reindex))
     # Private chats: every text is a question. Groups: only messages that mention the bot.
@@ -298,6 +338,32 @@ class TelegramHandlers:
         """/reports: the indexed reports."""
         if await self._allowed(update):
             await self._send(update, await asyncio.to_thread(self.service.reports))
+
+    async def summary(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
+        """/summary 地区: the place's scorecard, its bar chart sent as a photo with the text as caption (or after)."""
+        if not await self._allowed(update):
+            return
+        place = " ".join(context.args or []).strip()
+        if not place:
+            await self._send(update, "请在 /summary 后面写上地区，例如：/summary 大兴区")
+            return
+        message = update.effective_message
+        chat = update.effective_chat
+        if message is None or chat is None:
+            return
+        from telegram.constants import ChatAction
+
+        await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
+        with tempfile.TemporaryDirectory(prefix="minsheng-summary-") as folder:
+            reply = await asyncio.to_thread(self.service.summary, place, Path(folder) / "summary.png")
+            if reply.chart is None:
+                await self._send(update, reply.html)
+                return
+            caption, rest = photo_caption(reply.html, reply.title)
+            with reply.chart.open("rb") as picture:
+                await message.reply_photo(picture, caption=caption, parse_mode="HTML")
+        if rest:
+            await self._send(update, rest)
 
     async def stats(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
         """/stats: usage since start-up."""

@@ -271,3 +271,20 @@ def test_records_check_lists_every_file_with_warnings(capsys: pytest.CaptureFixt
     assert lines[-1] == "2 of 3 files read, 1 with warnings"
     assert main(["records", "--check", str(corpus_file("大兴区"))]) == 0
     assert capsys.readouterr().out.endswith("1 of 1 files read, 0 with warnings\n")
+
+
+def test_summary_prints_a_place_s_scorecard_as_json_and_draws_its_chart(indexed, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    env = {"MINSHENG_INDEX": str(indexed.index_dir), "MINSHENG_CORPUS": str(indexed.corpus_dir)}
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in env.items():
+            patch.setenv(key, value)
+        assert main(["summary", "寿县", "--json", "--chart", str(tmp_path / "shou.png")]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert [card["place"] for card in data["cards"]] == ["寿县"] and data["chart"] == str(tmp_path / "shou.png")
+        assert data["cards"][0]["counted"]["behind"] == 5
+        assert (tmp_path / "shou.png").read_bytes().startswith(b"\x89PNG")
+        assert main(["summary", "青岛"]) == 0
+        assert "报告原文：“[摘要] 2022年16件市办实事上半年总体进展良好。”" in capsys.readouterr().out
+        assert main(["summary", "成都市"]) == 2
+        assert "收录的报告里没有成都市的内容" in capsys.readouterr().err

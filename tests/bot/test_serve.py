@@ -86,7 +86,8 @@ def only_text(calls: list[Call]) -> str:
 
 def test_commands_are_registered_at_start(bot: Bot) -> None:
     commands = bot.api.wait_for("setMyCommands").params["commands"]
-    assert [c["command"] for c in commands] == ["start", "help", "ask", "regions", "reports", "stats", "reindex"]
+    assert [c["command"] for c in commands] == ["start", "help", "ask", "regions", "reports", "summary", "stats",
+                                                "reindex"]
 
 
 def test_start_help_and_regions(bot: Bot) -> None:
@@ -99,6 +100,20 @@ def test_start_help_and_regions(bot: Bot) -> None:
     assert "· 城关区（兰州市）：2025年（1份报告）" in regions and "<b>甘肃省</b>" in regions
     assert f"收录的报告</b>（{SHIPPED}份）" in only_text(bot.say(11, "/reports"))
     assert "使用统计" in only_text(bot.say(11, "/stats"))
+
+
+def test_summary_sends_the_chart_as_a_photo_with_the_scorecard(bot: Bot) -> None:
+    mark = bot.api.mark()
+    bot.api.push_message(15, "/summary 寿县")
+    photo = bot.api.wait_for("sendPhoto", lambda p: p["chat_id"] == 15, timeout=60, after=mark)
+    assert photo.ok and photo.params["photo"]["data"].startswith(b"\x89PNG")
+    assert photo.params["parse_mode"] == "HTML"
+    caption = photo.result["caption"]
+    assert caption.startswith("寿县（2020年9月）") and "滞后或未启动：乡镇污水处理设施建设" in caption
+    assert bot.api.wait_for("sendChatAction", lambda p: p["chat_id"] == 15, after=mark).params["action"] == \
+        "upload_photo"
+    assert "没有成都市的内容" in only_text(bot.say(15, "/summary 成都市"))
+    assert "/summary 大兴区" in only_text(bot.say(15, "/summary"))
 
 
 def test_a_question_is_answered_with_typing_html_and_buttons(bot: Bot) -> None:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from bot.answer.responder import Responder
 from bot.engine import LiveRetriever, run_index
-from bot.telegram import BotService, api_urls, reindex_text
+from bot.telegram import BotService, api_urls, photo_caption, reindex_text
 from tests.conftest import SHIPPED
 
 
@@ -87,3 +87,10 @@ def test_webhook_mode_needs_a_url_and_a_token_is_required(indexed, tmp_path) -> 
         run_bot(bot, "", None)
     with pytest.raises(MinshengError, match="needs webhook_url"):
         run_bot(bot, "123:abc", None)
+
+
+def test_a_long_scorecard_is_sent_after_its_picture() -> None:
+    short = "<b>寿县（2020年9月）</b>\n滞后（5项）"
+    assert photo_caption(short, "寿县（2020年9月）") == (short, "")
+    long = "<b>密云区（2022年三季度）</b>\n" + "第1项 &lt;操场&gt;；" * 120
+    assert photo_caption(long, "密云区（2022年三季度）") == ("密云区（2022年三季度）", long)

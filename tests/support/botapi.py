@@ -12,7 +12,8 @@ string: strings as they are, everything else JSON-encoded (``123``, ``true``, ``
 key is a free-text parameter (``text``, ``parse_mode``, ``callback_query_id`` ... see ``TEXT_KEYS``) or it
 is not valid JSON. So ``chat_id``/``message_id``/``offset`` are ints, ``show_alert`` a bool,
 ``reply_markup``/``commands``/``reply_parameters`` dicts and lists, ``text`` always the string sent.
-Uploaded files become ``{"filename", "content_type", "size"}``.
+Uploaded files become ``{"filename", "content_type", "size", "head", "data"}`` (head: the first 8 bytes; data:
+all of them, so a test can look at the picture a bot sent).
 
 Validation, as Telegram does it (answered with HTTP 400 ``{"ok": false, "error_code": 400, ...}``):
 
@@ -23,6 +24,8 @@ Validation, as Telegram does it (answered with HTTP 400 ``{"ok": false, "error_c
   ``&lt;`` ``&gt;`` ``&amp;`` ``&quot;`` ``&#NNN;`` ``&#xHH;`` (semicolon required) and a bare ``>`` are
   rejected too, where Telegram shows them literally. ``strict_html=False`` accepts exactly what Telegram does.
   Errors read ``Bad Request: can't parse entities: <tdlib's message>``.
+* ``sendPhoto``: an uploaded PNG, JPEG, GIF or WebP (else ``IMAGE_PROCESS_FAILED``) or a file_id; its caption
+  is parsed like text and may hold at most 1024 characters (``message caption is too long``).
 * Text length is counted after entity parsing, in characters (code points) of the visible text with
   leading/trailing whitespace stripped: more than 4096 → ``Bad Request: message is too long``; nothing
   left → ``Bad Request: message text is empty``. Markdown/MarkdownV2 texts are not parsed (raw length).
@@ -53,6 +56,7 @@ from typing import Any, Callable
 from urllib.parse import parse_qsl, urlsplit
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 
 # Parameters whose value is free text: never JSON-decoded (so a text "123" or "[1]" stays a string).
@@ -500,6 +504,7 @@ class BotApiStandIn:
         self._methods: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
             name.lower(): (name, handler) for name, handler in [
                 ("getMe", self._get_me), ("getUpdates", self._get_updates), ("sendMessage", self._send_message),
+                ("sendPhoto", self._send_photo),
                 ("editMessageText", self._edit_message_text),
                 ("editMessageReplyMarkup", self._edit_message_reply_markup),
                 ("deleteMessage", self._delete_message), ("sendChatAction", self._send_chat_action),
@@ -769,7 +774,8 @@ class BotApiStandIn:
                 if not name:
                     continue
                 if filename is not None:
-                    files[name] = {"filename": filename, "content_type": part.get_content_type(), "size": len(payload)}
+                    files[name] = {"filename": filename, "content_type": part.get_content_type(), "size": len(payload),
+                                   "head": payload[:8], "data": payload}
                     raw[name] = f"<file {filename}, {len(payload)} bytes>"
                 else:
                     raw[name] = payload.decode("utf-8", "replace")
@@ -941,6 +947,46 @@ class BotApiStandIn:
                                        "chat": self._chat(chat_id), "date": int(time.time()), "text": text}
             if entities:
                 message["entities"] = entities
+            if markup is not None:
+                message["reply_markup"] = markup
+            if reply_to is not None:
+                message["reply_to_message"] = reply_to
+            self._store(message)
+            return copy.deepcopy(message)
+
+    def _send_photo(self, params: dict[str, Any]) -> Any:
+        """An uploaded picture (multipart) or a file_id; caption as text (at most MAX_CAPTION after parsing)."""
+        chat_id = self._chat_id(params)
+        photo = params.get("photo")
+        if isinstance(photo, dict):
+            if not photo.get("size"):
+                raise ApiError(400, "Bad Request: file must be non-empty")
+            if not photo.get("head", b"").startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF")):
+                raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+            size = photo["size"]
+        elif isinstance(photo, str) and photo:
+            size = 0
+        else:
+            raise ApiError(400, "Bad Request: there is no photo in the request")
+        caption, entities = "", []
+        if params.get("caption"):
+            caption, entities = self._text({"text": params["caption"], "parse_mode": params.get("parse_mode"),
+                                            "entities": params.get("caption_entities")})
+            if len(caption) > MAX_CAPTION:
+                raise ApiError(400, "Bad Request: message caption is too long")
+        markup = self._markup(params)
+        with self._cond:
+            reply_to = self._reply_target(chat_id, params)
+            message_id = self._new_message_id(chat_id)
+            message: dict[str, Any] = {
+                "message_id": message_id, "from": dict(self.bot_user), "chat": self._chat(chat_id),
+                "date": int(time.time()),
+                "photo": [{"file_id": f"photo-{chat_id}-{message_id}", "file_unique_id": f"u{chat_id}x{message_id}",
+                           "width": 640, "height": 480, "file_size": size}]}
+            if caption:
+                message["caption"] = caption
+            if entities:
+                message["caption_entities"] = entities
             if markup is not None:
                 message["reply_markup"] = markup
             if reply_to is not None:

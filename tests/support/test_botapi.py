@@ -213,7 +213,7 @@ def test_unknown_methods_are_404_and_recorded(standin: BotApiStandIn) -> None:
     assert [(c.method, c.status, c.params.get("x")) for c in unknown][0] == ("noSuchMethod", 404, 1)
     assert unknown[1].params["chat_id"] == CHAT and unknown[1].params["caption"] == "说明"
     assert unknown[1].params["document"] == {"filename": "a.txt", "content_type": "text/plain",  # PTB guesses from the name
-                                             "size": 3}
+                                             "size": 3, "head": b"abc", "data": b"abc"}
     assert standin.errors == [("noSuchMethod", "Not Found: method noSuchMethod"),
                               ("sendDocument", "Not Found: method sendDocument")]
 
@@ -298,3 +298,30 @@ def test_an_application_polls_echoes_and_stops_quickly(standin: BotApiStandIn) -
     methods = [call.method for call in standin.calls]
     assert methods[:2] == ["getMe", "deleteWebhook"] and "getUpdates" in methods
     assert standin.errors == [] and standin.pending == 0
+
+
+def test_send_photo_takes_an_uploaded_picture_with_an_html_caption(standin: BotApiStandIn) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(200)
+
+    async def send(bot: Bot) -> Any:
+        return await bot.send_photo(CHAT, photo=png, caption="<b>大兴区</b>：已开工26部", parse_mode="HTML")
+
+    message = with_bot(standin, send)
+    assert message.photo and message.caption == "大兴区：已开工26部"
+    call = standin.calls[-1]
+    assert call.method == "sendPhoto" and call.params["photo"]["data"] == png
+    assert call.params["photo"]["head"].startswith(b"\x89PNG")
+
+
+def test_send_photo_refuses_what_is_no_picture_and_an_over_long_caption(standin: BotApiStandIn) -> None:
+    async def not_a_picture(bot: Bot) -> Any:
+        return await bot.send_photo(CHAT, photo=b"just some text, not an image")
+
+    with pytest.raises(BadRequest, match="(?i)image_process_failed"):
+        with_bot(standin, not_a_picture)
+
+    async def long_caption(bot: Bot) -> Any:
+        return await bot.send_photo(CHAT, photo=b"\x89PNG\r\n\x1a\n" + bytes(10), caption="字" * 1025)
+
+    with pytest.raises(BadRequest, match="caption is too long"):
+        with_bot(standin, long_caption)

@@ -1,0 +1,51 @@
+"""A place's scorecard for `minsheng summary` and the Telegram command /summary: the cards of its latest reports,
+their text and sources, and the bar chart picture."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from bot.answer.over_time import compose_whole
+from bot.answer.types import Answer
+from bot.chart import ChartError, cjk_font, draw
+from index.errors import MinshengError
+from index.kinds import QueryKind
+from index.search.scorecard import Scorecard
+from index.search.searcher import Searcher
+
+
+class PlaceError(MinshengError):
+    """The place asked for is not one the index covers."""
+
+
+@dataclass
+class Summary:
+    """What a summary request gives: the answer (text and sources), the cards, and the chart or why there is none."""
+
+    answer: Answer
+    cards: list[Scorecard]
+    chart: Path | None = None
+    chart_error: str = ""
+
+
+def summarize(searcher: Searcher, place: str) -> Summary:
+    """The scorecards of a place's latest reports (each series); PlaceError naming what is covered otherwise."""
+    query = searcher.parse(place)
+    if not query.regions:
+        covered = searcher.coverage.describe() if searcher.coverage else ""
+        named = "、".join(query.uncovered) or place.strip() or "（空）"
+        raise PlaceError(f"收录的报告里没有{named}的内容。目前收录：{covered}" if covered
+                         else "索引里还没有任何报告。")
+    result = searcher.search_query(replace(query, kind=QueryKind.SUMMARY, topic="", expansions=(), statuses=()))
+    if not result.cards:
+        raise PlaceError(f"{'、'.join(query.regions)}没有可以汇总的报告。")
+    return Summary(compose_whole(result), result.cards)
+
+
+def with_chart(summary: Summary, font: Path | None, out: Path) -> Summary:
+    """The summary with its first card's chart written to out, or the reason it could not be drawn."""
+    try:
+        summary.chart = draw(summary.cards[0], cjk_font(font), out)
+    except ChartError as exc:
+        summary.chart_error = str(exc)
+    return summary
