@@ -940,13 +940,17 @@ class BotApiStandIn:
     def _send_message(self, params: dict[str, Any]) -> Any:
         chat_id = self._chat_id(params)
         text, entities = self._text(params)
+        return self._post(chat_id, params,
+                          lambda message_id: {"text": text, **({"entities": entities} if entities else {})})
+
+    def _post(self, chat_id: int, params: dict[str, Any], content: Callable[[int], dict[str, Any]]) -> Any:
+        """A new message of the bot in a chat: content(message_id) with the markup and reply target asked for."""
         markup = self._markup(params)
         with self._cond:
             reply_to = self._reply_target(chat_id, params)
-            message: dict[str, Any] = {"message_id": self._new_message_id(chat_id), "from": dict(self.bot_user),
-                                       "chat": self._chat(chat_id), "date": int(time.time()), "text": text}
-            if entities:
-                message["entities"] = entities
+            message_id = self._new_message_id(chat_id)
+            message: dict[str, Any] = {"message_id": message_id, "from": dict(self.bot_user),
+                                       "chat": self._chat(chat_id), "date": int(time.time()), **content(message_id)}
             if markup is not None:
                 message["reply_markup"] = markup
             if reply_to is not None:
@@ -974,25 +978,13 @@ class BotApiStandIn:
                                             "entities": params.get("caption_entities")})
             if len(caption) > MAX_CAPTION:
                 raise ApiError(400, "Bad Request: message caption is too long")
-        markup = self._markup(params)
-        with self._cond:
-            reply_to = self._reply_target(chat_id, params)
-            message_id = self._new_message_id(chat_id)
-            message: dict[str, Any] = {
-                "message_id": message_id, "from": dict(self.bot_user), "chat": self._chat(chat_id),
-                "date": int(time.time()),
-                "photo": [{"file_id": f"photo-{chat_id}-{message_id}", "file_unique_id": f"u{chat_id}x{message_id}",
-                           "width": 640, "height": 480, "file_size": size}]}
-            if caption:
-                message["caption"] = caption
-            if entities:
-                message["caption_entities"] = entities
-            if markup is not None:
-                message["reply_markup"] = markup
-            if reply_to is not None:
-                message["reply_to_message"] = reply_to
-            self._store(message)
-            return copy.deepcopy(message)
+        def content(message_id: int) -> dict[str, Any]:
+            photo = [{"file_id": f"photo-{chat_id}-{message_id}", "file_unique_id": f"u{chat_id}x{message_id}",
+                      "width": 640, "height": 480, "file_size": size}]
+            return {"photo": photo, **({"caption": caption} if caption else {}),
+                    **({"caption_entities": entities} if entities else {})}
+
+        return self._post(chat_id, params, content)
 
     def _edit_message_text(self, params: dict[str, Any]) -> Any:
         if params.get("inline_message_id"):
