@@ -62,6 +62,19 @@ _LATEST_LIFT = 0.15
 _READ_ON = 1000
 
 
+def latest_rows(chunks: list[Chunk], by_year: bool) -> tuple[np.ndarray, set]:
+    """Which rows belong to their place's latest report (of their year, when by_year), by year and last month
+    covered; and the places (place and year) with more than one report."""
+    periods: dict[tuple[str, int], set[tuple[int, int]]] = {}
+    for chunk in chunks:
+        periods.setdefault((chunk.region, chunk.year if by_year else 0), set()).add((chunk.year, chunk.last_month or 12))
+    newest = {key: max(found) for key, found in periods.items()}
+    rows = np.array([(c.year, c.last_month or 12) == newest[(c.region, c.year if by_year else 0)] for c in chunks],
+                    dtype=bool)
+    several = {key if by_year else key[0] for key, found in periods.items() if len(found) > 1}
+    return rows, several
+
+
 class Searcher:
     """Holds the loaded index (catalog, BM25, vector store, embedder) and answers searches."""
 
@@ -93,13 +106,10 @@ class Searcher:
                 self._unit_rows.setdefault(unit, []).append(row)
             for place in chunk.places.split():
                 self._place_rows.setdefault(place, []).append(row)
-        # Rows of each place's latest report (by year, then the last month it covers), for "latest first".
-        periods: dict[str, set[tuple[int, int]]] = {}
-        for chunk in chunks:
-            periods.setdefault(chunk.region, set()).add((chunk.year, chunk.last_month or 12))
-        newest = {region: max(found) for region, found in periods.items()}
-        self._latest = np.array([(c.year, c.last_month or 12) == newest[c.region] for c in chunks], dtype=bool)
-        self._series = {region for region, found in periods.items() if len(found) > 1}
+        # Rows of each place's latest report (by year, then the last month it covers), for "latest first"; and of
+        # its latest report of each year, for a year asked (the year-end report over the mid-year ones).
+        self._latest, self._series = latest_rows(chunks, by_year=False)
+        self._latest_of_year, self._series_of_year = latest_rows(chunks, by_year=True)
         # One string holding every text, for "does any report mention X" in one search.
         self._all_text = "\x00".join(self._texts)
         # A fixed random sample of the texts, for estimating how common a non-token string is: a count over
@@ -455,6 +465,9 @@ class Searcher:
             score = hybrid_score(rrf, cover) + whole_area_lift(chunk, query.inside) + furniture_drop(chunk)
             if not (query.year or query.period) and self._latest[row] and chunk.region in self._series:
                 score += _LATEST_LIFT  # a place reported on several times: with no period asked, the latest leads
+            elif query.year and not query.period and self._latest_of_year[row] and \
+                    (chunk.region, chunk.year) in self._series_of_year:
+                score += _LATEST_LIFT  # a year asked: that year's last report (its year-end one) leads
             hit = Hit(chunk, round(score, 4), round(dense_of.get(chunk_id, 0.0), 4),
                       round(lex_of.get(chunk_id, 0.0) / top_lex, 4), round(cover, 4))
             hits.append(replace(hit, strong=self.strong(hit)))
