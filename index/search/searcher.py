@@ -131,6 +131,7 @@ class Searcher:
         self._examples: tuple[str, ...] | None = None
         # Series, reports published twice, earlier points and scorecards, made on first use.
         self.timeline = Timeline(chunks)
+        self._reposted: np.ndarray | None = None
         # The answer layer's test that an example question is answered well (set by whoever wires the searcher).
         self.example_check: Callable[[SearchResult], bool] | None = None
 
@@ -274,7 +275,9 @@ class Searcher:
         keep = np.ones(len(self.chunks), dtype=bool)
         if self.timeline.repeated:
             # A report published twice (two sites, two file names) answers once, as the copy kept.
-            keep &= np.array([c.source not in self.timeline.repeated for c in self.chunks], dtype=bool)
+            if self._reposted is None:
+                self._reposted = np.array([c.source in self.timeline.repeated for c in self.chunks], dtype=bool)
+            keep &= ~self._reposted
         clauses: list[dict] = []
         if query.regions:
             keep &= np.isin(self._columns["region"], [self._codes["region"].get(r, -1) for r in query.regions])
