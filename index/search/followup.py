@@ -38,6 +38,10 @@ def complete(question: str, query: Query, last: Turn) -> FollowUp | None:
     refers = bool(REFERS_BACK.search(query.simplified))
     if query.uncovered and not query.regions or query.kind in _STANDS_ALONE:
         return None
+    if query.kind in COLLECTION_KINDS:
+        # "一共有多少项？" after a question about 大兴区: the whole list of the same place, not the last record.
+        return FollowUp(replace(query, regions=last.query.regions)) if not query.regions and last.query.regions \
+            else None
     if query.topic:
         if refers and not query.regions and last.query.regions:
             # "那养老呢？": a new topic in the same districts.

@@ -49,3 +49,11 @@ def test_another_period_keeps_topic_and_districts() -> None:
 def test_a_greeting_or_a_question_in_english_is_no_follow_up() -> None:
     assert complete("你好", ask("你好", kind=QueryKind.GREETING), LAST) is None
     assert complete("and Miyun?", ask("and Miyun?", kind=QueryKind.FOREIGN), LAST) is None
+
+
+def test_a_question_about_the_whole_list_keeps_the_place_not_the_record() -> None:
+    done = complete("一共有多少项？", ask("一共有多少项?", kind=QueryKind.COUNT), LAST)
+    assert done is not None and done.record is None
+    assert (done.query.kind, done.query.regions, done.query.topic) == (QueryKind.COUNT, ("大兴区",), "")
+    named = ask("密云区有哪些项目滞后", kind=QueryKind.STATUS_LIST, regions=("密云区",))
+    assert complete("密云区有哪些项目滞后", named, LAST) is None
