@@ -41,7 +41,7 @@ def chart_counts(card: Scorecard) -> tuple[dict[Status, int], str]:
     """Projects per status to draw, and where they come from: the report's own count when it counts more projects
     than it lists one by one ("30项…已完成19项": 19 done, 11 not said), else the records counted."""
     stated = card.stated
-    if stated is not None and stated.total and (stated.counts or stated.all_done) and stated.total != len(card.items):
+    if stated is not None and stated.total and (stated.counts or stated.all_done) and card.counts_more():
         counts = {status: 0 for status in STATUS_ORDER}
         for status, n in stated.counts:
             counts[status] = n
@@ -90,6 +90,9 @@ def draw(card: Scorecard, font: Path, out: Path) -> Path:
     axes.set_title(title, fontproperties=prop)
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(out, format="png")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(out, format="png")
+    except OSError as exc:
+        raise ChartError(f"{out}: the chart cannot be written there ({exc.strerror or exc})") from None
     return out

@@ -38,6 +38,10 @@ def test_a_missing_font_or_nothing_to_count_is_said(tmp_path: Path) -> None:
     with pytest.raises(ChartError, match="lists no projects"):
         draw(_card("眉山市2019"), cjk_font(), tmp_path / "empty.png")
     assert not (tmp_path / "empty.png").exists()
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder")
+    with pytest.raises(ChartError, match="cannot be written there"):
+        draw(_card("寿县"), cjk_font(), blocked / "shou.png")
 
 
 def test_a_report_counting_more_than_it_lists_is_drawn_from_its_own_count() -> None:
