@@ -69,12 +69,6 @@ def _counted_line(card: Scorecard) -> str:
     return f"按报告逐项统计（据各项的进展文字）：共{len(card.items)}项，{parts}。"
 
 
-def _counts_more(card: Scorecard) -> bool:
-    """Whether the report's own count covers other projects than those it lists one by one (30 stated, 2 listed):
-    then its count answers, and a count of the records would mislead."""
-    return card.stated is not None and card.stated.total is not None and card.stated.total != len(card.items)
-
-
 def status_list_text(card: Scorecard, statuses: tuple[Status, ...]) -> str:
     """The items of the statuses asked (all, grouped, when none), with the report's own list sentences."""
     wanted = statuses or STATUS_ORDER
@@ -105,7 +99,7 @@ def count_text(card: Scorecard, statuses: tuple[Status, ...]) -> str:
     lines = []
     if card.stated is not None:
         lines.append(f"{heading(card)}报告原文：“{card.stated.sentence}”")
-    counted = "" if _counts_more(card) else _counted_line(card)
+    counted = "" if card.counts_more() else _counted_line(card)
     if counted:
         if statuses and card.stated is None:
             n = sum(card.counted()[s] for s in dict.fromkeys(statuses))
@@ -125,7 +119,7 @@ def summary_text(card: Scorecard) -> str:
     if card.summary:
         lines.append(f"报告原文：“{card.summary}”")
     counted = _counted_line(card)
-    if counted and not _counts_more(card):
+    if counted and not card.counts_more():
         lines.append(counted)
     behind = card.of(Status.BEHIND) + card.of(Status.NOT_STARTED)
     if behind:

@@ -122,4 +122,4 @@ def count_statements(text: str) -> list[CountStatement]:
 
 
 def _number(text: str) -> int:
-    return cn_number(text.replace("两", "二")) or 0
+    return cn_number(text) or 0

@@ -74,6 +74,11 @@ class Scorecard:
             counts[item.status] += 1
         return counts
 
+    def counts_more(self) -> bool:
+        """Whether the report's own count covers other projects than those it lists one by one (30 stated, 2
+        listed): then its count answers, and a count of the records would mislead."""
+        return self.stated is not None and self.stated.total is not None and self.stated.total != len(self.items)
+
     def of(self, status: Status) -> list[ScoredItem]:
         """The items with a status, in report order."""
         return [item for item in self.items if item.status == status]
@@ -175,7 +180,7 @@ def _match(name: str, found: list[Project]) -> int | None:
 
 def _title_count(title: str) -> int | None:
     match = _TITLE_COUNT.search(title)
-    return cn_number(match.group(1).replace("两", "二")) if match else None
+    return cn_number(match.group(1)) if match else None
 
 
 def _statement_rank(statement: CountStatement, expected: int | None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
@@ -106,10 +107,8 @@ class Searcher:
                 self._unit_rows.setdefault(unit, []).append(row)
             for place in chunk.places.split():
                 self._place_rows.setdefault(place, []).append(row)
-        # Rows of each place's latest report (by year, then the last month it covers), for "latest first"; and of
-        # its latest report of each year, for a year asked (the year-end report over the mid-year ones).
+        # Rows of each place's latest report (by year, then the last month it covers), for "latest first".
         self._latest, self._series = latest_rows(chunks, by_year=False)
-        self._latest_of_year, self._series_of_year = latest_rows(chunks, by_year=True)
         # One string holding every text, for "does any report mention X" in one search.
         self._all_text = "\x00".join(self._texts)
         # A fixed random sample of the texts, for estimating how common a non-token string is: a count over
@@ -174,8 +173,6 @@ class Searcher:
             hits, reason, notes, cards = self._whole_list(query)
         else:
             hits, reason, notes = self._search(query, k)
-            if self.timeline.repeated:
-                hits = [h for h in hits if h.chunk.source not in self.timeline.repeated]
             if hits and not reason and query.kind in (QueryKind.SINGLE, QueryKind.CHANGE):
                 earlier = self.timeline.earlier(hits[0].chunk)
         return SearchResult(query=query, hits=hits, abstained=bool(reason), reason=reason, coverage=self.coverage,
@@ -185,13 +182,9 @@ class Searcher:
     def _whole_list(self, query: Query) -> tuple[list[Hit], str, list[Note], list[Scorecard]]:
         """A question about places' projects as a whole: the scorecard of each place's latest report (of the period
         asked), each series of the place; hits are the passages holding what the cards quote, for citing."""
-        if query.uncovered and not query.regions:
-            return [], "region", [], []
-        if not self.chunks:
-            return [], "empty", [], []
-        rows, _, notes = self._allowed_rows(query)
-        if query.uncovered and any(n.kind == "period" for n in notes):
-            return [], "region", notes, []
+        reason, rows, _, notes = self._scope(query)
+        if reason:
+            return [], reason, notes, []
         allowed = {self.chunks[row].source for row in rows}
         places = query.regions or tuple(sorted({self.chunks[row].region for row in rows if self.chunks[row].region}))
         cards = []
@@ -223,14 +216,9 @@ class Searcher:
     def _search(self, query: Query, k: int) -> tuple[list[Hit], str, list[Note]]:
         if query.kind in (QueryKind.GREETING, QueryKind.FOREIGN):
             return [], str(query.kind), []  # answered with an introduction, not from the reports
-        if query.uncovered and not query.regions:
-            return [], "region", []
-        if not self.chunks:
-            return [], "empty", []
-        rows, where, notes = self._allowed_rows(query)
-        if query.uncovered and any(n.kind == "period" for n in notes):
-            # Another place (the uncovered district's city) and another period at once answer a different question.
-            return [], "region", notes
+        reason, rows, where, notes = self._scope(query)
+        if reason:
+            return [], reason, notes
         if query.kind == QueryKind.REPORT:
             heads = self._report_heads(rows)
             # With no place named, "这份报告" is one report only when the filters leave one.
@@ -267,6 +255,25 @@ class Searcher:
             notes.extend(Note("region", r) for r in query.regions
                          if not any(h.chunk.region == r and self.strong(h) for h in hits))
         return hits[:k], "", notes
+
+    @cached_property
+    def _latest_of_year(self) -> tuple[np.ndarray, set]:
+        """Rows of each place's last report of each year, and the (place, year) pairs with several reports: for a
+        year asked, the year-end report over the mid-year ones; made the first time a year is asked."""
+        return latest_rows(self.chunks, by_year=True)
+
+    def _scope(self, query: Query) -> tuple[str, np.ndarray, dict | None, list[Note]]:
+        """Why the question cannot be answered here ("" when it can), the rows the filters allow, their store
+        filter and the notes on filters the index could not apply."""
+        if query.uncovered and not query.regions:
+            return "region", np.zeros(0, dtype=np.int64), None, []
+        if not self.chunks:
+            return "empty", np.zeros(0, dtype=np.int64), None, []
+        rows, where, notes = self._allowed_rows(query)
+        if query.uncovered and any(n.kind == "period" for n in notes):
+            # Another place (the uncovered district's city) and another period at once answer a different question.
+            return "region", rows, where, notes
+        return "", rows, where, notes
 
     def _allowed_rows(self, query: Query) -> tuple[np.ndarray, dict | None, list[Note]]:
         """Rows the filters allow (districts named, a period the index holds for them, a lead unit),
@@ -468,8 +475,8 @@ class Searcher:
             score = hybrid_score(rrf, cover) + whole_area_lift(chunk, query.inside) + furniture_drop(chunk)
             if not (query.year or query.period) and self._latest[row] and chunk.region in self._series:
                 score += _LATEST_LIFT  # a place reported on several times: with no period asked, the latest leads
-            elif query.year and not query.period and self._latest_of_year[row] and \
-                    (chunk.region, chunk.year) in self._series_of_year:
+            elif query.year and not query.period and self._latest_of_year[0][row] and \
+                    (chunk.region, chunk.year) in self._latest_of_year[1]:
                 score += _LATEST_LIFT  # a year asked: that year's last report (its year-end one) leads
             hit = Hit(chunk, round(score, 4), round(dense_of.get(chunk_id, 0.0), 4),
                       round(lex_of.get(chunk_id, 0.0) / top_lex, 4), round(cover, 4))
