@@ -9,17 +9,17 @@ import sys
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from bot.logs import route_to_file
-from bot.settings import DEFAULT_CONFIG, Settings, load_settings
-from index.build.catalog import require_index
-from index.errors import MinshengError
-from index.ingest.check import check_report, format_check
-from index.ingest.corpus import list_corpus, read_report
-from index.ingest.load import load_report, parse_bytes, text_of
-from index.ingest.parse import parse_text
-from index.ingest.records import ParsedReport, Record
-from index.kinds import Field
-from index.vocabulary import FIELD_WORDS, QUIT_WORDS, RESET_WORDS, STATUS_WORDS
+from minsheng.bot.logs import route_to_file
+from minsheng.bot.settings import DEFAULT_CONFIG, Settings, load_settings
+from minsheng.index.errors import MinshengError
+from minsheng.index.indexing.catalog import require_index
+from minsheng.index.ingest.check import check_report, format_check
+from minsheng.index.ingest.corpus import list_corpus, read_report
+from minsheng.index.ingest.load import load_report, parse_bytes, text_of
+from minsheng.index.ingest.parse import parse_text
+from minsheng.index.ingest.records import ParsedReport, Record
+from minsheng.index.kinds import Field
+from minsheng.index.vocabulary import FIELD_WORDS, QUIT_WORDS, RESET_WORDS, STATUS_WORDS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "ask":
             return ask_command(settings, args.question, args.k, args.json, sys.stdin, sys.stdout)
         if args.command == "bench":
-            from bot.measure.bench import run
+            from minsheng.bot.measure.bench import run
 
             sizes = [int(x) for x in args.sizes.split(",") if x.strip()] + ([1000] if args.large else [])
             run(settings, sizes, args.workdir, sys.stdout)
@@ -225,8 +225,8 @@ def index_command(settings: Settings, full: bool, as_json: bool, out: TextIO, wa
     """Run an index build and print what changed; failures are listed, the rest is indexed."""
     from dataclasses import replace
 
-    from bot.engine import model_ready, run_index
-    from bot.watch import report_lines
+    from minsheng.bot.engine import model_ready, run_index
+    from minsheng.bot.watch import report_lines
 
     if not model_ready(settings):
         print("preparing the embedding model for this machine (once: an int8 ONNX export, about 15 s)…",
@@ -253,8 +253,8 @@ def ask_command(settings: Settings, question: str, k: int | None, as_json: bool,
         print("minsheng: no questions on standard input; write one question per line, e.g. "
               'echo "某区养老服务进展" | minsheng ask -', file=sys.stderr)
         return 2
-    from bot.answer.render import to_json, to_terminal
-    from bot.engine import open_searcher
+    from minsheng.bot.answer.render import to_json, to_terminal
+    from minsheng.bot.engine import open_searcher
 
     searcher = open_searcher(settings)
     responder = _responder(settings)
@@ -273,9 +273,9 @@ def ask_command(settings: Settings, question: str, k: int | None, as_json: bool,
 def summary_command(settings: Settings, place: str, as_json: bool, chart: Path | None, out: TextIO) -> int:
     """Print a place's scorecards (text with sources, or JSON); with --chart, draw the latest one's bar chart."""
     require_index(settings.index_dir)
-    from bot.answer.render import to_terminal
-    from bot.engine import open_searcher
-    from bot.summary import PlaceError, summarize, with_chart
+    from minsheng.bot.answer.render import to_terminal
+    from minsheng.bot.engine import open_searcher
+    from minsheng.bot.summary import PlaceError, summarize, with_chart
 
     try:
         summary = summarize(open_searcher(settings), place)
@@ -300,16 +300,16 @@ def summary_command(settings: Settings, place: str, as_json: bool, chart: Path |
 
 def _responder(settings: Settings):  # type: ignore[no-untyped-def]
     """Extractive answers, or the LLM composer when config.toml enables it (its key from the environment)."""
-    from bot.answer.responder import make_responder
+    from minsheng.bot.answer.responder import make_responder
 
     return make_responder(settings, os.environ.get(settings.llm.api_key_env))
 
 
 def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
     """An interactive conversation: follow-ups ("那密云区呢？") build on the previous question."""
-    from bot.answer.render import to_terminal
-    from bot.engine import LiveRetriever
-    from bot.session import Conversation
+    from minsheng.bot.answer.render import to_terminal
+    from minsheng.bot.engine import LiveRetriever
+    from minsheng.bot.session import Conversation
 
     interactive = stdin.isatty()
     if interactive:
@@ -350,8 +350,8 @@ def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
 
 def serve_command(settings: Settings) -> int:
     """Run the Telegram bot until interrupted; the index and model are loaded before it starts polling."""
-    from bot.engine import LiveRetriever, run_index
-    from bot.telegram import BotService, run_bot
+    from minsheng.bot.engine import LiveRetriever, run_index
+    from minsheng.bot.telegram import BotService, run_bot
 
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "")
     if not token:
@@ -363,7 +363,7 @@ def serve_command(settings: Settings) -> int:
                          lambda: run_index(settings, progress=None, wait=600))
     watcher = None
     if settings.telegram.watch:
-        from bot.watch import CorpusWatcher
+        from minsheng.bot.watch import CorpusWatcher
 
         w = settings.watch
         watcher = CorpusWatcher(settings.corpus_dir, lambda names: _log_reindex(service.reindex()), w.settle,
@@ -380,7 +380,7 @@ def serve_command(settings: Settings) -> int:
 def _log_reindex(report) -> None:  # type: ignore[no-untyped-def]
     import logging
 
-    from bot.watch import report_lines
+    from minsheng.bot.watch import report_lines
 
     for line in report_lines(report) if report is not None else ["a re-index is already running"]:
         logging.getLogger("minsheng.watch").info(line)
@@ -388,8 +388,8 @@ def _log_reindex(report) -> None:  # type: ignore[no-untyped-def]
 
 def watch_command(settings: Settings, out: TextIO) -> int:
     """Watch the corpus and re-index after changes settle, printing what changed, until Ctrl-C."""
-    from bot.engine import run_index
-    from bot.watch import watch
+    from minsheng.bot.engine import run_index
+    from minsheng.bot.watch import watch
 
     w = settings.watch
     # A build started by hand meanwhile is waited for, not failed.
@@ -403,9 +403,9 @@ def watch_command(settings: Settings, out: TextIO) -> int:
 def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO) -> int:
     """Score a question file with our retriever and, in the same run, with plain BM25 and plain dense retrieval
     over 300-character chunks of the same corpus files."""
-    from bot.engine import open_retriever
-    from bot.measure.evaluate import load_questions, run_eval
-    from index.ingest.corpus import corpus_files
+    from minsheng.bot.engine import open_retriever
+    from minsheng.bot.measure.evaluate import load_questions, run_eval
+    from minsheng.index.ingest.corpus import corpus_files
 
     questions = load_questions(path)
     files = corpus_files(settings.corpus_dir) if baseline else []

@@ -7,10 +7,10 @@ import time
 from collections import OrderedDict
 from typing import Protocol
 
-from index.search.followup import FollowUp, Turn, complete
-from index.search.query import Query
-from index.search.ranking import by_record
-from index.search.results import Hit, SearchResult
+from minsheng.index.search.followup import FollowUp, Turn, complete
+from minsheng.index.search.query import Query
+from minsheng.index.search.ranking import by_record
+from minsheng.index.search.results import Hit, SearchResult
 
 
 class Searches(Protocol):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from index.errors import ConfigError
+from minsheng.index.errors import ConfigError
 
 DEFAULT_CONFIG = "config.toml"
 BUNDLED_MODEL = "bundled:m3e-small"

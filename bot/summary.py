@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.answer.over_time import compose_whole
-from bot.answer.types import Answer
-from bot.chart import ChartError, cjk_font, draw
-from index.errors import MinshengError
-from index.kinds import QueryKind
-from index.search.scorecard import Scorecard
-from index.search.searcher import Searcher
+from minsheng.bot.answer.over_time import compose_whole
+from minsheng.bot.answer.types import Answer
+from minsheng.bot.chart import ChartError, cjk_font, draw
+from minsheng.index.errors import MinshengError
+from minsheng.index.kinds import QueryKind
+from minsheng.index.search.scorecard import Scorecard
+from minsheng.index.search.searcher import Searcher
 
 
 class PlaceError(MinshengError):

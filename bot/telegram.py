@@ -15,26 +15,35 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from telegram.ext import BaseUpdateProcessor
 
-from bot.answer.extractive import more_text
-from bot.answer.over_time import heading
-from bot.answer.render import to_html
-from bot.answer.responder import Responder
-from bot.answer.types import Citation
-from bot.engine import LiveRetriever
-from bot.guard import RateLimiter, chat_allowed
-from bot.logs import FORMAT as LOG_FORMAT
-from bot.logs import OwnRecords
-from bot.messages import ShortKeys, Stats, help_text, regions_text, reports_text, split_html, start_text, stats_text
-from bot.session import Conversations
-from bot.settings import Settings, TelegramSettings
-from index.build.builder import BuildReport
-from index.build.catalog import Coverage, read_manifest
-from index.build.chunk import count_records
-from index.errors import MinshengError
-from index.ingest.normalize import to_simplified, to_traditional
-from index.search.results import SearchResult
-from index.search.retriever import MinshengRetriever
-from index.vocabulary import RESET_WORDS
+from minsheng.bot.answer.extractive import more_text
+from minsheng.bot.answer.over_time import heading
+from minsheng.bot.answer.render import to_html
+from minsheng.bot.answer.responder import Responder
+from minsheng.bot.answer.types import Citation
+from minsheng.bot.engine import LiveRetriever
+from minsheng.bot.guard import RateLimiter, chat_allowed
+from minsheng.bot.logs import FORMAT as LOG_FORMAT
+from minsheng.bot.logs import OwnRecords
+from minsheng.bot.messages import (
+    ShortKeys,
+    Stats,
+    help_text,
+    regions_text,
+    reports_text,
+    split_html,
+    start_text,
+    stats_text,
+)
+from minsheng.bot.session import Conversations
+from minsheng.bot.settings import Settings, TelegramSettings
+from minsheng.index.errors import MinshengError
+from minsheng.index.indexing.builder import BuildReport
+from minsheng.index.indexing.catalog import Coverage, read_manifest
+from minsheng.index.indexing.chunk import count_records
+from minsheng.index.ingest.normalize import to_simplified, to_traditional
+from minsheng.index.search.results import SearchResult
+from minsheng.index.search.retriever import MinshengRetriever
+from minsheng.index.vocabulary import RESET_WORDS
 
 if TYPE_CHECKING:
     from telegram import Update
@@ -140,7 +149,7 @@ class BotService:
 
     def summary(self, place: str, chart: Path) -> SummaryReply:
         """HTML of a place's scorecard and its bar chart drawn into chart (None, with the reason, when it cannot be)."""
-        from bot.summary import PlaceError, summarize, with_chart
+        from minsheng.bot.summary import PlaceError, summarize, with_chart
 
         try:
             summary = summarize(self.retriever.searcher, place)

@@ -24,9 +24,9 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from index.build.builder import BuildReport
-from index.errors import MinshengError
-from index.ingest.corpus import is_report_name
+from minsheng.index.errors import MinshengError
+from minsheng.index.indexing.builder import BuildReport
+from minsheng.index.ingest.corpus import is_report_name
 
 log = logging.getLogger("minsheng.watch")
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from index.datafiles import read_json
-from index.ingest.normalize import to_simplified
-from index.segmenter import ordinary_words, plain_tokenizer
+from minsheng.index.datafiles import read_json
+from minsheng.index.ingest.normalize import to_simplified
+from minsheng.index.segmenter import ordinary_words, plain_tokenizer
 
 PROVINCE, CITY, COUNTY, ZONE = "province", "city", "county", "zone"
 _CITY_KINDS = frozenset({"地级市", "自治州", "地区", "盟"})

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from index.kinds import Field, Status, Wants
+from minsheng.index.kinds import Field, Status, Wants
 
 HAN = r"\u4e00-\u9fff"
 
@@ -378,7 +378,7 @@ def figure_with_unit(unit: str) -> re.Pattern[str]:
 # --- words BM25 ignores -------------------------------------------------------------------------------------------
 
 # Words that carry no topic in a report or a question; kept short on purpose (BM25's idf does the rest). Changing
-# them changes every text's tokens: raise index.build.lexical.TOKENS_VERSION.
+# them changes every text's tokens: raise index.indexing.lexical.TOKENS_VERSION.
 STOPWORDS = frozenset(
     "的 了 和 与 及 是 在 有 对 为 把 被 将 等 个 中 也 都 就 并 或 而 之 其 这 那 吗 呢 吧 啊 呀 么 哪 哪些 什么 怎么 怎样 "
     "如何 多少 几 情况 进展 目前 现在 已经 请问 一下 一共 总共 还 又 再 让 给 从 到 于 以 上 下 我 你 他 它 我们 "

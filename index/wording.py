@@ -5,7 +5,7 @@ import hashlib
 import importlib.metadata
 from functools import lru_cache
 
-from index.datafiles import DATA_DIR, read_json
+from minsheng.index.datafiles import DATA_DIR, read_json
 
 
 def _load(name: str) -> dict[str, tuple[str, ...]]:

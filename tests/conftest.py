@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from index.ingest.load import load_report
-from index.ingest.records import ParsedReport
+from minsheng.index.ingest.load import load_report
+from minsheng.index.ingest.records import ParsedReport
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -32,8 +32,8 @@ def reports() -> dict[str, ParsedReport]:
 
 def _built(tmp_path_factory: pytest.TempPathFactory, corpus: Path):  # type: ignore[no-untyped-def]
     """Settings of a real index (bundled m3e-small, embedded Chroma) of a corpus folder, built."""
-    from bot.engine import run_index
-    from bot.settings import load_settings
+    from minsheng.bot.engine import run_index
+    from minsheng.bot.settings import load_settings
 
     index_dir = tmp_path_factory.mktemp("index")
     settings = load_settings(ROOT / "config.toml", {"MINSHENG_INDEX": str(index_dir), "MINSHENG_CORPUS": str(corpus)})
@@ -59,7 +59,7 @@ def series_indexed(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no
 @pytest.fixture(scope="session")
 def series_retriever(series_indexed):  # type: ignore[no-untyped-def]
     """The retriever over the series index, loaded once."""
-    from bot.engine import open_retriever
+    from minsheng.bot.engine import open_retriever
 
     return open_retriever(series_indexed)
 
@@ -67,7 +67,7 @@ def series_retriever(series_indexed):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def retriever(indexed):  # type: ignore[no-untyped-def]
     """The retriever over the real index, loaded once."""
-    from bot.engine import open_retriever
+    from minsheng.bot.engine import open_retriever
 
     return open_retriever(indexed)
 

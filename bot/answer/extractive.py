@@ -6,19 +6,19 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Callable
 
-from bot.answer.over_time import compose_whole
-from bot.answer.table_row import labelled_row
-from bot.answer.types import Answer, Citation, citation_of
-from index.build.chunk import LABELLED, Chunk, field_text, states
-from index.ingest.fields import is_section
-from index.ingest.news import is_boilerplate
-from index.ingest.normalize import to_simplified, to_traditional
-from index.kinds import COLLECTION_KINDS, Field, QueryKind, Status, Wants, answer_field
-from index.search.query import Query
-from index.search.results import Hit, SearchResult
-from index.search.series import figure_change
-from index.search.topic import topic_coverage
-from index.vocabulary import (
+from minsheng.bot.answer.over_time import compose_whole
+from minsheng.bot.answer.table_row import labelled_row
+from minsheng.bot.answer.types import Answer, Citation, citation_of
+from minsheng.index.indexing.chunk import LABELLED, Chunk, field_text, states
+from minsheng.index.ingest.fields import is_section
+from minsheng.index.ingest.news import is_boilerplate
+from minsheng.index.ingest.normalize import to_simplified, to_traditional
+from minsheng.index.kinds import COLLECTION_KINDS, Field, QueryKind, Status, Wants, answer_field
+from minsheng.index.search.query import Query
+from minsheng.index.search.results import Hit, SearchResult
+from minsheng.index.search.series import figure_change
+from minsheng.index.search.topic import topic_coverage
+from minsheng.index.vocabulary import (
     AHEAD,
     ASKED_UNIT,
     ASKED_VERB,
@@ -41,7 +41,7 @@ from index.vocabulary import (
     WRITTEN_UNITS,
     figure_with_unit,
 )
-from index.wording import matched_phrases
+from minsheng.index.wording import matched_phrases
 
 _ENDS = set("。！？!?；;\n")
 _OPEN, _CLOSE = set("(（“‘《[【"), set(")）”’》]】")

@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.answer.types import Answer, citation_of
-from bot.settings import LLMSettings
-from index.build.chunk import count_tokens, fit_tokens
-from index.errors import MinshengError
-from index.search.results import Hit
+from minsheng.bot.answer.types import Answer, citation_of
+from minsheng.bot.settings import LLMSettings
+from minsheng.index.errors import MinshengError
+from minsheng.index.indexing.chunk import count_tokens, fit_tokens
+from minsheng.index.search.results import Hit
 
 if TYPE_CHECKING:
     # Only for annotations: langchain costs a noticeable fraction of a second to import, and the composer is

@@ -3,10 +3,10 @@ from the scorecards and earlier points a search found. Quoted sentences are the 
 say that they are counted."""
 from __future__ import annotations
 
-from bot.answer.types import Answer, citation_of
-from index.kinds import QueryKind, Status
-from index.search.results import SearchResult
-from index.search.scorecard import STATUS_ORDER, Scorecard, ScoredItem, status_name
+from minsheng.bot.answer.types import Answer, citation_of
+from minsheng.index.kinds import QueryKind, Status
+from minsheng.index.search.results import SearchResult
+from minsheng.index.search.scorecard import STATUS_ORDER, Scorecard, ScoredItem, status_name
 
 # Items named per status in a list answer, and places in an answer that names none.
 _NAMED = 12

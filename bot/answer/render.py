@@ -5,9 +5,9 @@ import html
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bot.answer.types import Answer, Citation
-from index.ingest.normalize import to_traditional
-from index.search.results import Hit, SearchResult
+from minsheng.bot.answer.types import Answer, Citation
+from minsheng.index.ingest.normalize import to_traditional
+from minsheng.index.search.results import Hit, SearchResult
 
 
 @dataclass(frozen=True)

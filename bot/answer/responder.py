@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.answer.extractive import compose, in_script, note_lines
-from bot.answer.types import Answer
-from bot.settings import Settings
-from index.kinds import COLLECTION_KINDS, QueryKind
-from index.search.results import SearchResult
+from minsheng.bot.answer.extractive import compose, in_script, note_lines
+from minsheng.bot.answer.types import Answer
+from minsheng.bot.settings import Settings
+from minsheng.index.kinds import COLLECTION_KINDS, QueryKind
+from minsheng.index.search.results import SearchResult
 
 if TYPE_CHECKING:
-    from bot.answer.llm import LLMComposer
+    from minsheng.bot.answer.llm import LLMComposer
 
 
 _NOT_WORDED = frozenset({QueryKind.REPORT, QueryKind.CHANGE, *COLLECTION_KINDS})
@@ -39,6 +39,6 @@ class Responder:
 
 def make_responder(settings: Settings, api_key: str | None) -> Responder:
     """The responder the settings ask for; the API key is read from the environment by the caller."""
-    from bot.answer.llm import make_composer
+    from minsheng.bot.answer.llm import make_composer
 
     return Responder(make_composer(settings.llm, api_key))

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from index.kinds import Field
-from index.search.results import Hit
-from index.vocabulary import FIELD_WORDS
+from minsheng.index.kinds import Field
+from minsheng.index.search.results import Hit
+from minsheng.index.vocabulary import FIELD_WORDS
 
 
 @dataclass(frozen=True)

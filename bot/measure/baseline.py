@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
-from bot.answer.render import to_json
-from bot.answer.types import Answer
-from index.build.chunk import Chunk, search_texts
-from index.build.vectors import nearest
-from index.search.query import Query
-from index.search.results import Hit, SearchResult
-from index.topk import best_first
+from minsheng.bot.answer.render import to_json
+from minsheng.bot.answer.types import Answer
+from minsheng.index.indexing.chunk import Chunk, search_texts
+from minsheng.index.indexing.vectors import nearest
+from minsheng.index.search.query import Query
+from minsheng.index.search.results import Hit, SearchResult
+from minsheng.index.topk import best_first
 
 if TYPE_CHECKING:
-    from index.build.embed import Embedder
+    from minsheng.index.indexing.embed import Embedder
 
 Nearest = Callable[[list[float], int], list[tuple[str, float]]]
 
@@ -54,7 +54,7 @@ class ShippedCollection:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
-        from index.build.embed import SentenceTransformerEmbedder
+        from minsheng.index.indexing.embed import SentenceTransformerEmbedder
 
         self.model_name = model
         self.path = path
@@ -96,7 +96,7 @@ class ShippedCollection:
             "import sys, chromadb\n"
             "from chromadb.config import Settings\n"
             "from sentence_transformers import SentenceTransformer\n"
-            "from index.build.embed import resolve_model\n"
+            "from index.indexing.embed import resolve_model\n"
             f"model = SentenceTransformer(resolve_model({self.model_name!r}), device='cpu')\n"
             f"client = chromadb.PersistentClient(path={str(self.path)!r}, settings=Settings(anonymized_telemetry=False))\n"
             f"col = client.get_collection({self.NAME!r}, embedding_function=None)\n"
@@ -117,8 +117,8 @@ def plain_chunks(files: Sequence[Path], size: int = PLAIN_CHUNK_CHARS, overlap: 
     (files that cannot be read are skipped, as the index skips them)."""
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from index.errors import MinshengError
-    from index.ingest.load import read_text
+    from minsheng.index.errors import MinshengError
+    from minsheng.index.ingest.load import read_text
 
     splitter = RecursiveCharacterTextSplitter(chunk_size=size, chunk_overlap=overlap)
     chunks: list[Chunk] = []

@@ -14,8 +14,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Callable, TextIO
 
-from bot.settings import Settings
-from index.ingest.normalize import match_key
+from minsheng.bot.settings import Settings
+from minsheng.index.ingest.normalize import match_key
 
 # Questions whose answers are in the real reports; the gold text holds a figure or a name the distractor
 # districts (their figures all changed) do not share. Written for the benchmark, not taken from any eval set.
@@ -55,7 +55,7 @@ class Measures:
 
 def run(settings: Settings, sizes: list[int], workdir: Path, out: TextIO, seed: int = 0) -> dict[int, tuple[Measures, Measures]]:
     """Measure both pipelines at each size (districts added to the 5 real reports) and print a table each."""
-    from bot.engine import make_embedder
+    from minsheng.bot.engine import make_embedder
 
     embedder = make_embedder(settings)
     embedder.embed_query("预热")
@@ -81,8 +81,8 @@ def run(settings: Settings, sizes: list[int], workdir: Path, out: TextIO, seed: 
 
 def make_corpus(real: Path, target: Path, n: int, seed: int) -> Path:
     """The real reports plus n synthetic districts made from those whose place is settled."""
-    from bot.measure.synthetic import placed, synthesize, write_corpus
-    from index.ingest.corpus import corpus_files
+    from minsheng.bot.measure.synthetic import placed, synthesize, write_corpus
+    from minsheng.index.ingest.corpus import corpus_files
 
     if target.exists():
         shutil.rmtree(target)
@@ -103,8 +103,8 @@ COLD_RUNS = 3
 def question_mix(real: Path, n: int, seed: int, variants: int = MIX_VARIANTS) -> list[str]:
     """The timed questions, each asked once: QUESTIONS, then the same questions about up to `variants` of the
     synthetic districts (the same names `make_corpus` uses), so no answer comes from a cache."""
-    from bot.measure.synthetic import district_names, placed, replace_names, report_place
-    from index.ingest.corpus import corpus_files
+    from minsheng.bot.measure.synthetic import district_names, placed, replace_names, report_place
+    from minsheng.index.ingest.corpus import corpus_files
 
     pairs = placed([(p.name, p.read_text("utf-8")) for p in corpus_files(real)])
     regions = [report_place(name, text) for name, text in pairs]
@@ -116,8 +116,8 @@ def question_mix(real: Path, n: int, seed: int, variants: int = MIX_VARIANTS) ->
 
 def _extra_report(real: Path, seed: int) -> tuple[str, str]:
     """One more synthetic report, of a district no corpus size uses."""
-    from bot.measure.synthetic import placed, synthesize
-    from index.ingest.corpus import corpus_files
+    from minsheng.bot.measure.synthetic import placed, synthesize
+    from minsheng.index.ingest.corpus import corpus_files
 
     pairs = placed([(p.name, p.read_text("utf-8")) for p in corpus_files(real)])
     return synthesize(pairs[:1], 1, seed + 10_007)[0]
@@ -125,8 +125,8 @@ def _extra_report(real: Path, seed: int) -> tuple[str, str]:
 
 def measure_ours(settings: Settings, corpus: Path, index_dir: Path, seed: int, mix: list[str]) -> Measures:
     """Our pipeline: `minsheng index` (incremental build, lexicon, BM25, filters) and `minsheng ask`."""
-    from bot.answer.extractive import compose
-    from bot.engine import open_retriever, run_index
+    from minsheng.bot.answer.extractive import compose
+    from minsheng.bot.engine import open_retriever, run_index
 
     if index_dir.exists():
         shutil.rmtree(index_dir)
@@ -149,7 +149,7 @@ def measure_ours(settings: Settings, corpus: Path, index_dir: Path, seed: int, m
 
     _latency_and_accuracy(m, ask, mix)
     env = {"MINSHENG_CORPUS": str(corpus), "MINSHENG_INDEX": str(index_dir)}
-    m.cold_ask_s, m.peak_rss_mb = _cold_median([sys.executable, "-m", "bot.cli", "ask", QUESTIONS[0][0]], env)
+    m.cold_ask_s, m.peak_rss_mb = _cold_median([sys.executable, "-m", "minsheng.bot.cli", "ask", QUESTIONS[0][0]], env)
     m.disk_mb = _disk(index_dir)
     return m
 
@@ -158,10 +158,10 @@ def measure_plain(settings: Settings, ours_dir: Path, plain_dir: Path, corpus: P
                   mix: list[str]) -> Measures:
     """The plain dense pipeline (bot/measure/baseline.py): the same chunks embedded in file order with the same
     model as shipped, one Chroma collection, the question embedded as typed, nearest chunks, no filters."""
-    from bot.measure.baseline import ShippedCollection
-    from index.build.catalog import read_chunks
-    from index.build.chunk import chunk_report, count_records
-    from index.ingest.load import parse_bytes
+    from minsheng.bot.measure.baseline import ShippedCollection
+    from minsheng.index.indexing.catalog import read_chunks
+    from minsheng.index.indexing.chunk import chunk_report, count_records
+    from minsheng.index.ingest.load import parse_bytes
 
     if plain_dir.exists():
         shutil.rmtree(plain_dir)

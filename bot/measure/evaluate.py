@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
 
-from index.errors import ParseError, ReadError
-from index.ingest.normalize import match_key
+from minsheng.index.errors import ParseError, ReadError
+from minsheng.index.ingest.normalize import match_key
 
 if TYPE_CHECKING:
-    from bot.answer.responder import Responder
-    from index.search.retriever import MinshengRetriever
+    from minsheng.bot.answer.responder import Responder
+    from minsheng.index.search.retriever import MinshengRetriever
 
 _DEFAULT_K = 5
 _WIDTH = 100  # terminal columns for the failing list
@@ -305,8 +305,8 @@ def run_eval(questions: list[EvalQuestion], retriever: MinshengRetriever, respon
     """Ask every question of our pipeline and, in the same run, of plain BM25 and plain dense retrieval over
     300-character chunks of baseline_files (none: no baseline); print each run's figures, then every figure of
     ours that falls below a plain one."""
-    from bot.answer.render import to_json
-    from bot.measure.baseline import plain_bm25, plain_chunks, plain_dense
+    from minsheng.bot.answer.render import to_json
+    from minsheng.bot.measure.baseline import plain_bm25, plain_chunks, plain_dense
 
     retriever.search("预热")  # the first query pays for lazy loading; latency is for a warm process
 

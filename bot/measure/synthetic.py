@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Iterable
 
-from index.ingest.meta import find_region
-from index.ingest.normalize import TONE_MARKS, clean, to_simplified, to_traditional
-from index.ingest.parse import parse_text
-from index.places import COUNTY, Place, gazetteer
-from index.vocabulary import COUNTERS, DASHES
+from minsheng.index.ingest.meta import find_region
+from minsheng.index.ingest.normalize import TONE_MARKS, clean, to_simplified, to_traditional
+from minsheng.index.ingest.parse import parse_text
+from minsheng.index.places import COUNTY, Place, gazetteer
+from minsheng.index.vocabulary import COUNTERS, DASHES
 
 _SUFFIX_PINYIN = {"区": "qū", "县": "xiàn", "市": "shì"}
 _PINYIN_AFTER = rf"(?:\([a-zü{TONE_MARKS}]{{1,7}}\))?"

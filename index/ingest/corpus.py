@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from index.errors import MinshengError, ReadError
+from minsheng.index.errors import MinshengError, ReadError
 
 # One report larger than this is refused with a message (memory stays bounded); config.toml can raise it.
 MAX_FILE_BYTES = 20_000_000

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
-from index.ingest.normalize import to_simplified
-from index.ingest.records import Record
-from index.ingest.status import derive_status, find_ratio
-from index.vocabulary import (
+from minsheng.index.ingest.normalize import to_simplified
+from minsheng.index.ingest.records import Record
+from minsheng.index.ingest.status import derive_status, find_ratio
+from minsheng.index.vocabulary import (
     CN_DIGIT_VALUES,
     DELAY_WORDS,
     ITEM_CELL,

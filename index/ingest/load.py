@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.ingest.corpus import read_report
-from index.ingest.formats import SUFFIXES, extract_text
-from index.ingest.normalize import clean, normalize_bytes
-from index.ingest.parse import parse_text
-from index.ingest.records import ParsedReport
+from minsheng.index.ingest.corpus import read_report
+from minsheng.index.ingest.formats import SUFFIXES, extract_text
+from minsheng.index.ingest.normalize import clean, normalize_bytes
+from minsheng.index.ingest.parse import parse_text
+from minsheng.index.ingest.records import ParsedReport
 
 
 def read_text(path: Path) -> str:

@@ -12,9 +12,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from index.ingest.normalize import to_simplified
-from index.places import COUNTY, ZONE, Place, gazetteer
-from index.vocabulary import (
+from minsheng.index.ingest.normalize import to_simplified
+from minsheng.index.places import COUNTY, ZONE, Place, gazetteer
+from minsheng.index.vocabulary import (
     HALF,
     ISSUER_LABEL,
     MONTH,

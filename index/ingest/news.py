@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
-from index.ingest.fields import finish
-from index.ingest.normalize import to_simplified
-from index.ingest.records import Record
-from index.vocabulary import BOILERPLATE, BYLINE_LABEL, PAGE_CONTROL, SHORT_CELL
+from minsheng.index.ingest.fields import finish
+from minsheng.index.ingest.normalize import to_simplified
+from minsheng.index.ingest.records import Record
+from minsheng.index.vocabulary import BOILERPLATE, BYLINE_LABEL, PAGE_CONTROL, SHORT_CELL
 
 _SENTENCE_PUNCT = re.compile(r"[。，,；;！!？?：:]")
 

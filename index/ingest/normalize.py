@@ -7,8 +7,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from index.errors import ReadError
-from index.vocabulary import BYLINE_LABEL
+from minsheng.index.errors import ReadError
+from minsheng.index.vocabulary import BYLINE_LABEL
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),

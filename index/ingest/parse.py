@@ -4,15 +4,15 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from index.errors import ParseError
-from index.ingest.fields import finish
-from index.ingest.meta import find_months, find_period, issuer_lines, places_named, report_place, report_year
-from index.ingest.news import is_boilerplate, news_records, paragraph_records
-from index.ingest.normalize import to_simplified
-from index.ingest.prose import NoticeTask, inline_records, notice_tasks, prose_records
-from index.ingest.records import ParsedReport, Record, Report
-from index.ingest.tables import find_tables
-from index.vocabulary import ISSUER_LINE, ITEM_START, TITLE_WORDS, UNTIL_MONTH
+from minsheng.index.errors import ParseError
+from minsheng.index.ingest.fields import finish
+from minsheng.index.ingest.meta import find_months, find_period, issuer_lines, places_named, report_place, report_year
+from minsheng.index.ingest.news import is_boilerplate, news_records, paragraph_records
+from minsheng.index.ingest.normalize import to_simplified
+from minsheng.index.ingest.prose import NoticeTask, inline_records, notice_tasks, prose_records
+from minsheng.index.ingest.records import ParsedReport, Record, Report
+from minsheng.index.ingest.tables import find_tables
+from minsheng.index.vocabulary import ISSUER_LINE, ITEM_START, TITLE_WORDS, UNTIL_MONTH
 
 
 def parse_text(text: str, source: str) -> ParsedReport:

@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index.ingest.fields import cn_number, finish, is_section
-from index.ingest.normalize import to_simplified
-from index.ingest.records import Record
-from index.kinds import Field
-from index.vocabulary import FIELD_LABELS, ITEM_MARKERS, LABEL_AT, UNITS_IN_PARENS
+from minsheng.index.ingest.fields import cn_number, finish, is_section
+from minsheng.index.ingest.normalize import to_simplified
+from minsheng.index.ingest.records import Record
+from minsheng.index.kinds import Field
+from minsheng.index.vocabulary import FIELD_LABELS, ITEM_MARKERS, LABEL_AT, UNITS_IN_PARENS
 
 
 @dataclass

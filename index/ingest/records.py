@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from index.kinds import Status
+from minsheng.index.kinds import Status
 
 
 @dataclass(frozen=True)

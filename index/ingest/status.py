@@ -3,9 +3,19 @@ from __future__ import annotations
 
 import re
 
-from index.ingest.normalize import to_simplified
-from index.kinds import Status
-from index.vocabulary import BEHIND, DONE, NEXT_STEP_START, NOT_STARTED, ONGOING, RATIO, SAID_BEHIND, SAID_DONE, STARTED
+from minsheng.index.ingest.normalize import to_simplified
+from minsheng.index.kinds import Status
+from minsheng.index.vocabulary import (
+    BEHIND,
+    DONE,
+    NEXT_STEP_START,
+    NOT_STARTED,
+    ONGOING,
+    RATIO,
+    SAID_BEHIND,
+    SAID_DONE,
+    STARTED,
+)
 
 
 def find_ratio(text: str) -> float | None:

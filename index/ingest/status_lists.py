@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.ingest.fields import cn_number
-from index.kinds import Status
-from index.vocabulary import COUNTED_STATES, HAN, STATEMENT, STATUS_LIST_CUES
+from minsheng.index.ingest.fields import cn_number
+from minsheng.index.kinds import Status
+from minsheng.index.vocabulary import COUNTED_STATES, HAN, STATEMENT, STATUS_LIST_CUES
 
 # Where the list begins after its cue: "的项目," "项目有:" "的有N项(" "主要是".
 _LIST_OPEN = re.compile(r"(?:的?(?:项目|实事|工程|事项)?(?:有|为|是|包括|主要是)?(?:\d+|[一二三四五六七八九十]+)?[项件个]?\s*[:：,，(（])")

@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from index.ingest.fields import explains_delay, finish, is_section, item_number
-from index.ingest.normalize import to_simplified
-from index.ingest.records import PeriodText, Record
-from index.kinds import Field
-from index.vocabulary import BYLINE_LABEL, COLUMN_HEADERS, PERIOD_IN_HEADER, UNIT_CELL
+from minsheng.index.ingest.fields import explains_delay, finish, is_section, item_number
+from minsheng.index.ingest.normalize import to_simplified
+from minsheng.index.ingest.records import PeriodText, Record
+from minsheng.index.kinds import Field
+from minsheng.index.vocabulary import BYLINE_LABEL, COLUMN_HEADERS, PERIOD_IN_HEADER, UNIT_CELL
 
 
 @dataclass(frozen=True)

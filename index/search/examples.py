@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from typing import Callable, Protocol
 
-from index.build.chunk import Chunk, field_text
-from index.ingest.normalize import to_simplified
-from index.kinds import Field
-from index.search.results import SearchResult
-from index.vocabulary import PROJECT_ACTION, PROJECT_NOUNS, SECTION_HEADING
+from minsheng.index.indexing.chunk import Chunk, field_text
+from minsheng.index.ingest.normalize import to_simplified
+from minsheng.index.kinds import Field
+from minsheng.index.search.results import SearchResult
+from minsheng.index.vocabulary import PROJECT_ACTION, PROJECT_NOUNS, SECTION_HEADING
 
 _DIGIT = re.compile(r"\d")
 # A project name short enough to ask with, cut at the first punctuation; names holding figures read badly.

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from index.kinds import COLLECTION_KINDS, QueryKind, Wants
-from index.search.query import Query
-from index.vocabulary import REFERS_BACK
+from minsheng.index.kinds import COLLECTION_KINDS, QueryKind, Wants
+from minsheng.index.search.query import Query
+from minsheng.index.vocabulary import REFERS_BACK
 
 
 @dataclass(frozen=True)

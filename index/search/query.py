@@ -5,12 +5,12 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from index.build.catalog import Coverage, bare_unit
-from index.ingest.meta import find_period, find_year, strip_periods
-from index.ingest.normalize import clean, to_simplified
-from index.kinds import COLLECTION_KINDS, QueryKind, Status, Wants
-from index.places import CITY, PROVINCE, Place, gazetteer
-from index.vocabulary import (
+from minsheng.index.indexing.catalog import Coverage, bare_unit
+from minsheng.index.ingest.meta import find_period, find_year, strip_periods
+from minsheng.index.ingest.normalize import clean, to_simplified
+from minsheng.index.kinds import COLLECTION_KINDS, QueryKind, Status, Wants
+from minsheng.index.places import CITY, PROVINCE, Place, gazetteer
+from minsheng.index.vocabulary import (
     CHANGE_ASKED,
     COLLECTION_NAMED,
     COLLECTION_WORDS,
@@ -28,7 +28,7 @@ from index.vocabulary import (
     UNIT_LIST_CUE,
     WANTS_CUES,
 )
-from index.wording import expansions, unit_aliases
+from minsheng.index.wording import expansions, unit_aliases
 
 
 @dataclass(frozen=True)

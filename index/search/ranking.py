@@ -6,10 +6,10 @@ import re
 from dataclasses import replace
 from typing import Callable
 
-from index.build.chunk import Chunk, field_text, states
-from index.kinds import Wants, answer_field
-from index.search.results import Hit
-from index.vocabulary import AHEAD, ENUMERATED, PROBLEM_TEXT, STATEMENT, WHOLE_AREA_ROW
+from minsheng.index.indexing.chunk import Chunk, field_text, states
+from minsheng.index.kinds import Wants, answer_field
+from minsheng.index.search.results import Hit
+from minsheng.index.vocabulary import AHEAD, ENUMERATED, PROBLEM_TEXT, STATEMENT, WHOLE_AREA_ROW
 
 # Reciprocal-rank constant: small, so a first place counts clearly more than a fifth.
 _RRF_K = 10

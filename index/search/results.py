@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from index.build.catalog import Coverage
-from index.build.chunk import Chunk
-from index.search.query import Query
-from index.search.scorecard import Scorecard
-from index.search.timeline import EarlierPoint
+from minsheng.index.indexing.catalog import Coverage
+from minsheng.index.indexing.chunk import Chunk
+from minsheng.index.search.query import Query
+from minsheng.index.search.scorecard import Scorecard
+from minsheng.index.search.timeline import EarlierPoint
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from index.search.results import Hit, SearchResult
-from index.search.searcher import Searcher
+from minsheng.index.search.results import Hit, SearchResult
+from minsheng.index.search.searcher import Searcher
 
 
 def hit_document(hit: Hit) -> Document:

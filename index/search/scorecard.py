@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from index.ingest.fields import cn_number
-from index.ingest.status_lists import (
+from minsheng.index.ingest.fields import cn_number
+from minsheng.index.ingest.status_lists import (
     CountStatement,
     StatusList,
     count_statements,
@@ -16,9 +16,9 @@ from index.ingest.status_lists import (
     status_lists,
     status_titles,
 )
-from index.kinds import Status
-from index.search.series import Project, ReportRef, figure_change, link, similarity
-from index.vocabulary import STATUS_WORDS
+from minsheng.index.kinds import Status
+from minsheng.index.search.series import Project, ReportRef, figure_change, link, similarity
+from minsheng.index.vocabulary import STATUS_WORDS
 
 # Order of the statuses in every list and chart: what needs attention first.
 STATUS_ORDER = (Status.BEHIND, Status.NOT_STARTED, Status.ON_TRACK, Status.COMPLETED, Status.UNKNOWN)

@@ -10,20 +10,20 @@ from typing import Callable
 
 import numpy as np
 
-from index.build.catalog import Coverage, live_dir, read_chunks, require_index, split_units
-from index.build.chunk import Chunk, field_text, search_texts, states
-from index.build.embed import Embedder
-from index.build.layout import BM25_DIR
-from index.build.lexical import LexicalIndex
-from index.build.passages import join_windows
-from index.build.store import VectorStore
-from index.build.vectors import nearest, read_vectors
-from index.ingest.meta import find_months
-from index.ingest.normalize import to_simplified
-from index.kinds import COLLECTION_KINDS, QueryKind, answer_field
-from index.search.examples import example_questions
-from index.search.query import Query, parse_query
-from index.search.ranking import (
+from minsheng.index.indexing.catalog import Coverage, live_dir, read_chunks, require_index, split_units
+from minsheng.index.indexing.chunk import Chunk, field_text, search_texts, states
+from minsheng.index.indexing.embed import Embedder
+from minsheng.index.indexing.layout import BM25_DIR
+from minsheng.index.indexing.lexical import LexicalIndex
+from minsheng.index.indexing.passages import join_windows
+from minsheng.index.indexing.store import VectorStore
+from minsheng.index.indexing.vectors import nearest, read_vectors
+from minsheng.index.ingest.meta import find_months
+from minsheng.index.ingest.normalize import to_simplified
+from minsheng.index.kinds import COLLECTION_KINDS, QueryKind, answer_field
+from minsheng.index.search.examples import example_questions
+from minsheng.index.search.query import Query, parse_query
+from minsheng.index.search.ranking import (
     by_record,
     enumerates,
     evidence,
@@ -33,12 +33,12 @@ from index.search.ranking import (
     reciprocal_rank,
     whole_area_lift,
 )
-from index.search.results import Hit, Note, SearchResult
-from index.search.scorecard import Scorecard, behind_first
-from index.search.timeline import EarlierPoint, Timeline
-from index.search.topic import topic_coverage
-from index.vocabulary import LIST_ASKED
-from index.wording import matched_phrases
+from minsheng.index.search.results import Hit, Note, SearchResult
+from minsheng.index.search.scorecard import Scorecard, behind_first
+from minsheng.index.search.timeline import EarlierPoint, Timeline
+from minsheng.index.search.topic import topic_coverage
+from minsheng.index.vocabulary import LIST_ASKED
+from minsheng.index.wording import matched_phrases
 
 # How many candidates each retriever contributes before fusion.
 _CANDIDATES = 40

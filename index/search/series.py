@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import PurePath
 
-from index.build.chunk import Chunk, field_text, period_label
-from index.kinds import Field
+from minsheng.index.indexing.chunk import Chunk, field_text, period_label
+from minsheng.index.kinds import Field
 
 # A bureau reporting on its own share ("怀柔区城市管理委2022年…"): a series of its own beside the government's.
 _ISSUER = re.compile(r"^([\u4e00-\u9fff]{2,14}?(?:委员会|管理委|委|局|办公室|办|中心|集团|公司|总工会|妇联|团委))(?![实事])")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from index.build.chunk import Chunk
-from index.kinds import Status
-from index.search.scorecard import Scorecard, changes, scorecard
-from index.search.series import Project, ReportRef, duplicates, link, projects, report_refs, series
+from minsheng.index.indexing.chunk import Chunk
+from minsheng.index.kinds import Status
+from minsheng.index.search.scorecard import Scorecard, changes, scorecard
+from minsheng.index.search.series import Project, ReportRef, duplicates, link, projects, report_refs, series
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.chart import ChartError, chart_counts, cjk_font, draw
-from index.build.chunk import chunk_report
-from index.ingest.load import load_report
-from index.kinds import Status
-from index.search.scorecard import Scorecard
-from index.search.timeline import Timeline
+from minsheng.bot.chart import ChartError, chart_counts, cjk_font, draw
+from minsheng.index.indexing.chunk import chunk_report
+from minsheng.index.ingest.load import load_report
+from minsheng.index.kinds import Status
+from minsheng.index.search.scorecard import Scorecard
+from minsheng.index.search.timeline import Timeline
 from tests.conftest import corpus_file
 
 

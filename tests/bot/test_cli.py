@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from minsheng.bot.cli import main
 from tests.conftest import CORPUS, ROOT, corpus_file
 
 RECORD_FIELDS = ["item", "section", "task", "lead_unit", "units", "leader", "progress", "problems", "plan", "status", "ratio",
@@ -84,7 +84,7 @@ def test_unreadable_file_is_one_line_error(tmp_path: Path, content: bytes, messa
     bad = tmp_path / "坏文件.txt"
     bad.write_bytes(content)
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "records", str(bad)], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-m", "minsheng.bot.cli", "records", str(bad)], capture_output=True, text=True, cwd=ROOT
     )
     assert result.returncode == 1
     assert result.stdout == ""
@@ -130,7 +130,7 @@ def test_ask_json_from_stdin_contract(indexed) -> None:  # type: ignore[no-untyp
     """`ask --json --k N -` in a real process: one JSON object per input line, sources best first."""
     env = {**os.environ, "MINSHENG_INDEX": str(indexed.index_dir), "PYTHONIOENCODING": "utf-8"}
     questions = "大兴区老旧小区改造进展\n\n给我讲个笑话\n"
-    done = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--json", "--k", "3", "-"], input=questions,
+    done = subprocess.run([sys.executable, "-m", "minsheng.bot.cli", "ask", "--json", "--k", "3", "-"], input=questions,
                           capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     replies = [json.loads(line) for line in done.stdout.splitlines()]
@@ -162,7 +162,7 @@ def test_ask_from_an_empty_standard_input_says_so(indexed) -> None:  # type: ign
     """`ask -` with nothing (or only blank lines) on standard input: one line saying what to give, exit 2."""
     import io
 
-    from bot.cli import ask_command
+    from minsheng.bot.cli import ask_command
 
     out = io.StringIO()
     assert ask_command(indexed, "-", None, True, io.StringIO("\n  \n"), out) == 2 and out.getvalue() == ""
@@ -171,7 +171,7 @@ def test_ask_from_an_empty_standard_input_says_so(indexed) -> None:  # type: ign
 def test_ask_without_index_is_one_line(tmp_path: Path) -> None:
     """No index yet: a message that says what to run, no traceback."""
     env = {**os.environ, "MINSHENG_INDEX": str(tmp_path / "none"), "PYTHONIOENCODING": "utf-8"}
-    done = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "大兴区养老"], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "minsheng.bot.cli", "ask", "大兴区养老"], capture_output=True, text=True,
                           encoding="utf-8", cwd=ROOT, env=env, timeout=300)
     assert done.returncode == 1
     assert "minsheng index" in done.stderr and "Traceback" not in done.stderr
@@ -198,7 +198,7 @@ def test_first_run_prints_no_library_log_lines(tmp_path: Path) -> None:
     env = {**os.environ, "MINSHENG_CONFIG": str(config), "PYTHONIOENCODING": "utf-8"}
     for name in ("MINSHENG_INDEX", "MINSHENG_CORPUS", "MINSHENG_MODELS"):
         env.pop(name, None)
-    run = [sys.executable, "-m", "bot.cli"]
+    run = [sys.executable, "-m", "minsheng.bot.cli"]
     built = subprocess.run([*run, "index"], capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env,
                            timeout=600)
     asked = subprocess.run([*run, "ask", "青岛口袋公园建了多少个"], capture_output=True, text=True, encoding="utf-8",
@@ -244,7 +244,7 @@ def test_eval_prints_figures_and_baseline(indexed, tmp_path: Path, monkeypatch: 
 def test_chat_answers_follow_ups_from_stdin(indexed) -> None:  # type: ignore[no-untyped-def]
     """`minsheng chat` with piped input: each line a turn, follow-ups resolved, "退出" ends it."""
     env = {**os.environ, "MINSHENG_INDEX": str(indexed.index_dir), "PYTHONIOENCODING": "utf-8"}
-    done = subprocess.run([sys.executable, "-m", "bot.cli", "chat"],
+    done = subprocess.run([sys.executable, "-m", "minsheng.bot.cli", "chat"],
                           input="济宁高新区明厨亮灶工程进展\n下个月呢？\n退出\n大兴区养老服务进展\n",
                           capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env, timeout=300)
     assert done.returncode == 0, done.stderr

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import bot.engine
-from bot.answer.responder import Responder
-from bot.cli import ask_command, chat_command
-from bot.engine import LiveRetriever
-from bot.messages import TELEGRAM_LIMIT, split_html
-from bot.telegram import BotService
+from minsheng.bot import engine
+from minsheng.bot.answer.responder import Responder
+from minsheng.bot.cli import ask_command, chat_command
+from minsheng.bot.engine import LiveRetriever
+from minsheng.bot.messages import TELEGRAM_LIMIT, split_html
+from minsheng.bot.telegram import BotService
 from tests.support.botapi import parse_html
 
 NASTY = list("大兴区密云青岛养老进展多少完成了吗？！，。<>&\"'*_`[]()#|\\/ \n\t\r\x00\x07\x1b\x7f\u200b\u200f\u202e\ufeff"
@@ -34,8 +34,8 @@ FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 def loaded(retriever, indexed):  # type: ignore[no-untyped-def]
     """The CLI's and the bot's wiring, loaded once: `ask` and `chat` reuse the loaded index instead of reopening it."""
     patch = pytest.MonkeyPatch()
-    patch.setattr(bot.engine, "open_retriever", lambda settings, fresh=False: retriever)
-    patch.setattr(bot.engine, "open_searcher", lambda settings, fresh=False: retriever.searcher)
+    patch.setattr(engine, "open_retriever", lambda settings, fresh=False: retriever)
+    patch.setattr(engine, "open_searcher", lambda settings, fresh=False: retriever.searcher)
     patch.setattr(LiveRetriever, "poll", lambda self, interval=1.0: None)
     yield indexed
     patch.undo()

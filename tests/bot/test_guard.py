@@ -1,7 +1,7 @@
 """Rate limit and allowlist."""
 from __future__ import annotations
 
-from bot.guard import RateLimiter, chat_allowed
+from minsheng.bot.guard import RateLimiter, chat_allowed
 
 
 def test_rate_limit_is_per_user_and_slides() -> None:

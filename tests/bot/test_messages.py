@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from bot.messages import ShortKeys, Stats, regions_text, reports_text, split_html, start_text, stats_text
-from index.build.catalog import Coverage, FileEntry
+from minsheng.bot.messages import ShortKeys, Stats, regions_text, reports_text, split_html, start_text, stats_text
+from minsheng.index.indexing.catalog import Coverage, FileEntry
 
 COVERAGE = Coverage({"大兴区": ("2024年一季度",), "密云区": ("2022年三季度",)}, {"大兴区": 1, "密云区": 2},
                     ("区民政局", "发展软环境保障局"))

@@ -11,10 +11,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.engine import LiveRetriever, open_retriever
-from bot.settings import Settings, load_settings
-from index.build.builder import index_lock
-from index.build.catalog import FORMAT, generation, live_dir, read_chunks
+from minsheng.bot.engine import LiveRetriever, open_retriever
+from minsheng.bot.settings import Settings, load_settings
+from minsheng.index.indexing.builder import index_lock
+from minsheng.index.indexing.catalog import FORMAT, generation, live_dir, read_chunks
 from tests.conftest import CORPUS, ROOT, SHIPPED
 
 NEW_REPORT = "黄浦区2023年为民办实事项目三季度推进情况.txt"
@@ -47,7 +47,7 @@ def copy_index(indexed: Settings, tmp_path: Path) -> Settings:  # type: ignore[n
 def index_process(settings: Settings, *args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "MINSHENG_CORPUS": str(settings.corpus_dir), "MINSHENG_INDEX": str(settings.index_dir),
            "PYTHONIOENCODING": "utf-8"}
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", "index", *args], cwd=ROOT, env=env, text=True,
+    return subprocess.Popen([sys.executable, "-m", "minsheng.bot.cli", "index", *args], cwd=ROOT, env=env, text=True,
                             encoding="utf-8", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -173,7 +173,7 @@ def test_an_index_of_the_old_layout_is_rebuilt_by_the_cli(indexed, tmp_path: Pat
     (settings.index_dir / "manifest.json").write_text(
         (settings.index_dir / "manifest.json").read_text("utf-8").replace(f'"format": {FORMAT}', '"format": 2'), "utf-8")
     (settings.index_dir / "CURRENT").unlink()
-    asked = subprocess.run([sys.executable, "-m", "bot.cli", "ask", OLD_QUESTION], cwd=ROOT, capture_output=True,
+    asked = subprocess.run([sys.executable, "-m", "minsheng.bot.cli", "ask", OLD_QUESTION], cwd=ROOT, capture_output=True,
                            text=True, encoding="utf-8", timeout=300,
                            env={**os.environ, "MINSHENG_CORPUS": str(settings.corpus_dir),
                                 "MINSHENG_INDEX": str(settings.index_dir)})
@@ -193,7 +193,7 @@ def test_minsheng_watch_indexes_a_dropped_report(indexed, tmp_path: Path) -> Non
     env = {**os.environ, "MINSHENG_CONFIG": str(config), "PYTHONIOENCODING": "utf-8"}
     for name in ("MINSHENG_INDEX", "MINSHENG_CORPUS"):
         env.pop(name, None)
-    process = subprocess.Popen([sys.executable, "-u", "-m", "bot.cli", "watch"], cwd=ROOT, env=env, text=True,
+    process = subprocess.Popen([sys.executable, "-u", "-m", "minsheng.bot.cli", "watch"], cwd=ROOT, env=env, text=True,
                                encoding="utf-8", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout is not None
     lines: list[str] = []
@@ -228,14 +228,14 @@ def test_a_running_bot_answers_a_report_dropped_into_the_corpus(indexed, tmp_pat
            "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{api.port}"}
     for name in ("MINSHENG_INDEX", "MINSHENG_CORPUS"):
         env.pop(name, None)
-    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], cwd=ROOT, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "minsheng.bot.cli", "serve"], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         api.wait_for("getUpdates", timeout=180)
         written = time.monotonic()
         (settings.corpus_dir / NEW_REPORT).write_text(NEW_TEXT, "utf-8")
         answered = ""
-        for attempt in range(120):
+        for _attempt in range(120):
             mark = api.mark()
             api.push_message(7, NEW_QUESTION)
             answered = api.wait_for("sendMessage", lambda p: p["chat_id"] == 7, after=mark, timeout=60).params["text"]
@@ -256,9 +256,9 @@ def test_a_running_bot_answers_a_report_dropped_into_the_corpus(indexed, tmp_pat
 def test_an_idle_bot_answers_the_first_question_after_a_reindex_from_the_new_index(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """No timer to wait for: the first question after another process re-indexed gets the new figure, and the
     完整原文 button under the earlier answer shows the text that answer was built from, saying so."""
-    from bot.answer.responder import Responder
-    from bot.engine import run_index
-    from bot.telegram import BotService
+    from minsheng.bot.answer.responder import Responder
+    from minsheng.bot.engine import run_index
+    from minsheng.bot.telegram import BotService
 
     settings = copy_index(indexed, tmp_path)
     service = BotService(settings, LiveRetriever(settings), Responder(), lambda: run_index(settings, progress=None))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS, ROOT, corpus_file
-from tests.index.build.test_store import start_server, stop_server
+from tests.index.indexing.test_store import start_server, stop_server
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dic
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=env,
+    return subprocess.run([sys.executable, "-m", "minsheng.bot.cli", *args], capture_output=True, text=True, env=env,
                           cwd=ROOT, timeout=300)
 
 
@@ -53,7 +53,7 @@ def test_vectors_live_on_the_server_and_bm25_in_the_index_directory(shared: tupl
 def test_several_processes_answer_at_once_from_the_shared_index(shared: tuple[Path, dict[str, str]]) -> None:
     _, env = shared
     questions = ["大兴区化妆品抽检任务多少批次", "密云区公交线路优化调整了多少条", "济宁高新区护理床位新增了多少张"]
-    procs = [subprocess.Popen([sys.executable, "-m", "bot.cli", "ask", q, "--json"], stdout=subprocess.PIPE,
+    procs = [subprocess.Popen([sys.executable, "-m", "minsheng.bot.cli", "ask", q, "--json"], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT) for q in questions]
     answers = []
     for proc in procs:

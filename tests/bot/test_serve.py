@@ -63,7 +63,7 @@ def bot(indexed, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:  # 
         env.pop(name, None)
     stderr = home / "stderr.log"
     with stderr.open("w", encoding="utf-8") as err:
-        process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], cwd=ROOT, env=env, text=True,
+        process = subprocess.Popen([sys.executable, "-m", "minsheng.bot.cli", "serve"], cwd=ROOT, env=env, text=True,
                                    stdout=subprocess.DEVNULL, stderr=err)
     running = Bot(api, process, log_file, stderr)
     try:

@@ -1,9 +1,9 @@
 """Follow-up questions on the real index: another district, the same record's other fields, a new topic."""
 from __future__ import annotations
 
-from bot.answer.extractive import compose
-from bot.answer.types import Answer
-from bot.session import Conversation, Conversations
+from minsheng.bot.answer.extractive import compose
+from minsheng.bot.answer.types import Answer
+from minsheng.bot.session import Conversation, Conversations
 
 
 def turn(conversation: Conversation, question: str) -> Answer:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import load_settings
-from index.errors import ConfigError
+from minsheng.bot.settings import load_settings
+from minsheng.index.errors import ConfigError
 from tests.conftest import ROOT
 
 
@@ -86,7 +86,7 @@ def test_the_shipped_config_documents_every_setting() -> None:
     and [watch]."""
     import tomllib
 
-    from bot.settings import Settings, declared
+    from minsheng.bot.settings import Settings, declared
 
     shipped = tomllib.loads((ROOT / "config.toml").read_text("utf-8"))
     assert {section: set(table) for section, table in shipped.items()} == declared()

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.answer.responder import Responder
-from bot.engine import LiveRetriever, run_index
-from bot.telegram import BotService, api_urls, photo_caption, reindex_text
+from minsheng.bot.answer.responder import Responder
+from minsheng.bot.engine import LiveRetriever, run_index
+from minsheng.bot.telegram import BotService, api_urls, photo_caption, reindex_text
 from tests.conftest import SHIPPED
 
 
@@ -77,9 +77,9 @@ def test_api_urls_accept_the_base_with_or_without_bot() -> None:
 def test_webhook_mode_needs_a_url_and_a_token_is_required(indexed, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import pytest
 
-    from bot.settings import TelegramSettings
-    from bot.telegram import run_bot
-    from index.errors import MinshengError
+    from minsheng.bot.settings import TelegramSettings
+    from minsheng.bot.telegram import run_bot
+    from minsheng.index.errors import MinshengError
 
     settings = replace(indexed, telegram=TelegramSettings(mode="webhook", log_file=tmp_path / "q.log"))
     bot = BotService(settings, LiveRetriever(settings), Responder(), lambda: run_index(settings, progress=None))

@@ -19,9 +19,9 @@ from watchdog.events import (
     FileOpenedEvent,
 )
 
-from bot.watch import CorpusWatcher, Debouncer, Stat, changed_names, report_lines, watch
-from index.build.builder import BuildReport, FailedFile
-from index.errors import MinshengError
+from minsheng.bot.watch import CorpusWatcher, Debouncer, Stat, changed_names, report_lines, watch
+from minsheng.index.errors import MinshengError
+from minsheng.index.indexing.builder import BuildReport, FailedFile
 
 WAIT = 10.0  # generous: waits end as soon as the awaited call happens
 

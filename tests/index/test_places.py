@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.places import CITY, COUNTY, PROVINCE, ZONE, gazetteer
+from minsheng.index.places import CITY, COUNTY, PROVINCE, ZONE, gazetteer
 
 
 def names_in(text: str) -> list[str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index import segmenter
+from minsheng.index import segmenter
 
 
 @pytest.fixture()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.topk import best_first
+from minsheng.index.topk import best_first
 
 
 def test_best_first_partial_and_whole() -> None:

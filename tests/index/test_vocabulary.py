@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.kinds import Field, Status, Wants
-from index.vocabulary import (
+from minsheng.index.kinds import Field, Status, Wants
+from minsheng.index.vocabulary import (
     AHEAD,
     COLUMN_HEADERS,
     FIELD_WORDS,

@@ -9,9 +9,9 @@ import re
 from collections.abc import Callable
 from pathlib import PurePath
 
-from index.errors import ReadError
-from index.ingest.formats import docx, html, pdf, xlsx
-from index.ingest.formats.common import describe
+from minsheng.index.errors import ReadError
+from minsheng.index.ingest.formats import docx, html, pdf, xlsx
+from minsheng.index.ingest.formats.common import describe
 
 SUFFIXES: frozenset[str] = frozenset({".html", ".htm", ".docx", ".xlsx", ".pdf"})
 _READERS: dict[str, Callable[[bytes, str], str]] = {

@@ -16,7 +16,7 @@ import re
 import zipfile
 from pathlib import PurePath
 
-from index.errors import ReadError
+from minsheng.index.errors import ReadError
 
 # Zip archives (.docx/.xlsx) unpacking to more than this are refused rather than risk a zip bomb.
 MAX_UNPACKED_BYTES = 1 << 30

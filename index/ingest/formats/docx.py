@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from index.errors import ReadError
-from index.ingest.formats.common import check_zip, describe, table_lines
-from index.vocabulary import CN_DIGITS
+from minsheng.index.errors import ReadError
+from minsheng.index.ingest.formats.common import check_zip, describe, table_lines
+from minsheng.index.vocabulary import CN_DIGITS
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _W_P, _W_TBL, _W_SDT, _W_SDT_CONTENT = f"{_W}p", f"{_W}tbl", f"{_W}sdt", f"{_W}sdtContent"

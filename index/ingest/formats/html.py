@@ -5,8 +5,8 @@ import codecs
 import re
 from typing import Any
 
-from index.errors import ReadError
-from index.ingest.formats.common import WS, cell_text, table_lines
+from minsheng.index.errors import ReadError
+from minsheng.index.ingest.formats.common import WS, cell_text, table_lines
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _DROP = frozenset({

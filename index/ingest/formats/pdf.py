@@ -5,10 +5,10 @@ import io
 import re
 import unicodedata
 
-from index.errors import ReadError
-from index.ingest.formats.common import describe
-from index.ingest.normalize import display_width
-from index.vocabulary import ITEM_START, PAGE_NUMBER
+from minsheng.index.errors import ReadError
+from minsheng.index.ingest.formats.common import describe
+from minsheng.index.ingest.normalize import display_width
+from minsheng.index.vocabulary import ITEM_START, PAGE_NUMBER
 
 # A wrapped line ending a sentence may still end its paragraph; one ending mid-sentence (even at "：") cannot.
 _SENTENCE_END = re.compile(r"[。！？!?；;][”」』\"')）]*$")

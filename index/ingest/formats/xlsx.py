@@ -5,8 +5,8 @@ import datetime as dt
 import io
 from typing import Any
 
-from index.errors import ReadError
-from index.ingest.formats.common import check_zip, describe, table_lines
+from minsheng.index.errors import ReadError
+from minsheng.index.ingest.formats.common import check_zip, describe, table_lines
 
 
 def read(data: bytes, name: str) -> str:

@@ -5,12 +5,12 @@ import re
 
 import pytest
 
-from bot.answer.extractive import best_sentences, compose, record_name, split_sentences
-from bot.answer.types import Answer
-from index.build.catalog import Coverage
-from index.build.chunk import Chunk
-from index.search.query import parse_query
-from index.search.results import Hit, SearchResult
+from minsheng.bot.answer.extractive import best_sentences, compose, record_name, split_sentences
+from minsheng.bot.answer.types import Answer
+from minsheng.index.indexing.catalog import Coverage
+from minsheng.index.indexing.chunk import Chunk
+from minsheng.index.search.query import parse_query
+from minsheng.index.search.results import Hit, SearchResult
 
 
 def ask(retriever, question: str, k: int = 5) -> Answer:  # type: ignore[no-untyped-def]

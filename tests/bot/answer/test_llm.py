@@ -11,7 +11,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from bot.answer.llm import (
+from minsheng.bot.answer.llm import (
     LLMComposer,
     PromptError,
     Prompts,
@@ -23,10 +23,10 @@ from bot.answer.llm import (
     renumber,
     unsupported_numbers,
 )
-from bot.answer.types import Answer, citation_of
-from bot.settings import LLMSettings
-from index.build.chunk import Chunk, count_tokens
-from index.search.results import Hit
+from minsheng.bot.answer.types import Answer, citation_of
+from minsheng.bot.settings import LLMSettings
+from minsheng.index.indexing.chunk import Chunk, count_tokens
+from minsheng.index.search.results import Hit
 from tests.conftest import ROOT
 
 MIYUN = (

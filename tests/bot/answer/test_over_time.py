@@ -2,10 +2,10 @@
 comparison, status lists, counts quoted and counted, a report published twice, the scorecard."""
 from __future__ import annotations
 
-from bot.answer.extractive import compose
-from bot.answer.types import Answer
-from index.kinds import QueryKind, Status
-from index.search.retriever import MinshengRetriever
+from minsheng.bot.answer.extractive import compose
+from minsheng.bot.answer.types import Answer
+from minsheng.index.kinds import QueryKind, Status
+from minsheng.index.search.retriever import MinshengRetriever
 
 
 def ask(retriever: MinshengRetriever, question: str) -> Answer:

@@ -4,12 +4,12 @@ from __future__ import annotations
 import html
 import re
 
-from bot.answer.render import to_html, to_json, to_terminal
-from bot.answer.types import Answer, Citation
-from index.build.catalog import Coverage
-from index.build.chunk import Chunk
-from index.search.query import parse_query
-from index.search.results import Hit, SearchResult
+from minsheng.bot.answer.render import to_html, to_json, to_terminal
+from minsheng.bot.answer.types import Answer, Citation
+from minsheng.index.indexing.catalog import Coverage
+from minsheng.index.indexing.chunk import Chunk
+from minsheng.index.search.query import parse_query
+from minsheng.index.search.results import Hit, SearchResult
 
 CITATION = Citation("abc-0001-0", "甲区", "甲区<2024>民生实事&进展", "2024年一季度", "3", "区住建委")
 ANSWER = Answer("甲区（2024年一季度）：完成改造<b>12</b>个 & 开工3个", [CITATION])

@@ -7,8 +7,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from bot.answer.llm import LLMComposer, load_prompts
-from bot.answer.responder import Responder, make_responder
+from minsheng.bot.answer.llm import LLMComposer, load_prompts
+from minsheng.bot.answer.responder import Responder, make_responder
 from tests.conftest import ROOT
 
 

@@ -1,9 +1,9 @@
 """Rows of bare figures read against their header, only where the arithmetic confirms the roles."""
 from __future__ import annotations
 
-from bot.answer.table_row import labelled_row
-from index.build.chunk import chunk_report
-from index.ingest.load import load_report
+from minsheng.bot.answer.table_row import labelled_row
+from minsheng.index.indexing.chunk import chunk_report
+from minsheng.index.ingest.load import load_report
 from tests.conftest import corpus_file
 
 _HEADER = "地区 养老服务 新增床位(张) 助餐点(个) 目标 任务 完成 完成率(%)"

@@ -1,11 +1,11 @@
 """bot.measure.baseline: the plain pipelines that eval and bench compare against."""
 from __future__ import annotations
 
-from bot.measure.baseline import PLAIN_CHUNK_CHARS, plain_bm25, plain_chunks, plain_dense
-from index.ingest.corpus import corpus_files
-from index.ingest.load import read_text
-from index.ingest.normalize import match_key
-from index.search.retriever import MinshengRetriever
+from minsheng.bot.measure.baseline import PLAIN_CHUNK_CHARS, plain_bm25, plain_chunks, plain_dense
+from minsheng.index.ingest.corpus import corpus_files
+from minsheng.index.ingest.load import read_text
+from minsheng.index.ingest.normalize import match_key
+from minsheng.index.search.retriever import MinshengRetriever
 from tests.conftest import CORPUS, corpus_file
 
 

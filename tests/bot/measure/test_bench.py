@@ -4,9 +4,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bot.measure.bench import MIX_VARIANTS, QUESTIONS, Measures, _cold_median, format_table, question_mix
-from index.ingest.corpus import corpus_files
-from index.ingest.normalize import match_key
+from minsheng.bot.measure.bench import MIX_VARIANTS, QUESTIONS, Measures, _cold_median, format_table, question_mix
+from minsheng.index.ingest.corpus import corpus_files
+from minsheng.index.ingest.normalize import match_key
 from tests.conftest import CORPUS
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.measure.evaluate import (
+from minsheng.bot.measure.evaluate import (
     EvalQuestion,
     EvalSummary,
     QuestionScore,
@@ -17,7 +17,7 @@ from bot.measure.evaluate import (
     score_result,
     summarize,
 )
-from index.errors import MinshengError, ParseError, ReadError
+from minsheng.index.errors import MinshengError, ParseError, ReadError
 
 FILLER = "本项目按计划推进。"
 

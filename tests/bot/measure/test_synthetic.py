@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.measure.synthetic import (
+from minsheng.bot.measure.synthetic import (
     disguise,
     disguise_report,
     district_names,
@@ -15,13 +15,13 @@ from bot.measure.synthetic import (
     synthesize,
     write_corpus,
 )
-from index.build.catalog import Coverage
-from index.ingest.corpus import corpus_files
-from index.ingest.load import load_report, parse_bytes
-from index.ingest.normalize import to_simplified, to_traditional
-from index.ingest.records import ParsedReport
-from index.places import COUNTY, gazetteer
-from index.search.query import parse_query
+from minsheng.index.indexing.catalog import Coverage
+from minsheng.index.ingest.corpus import corpus_files
+from minsheng.index.ingest.load import load_report, parse_bytes
+from minsheng.index.ingest.normalize import to_simplified, to_traditional
+from minsheng.index.ingest.records import ParsedReport
+from minsheng.index.places import COUNTY, gazetteer
+from minsheng.index.search.query import parse_query
 from tests.conftest import CORPUS, corpus_file
 
 KEYS = ["密云区", "青岛市", "大兴区", "济宁高新区", "北京城市副中心"]
@@ -315,7 +315,7 @@ def test_write_corpus(tmp_path: Path, real_pairs: list[tuple[str, str]]) -> None
 def test_two_reports_of_one_place_disguised_alike_get_two_names() -> None:
     """萧县's June and September reports differ in one month in their names; disguised, both months may become the
     same one: the second file is numbered apart instead of the corpus failing to build."""
-    from bot.measure.synthetic import placed, synthesize
+    from minsheng.bot.measure.synthetic import placed, synthesize
 
     series = placed([(p.name, p.read_text("utf-8")) for p in sorted(CORPUS.glob("萧县*"))])
     assert len(series) == 2

@@ -1,10 +1,10 @@
 """`records --check`: what a report holds and what is doubtful, per file."""
 from __future__ import annotations
 
-from index.ingest.check import check_report, format_check, text_share
-from index.ingest.load import read_text
-from index.ingest.parse import parse_text
-from index.ingest.records import Record
+from minsheng.index.ingest.check import check_report, format_check, text_share
+from minsheng.index.ingest.load import read_text
+from minsheng.index.ingest.parse import parse_text
+from minsheng.index.ingest.records import Record
 from tests.conftest import corpus_file
 
 

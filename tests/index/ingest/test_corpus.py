@@ -11,8 +11,8 @@ from typing import Callable
 
 import pytest
 
-from index.errors import ReadError
-from index.ingest.corpus import corpus_files, list_corpus, read_report, report_digest
+from minsheng.index.errors import ReadError
+from minsheng.index.ingest.corpus import corpus_files, list_corpus, read_report, report_digest
 
 SECRET = "root:x:0:0:root:/root:/bin/bash\n"
 

@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
-from index.errors import ReadError
-from index.ingest.formats import SUFFIXES, extract_text
-from index.ingest.formats.common import table_lines
-from index.ingest.formats.html import decode_html
-from index.ingest.formats.pdf import unwrap_lines
-from index.ingest.formats.xlsx import xlsx_value
-from index.ingest.normalize import clean
-from index.ingest.parse import parse_text
-from index.ingest.records import ParsedReport
+from minsheng.index.errors import ReadError
+from minsheng.index.ingest.formats import SUFFIXES, extract_text
+from minsheng.index.ingest.formats.common import table_lines
+from minsheng.index.ingest.formats.html import decode_html
+from minsheng.index.ingest.formats.pdf import unwrap_lines
+from minsheng.index.ingest.formats.xlsx import xlsx_value
+from minsheng.index.ingest.normalize import clean
+from minsheng.index.ingest.parse import parse_text
+from minsheng.index.ingest.records import ParsedReport
 
 HEADER = ["序号", "项目名称", "牵头单位", "进展情况"]
 ROWS = [

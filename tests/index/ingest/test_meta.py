@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from index.ingest.load import load_report
-from index.ingest.meta import find_months, find_period, find_region, find_year, issuer_lines, report_place, report_year
+from minsheng.index.ingest.load import load_report
+from minsheng.index.ingest.meta import (
+    find_months,
+    find_period,
+    find_region,
+    find_year,
+    issuer_lines,
+    report_place,
+    report_year,
+)
 from tests.conftest import corpus_file
 
 # Written from reading each report: file name prefix → (place path, year, months). 西湖区's reports never name their

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from index.ingest.load import load_report
-from index.ingest.news import is_boilerplate, is_headline
-from index.ingest.parse import parse_text
+from minsheng.index.ingest.load import load_report
+from minsheng.index.ingest.news import is_boilerplate, is_headline
+from minsheng.index.ingest.parse import parse_text
 from tests.conftest import corpus_file
 
 

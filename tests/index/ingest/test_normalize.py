@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from index.errors import ReadError
-from index.ingest.normalize import clean, decode, match_key, normalize_bytes, to_simplified
+from minsheng.index.errors import ReadError
+from minsheng.index.ingest.normalize import clean, decode, match_key, normalize_bytes, to_simplified
 from tests.conftest import CORPUS
 
 REPORTS = sorted(CORPUS.glob("*.txt"))
@@ -280,7 +280,7 @@ def test_normalize_bytes_error_names_source() -> None:
 def test_text_without_a_character_t2s_changes_is_not_converted_and_comes_out_the_same() -> None:
     """The shortcut past OpenCC is exact: every line of every report in corpus/, and every CJK character alone,
     comes out as OpenCC's own t2s gives it; Traditional lines still convert."""
-    from index.ingest.normalize import _converter, _t2s_changes
+    from minsheng.index.ingest.normalize import _converter, _t2s_changes
 
     convert = _converter().convert
     lines = [line for path in sorted(CORPUS.iterdir()) if path.suffix == ".txt"

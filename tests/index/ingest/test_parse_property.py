@@ -8,14 +8,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.errors import ParseError
-from index.ingest.fields import item_number
-from index.ingest.normalize import clean, normalize_bytes
-from index.ingest.parse import _line_before, parse_text
-from index.ingest.prose import aligned_simplified
-from index.ingest.records import ParsedReport
-from index.ingest.tables import classify, find_tables
-from index.vocabulary import ITEM_MARKERS, LABEL_AT
+from minsheng.index.errors import ParseError
+from minsheng.index.ingest.fields import item_number
+from minsheng.index.ingest.normalize import clean, normalize_bytes
+from minsheng.index.ingest.parse import _line_before, parse_text
+from minsheng.index.ingest.prose import aligned_simplified
+from minsheng.index.ingest.records import ParsedReport
+from minsheng.index.ingest.tables import classify, find_tables
+from minsheng.index.vocabulary import ITEM_MARKERS, LABEL_AT
 from tests.conftest import CORPUS
 
 REPORTS = sorted(CORPUS.glob("*.txt"))

@@ -1,8 +1,8 @@
 """The five real reports: record counts, report facts and spot-checked fields."""
 from __future__ import annotations
 
-from index.ingest.normalize import match_key
-from index.ingest.records import ParsedReport, Record
+from minsheng.index.ingest.normalize import match_key
+from minsheng.index.ingest.records import ParsedReport, Record
 
 
 def find(parsed: ParsedReport, text: str) -> Record:

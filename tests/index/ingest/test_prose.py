@@ -1,8 +1,8 @@
 """Numbered prose and notices: labels split into fields, units taken from parentheses."""
 from __future__ import annotations
 
-from index.ingest.parse import parse_text
-from index.ingest.prose import split_labeled, units_in_parens
+from minsheng.index.ingest.parse import parse_text
+from minsheng.index.ingest.prose import split_labeled, units_in_parens
 
 
 def test_split_labeled_inline() -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.ingest.status import derive_status, find_ratio
+from minsheng.index.ingest.status import derive_status, find_ratio
 
 
 @pytest.mark.parametrize(

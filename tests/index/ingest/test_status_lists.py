@@ -1,10 +1,10 @@
 """Lists of projects by status and count sentences, on fixtures and on the real reports."""
 from __future__ import annotations
 
-from index.ingest.load import load_report
-from index.ingest.normalize import to_simplified
-from index.ingest.status_lists import count_statements, status_lists, status_titles
-from index.kinds import Status
+from minsheng.index.ingest.load import load_report
+from minsheng.index.ingest.normalize import to_simplified
+from minsheng.index.ingest.status_lists import count_statements, status_lists, status_titles
+from minsheng.index.kinds import Status
 from tests.conftest import corpus_file
 
 

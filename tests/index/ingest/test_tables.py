@@ -1,10 +1,10 @@
 """Table shapes the five reports lack, as small fixtures: cells per line, period columns, markdown."""
 from __future__ import annotations
 
-from index.ingest.load import load_report
-from index.ingest.normalize import clean
-from index.ingest.parse import parse_text
-from index.ingest.tables import classify, header_columns
+from minsheng.index.ingest.load import load_report
+from minsheng.index.ingest.normalize import clean
+from minsheng.index.ingest.parse import parse_text
+from minsheng.index.ingest.tables import classify, header_columns
 from tests.conftest import corpus_file
 
 
@@ -66,7 +66,7 @@ def test_one_cell_per_line_without_pipes() -> None:
     text = "\n".join([
         "德清县2023年民生实事进展情况",
         "序号", "实事项目", "牵头单位", "进展情况",
-        "一、教育", 
+        "一、教育",
         "1", "新建幼儿园2所", "县教育局", "1所已建成,1所正在装修。",
         "2", "改造操场3块", "县教育局", "已全部完工。",
         "二、交通",

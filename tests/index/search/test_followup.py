@@ -1,9 +1,9 @@
 """index.search.followup: completing a follow-up from the last turn, on hand-made queries (no index)."""
 from __future__ import annotations
 
-from index.kinds import QueryKind, Wants
-from index.search.followup import Turn, complete
-from index.search.query import Query
+from minsheng.index.kinds import QueryKind, Wants
+from minsheng.index.search.followup import Turn, complete
+from minsheng.index.search.query import Query
 
 LAST = Turn(Query("大兴区养老服务进展", "大兴区养老服务进展", False, regions=("大兴区",), topic="养老服务",
                   expansions=("养老驿站",)), ("大兴区.txt", 3))

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from index.build.catalog import Coverage
-from index.build.chunk import chunk_report
-from index.ingest.records import ParsedReport
-from index.search.query import find_units, parse_query, region_names
+from minsheng.index.indexing.catalog import Coverage
+from minsheng.index.indexing.chunk import chunk_report
+from minsheng.index.ingest.records import ParsedReport
+from minsheng.index.search.query import find_units, parse_query, region_names
 
 
 @pytest.fixture(scope="module")

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from index.build.chunk import Chunk, chunk_report
-from index.ingest.corpus import corpus_files
-from index.ingest.load import load_report
-from index.kinds import Status
-from index.search.scorecard import behind_first
-from index.search.timeline import Timeline
+from minsheng.index.indexing.chunk import Chunk, chunk_report
+from minsheng.index.ingest.corpus import corpus_files
+from minsheng.index.ingest.load import load_report
+from minsheng.index.kinds import Status
+from minsheng.index.search.scorecard import behind_first
+from minsheng.index.search.timeline import Timeline
 from tests.support.series import DAXING_Q2, series_corpus
 
 

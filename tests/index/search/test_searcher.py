@@ -5,11 +5,11 @@ import pytest
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from index.ingest.normalize import match_key
-from index.search.ranking import by_record, evidence, one_per_region
-from index.search.results import Hit
-from index.search.retriever import MinshengRetriever
-from index.search.topic import topic_coverage
+from minsheng.index.ingest.normalize import match_key
+from minsheng.index.search.ranking import by_record, evidence, one_per_region
+from minsheng.index.search.results import Hit
+from minsheng.index.search.retriever import MinshengRetriever
+from minsheng.index.search.topic import topic_coverage
 
 
 def _texts(result) -> list[str]:  # type: ignore[no-untyped-def]
@@ -164,9 +164,9 @@ def test_how_telling_a_word_is_on_a_large_index() -> None:
     of 5,000 texts; both land where counting every text would (a share of 0.3 weighs 1 - (0.3 - 0.1) × 2)."""
     from dataclasses import replace as copy
 
-    from index.build.chunk import Chunk
-    from index.build.lexical import LexicalIndex
-    from index.search.searcher import Searcher
+    from minsheng.index.indexing.chunk import Chunk
+    from minsheng.index.indexing.lexical import LexicalIndex
+    from minsheng.index.search.searcher import Searcher
     from tests.support.fakes import FakeEmbedder
 
     base = Chunk(id="", text="", source="a.txt", report="r", region="甲区", year=2024, period="一季度", item="1",
@@ -204,7 +204,7 @@ def test_a_real_place_sharing_a_covered_name_is_not_the_covered_one(retriever: M
 def test_the_whole_areas_row_of_a_table_leads_unless_a_place_inside_is_asked(retriever: MinshengRetriever) -> None:
     """眉山市2019's rows tie on every signal but their first cell: a question on the city gets 全市's figures, one
     naming 丹棱县 gets its row."""
-    from index.search.ranking import whole_area_lift
+    from minsheng.index.search.ranking import whole_area_lift
 
     rows = [c for c in retriever.searcher.chunks if c.is_passage and "27800" in c.text or "丹棱县\n1900" in c.text]
     city = next(c for c in rows if "27800" in c.text)
@@ -245,7 +245,7 @@ def test_a_period_asked_in_other_words_finds_the_report_ending_that_month(retrie
 def test_a_passage_of_titles_and_header_cells_ranks_below_the_reports_statements(retriever: MinshengRetriever) -> None:
     """西湖区's attachment titles ("…滞后项目情况表 / 序号 / 目标任务 …") share every word of a question on lagging
     projects but state nothing: the sentence naming the lagging projects leads."""
-    from index.search.ranking import furniture_drop
+    from minsheng.index.search.ranking import furniture_drop
 
     passages = [c for c in retriever.searcher.chunks if c.is_passage and "通报三" in c.source]
     titles = next(c for c in passages if c.text.split("\n", 1)[1].startswith("附件:"))
@@ -269,8 +269,8 @@ def test_a_list_asked_reads_on_past_the_passage_it_starts_in(retriever: Minsheng
 def test_a_small_index_answers_without_opening_the_vector_store(indexed) -> None:  # type: ignore[no-untyped-def]
     """The embedded store opens on first use; an index this small answers from its memory-mapped vectors, so a
     cold `ask` never pays for opening chromadb."""
-    from bot.engine import open_searcher
-    from index.build.store import LazyStore
+    from minsheng.bot.engine import open_searcher
+    from minsheng.index.indexing.store import LazyStore
 
     searcher = open_searcher(indexed)
     assert not searcher.search("大兴区养老服务进展", 5).abstained

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.build.chunk import Chunk, chunk_report
-from index.ingest.corpus import corpus_files
-from index.ingest.load import load_report, parse_bytes
-from index.search.series import duplicates, figure_change, issuer_of, link, projects, report_refs, series
+from minsheng.index.indexing.chunk import Chunk, chunk_report
+from minsheng.index.ingest.corpus import corpus_files
+from minsheng.index.ingest.load import load_report, parse_bytes
+from minsheng.index.search.series import duplicates, figure_change, issuer_of, link, projects, report_refs, series
 from tests.support.series import DAXING_Q1, DAXING_Q2, series_corpus
 
 
@@ -57,7 +57,7 @@ def test_a_figure_moved_between_periods() -> None:
 
 def test_the_latest_report_of_a_place_and_of_a_year() -> None:
     """A year-end report leads its year; without a year asked the latest report of all leads."""
-    from index.search.searcher import latest_rows
+    from minsheng.index.search.searcher import latest_rows
     from tests.conftest import corpus_file
     from tests.support.series import later_copy
 

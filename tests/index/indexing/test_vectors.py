@@ -1,4 +1,4 @@
-"""index.build.vectors: the generation's float16 vector matrix, and the searcher scoring filtered rows from it."""
+"""index.indexing.vectors: the generation's float16 vector matrix, and the searcher scoring filtered rows from it."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import index.search.searcher as search_module
-from index.build.layout import VECTORS
-from index.build.vectors import assemble, nearest, read_vectors, write_vectors
+import minsheng.index.search.searcher as search_module
+from minsheng.index.indexing.layout import VECTORS
+from minsheng.index.indexing.vectors import assemble, nearest, read_vectors, write_vectors
 
 
 def unit_rows(n: int, width: int = 8, seed: int = 0) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""index.build.store against real chromadb: an embedded index in tmp_path and a real `chroma run` server."""
+"""index.indexing.store against real chromadb: an embedded index in tmp_path and a real `chroma run` server."""
 from __future__ import annotations
 
 import json
@@ -14,8 +14,8 @@ import httpx
 import pytest
 from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
 
-from index.build.store import ChromaStore, LazyStore, StoredHit, StoreError, open_store
-from index.errors import MinshengError
+from minsheng.index.errors import MinshengError
+from minsheng.index.indexing.store import ChromaStore, LazyStore, StoredHit, StoreError, open_store
 from tests.conftest import ROOT
 
 CHROMA = Path(sys.executable).parent / "chroma"
@@ -187,7 +187,7 @@ def test_persists_across_clients(index_dir: Path, store: ChromaStore) -> None:
     # A second process: clients in one process share chroma's cached system, so only
     # a new process proves the data reached the disk.
     script = (
-        "import json, sys; from pathlib import Path; from index.build.store import open_store\n"
+        "import json, sys; from pathlib import Path; from index.indexing.store import open_store\n"
         "s = open_store('embedded', Path(sys.argv[1]), '127.0.0.1', 1, 'minsheng_test')\n"
         "h = s.query([1.0] + [0.0] * 7, 1)[0]\n"
         "print(json.dumps([s.count(), sorted(s.ids()), h.id, h.metadata]))\n"

@@ -1,9 +1,9 @@
 """Records → chunks on the real reports: context first, token bounds, stable ids."""
 from __future__ import annotations
 
-from index.build.chunk import chunk_report, context_line, count_tokens
-from index.ingest.normalize import match_key
-from index.ingest.records import ParsedReport
+from minsheng.index.indexing.chunk import chunk_report, context_line, count_tokens
+from minsheng.index.ingest.normalize import match_key
+from minsheng.index.ingest.records import ParsedReport
 
 
 def test_every_chunk_starts_with_district_period_and_item(reports: dict[str, ParsedReport]) -> None:
@@ -68,7 +68,7 @@ def test_metadata_has_no_none(reports: dict[str, ParsedReport]) -> None:
 
 
 def test_search_texts_convert_only_traditional_reports(reports) -> None:  # type: ignore[no-untyped-def]
-    from index.build.chunk import chunk_report, search_texts
+    from minsheng.index.indexing.chunk import chunk_report, search_texts
 
     chunks = [c for key in ("大兴区", "北京城市副中心") for c in chunk_report(reports[key], 768)]
     texts = search_texts(chunks)
@@ -80,7 +80,7 @@ def test_search_texts_convert_only_traditional_reports(reports) -> None:  # type
 
 def test_simplified_text_is_made_once_and_kept_by_the_catalog(reports, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Only Traditional chunks carry a Simplified copy; the catalog keeps it and the vector store never sees it."""
-    from index.build.catalog import new_generation, publish, read_chunks, write_chunks
+    from minsheng.index.indexing.catalog import new_generation, publish, read_chunks, write_chunks
 
     chunks = [c for key in ("大兴区", "北京城市副中心") for c in chunk_report(reports[key], 768)]
     assert all(c.simplified == "" for c in chunks if c.region == "大兴区")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from langchain_core.embeddings import Embeddings
 
-from index.build.embed import Embedder
+from minsheng.index.indexing.embed import Embedder
 
 
 class LangChainEmbeddings(Embeddings):

@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
-from index.build.embed import EmbedError, Progress, QueryCache, resolve_model
+from minsheng.index.indexing.embed import EmbedError, Progress, QueryCache, resolve_model
 
 SUFFIX = " (onnx-int8)"
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")

@@ -1,4 +1,4 @@
-"""index.build.passages and the passage chunks: every sentence of every report reachable, windows that never
+"""index.indexing.passages and the passage chunks: every sentence of every report reachable, windows that never
 cross an item, a heading or a table row, and passages that rank with the record holding them."""
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from index.build.chunk import chunk_report
-from index.build.passages import PASSAGE_CHARS, join_windows, split_passages, unreached
-from index.ingest.corpus import corpus_files
-from index.ingest.load import load_report
-from index.ingest.normalize import match_key
+from minsheng.index.indexing.chunk import chunk_report
+from minsheng.index.indexing.passages import PASSAGE_CHARS, join_windows, split_passages, unreached
+from minsheng.index.ingest.corpus import corpus_files
+from minsheng.index.ingest.load import load_report
+from minsheng.index.ingest.normalize import match_key
 from tests.conftest import CORPUS, corpus_file
 
 SHARED = CORPUS.parent.parent / "shared"

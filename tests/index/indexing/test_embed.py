@@ -1,4 +1,4 @@
-"""index.build.embed: locating the bundled model, the real m3e-small embedder, and the LangChain adapter."""
+"""index.indexing.embed: locating the bundled model, the real m3e-small embedder, and the LangChain adapter."""
 from __future__ import annotations
 
 import asyncio
@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from index.build.embed import EmbedError, SentenceTransformerEmbedder, resolve_model
-from index.build.langchain_embeddings import LangChainEmbeddings
-from index.errors import MinshengError
+from minsheng.index.errors import MinshengError
+from minsheng.index.indexing.embed import EmbedError, SentenceTransformerEmbedder, resolve_model
+from minsheng.index.indexing.langchain_embeddings import LangChainEmbeddings
 from tests.support.fakes import DIM, FakeEmbedder
 
 MODEL = "bundled:m3e-small"

@@ -1,4 +1,4 @@
-"""index.build.lexical: the jieba tokenizer with user words, and the BM25 index over chunk ids."""
+"""index.indexing.lexical: the jieba tokenizer with user words, and the BM25 index over chunk ids."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,10 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.build.chunk import chunk_report, search_texts
-from index.build.layout import USER_DICT
-from index.build.lexical import LexicalError, LexicalIndex, TokenCache, Tokenizer
-from index.ingest.records import ParsedReport
+from minsheng.index.indexing.chunk import chunk_report, search_texts
+from minsheng.index.indexing.layout import USER_DICT
+from minsheng.index.indexing.lexical import LexicalError, LexicalIndex, TokenCache, Tokenizer
+from minsheng.index.ingest.records import ParsedReport
 
 MADE_UP = "小蜜蜂公园"
 
@@ -202,7 +202,7 @@ def test_a_rebuild_with_the_last_tokens_equals_a_build_from_scratch(reports: dic
                                                                     tmp_path: Path) -> None:
     """Adding a report (its district and units become new user words) and dropping one: the chunks kept from
     the last build and those the changed words touch end up exactly as a build from nothing cuts them."""
-    from index.build.builder import vocabulary
+    from minsheng.index.indexing.builder import vocabulary
 
     first = [c for name in ("大兴区", "密云区") for c in chunk_report(reports[name], 512)]
     second = [c for name in ("大兴区", "青岛市") for c in chunk_report(reports[name], 512)]

@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol
 
-from index.build.catalog import (
+from minsheng.index.errors import MinshengError, ReadError
+from minsheng.index.indexing.catalog import (
     FORMAT,
     FileEntry,
     IndexMissing,
@@ -29,19 +30,18 @@ from index.build.catalog import (
     write_chunks,
     write_manifest,
 )
-from index.build.chunk import Chunk, chunk_report, search_texts
-from index.build.embed import Embedder
-from index.build.layout import BM25_DIR, CHUNKS, LOCK, MANIFEST
-from index.build.lexical import LexicalIndex
-from index.build.store import VectorStore
-from index.build.vectors import assemble, read_vectors, write_vectors
-from index.errors import MinshengError, ReadError
-from index.ingest.corpus import MAX_FILE_BYTES, VANISHED, list_corpus, read_report, report_digest
-from index.ingest.load import text_of
-from index.ingest.parse import parse_text
-from index.places import gazetteer
-from index.vocabulary import SECTION_NUMBER_OR_REMARK
-from index.wording import lexicon_version, report_terms
+from minsheng.index.indexing.chunk import Chunk, chunk_report, search_texts
+from minsheng.index.indexing.embed import Embedder
+from minsheng.index.indexing.layout import BM25_DIR, CHUNKS, LOCK, MANIFEST
+from minsheng.index.indexing.lexical import LexicalIndex
+from minsheng.index.indexing.store import VectorStore
+from minsheng.index.indexing.vectors import assemble, read_vectors, write_vectors
+from minsheng.index.ingest.corpus import MAX_FILE_BYTES, VANISHED, list_corpus, read_report, report_digest
+from minsheng.index.ingest.load import text_of
+from minsheng.index.ingest.parse import parse_text
+from minsheng.index.places import gazetteer
+from minsheng.index.vocabulary import SECTION_NUMBER_OR_REMARK
+from minsheng.index.wording import lexicon_version, report_terms
 
 
 class Progress(Protocol):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from index.errors import MinshengError
+from minsheng.index.errors import MinshengError
 
 if TYPE_CHECKING:
     # chromadb costs a second to import: it is imported when a store is opened, not by every reader of this module.
@@ -242,7 +242,7 @@ class ChromaStore:
         """The stored vectors of ids (those the collection holds), fetched in pages."""
         found: dict[str, list[float]] = {}
         for part in _batches(len(ids), self._max_batch()):
-            page = self._call("get vectors", lambda col: col.get(ids=ids[part], include=["embeddings"]))
+            page = self._call("get vectors", lambda col, part=part: col.get(ids=ids[part], include=["embeddings"]))
             found.update((i, [float(x) for x in v]) for i, v in zip(page["ids"], page["embeddings"]))
         return found
 

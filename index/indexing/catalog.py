@@ -9,11 +9,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from index.build.chunk import Chunk, period_label
-from index.build.layout import CHUNKS, CURRENT, GENERATION_PREFIX, MANIFEST
-from index.errors import MinshengError
-from index.places import gazetteer
-from index.vocabulary import GOVERNMENT_LEVELS, NOT_LEVEL_WORDS, UNIT_SPLIT
+from minsheng.index.errors import MinshengError
+from minsheng.index.indexing.chunk import Chunk, period_label
+from minsheng.index.indexing.layout import CHUNKS, CURRENT, GENERATION_PREFIX, MANIFEST
+from minsheng.index.places import gazetteer
+from minsheng.index.vocabulary import GOVERNMENT_LEVELS, NOT_LEVEL_WORDS, UNIT_SPLIT
 
 # Raised whenever parsing, chunking or the layout changes what an index holds, so old indexes are rebuilt.
 # 2: 一、/（一） labelled items parsed as records; header-only one-cell-per-line tables dropped.

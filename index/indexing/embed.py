@@ -5,7 +5,7 @@ import importlib.util
 from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
-from index.errors import MinshengError
+from minsheng.index.errors import MinshengError
 
 BUNDLED_PREFIX = "bundled:"
 # Name of the package that ships model directories inside site-packages (never imported, only located).

@@ -1,4 +1,4 @@
-"""index.build.builder on copies of the real reports: a fake embedder and a real embedded Chroma store in tmp_path."""
+"""index.indexing.builder on copies of the real reports: a fake embedder and a real embedded Chroma store in tmp_path."""
 from __future__ import annotations
 
 import hashlib
@@ -15,17 +15,17 @@ import numpy as np
 import pytest
 from chromadb.config import Settings
 
-from index.build.builder import BuildReport, build_index, vocabulary
-from index.build.catalog import live_dir, read_chunks, read_manifest
-from index.build.chunk import Chunk, chunk_report
-from index.build.layout import BM25_DIR, CHUNKS, MANIFEST
-from index.build.lexical import LexicalIndex
-from index.build.store import ChromaStore, open_store
-from index.build.vectors import read_vectors
-from index.errors import MinshengError
-from index.ingest.corpus import corpus_files
-from index.ingest.load import load_report
-from index.ingest.records import ParsedReport
+from minsheng.index.errors import MinshengError
+from minsheng.index.indexing.builder import BuildReport, build_index, vocabulary
+from minsheng.index.indexing.catalog import live_dir, read_chunks, read_manifest
+from minsheng.index.indexing.chunk import Chunk, chunk_report
+from minsheng.index.indexing.layout import BM25_DIR, CHUNKS, MANIFEST
+from minsheng.index.indexing.lexical import LexicalIndex
+from minsheng.index.indexing.store import ChromaStore, open_store
+from minsheng.index.indexing.vectors import read_vectors
+from minsheng.index.ingest.corpus import corpus_files
+from minsheng.index.ingest.load import load_report
+from minsheng.index.ingest.records import ParsedReport
 from tests.conftest import CORPUS, corpus_file
 from tests.support.fakes import FakeEmbedder
 
@@ -95,7 +95,7 @@ class Env:
 
     def documents(self) -> dict[str, str]:
         """id → document text, read straight from chroma (not through ChromaStore)."""
-        # Same settings as index.build.store's client, or chroma refuses a second client on the path.
+        # Same settings as index.indexing.store's client, or chroma refuses a second client on the path.
         client = chromadb.PersistentClient(path=str(self.index / "chroma"), settings=Settings(anonymized_telemetry=False))
         got = client.get_collection(COLLECTION, embedding_function=None).get(include=["documents"])
         return dict(zip(got["ids"], got["documents"] or []))
@@ -502,8 +502,8 @@ def test_vocabulary_does_not_cut_words_that_start_with_a_region_character(words:
 
 def test_index_of_another_format_is_rebuilt_and_refused_until_then(env: Env) -> None:
     """An index written by an older version: searching says so, the next build rebuilds it whole."""
-    from index.build.catalog import FORMAT
-    from index.search.searcher import Searcher
+    from minsheng.index.indexing.catalog import FORMAT
+    from minsheng.index.search.searcher import Searcher
 
     first, _ = env.build()
     # The layout before generations: manifest at the top of the index directory, no CURRENT.
@@ -614,7 +614,7 @@ def test_unreadable_and_vanishing_files_fail_alone(env: Env, monkeypatch: pytest
 
 
 def test_a_second_build_refuses_or_waits_for_the_lock(env: Env) -> None:
-    from index.build.builder import IndexBusy, index_lock
+    from minsheng.index.indexing.builder import IndexBusy, index_lock
 
     env.build()
     with index_lock(env.index):

