@@ -190,6 +190,10 @@ REPORT_ASKED = re.compile(r"(?:统计|截至|截止|截到|数据|反映|是)(?:
 REPORT_NAMED = re.compile(r"报告|进度表|情况表|通报|数据|统计|这份|这期|该期|文件")
 WHEN_ASKED = re.compile(r"什么时候|何时|哪天|哪一天|几月|几号|什么时间|日期")
 DATE = re.compile(r"\d{1,2}月(?:\d{1,2}日)?|\d{4}年\d{1,2}月")
+# A date to the day, which answers "when" better than a month.
+DAY = re.compile(r"\d{1,2}月\d{1,2}日")
+# A sentence counting what it then names ("打通民生路等4条断头路。" before the four roads).
+COUNTED_IN_SENTENCE = re.compile(r"\d+\s*[个件项条处所家座批]")
 # A question asking who is in charge (the answer names the lead unit).
 # A question asking why, and the words by which a report gives a cause ("因春节前…", "受疫情影响").
 WHY_ASKED = re.compile(r"为什么|为何|为啥|什么原因|啥原因|原因是|怎么回事|咋回事|咋这么慢|怎么这么慢")

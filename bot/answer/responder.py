@@ -3,17 +3,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from minsheng.bot.answer.extractive import compose, in_script, note_lines
+from minsheng.bot.answer.caveats import note_lines
+from minsheng.bot.answer.extractive import COMPOSERS, compose, in_script
 from minsheng.bot.answer.types import Answer
 from minsheng.bot.settings import Settings
-from minsheng.index.kinds import COLLECTION_KINDS, QueryKind
 from minsheng.index.search.results import SearchResult
 
 if TYPE_CHECKING:
     from minsheng.bot.answer.llm import LLMComposer
-
-
-_NOT_WORDED = frozenset({QueryKind.REPORT, QueryKind.CHANGE, *COLLECTION_KINDS})
 
 
 class Responder:
@@ -27,7 +24,7 @@ class Responder:
         extractive = compose(result)
         # A report's own period is read from its title, and counts, status lists and comparisons are made from
         # whole reports: none of them is worded by a model, which sees only the records cited.
-        if self.composer is None or extractive.abstained or result.query.kind in _NOT_WORDED:
+        if self.composer is None or extractive.abstained or not COMPOSERS[result.query.kind].worded:
             return extractive
         worded = self.composer.compose(question, result.hits, extractive)
         if worded.composer != "llm":

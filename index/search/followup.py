@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 
 from minsheng.index.kinds import COLLECTION_KINDS, QueryKind, Wants
 from minsheng.index.search.query import Query
-from minsheng.index.vocabulary import REFERS_BACK
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ _STANDS_ALONE = (QueryKind.UNIT_LIST, QueryKind.GREETING, QueryKind.FOREIGN)
 
 def complete(question: str, query: Query, last: Turn) -> FollowUp | None:
     """The follow-up completed from the last turn, or None when the question stands on its own."""
-    refers = bool(REFERS_BACK.search(query.simplified))
+    refers = query.refers_back
     if query.uncovered and not query.regions or query.kind in _STANDS_ALONE:
         return None
     if query.kind in COLLECTION_KINDS:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from minsheng.index.indexing.catalog import Coverage, bare_unit
 from minsheng.index.ingest.meta import find_period, find_year, strip_periods
@@ -11,6 +11,8 @@ from minsheng.index.ingest.normalize import clean, to_simplified
 from minsheng.index.kinds import COLLECTION_KINDS, QueryKind, Status, Wants
 from minsheng.index.places import CITY, PROVINCE, Place, gazetteer
 from minsheng.index.vocabulary import (
+    ASKED_UNIT,
+    ASKED_VERB,
     CHANGE_ASKED,
     COLLECTION_NAMED,
     COLLECTION_WORDS,
@@ -22,13 +24,19 @@ from minsheng.index.vocabulary import (
     JOINERS,
     LIST_ASKED,
     PER_REGION_CUE,
+    REFERS_BACK,
     REPORT_ASKED,
     REPORT_NAMED,
     STATUS_ASKED,
     UNIT_LIST_CUE,
     WANTS_CUES,
+    WHEN_ASKED,
+    WHO_ASKED,
+    WHOLE_UNITS,
+    WHY_ASKED,
+    WRITTEN_UNITS,
 )
-from minsheng.index.wording import expansions, unit_aliases
+from minsheng.index.wording import expansions, matched_phrases, unit_aliases
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,18 @@ class Query:
     expansions: tuple[str, ...] = ()
     # The statuses a question about the list as a whole asks for (哪些项目滞后 → behind, not started); () for all.
     statuses: tuple[Status, ...] = ()
+    # What else the question asks, read once here so that nothing downstream reads its text again: the members of
+    # a list (哪些/哪几), who is in charge, when, why; the unit a 多少/几 question counts in ("几处" → 处) and the
+    # verb it asks with ("完成了几项" → 完成); the everyday phrases it uses with their report terms; whether it
+    # points back at the previous question ("那密云区呢").
+    asks_list: bool = False
+    asks_who: bool = False
+    asks_when: bool = False
+    asks_why: bool = False
+    asked_unit: str = ""
+    asked_verb: str = ""
+    phrases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    refers_back: bool = False
 
     @property
     def search_text(self) -> str:
@@ -215,6 +235,7 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
     small_talk = _small_talk(simplified)
     if small_talk is not None:
         return Query(text=text, simplified=simplified, traditional=simplified != cleaned, kind=small_talk)
+    asked = asked_in(simplified)
     rest = simplified
 
     places = question_places(rest, coverage, in_reports)
@@ -247,7 +268,7 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
     topic = " ".join(w for w in (t.lstrip("的之") for t in topic.split()) if w and w not in JOINERS)
     statuses: tuple[Status, ...] = ()
     if kind == QueryKind.SINGLE and wanted not in (Wants.PROBLEMS, Wants.PLAN, Wants.TASK):
-        kind, statuses = _whole_list_kind(simplified, topic)
+        kind, statuses = _whole_list_kind(simplified, topic, asked["asks_list"])
         if kind in COLLECTION_KINDS:
             topic = ""
         elif kind == QueryKind.CHANGE:
@@ -271,10 +292,39 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
         topic=topic,
         expansions=tuple(expansions(simplified)) if kind not in COLLECTION_KINDS else (),
         statuses=statuses,
+        **asked,
     )
 
 
-def _whole_list_kind(simplified: str, topic: str) -> tuple[QueryKind, tuple[Status, ...]]:
+def asked_in(simplified: str) -> dict[str, Any]:
+    """The question's list/who/when/why cues, asked unit and verb, everyday phrases and back reference (Query's
+    fields of those names)."""
+    verb = ASKED_VERB.search(simplified)
+    return {
+        "asks_list": bool(LIST_ASKED.search(simplified)),
+        "asks_who": bool(WHO_ASKED.search(simplified)),
+        "asks_when": bool(WHEN_ASKED.search(simplified)),
+        "asks_why": bool(WHY_ASKED.search(simplified)),
+        "asked_unit": asked_unit(simplified),
+        "asked_verb": verb.group(1) if verb else "",
+        "phrases": tuple(matched_phrases(simplified)),
+        "refers_back": bool(REFERS_BACK.search(simplified)),
+    }
+
+
+def asked_unit(question: str) -> str:
+    """The unit a 多少/几 question asks for ("几处" → 处, "多少钱" → 元), or ""."""
+    match = ASKED_UNIT.search(question)
+    if not match:
+        return ""
+    word = match.group(2)
+    for asked, written in WRITTEN_UNITS.items():
+        if word.startswith(asked):
+            return written
+    return word[:1] if word not in WHOLE_UNITS else word
+
+
+def _whole_list_kind(simplified: str, topic: str, asks_list: bool) -> tuple[QueryKind, tuple[Status, ...]]:
     """A question about a place's projects as a whole (its topic only words like 民生实事, 总体, 完成了; the list
     named or counted): STATUS_LIST, COUNT or SUMMARY with the statuses asked; CHANGE for one project compared
     across periods; else SINGLE."""
@@ -286,7 +336,7 @@ def _whole_list_kind(simplified: str, topic: str) -> tuple[QueryKind, tuple[Stat
     change = bool(CHANGE_ASKED.search(simplified))
     if residue or not (COLLECTION_NAMED.search(simplified) or change):
         return (QueryKind.CHANGE if change else QueryKind.SINGLE), ()
-    if LIST_ASKED.search(simplified) or "哪" in simplified:
+    if asks_list or "哪" in simplified:
         return QueryKind.STATUS_LIST, statuses
     if COUNT_ASKED.search(simplified):
         return QueryKind.COUNT, statuses

@@ -5,7 +5,9 @@ import re
 
 import pytest
 
-from minsheng.bot.answer.extractive import best_sentences, compose, record_name, split_sentences
+from minsheng.bot.answer.extractive import compose
+from minsheng.bot.answer.quoting import record_name
+from minsheng.bot.answer.sentences import best_sentences, split_sentences
 from minsheng.bot.answer.types import Answer
 from minsheng.index.indexing.catalog import Coverage
 from minsheng.index.indexing.chunk import Chunk

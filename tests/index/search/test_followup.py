@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from minsheng.index.kinds import QueryKind, Wants
 from minsheng.index.search.followup import Turn, complete
-from minsheng.index.search.query import Query
+from minsheng.index.search.query import Query, asked_in
 
 LAST = Turn(Query("大兴区养老服务进展", "大兴区养老服务进展", False, regions=("大兴区",), topic="养老服务",
                   expansions=("养老驿站",)), ("大兴区.txt", 3))
 
 
 def ask(simplified: str, **fields: object) -> Query:
-    return Query(simplified, simplified, False, **fields)  # type: ignore[arg-type]
+    return Query(simplified, simplified, False, **{**asked_in(simplified), **fields})  # type: ignore[arg-type]
 
 
 def test_another_district_keeps_the_topic_and_field() -> None:

@@ -1,0 +1,162 @@
+"""Quoting one record: the field a question asks for (or what the record says instead), where the record comes
+from, its short name, list lines, and the runners-up worth a "另见"."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from minsheng.bot import texts
+from minsheng.bot.answer.sentences import LIST_PIECE, PIECE, best_sentences, score, split_sentences, window
+from minsheng.index.indexing.chunk import LABELLED, Chunk, field_text, states
+from minsheng.index.ingest.fields import is_section
+from minsheng.index.ingest.news import is_boilerplate
+from minsheng.index.kinds import Field, Wants, answer_field
+from minsheng.index.search.query import Query
+from minsheng.index.search.results import Hit
+from minsheng.index.vocabulary import AHEAD, DONE_WORDS, FIELD_WORDS
+
+_SEE_ALSO = 2
+_SEE_ALSO_SHARE = 0.85
+
+
+def record_lead(chunk: Chunk, query: Query, limit: int = PIECE) -> str:
+    """The quoted answer from one record; when it states no problems or plan, says so and gives its progress."""
+    name = answer_field(query.wants)
+    text = field_text(chunk.text, name)
+    if name in (Field.PROBLEMS, Field.PLAN) and not states(text):
+        field = texts.FIELD_NAMES[name]
+        missing = (texts.FIELD_WRITTEN.format(field=field, text=text.strip().rstrip("。.")) if text
+                   else texts.FIELD_NOT_WRITTEN.format(field=field))
+        ahead = [s for s in split_sentences(body(chunk)) if AHEAD.search(s)] if name == Field.PLAN and not text else []
+        if ahead:
+            # No plan column, but the progress text says what comes next.
+            return texts.PLAN_IN_PROGRESS.format(text=window("".join(ahead), query, limit))
+        progress = best_sentences(body(chunk), replace(query, wants=Wants.PROGRESS), Field.PROGRESS, limit)
+        return (texts.LATEST_PROGRESS.format(missing=missing, progress=progress) if progress
+                else texts.SENTENCE.format(text=missing))
+    if name == Field.PROGRESS and not chunk.is_passage:
+        other = _other_lines(chunk)
+        if not text and any(DONE_WORDS.search(s) for s in split_sentences(other)):
+            # No progress column, but a line after the task says what was done ("当前进展:…完成工程量的80%"):
+            # that, not the target, answers (the target follows on its own line).
+            return best_sentences(other, query, Field.PROGRESS, limit)
+        return _best_of(text or body(chunk), other, query, limit)
+    return best_sentences(text or body(chunk), query, name, limit)
+
+
+def _other_lines(chunk: Chunk) -> str:
+    """A record's text other than its task and progress fields: earlier periods, notes and the plan column, where
+    reports often put what was done ("进展情况:…完成80%" under 下步计划, "当前进展:…" after the task)."""
+    task, progress = FIELD_WORDS[Field.TASK].label + ": ", FIELD_WORDS[Field.PROGRESS].label + ": "
+    lines = chunk.text.split("\n")[1:]
+    kept, inside = [], False
+    for line in lines:
+        if line.startswith((task, progress)):
+            # The task's later lines are text the reader folded into it ("当前进展:…" under the task): kept.
+            inside = line.startswith(progress)
+            continue
+        if inside and not LABELLED.match(line):
+            continue  # the rest of a skipped multi-line field
+        inside = False
+        if not is_boilerplate(line):  # "责任编辑:…" after the last field
+            kept.append(line.split(": ", 1)[-1] if LABELLED.match(line) else line)
+    return "\n".join(kept)
+
+
+def _best_of(main: str, other: str, query: Query, limit: int) -> str:
+    """The progress field's best sentences, unless the record's other text answers clearly better (the progress
+    cell says only "顺利推进" while the figures sit in the next column)."""
+    if other.strip() and query.topic:
+        mine = max((score(s, query) for s in split_sentences(main)), default=0.0)
+        theirs = max((score(s, query) for s in split_sentences(other)), default=0.0)
+        if theirs > mine + 0.1:
+            return best_sentences(other, query, Field.PROGRESS, limit)
+    return best_sentences(main, query, Field.PROGRESS, limit)
+
+
+def body(chunk: Chunk) -> str:
+    """Progress, else the earlier-period columns, else the record's body: what a record says it did; a passage's
+    own text."""
+    if chunk.is_passage:
+        return chunk.text.split("\n", 1)[-1].strip()
+    for name in (Field.PROGRESS, Field.TASK):
+        text = field_text(chunk.text, name)
+        if text:
+            return text
+    lines = chunk.text.split("\n")[1:]
+    return " ".join(line.split(":", 1)[-1].strip() for line in lines if line.strip())
+
+
+def where(chunk: Chunk) -> str:
+    """"密云区（2022年三季度）"."""
+    return texts.PLACE_PERIOD.format(place=place_of(chunk), period=chunk.period_label) if chunk.period_label \
+        else place_of(chunk)
+
+
+def place_of(chunk: Chunk) -> str:
+    """The place a record is shown under: its district, or the report's title when the report names no place."""
+    return chunk.region or texts.TITLE.format(title=chunk.report or chunk.source)
+
+
+def record_name(chunk: Chunk) -> str:
+    """A short name of the project: its section when that names it, else the start of its task."""
+    if chunk.section and not is_section(chunk.section):
+        return chunk.section[:24]
+    task = field_text(chunk.text, Field.TASK)
+    first = re.split(r"[,，;；。:：]", task)[0] if task else ""
+    return first[:24] + ("…" if len(first) > 24 else "")
+
+
+def see_also(hits: list[Hit], best: Hit, wants: str) -> list[Hit]:
+    """Other records nearly as good as the best one (other parts of the same record do not count)."""
+    seen = {(best.chunk.source, best.chunk.record)}
+    out = []
+    for hit in hits[1:]:
+        key = (hit.chunk.source, hit.chunk.record)
+        if key in seen or not hit.strong or hit.score < _SEE_ALSO_SHARE * best.score:
+            continue
+        if wants in (Wants.PROBLEMS, Wants.PLAN) and not states(field_text(hit.chunk.text, wants)):
+            continue
+        seen.add(key)
+        out.append(hit)
+        if len(out) == _SEE_ALSO:
+            break
+    return out
+
+
+def see_also_line(hit: Hit, query: Query) -> str:
+    """"另见大兴区（2024年一季度）第3项：…"."""
+    text = record_lead(hit.chunk, query, LIST_PIECE)
+    return texts.SEE_ALSO_ITEM.format(where=where(hit.chunk), item=hit.chunk.item, text=text) if hit.chunk.item \
+        else texts.SEE_ALSO.format(where=where(hit.chunk), text=text)
+
+
+def unique_records(hits: list[Hit]) -> list[Hit]:
+    """The first hit of each record (a long record's other parts dropped)."""
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for hit in hits:
+        key = (hit.chunk.source, hit.chunk.record)
+        if key not in seen:
+            seen.add(key)
+            out.append(hit)
+    return out
+
+
+def _list_line(hit: Hit, query: Query) -> str:
+    c = hit.chunk
+    head = " ".join(p for p in (texts.ITEM.format(item=c.item) if c.item else "", record_name(c)) if p)
+    text = record_lead(c, query, LIST_PIECE)
+    return texts.LIST_LINE.format(head=head, text=text) if head else texts.LIST_LINE_BARE.format(text=text)
+
+
+def grouped(hits: list[Hit], query: Query) -> list[str]:
+    """One line per record, grouped under its district and period, first part of each record only."""
+    lines: list[str] = []
+    groups: dict[str, list[Hit]] = {}
+    for hit in unique_records(hits):
+        groups.setdefault(where(hit.chunk), []).append(hit)
+    for place, members in groups.items():
+        lines.append(place)
+        lines.extend(_list_line(h, query) for h in members)
+    return lines

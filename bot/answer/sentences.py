@@ -1,0 +1,188 @@
+"""Choosing the report's own sentences that answer: a field cut into sentences, each scored against what the question
+asks (its topic, the asked unit and verb, a date for when, a cause for why, the members for which ones), the best
+kept in their order and long ones cut to their best clauses. Figures are never rewritten."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from minsheng.index.ingest.normalize import to_simplified
+from minsheng.index.kinds import Field, Wants
+from minsheng.index.search.query import Query
+from minsheng.index.search.topic import topic_coverage
+from minsheng.index.vocabulary import (
+    CAUSE,
+    COUNTED_IN_SENTENCE,
+    DATE,
+    DAY,
+    DONE_WORDS,
+    ENUMERATED,
+    ENUMERATOR,
+    RUN_IN_ITEM,
+    SHORT_CELL,
+    STATE_WORDS,
+    figure_with_unit,
+)
+
+_ENDS = set("。！？!?；;\n")
+_OPEN, _CLOSE = set("(（“‘《[【"), set(")）”’》]】")
+_CLAUSE = re.compile(r"(?<=[,，:：])")
+_DIGIT = re.compile(r"\d")
+# A field holding a short text is quoted whole; a longer one by its best sentences.
+_WHOLE_FIELD = {Field.PROGRESS: 50, Field.TASK: 120, Field.PROBLEMS: 220, Field.PLAN: 220}
+PIECE = 160
+LIST_PIECE = 70
+# How much of an enumeration a "which ones" answer quotes.
+_LIST_BUDGET = 700
+
+
+def best_sentences(text: str, query: Query, name: Field = Field.PROGRESS, limit: int = PIECE) -> str:
+    """The sentences of a field that answer the question, in their order, figures exactly as written."""
+    text = rows_of_cells(text.strip())
+    if not text:
+        return ""
+    if len(text) <= min(_WHOLE_FIELD.get(name, 50), limit * 2):
+        return text
+    raw = split_sentences(text)
+    sentences = [ENUMERATOR.sub("", s) for s in raw]
+    if not sentences:
+        return text[:limit]
+    scores = [score(s, query) for s in sentences]
+    covers = [cover(s, query) for s in sentences]
+    order = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
+    take = [order[0]]
+    budget = _WHOLE_FIELD.get(name, limit) if name in (Field.PROBLEMS, Field.PLAN) else limit * 3 // 2
+    for i in order[1:]:
+        if len("".join(sentences[j] for j in take)) + len(sentences[i]) > budget:
+            break
+        # A second sentence must be nearly as good and about the topic itself, not only hold a figure.
+        if name not in (Field.PROBLEMS, Field.PLAN) and (scores[i] < 0.75 * scores[order[0]] or covers[i] < 0.5 * covers[order[0]]
+                                                 or not covers[i]):
+            break
+        take.append(i)
+    if scores[order[0]] <= 0 or not query.topic:
+        take = [0]  # nothing to match (an overview): the field's opening sentence
+    elif query.asks_list:
+        take = _enumeration(raw, take)
+    picked = "".join(window(sentences[i], query, limit) for i in sorted(take))
+    return picked
+
+
+def _enumeration(sentences: list[str], take: list[int]) -> list[int]:
+    """For a question asking which ones: the enumeration the best sentence opens or belongs to ("…办了10件实事:
+    一是…;二是…;…"), every member, within a list budget."""
+    first = min(take)
+    start = first + 1 if first + 1 < len(sentences) and ENUMERATED.match(sentences[first + 1]) else first
+    if not ENUMERATED.match(sentences[start]):
+        if COUNTED_IN_SENTENCE.search(sentences[first]):
+            # The count, then the sentence naming its members ("…4条断头路。" "民生路…、通园街…、…已全部完工")
+            naming = next((i for i in range(first + 1, min(first + 3, len(sentences)))
+                           if sentences[i].count("、") >= 2), None)
+            return sorted(set(take) | ({naming} if naming is not None else set()))
+        return take
+    members = [start]
+    for i in range(start + 1, len(sentences)):
+        if not ENUMERATED.match(sentences[i]) or len("".join(sentences[j] for j in members)) > _LIST_BUDGET:
+            break
+        members.append(i)
+    return sorted(set(take) | set(members) | ({first} if start == first + 1 else set()))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a field: cut after 。；！？ and line ends outside brackets and quotes, and before run-in
+    sub-item numbers; a list inside parentheses ("(城后小区路、檀南胡同;农园路)") stays whole."""
+    out: list[str] = []
+    for block in RUN_IN_ITEM.split(rows_of_cells(text)):
+        depth = 0
+        current: list[str] = []
+        for ch in block:
+            current.append(ch)
+            if ch in _OPEN:
+                depth += 1
+            elif ch in _CLOSE:
+                depth = max(depth - 1, 0)
+            elif ch in _ENDS and (depth == 0 or ch == "\n"):
+                depth = 0
+                out.append("".join(current))
+                current = []
+        out.append("".join(current))
+    return [s.strip() for s in out if s.strip()]
+
+
+def rows_of_cells(text: str) -> str:
+    """Runs of three or more short cell lines (a table row exported a cell per line: "丹棱县\n1900\n3029") joined
+    into one line, so the row is quoted whole rather than one bare figure."""
+    lines = text.split("\n")
+    out: list[str] = []
+    run: list[str] = []
+    for line in [*lines, None]:
+        if line is not None and SHORT_CELL.match(line.strip()):
+            run.append(line.strip())
+            continue
+        out.extend([" ".join(run)] if len(run) >= 3 else run)
+        run = []
+        if line is not None:
+            out.append(line)
+    return "\n".join(out)
+
+
+def window(sentence: str, query: Query, limit: int) -> str:
+    """A long sentence cut to its best clauses (marked with …), short ones whole."""
+    if len(sentence) <= limit:
+        return sentence
+    clauses = [c for c in _CLAUSE.split(sentence) if c]
+    scores = [score(c, query) for c in clauses]
+    # Among equally good clauses the earliest: reports lead with the main fact.
+    best = max(range(len(clauses)), key=lambda i: (scores[i], -i))
+    start, end = best, best + 1
+    while True:
+        grown = False
+        for cand in (end, start - 1):
+            if 0 <= cand < len(clauses) and len("".join(clauses[min(start, cand):max(end, cand + 1)])) <= limit:
+                start, end = min(start, cand), max(end, cand + 1)
+                grown = True
+                break
+        if not grown:
+            break
+    piece = "".join(clauses[start:end]).rstrip(",，:：")
+    return ("…" if start > 0 else "") + piece + ("…" if end < len(clauses) else "")
+
+
+def score(piece: str, query: Query) -> float:
+    """How well a piece of report text answers the question: topic held, plus a figure or a state when asked."""
+    text = to_simplified(piece)
+    value = cover(text, query)
+    if query.wants == Wants.AMOUNT:
+        unit = query.asked_unit
+        if unit and figure_with_unit(unit).search(text):
+            value += 0.6
+            verb_figure = _verb_with_figure(query.asked_verb, unit)
+            if verb_figure and verb_figure.search(text):
+                value += 0.4  # "完成了几项" → "已完成8项", not the total planned beside it
+        elif _DIGIT.search(text):
+            value += 0.3
+    elif query.wants == Wants.STATUS and STATE_WORDS.search(text):
+        value += 0.3
+    elif query.wants == Wants.PROGRESS and _DIGIT.search(text):
+        value += 0.1
+    if query.wants in (Wants.PROGRESS, Wants.AMOUNT, Wants.STATUS) and DONE_WORDS.search(text):
+        value += 0.15  # what was done, before what was planned
+    if query.asks_when and DATE.search(text):
+        value += 0.8 if DAY.search(text) else 0.6  # a day answers "when" better than a month
+    if query.asks_why and CAUSE.search(text):
+        value += 0.6
+    if query.asks_list and text.count("、") >= 2:
+        value += 0.3  # the sentence naming the members, not the one counting them
+    return value
+
+
+@lru_cache(maxsize=64)
+def _verb_with_figure(verb: str, unit: str) -> re.Pattern[str] | None:
+    """The verb a 多少/几 question asks with, followed closely by a figure in the asked unit; None without a verb.
+    Made once per question: every clause of every candidate is scored against it."""
+    return re.compile(re.escape(verb) + r"[^,，。；;]{0,4}?" + figure_with_unit(unit).pattern) if verb else None
+
+
+def cover(piece: str, query: Query) -> float:
+    """Share of the question's topic a piece of report text holds."""
+    return topic_coverage(query.topic.split(), list(query.phrases), to_simplified(piece))
