@@ -188,7 +188,10 @@ AHEAD = re.compile(_alt(NEXT_STEP, NEXT_STAGE[:1], ("接下来", "后续将", "�
 REPORT_ASKED = re.compile(r"(?:统计|截至|截止|截到|数据|反映|是)(?:到|至|的是|了)?(?:几月|哪个月|哪月|什么时候|哪天|哪一天|几号|何时|"
                           r"什么时间|哪段时间|哪个时间|哪个时期|哪一期|哪期)")
 REPORT_NAMED = re.compile(r"报告|进度表|情况表|通报|数据|统计|这份|这期|该期|文件")
-WHEN_ASKED = re.compile(r"什么时候|何时|哪天|哪一天|几月|几号|什么时间|日期")
+# A question asking when; the first three also ask after a project's state ("什么时候建成").
+WHEN_WORDS = ("什么时候", "何时", "哪天", "哪一天", "几月", "几号", "什么时间", "日期")
+WHEN_OF_STATE = WHEN_WORDS[:3]
+WHEN_ASKED = re.compile(_alt(WHEN_WORDS))
 DATE = re.compile(r"\d{1,2}月(?:\d{1,2}日)?|\d{4}年\d{1,2}月")
 # A date to the day, which answers "when" better than a month.
 DAY = re.compile(r"\d{1,2}月\d{1,2}日")
@@ -286,8 +289,10 @@ WANTS_CUES: tuple[tuple[Wants, re.Pattern[str]], ...] = (
     (Wants.PLAN, re.compile(_alt(NEXT_MONTH, NEXT_STEP, ("接下来",), NEXT_STAGE[:1],
                                  ("今后", "后续", "打算", "计划做", "计划怎么", "工作计划"), NEXT_STAGE[1:]))),
     (Wants.TASK, re.compile(r"目标|任务是|任务有|要做什么|做什么|内容是|承诺|要求是|计划.{0,4}(建|改|完成|新增)多少")),
+    # "什么时候建成": when a project is done is a question about its state too (the answer weighs state words);
+    # Query.asks_when keeps the verdict line out of such an answer.
     (Wants.STATUS, re.compile(r"完成了吗|完成没|建成了吗|建好了吗|建完了吗|做完了吗|好了吗|通车了吗|开通了吗|投用了吗|了没有|了没|"
-                          r"是否|什么时候|何时|哪天|能不能|有没有完成|完工了吗|落实了吗|到位了吗|进度如何|达标")),
+                              r"是否|" + _alt(WHEN_OF_STATE) + r"|能不能|有没有完成|完工了吗|落实了吗|到位了吗|进度如何|达标")),
     (Wants.AMOUNT, re.compile(r"多少|几[个处所家条项次座台批场万千百人户公里]|几|数量|比例|比率|占比|总数|总额|金额|规模")),
     (Wants.PROGRESS, re.compile(r"进展|进度|情况|怎么样|如何|咋样|动态|推进")),
 )
