@@ -1,0 +1,66 @@
+"""bot.answer.caveats: abstentions that say why and what is covered, and the caveat lines before an answer."""
+from __future__ import annotations
+
+from minsheng.bot.answer.extractive import compose
+from minsheng.bot.answer.types import Answer
+from minsheng.index.indexing.catalog import Coverage
+from minsheng.index.search.query import parse_query
+from minsheng.index.search.results import SearchResult
+
+
+def ask(retriever, question: str, k: int = 5) -> Answer:  # type: ignore[no-untyped-def]
+    return compose(retriever.search(question, k))
+
+
+def first_line(answer: Answer) -> str:
+    return answer.text.splitlines()[0]
+
+
+def test_abstained_result_without_coverage_says_the_index_is_empty() -> None:
+    query = parse_query("大兴区养老", Coverage({}, {}, ()))
+    answer = compose(SearchResult(query=query, hits=[], abstained=True, reason="empty"))
+    assert answer.abstained and "minsheng index" in answer.text and not answer.citations
+
+
+def test_uncovered_district_with_a_covered_one_is_named(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "青岛市崂山区老旧小区改造")
+    assert first_line(answer) == "（没有收录崂山区（青岛市）的报告，以下是青岛市的内容。）"
+    assert "318个" in answer.text
+
+
+def test_period_not_held_is_said(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "2019年大兴区老旧小区改造进展")
+    assert first_line(answer) == "（没有2019年的报告，以下是2024年一季度的内容。）"
+
+
+def test_uncovered_district_abstains_with_coverage_and_examples(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "上海市浦东新区养老服务进展")
+    assert answer.abstained and not answer.citations
+    assert answer.text.startswith("收录的报告里没有") and "浦东新区" in first_line(answer)
+    assert "目前收录：" in answer.text and "北京市：大兴区（2024年一季度）、密云区（2022年三季度）" in answer.text
+    assert f"可以这样问：“{retriever.searcher.examples()[0]}”" in answer.text
+
+
+def test_off_topic_question_says_what_the_bot_can_do(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "今天天气怎么样")
+    assert answer.abstained
+    assert "我能回答" in answer.text and "可以这样问" in answer.text
+
+
+def test_covered_district_without_the_topic_abstains_by_name(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "密云区养老服务进展")
+    assert answer.abstained and first_line(answer) == "密云区的报告里没有找到“养老服务”的内容。"
+
+
+def test_places_inside_a_report_and_near_an_uncovered_one_are_told(retriever) -> None:  # type: ignore[no-untyped-def]
+    inside = ask(retriever, "九江柴桑区完整社区建设")
+    assert first_line(inside) == "九江市的报告中关于柴桑区："
+    near = ask(retriever, "北京昌平养老")
+    assert near.abstained and first_line(near).startswith("收录的报告里没有昌平区（北京市）的内容。附近收录的有：")
+    assert "大兴区（北京市）" in first_line(near)
+    # 丹棱县's row in 眉山市's table (a cell per line): the row is quoted whole, then read against the header.
+    other = ask(retriever, "丹棱县城镇新增就业")
+    assert first_line(other) == "眉山市的报告中关于丹棱县："
+    assert "丹棱县 1900 3029 159.4" in other.text
+    assert "按表头：城镇新增就业(人)：目标任务1900，进度3029，完成比例159.4%；" in other.text
+    assert other.citations and all(c.region == "眉山市" for c in other.citations)

@@ -1,0 +1,83 @@
+"""bot.answer.quoting: one record quoted for the field asked, or what it says instead; where it comes from."""
+from __future__ import annotations
+
+from minsheng.bot.answer.extractive import compose
+from minsheng.bot.answer.quoting import record_name
+from minsheng.bot.answer.types import Answer
+from minsheng.index.indexing.catalog import Coverage
+from minsheng.index.indexing.chunk import Chunk
+from minsheng.index.search.query import parse_query
+from minsheng.index.search.results import Hit, SearchResult
+
+
+def ask(retriever, question: str, k: int = 5) -> Answer:  # type: ignore[no-untyped-def]
+    return compose(retriever.search(question, k))
+
+
+def first_line(answer: Answer) -> str:
+    return answer.text.splitlines()[0]
+
+
+def test_record_name_prefers_a_named_section_over_a_heading() -> None:
+    def chunk(section: str) -> Chunk:
+        return Chunk("x-0000-0", "甲区 · 第1项\n任务: 新建急救站点2处,提升急救能力\n进展: 已完工", "a.txt", "报告", "甲区",
+                     2024, "一季度", "1", section, "区卫健委", "completed", 0, 0)
+
+    assert record_name(chunk("医疗健康惠民工程")) == "医疗健康惠民工程"
+    assert record_name(chunk("一、优化基本公共服务(5件)")) == "新建急救站点2处"
+
+
+def test_a_report_naming_no_place_is_shown_by_its_title() -> None:
+    """Never under a blank or placeholder name: "有相关内容的地区（2个）：甲区、《乙报告》", not "、…"."""
+    chunks = [Chunk("a-0001-0", "甲区 · 第1项\n进展: 新建口袋公园46个", "a.txt", "甲区报告", "甲区", 2024, "一季度", "1",
+                    "", "", "on_track", 1, 0),
+              Chunk("b-0001-0", "第1项\n进展: 新建口袋公园12个", "b.txt", "乙报告", "", 0, "", "1", "", "", "on_track", 1, 0)]
+    coverage = Coverage.of(chunks)
+    assert coverage.describe() == "甲区（2024年一季度）、《乙报告》"
+    query = parse_query("哪些地区建了口袋公园", coverage)
+    hits = [Hit(c, 1.0, coverage=1.0, strong=True) for c in chunks]
+    text = compose(SearchResult(query, hits, coverage=coverage)).text
+    assert text.startswith("有相关内容的地区（2个）：甲区、《乙报告》") and "未注明" not in text
+    single = compose(SearchResult(parse_query("口袋公园建了多少个", coverage), hits[1:], coverage=coverage)).text
+    assert single.startswith("《乙报告》：新建口袋公园12个")
+
+
+def test_problems_question_quotes_the_problems_column(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "济宁高新区优质教育提升工程存在什么问题")
+    assert first_line(answer) == "济宁高新区（2021年1-9月）：项目土地手续尚未办结,影响后期建设手续办理"
+    assert answer.citations[0].item == "2"
+
+
+def test_plan_question_quotes_the_plan_column(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "济宁高新区交通畅行工程下一步计划")
+    assert first_line(answer) == "济宁高新区（2021年1-9月）：采取有力措施,加快建设步伐。"
+
+
+def test_plan_question_without_a_plan_column_says_so(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "密云区檀城北街道路工程下一步计划")
+    assert "报告没有写下一步计划" in answer.text or "报告没有单列下一步计划" in answer.text
+    assert "檀城北街" in answer.text
+
+
+def test_task_question_quotes_the_task(retriever) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(retriever, "青岛老旧小区改造的目标是什么")
+    assert first_line(answer) == "青岛市（2022年上半年）：改造城镇老旧小区300个以上,完成既有居住建筑节能保暖改造230万平方米以上。"
+
+
+def test_progress_in_another_column_is_quoted_over_a_bare_status(retriever) -> None:  # type: ignore[no-untyped-def]
+    """柯桥区's progress cell says only "顺利推进"; the figures sit under the next column and are what is quoted."""
+    answer = ask(retriever, "轻纺城第二小学新建工程进展")
+    assert "室内装修及安装工程完成80%" in first_line(answer) and "顺利推进" not in first_line(answer)
+
+
+def test_progress_written_under_the_task_is_quoted_before_the_target(retriever) -> None:  # type: ignore[no-untyped-def]
+    """怀柔区's report puts "当前进展:…" on the line after each task: that line answers, the target follows."""
+    answer = ask(retriever, "怀柔区背街小巷整治完成得怎么样了")
+    assert first_line(answer) == "怀柔区（2022年）：当前进展:施工,完成工程量的80%。"
+    assert answer.text.splitlines()[1] == "目标：整治提升背街小巷15条" and "责任编辑" not in answer.text
+
+
+def test_text_no_record_holds_is_answered_from_its_passage(retriever) -> None:  # type: ignore[no-untyped-def]
+    """眉山市2019's figures are one cell per line, outside every record: a passage still finds and quotes them."""
+    result = retriever.search("眉山市2019年城镇新增就业目标任务完成情况表全市", 5)
+    assert any("52242" in h.chunk.text and h.chunk.is_passage for h in result.hits)

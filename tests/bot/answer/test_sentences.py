@@ -1,0 +1,75 @@
+"""bot.answer.sentences: the sentences and clauses that answer, scored against what the question asks."""
+from __future__ import annotations
+
+from minsheng.bot.answer.extractive import compose
+from minsheng.bot.answer.sentences import best_sentences, split_sentences
+from minsheng.bot.answer.types import Answer
+from minsheng.index.indexing.catalog import Coverage
+from minsheng.index.search.query import parse_query
+
+
+def ask(retriever, question: str, k: int = 5) -> Answer:  # type: ignore[no-untyped-def]
+    return compose(retriever.search(question, k))
+
+
+def first_line(answer: Answer) -> str:
+    return answer.text.splitlines()[0]
+
+
+def test_sentences_keep_bracketed_lists_whole_and_split_run_in_items() -> None:
+    text = "5条小巷(城后小区路、檀南胡同;农园路)已开工,完成45%。下步验收。 2.培训1013人次;上岗72人"
+    assert split_sentences(text) == [
+        "5条小巷(城后小区路、檀南胡同;农园路)已开工,完成45%。", "下步验收。", "2.培训1013人次;", "上岗72人",
+    ]
+
+
+def test_amount_question_picks_the_sentence_with_the_asked_unit() -> None:
+    coverage = Coverage({"测试区": ("2024年一季度",)}, {"测试区": 1}, ())
+    query = parse_query("测试区口袋公园建了多少个", coverage)
+    text = ("完成公园整治方案设计,正在进行步道建设;35个山头公园已全部开工,其中12处已基本完成整治;"
+            "28个口袋公园已开工,其中9个已完工;全市40个微更新项目已全面开工。")
+    assert best_sentences(text, query) == "28个口袋公园已开工,其中9个已完工;"
+
+
+def test_amount_question_quotes_the_clause_with_the_asked_verb_and_its_figure() -> None:
+    """"完成了几项": the clause writing 完成 with a count in 项, not the total planned that opens the sentence, even when
+    a long bracketed list keeps the two apart."""
+    coverage = Coverage({"测试县": ("2025年6月",)}, {"测试县": 1}, ())
+    query = parse_query("测试县民生行动完成了几项", coverage)
+    names = "、".join(f"第{n}号民生行动" for n in range(1, 9))
+    text = f"2025年全县40项民生实事中,常态化开展的有4项({names}),截至6月28日,其余36项中,已完成9项({names})。"
+    lead = best_sentences(text, query)
+    assert "已完成9项" in lead and lead.startswith("…")
+
+
+def test_long_sentence_is_cut_to_its_best_clauses_with_ellipsis() -> None:
+    coverage = Coverage({"测试区": ()}, {"测试区": 1}, ())
+    query = parse_query("测试区注册企业有多少", coverage)
+    filler = "主任介绍,委员会坚持服务企业,开展走访座谈,协调解决班车停放、餐厅建设、招工难等问题,"
+    text = filler * 3 + "截至目前已有注册企业20513家,营业收入512.6亿元," + filler * 2 + "成效明显。"
+    lead = best_sentences(text, query, limit=80)
+    assert "注册企业20513家" in lead and lead.startswith("…") and len(lead) <= 84
+
+
+_HERE = Coverage({"测试区": ()}, {"测试区": 1}, ())
+
+
+def test_why_is_answered_by_the_sentence_giving_the_cause() -> None:
+    text = "体育馆:正在地下室主体结构施工,已完成工程量的80%。因春节前地下部分由地铁代建,进度比原计划滞后。目前已恢复正常进度。"
+    picked = best_sentences(text, parse_query("测试区体育馆为什么进度比原计划慢", _HERE))
+    assert "因春节前地下部分由地铁代建" in picked
+
+
+def test_which_ones_quotes_the_whole_enumeration_or_the_sentence_naming_the_counted() -> None:
+    listed = ("县长答:2009年,我县为民办了10件实事:一是完成43公里通村道路硬化;二是改善村屯基础设施;三是完成人饮工程20处;"
+              "四是建设廉租住房100套;五是完成农村改厕2000座。其他工作正常推进。")
+    picked = best_sentences(listed, parse_query("测试区2009年为民办了哪10件实事", _HERE))
+    assert "通村道路硬化" in picked and "农村改厕2000座" in picked and "其他工作" not in picked
+    counted = "提升改造次干道100条。打通民生路等4条断头路。民生路工程、通园街工程、建通街南延工程、贾商路工程已全部完工。路口改造12个。"
+    picked = best_sentences(counted, parse_query("测试区打通的4条断头路是哪几条", _HERE))
+    assert "通园街工程" in picked and "贾商路工程" in picked
+
+
+def test_when_prefers_a_day_to_a_month() -> None:
+    text = "一期老旧小区管网改造工作于2014年12月完工,验收合格。二期老旧小区管网改造工作于2014年11月14日完工,验收合格。"
+    assert best_sentences(text, parse_query("测试区老旧小区管网改造什么时候完工的", _HERE), limit=40).startswith("二期")
