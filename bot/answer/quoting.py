@@ -2,18 +2,15 @@
 from, its short name, list lines, and the runners-up worth a "另见"."""
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from minsheng.bot import texts
 from minsheng.bot.answer.sentences import LIST_PIECE, PIECE, best_sentences, score, split_sentences, window
-from minsheng.index.indexing.chunk import LABELLED, Chunk, field_text, states
-from minsheng.index.ingest.fields import is_section
-from minsheng.index.ingest.news import is_boilerplate
+from minsheng.index.indexing.chunk import Chunk, field_text, other_text, project_name, states
 from minsheng.index.kinds import Field, Wants, answer_field
 from minsheng.index.search.query import Query
 from minsheng.index.search.results import Hit
-from minsheng.index.vocabulary import AHEAD, DONE_WORDS, FIELD_WORDS
+from minsheng.index.vocabulary import AHEAD, DONE_WORDS
 
 _SEE_ALSO = 2
 _SEE_ALSO_SHARE = 0.85
@@ -35,32 +32,13 @@ def record_lead(chunk: Chunk, query: Query, limit: int = PIECE) -> str:
         return (texts.LATEST_PROGRESS.format(missing=missing, progress=progress) if progress
                 else texts.SENTENCE.format(text=missing))
     if name == Field.PROGRESS and not chunk.is_passage:
-        other = _other_lines(chunk)
+        other = other_text(chunk.text)
         if not text and any(DONE_WORDS.search(s) for s in split_sentences(other)):
             # No progress column, but a line after the task says what was done ("当前进展:…完成工程量的80%"):
             # that, not the target, answers (the target follows on its own line).
             return best_sentences(other, query, Field.PROGRESS, limit)
         return _best_of(text or body(chunk), other, query, limit)
     return best_sentences(text or body(chunk), query, name, limit)
-
-
-def _other_lines(chunk: Chunk) -> str:
-    """A record's text other than its task and progress fields: earlier periods, notes and the plan column, where
-    reports often put what was done ("进展情况:…完成80%" under 下步计划, "当前进展:…" after the task)."""
-    task, progress = FIELD_WORDS[Field.TASK].label + ": ", FIELD_WORDS[Field.PROGRESS].label + ": "
-    lines = chunk.text.split("\n")[1:]
-    kept, inside = [], False
-    for line in lines:
-        if line.startswith((task, progress)):
-            # The task's later lines are text the reader folded into it ("当前进展:…" under the task): kept.
-            inside = line.startswith(progress)
-            continue
-        if inside and not LABELLED.match(line):
-            continue  # the rest of a skipped multi-line field
-        inside = False
-        if not is_boilerplate(line):  # "责任编辑:…" after the last field
-            kept.append(line.split(": ", 1)[-1] if LABELLED.match(line) else line)
-    return "\n".join(kept)
 
 
 def _best_of(main: str, other: str, query: Query, limit: int) -> str:
@@ -96,15 +74,6 @@ def where(chunk: Chunk) -> str:
 def place_of(chunk: Chunk) -> str:
     """The place a record is shown under: its district, or the report's title when the report names no place."""
     return chunk.region or texts.TITLE.format(title=chunk.report or chunk.source)
-
-
-def record_name(chunk: Chunk) -> str:
-    """A short name of the project: its section when that names it, else the start of its task."""
-    if chunk.section and not is_section(chunk.section):
-        return chunk.section[:24]
-    task = field_text(chunk.text, Field.TASK)
-    first = re.split(r"[,，;；。:：]", task)[0] if task else ""
-    return first[:24] + ("…" if len(first) > 24 else "")
 
 
 def see_also(hits: list[Hit], best: Hit, wants: str) -> list[Hit]:
@@ -145,7 +114,7 @@ def unique_records(hits: list[Hit]) -> list[Hit]:
 
 def _list_line(hit: Hit, query: Query) -> str:
     c = hit.chunk
-    head = " ".join(p for p in (texts.ITEM.format(item=c.item) if c.item else "", record_name(c)) if p)
+    head = " ".join(p for p in (texts.ITEM.format(item=c.item) if c.item else "", project_name(c)) if p)
     text = record_lead(c, query, LIST_PIECE)
     return texts.LIST_LINE.format(head=head, text=text) if head else texts.LIST_LINE_BARE.format(text=text)
 

@@ -8,7 +8,9 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable, Sequence
 
 from minsheng.index.indexing.passages import Passage, split_passages
+from minsheng.index.ingest.fields import is_section
 from minsheng.index.ingest.meta import places_named
+from minsheng.index.ingest.news import is_boilerplate
 from minsheng.index.ingest.normalize import match_key, to_simplified
 from minsheng.index.ingest.records import ParsedReport, Record, Report
 from minsheng.index.kinds import Field
@@ -171,6 +173,34 @@ def field_text(text: str, name: str) -> str:
 def states(text: str) -> bool:
     """Whether a problems/plan field says something (not empty, not just "无"/"暂无")."""
     return bool(text) and not NOTHING_SAID.fullmatch(text.strip(" 。.;；"))
+
+
+def other_text(text: str) -> str:
+    """A record chunk's text other than its task and progress fields: earlier periods, notes and the plan column,
+    where reports often put what was done ("进展情况:…完成80%" under 下步计划, "当前进展:…" after the task)."""
+    task, progress = FIELD_WORDS[Field.TASK].label + ": ", FIELD_WORDS[Field.PROGRESS].label + ": "
+    lines = text.split("\n")[1:]
+    kept, inside = [], False
+    for line in lines:
+        if line.startswith((task, progress)):
+            # The task's later lines are text the reader folded into it ("当前进展:…" under the task): kept.
+            inside = line.startswith(progress)
+            continue
+        if inside and not LABELLED.match(line):
+            continue  # the rest of a skipped multi-line field
+        inside = False
+        if not is_boilerplate(line):  # "责任编辑:…" after the last field
+            kept.append(line.split(": ", 1)[-1] if LABELLED.match(line) else line)
+    return "\n".join(kept)
+
+
+def project_name(chunk: Chunk) -> str:
+    """A short name of a chunk's project: its section when that names it, else the start of its task."""
+    if chunk.section and not is_section(chunk.section):
+        return chunk.section[:24]
+    task = field_text(chunk.text, Field.TASK)
+    first = re.split(r"[,，;；。:：]", task)[0] if task else ""
+    return first[:24] + ("…" if len(first) > 24 else "")
 
 
 @lru_cache(maxsize=1)

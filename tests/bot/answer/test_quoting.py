@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from minsheng.bot.answer.extractive import compose
-from minsheng.bot.answer.quoting import record_name
 from minsheng.bot.answer.types import Answer
 from minsheng.index.indexing.catalog import Coverage
 from minsheng.index.indexing.chunk import Chunk
@@ -16,15 +15,6 @@ def ask(retriever, question: str, k: int = 5) -> Answer:  # type: ignore[no-unty
 
 def first_line(answer: Answer) -> str:
     return answer.text.splitlines()[0]
-
-
-def test_record_name_prefers_a_named_section_over_a_heading() -> None:
-    def chunk(section: str) -> Chunk:
-        return Chunk("x-0000-0", "甲区 · 第1项\n任务: 新建急救站点2处,提升急救能力\n进展: 已完工", "a.txt", "报告", "甲区",
-                     2024, "一季度", "1", section, "区卫健委", "completed", 0, 0)
-
-    assert record_name(chunk("医疗健康惠民工程")) == "医疗健康惠民工程"
-    assert record_name(chunk("一、优化基本公共服务(5件)")) == "新建急救站点2处"
 
 
 def test_a_report_naming_no_place_is_shown_by_its_title() -> None:

@@ -1,7 +1,7 @@
 """Records → chunks on the real reports: context first, token bounds, stable ids."""
 from __future__ import annotations
 
-from minsheng.index.indexing.chunk import chunk_report, context_line, count_tokens
+from minsheng.index.indexing.chunk import Chunk, chunk_report, context_line, count_tokens, project_name
 from minsheng.index.ingest.normalize import match_key
 from minsheng.index.ingest.records import ParsedReport
 
@@ -91,3 +91,12 @@ def test_simplified_text_is_made_once_and_kept_by_the_catalog(reports, tmp_path)
     write_chunks(gen, chunks)
     publish(tmp_path, gen)
     assert read_chunks(tmp_path) == chunks
+
+
+def test_project_name_prefers_a_named_section_over_a_heading() -> None:
+    def chunk(section: str) -> Chunk:
+        return Chunk("x-0000-0", "甲区 · 第1项\n任务: 新建急救站点2处,提升急救能力\n进展: 已完工", "a.txt", "报告", "甲区",
+                     2024, "一季度", "1", section, "区卫健委", "completed", 0, 0)
+
+    assert project_name(chunk("医疗健康惠民工程")) == "医疗健康惠民工程"
+    assert project_name(chunk("一、优化基本公共服务(5件)")) == "新建急救站点2处"
