@@ -271,7 +271,7 @@ CHART_NOT_WRITABLE = "{path}: the chart cannot be written there ({reason})"
 # --- the command line ---------------------------------------------------------------------------------------------
 
 CLI_DESCRIPTION = "民生实事 reports: parse, index and answer questions."
-# Help of each subcommand and option: "command" or "command option" ("" for the program's own options).
+# Help of each subcommand and option, by "command", "command option" or (the program's own) "option".
 CLI_HELP: dict[str, str] = {
     "--config": "config file (default: config.toml)",
     "records": "show what the parser makes of a report file (or of every corpus file)",
