@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from minsheng.bot import texts
 from minsheng.index.errors import MinshengError
 from minsheng.index.kinds import Status
 from minsheng.index.search.scorecard import STATUS_ORDER, Scorecard, status_name
@@ -26,15 +27,14 @@ def cjk_font(configured: Path | None = None) -> Path:
     if configured is not None:
         if configured.is_file():
             return configured
-        raise ChartError(f"{configured}: the font file set in config.toml [chart] font does not exist")
+        raise ChartError(texts.CHART_FONT_MISSING.format(path=configured))
     spec = importlib.util.find_spec(FONT_PACKAGE)  # located, never imported
     if spec is not None and spec.submodule_search_locations:
         for folder in spec.submodule_search_locations:
             path = Path(folder) / FONT_FILE
             if path.is_file():
                 return path
-    raise ChartError("no font with Chinese characters for the chart: install pylopdf-fonts-zh-cn "
-                     "(bash scripts/setup.sh does) or set [chart] font in config.toml to a .otf/.ttf/.ttc file")
+    raise ChartError(texts.CHART_NO_FONT)
 
 
 def chart_counts(card: Scorecard) -> tuple[dict[Status, int], str]:
@@ -48,14 +48,14 @@ def chart_counts(card: Scorecard) -> tuple[dict[Status, int], str]:
         if stated.all_done:
             counts[Status.COMPLETED] = stated.total
         counts[Status.UNKNOWN] += max(stated.total - sum(counts.values()), 0)
-        return counts, "报告原文的统计"
-    return card.counted(), "按报告逐项统计"
+        return counts, texts.CHART_FROM_REPORT
+    return card.counted(), texts.CHART_COUNTED
 
 
 def draw(card: Scorecard, font: Path, out: Path) -> Path:
     """Write the card's bar chart to out (PNG) and return it."""
     if not card.items:
-        raise ChartError(f"{card.report.source}: the report lists no projects to count")
+        raise ChartError(texts.CHART_NOTHING_TO_COUNT.format(source=card.report.source))
     import matplotlib
 
     matplotlib.use("Agg")
@@ -82,11 +82,11 @@ def draw(card: Scorecard, font: Path, out: Path) -> Path:
         axes.text(now[status], row + (height / 2 if before else 0), f" {now[status]}", va="center",
                   fontproperties=prop)
     axes.set_yticks(rows, [status_name(s) for s in statuses], fontproperties=prop)
-    axes.set_xlabel(f"项目数（{how}）", fontproperties=prop)
+    axes.set_xlabel(texts.CHART_AXIS.format(how=how), fontproperties=prop)
     from matplotlib.ticker import MaxNLocator
 
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    title = f"{card.report.region}{card.report.issuer} {card.report.label} 民生实事进展"
+    title = texts.CHART_TITLE.format(place=card.report.region, issuer=card.report.issuer, period=card.report.label)
     axes.set_title(title, fontproperties=prop)
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()
@@ -94,5 +94,5 @@ def draw(card: Scorecard, font: Path, out: Path) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         figure.savefig(out, format="png")
     except OSError as exc:
-        raise ChartError(f"{out}: the chart cannot be written there ({exc.strerror or exc})") from None
+        raise ChartError(texts.CHART_NOT_WRITABLE.format(path=out, reason=exc.strerror or exc)) from None
     return out

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Sequence, TextIO
 
+from minsheng.bot import texts
 from minsheng.bot.logs import route_to_file
 from minsheng.bot.settings import DEFAULT_CONFIG, Settings, load_settings
 from minsheng.index.errors import MinshengError
@@ -24,39 +25,35 @@ from minsheng.index.vocabulary import FIELD_WORDS, QUIT_WORDS, RESET_WORDS, STAT
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(prog="minsheng", description="民生实事 reports: parse, index and answer questions.")
-    parser.add_argument("--config", type=Path, default=Path(DEFAULT_CONFIG), help="config file (default: config.toml)")
+    parser = argparse.ArgumentParser(prog="minsheng", description=texts.CLI_DESCRIPTION)
+    parser.add_argument("--config", type=Path, default=Path(DEFAULT_CONFIG), help=texts.CLI_HELP["--config"])
     sub = parser.add_subparsers(dest="command", required=True)
-    records = sub.add_parser("records", help="show what the parser makes of a report file (or of every corpus file)")
-    records.add_argument("file", nargs="?", type=Path,
-                         help="a report file (with --check, a file or a directory); without it, the corpus")
-    records.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    records.add_argument("--check", action="store_true",
-                         help="one line per file: place, year, period, records, share of text in records, warnings")
-    index = sub.add_parser("index", help="index the corpus: new files added, changed replaced, removed deleted")
-    index.add_argument("--full", action="store_true", help="rebuild everything from scratch")
-    index.add_argument("--json", action="store_true", help="end with one JSON line describing the run")
-    index.add_argument("--wait", type=float, default=None, metavar="SECONDS",
-                       help="when another build is running, wait this long for it (default: [index] lock_wait)")
-    ask = sub.add_parser("ask", help="answer a question from the indexed reports")
-    ask.add_argument("question", help='the question, or "-" to read one question a line from standard input')
-    ask.add_argument("--k", type=_positive, default=None, help="how many sources to return (default: config.toml)")
-    ask.add_argument("--json", action="store_true", help="print one JSON object a line")
-    sub.add_parser("chat", help="an interactive conversation with follow-up questions")
-    sub.add_parser("serve", help="run the Telegram bot (token from TELEGRAM_BOT_TOKEN)")
-    sub.add_parser("watch", help="watch the corpus directory and re-index when reports arrive or change")
-    bench = sub.add_parser("bench", help="index a synthetic corpus of N districts; ours vs a plain dense pipeline")
-    bench.add_argument("--sizes", default="10,100", help="numbers of synthetic districts (default 10,100)")
-    bench.add_argument("--large", action="store_true", help="also run 1,000 districts (long)")
-    bench.add_argument("--workdir", type=Path, default=Path(".bench"), help="where corpora and indexes go")
-    summary = sub.add_parser("summary", help="a place's scorecard: projects by status, the behind ones, the change")
-    summary.add_argument("place", help="a covered place, e.g. 大兴区")
-    summary.add_argument("--json", action="store_true", help="print the scorecards as JSON")
-    summary.add_argument("--chart", type=Path, default=None, metavar="PNG",
-                         help="also draw the bar chart of the latest report into this PNG file")
-    evaluate = sub.add_parser("eval", help="score a question file (see the eval README) beside plain BM25 and dense")
-    evaluate.add_argument("file", type=Path, help="a JSONL question file")
-    evaluate.add_argument("--no-baseline", action="store_true", help="skip the plain BM25 and dense baselines")
+    records = sub.add_parser("records", help=texts.CLI_HELP["records"])
+    records.add_argument("file", nargs="?", type=Path, help=texts.CLI_HELP["records file"])
+    records.add_argument("--json", action="store_true", help=texts.CLI_HELP["records --json"])
+    records.add_argument("--check", action="store_true", help=texts.CLI_HELP["records --check"])
+    index = sub.add_parser("index", help=texts.CLI_HELP["index"])
+    index.add_argument("--full", action="store_true", help=texts.CLI_HELP["index --full"])
+    index.add_argument("--json", action="store_true", help=texts.CLI_HELP["index --json"])
+    index.add_argument("--wait", type=float, default=None, metavar="SECONDS", help=texts.CLI_HELP["index --wait"])
+    ask = sub.add_parser("ask", help=texts.CLI_HELP["ask"])
+    ask.add_argument("question", help=texts.CLI_HELP["ask question"])
+    ask.add_argument("--k", type=_positive, default=None, help=texts.CLI_HELP["ask --k"])
+    ask.add_argument("--json", action="store_true", help=texts.CLI_HELP["ask --json"])
+    sub.add_parser("chat", help=texts.CLI_HELP["chat"])
+    sub.add_parser("serve", help=texts.CLI_HELP["serve"])
+    sub.add_parser("watch", help=texts.CLI_HELP["watch"])
+    bench = sub.add_parser("bench", help=texts.CLI_HELP["bench"])
+    bench.add_argument("--sizes", default="10,100", help=texts.CLI_HELP["bench --sizes"])
+    bench.add_argument("--large", action="store_true", help=texts.CLI_HELP["bench --large"])
+    bench.add_argument("--workdir", type=Path, default=Path(".bench"), help=texts.CLI_HELP["bench --workdir"])
+    summary = sub.add_parser("summary", help=texts.CLI_HELP["summary"])
+    summary.add_argument("place", help=texts.CLI_HELP["summary place"])
+    summary.add_argument("--json", action="store_true", help=texts.CLI_HELP["summary --json"])
+    summary.add_argument("--chart", type=Path, default=None, metavar="PNG", help=texts.CLI_HELP["summary --chart"])
+    evaluate = sub.add_parser("eval", help=texts.CLI_HELP["eval"])
+    evaluate.add_argument("file", type=Path, help=texts.CLI_HELP["eval file"])
+    evaluate.add_argument("--no-baseline", action="store_true", help=texts.CLI_HELP["eval --no-baseline"])
     return parser
 
 
@@ -64,9 +61,9 @@ def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}") from None
+        raise argparse.ArgumentTypeError(texts.NOT_POSITIVE.format(text=text)) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+        raise argparse.ArgumentTypeError(texts.NOT_POSITIVE.format(text=text))
     return value
 
 
@@ -106,14 +103,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "eval":
             return eval_command(settings, args.file, not args.no_baseline, sys.stdout)
     except MinshengError as exc:
-        print(f"minsheng: error: {exc}", file=sys.stderr)
+        print(texts.CLI_ERROR.format(error=exc), file=sys.stderr)
         return 1
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away; nothing left to tell it.
         sys.stdout = open(os.devnull, "w")
         return 0
     except KeyboardInterrupt:
-        print("minsheng: interrupted", file=sys.stderr)
+        print(texts.CLI_INTERRUPTED, file=sys.stderr)
         return 130
     return 0
 
@@ -131,30 +128,31 @@ def show_records(path: Path, as_json: bool, out: TextIO) -> int:
 def format_report(parsed: ParsedReport) -> str:
     """Human-readable text of a parsed report."""
     report = parsed.report
-    months = f"（{report.months[0]}-{report.months[1]}月）" if report.months else ""
+    months = texts.RECORDS_MONTHS.format(first=report.months[0], last=report.months[1]) if report.months else ""
     lines = [
         f"{report.title}",
-        f"地区 {report.region or '?'} · {report.year or '?'}年 · {report.period or '?'}{months} · {report.source}",
-        *([f"位置 {' / '.join(report.place)}"] if report.place else []),
-        *(f"⚠ {note}" for note in parsed.notes),
-        f"形式 {parsed.shape} · {len(parsed.records)} 条记录 · {len(parsed.leftover)} 行未归入记录",
+        texts.RECORDS_REPORT.format(region=report.region or "?", year=report.year or "?",
+                                    period=report.period or "?", months=months, source=report.source),
+        *([texts.RECORDS_PLACE.format(place=" / ".join(report.place))] if report.place else []),
+        *(texts.RECORDS_NOTE.format(note=note) for note in parsed.notes),
+        texts.RECORDS_SHAPE.format(shape=parsed.shape, records=len(parsed.records), leftover=len(parsed.leftover)),
         "",
     ]
     for record in parsed.records:
         lines.extend(format_record(record))
         lines.append("")
     if parsed.leftover:
-        lines.append("未归入记录的文字:")
-        lines.extend(f"  {text}" for text in parsed.leftover)
+        lines.append(texts.RECORDS_LEFTOVER_HEAD)
+        lines.extend(texts.RECORDS_LEFTOVER_LINE.format(text=text) for text in parsed.leftover)
     return "\n".join(lines) + "\n"
 
 
 def format_record(record: Record) -> list[str]:
     """A record as indented labelled lines, empty fields left out."""
-    ratio = f" ({record.ratio:.1%})" if record.ratio is not None else ""
-    head = f"#{record.item} {record.section}".rstrip()
+    ratio = texts.RECORD_RATIO.format(ratio=record.ratio) if record.ratio is not None else ""
+    head = texts.RECORD_HEAD.format(item=record.item, section=record.section).rstrip()
     status = STATUS_WORDS[record.status].short if record.status in STATUS_WORDS else record.status
-    lines = [f"{head} [{status}{ratio}]"]
+    lines = [texts.RECORD_HEAD_LINE.format(head=head, status=status, ratio=ratio)]
     for field, value in (
         (Field.TASK, record.task),
         (Field.LEAD, record.lead_unit),
@@ -165,9 +163,10 @@ def format_record(record: Record) -> list[str]:
         (Field.PLAN, record.plan),
     ):
         if value:
-            lines.append(f"  {FIELD_WORDS[field].short}: " + value.replace("\n", "\n        "))
+            lines.append(texts.RECORD_FIELD.format(field=FIELD_WORDS[field].short,
+                                                   value=value.replace("\n", "\n        ")))
     for past in record.history:
-        lines.append(f"  {past.period}: " + past.text.replace("\n", " "))
+        lines.append(texts.RECORD_PAST.format(period=past.period, text=past.text.replace("\n", " ")))
     return lines
 
 
@@ -175,22 +174,21 @@ def corpus_summary(corpus: Path, out: TextIO) -> int:
     """One line per corpus file: region, period, shape, record count; failures named, the rest go on."""
     listing = list_corpus(corpus)
     for error in listing.refused:
-        out.write(f"FAILED  {error}\n")
+        out.write(texts.FILE_FAILED.format(error=error) + "\n")
     failed = len(listing.refused)
     for path in listing.files:
         try:
             parsed = parse_bytes(read_report(path, corpus), path.name)
         except MinshengError as exc:
             failed += 1
-            out.write(f"FAILED  {exc}\n")
+            out.write(texts.FILE_FAILED.format(error=exc) + "\n")
             continue
         r = parsed.report
-        out.write(
-            f"{len(parsed.records):4d} records  {len(parsed.leftover):3d} leftover  {r.region or '?'} "
-            f"{r.year or '?'} {r.period or '?'}  [{parsed.shape}]  {path.name}\n"
-        )
+        out.write(texts.CORPUS_LINE.format(records=len(parsed.records), leftover=len(parsed.leftover),
+                                           region=r.region or "?", year=r.year or "?", period=r.period or "?",
+                                           shape=parsed.shape, name=path.name) + "\n")
     total = len(listing.files) + len(listing.refused)
-    out.write(f"{total - failed} of {total} files parsed\n")
+    out.write(texts.CORPUS_PARSED.format(parsed=total - failed, total=total) + "\n")
     return 1 if failed else 0
 
 
@@ -203,7 +201,7 @@ def check_command(target: Path, out: TextIO) -> int:
     else:
         paths, refused, root = [target], [], None
     for error in refused:
-        out.write(f"FAILED  {error}\n")
+        out.write(texts.FILE_FAILED.format(error=error) + "\n")
     failed = len(refused)
     warned = 0
     for path in paths:
@@ -212,12 +210,12 @@ def check_command(target: Path, out: TextIO) -> int:
             check = check_report(path.name, text, parse_text(text, path.name))
         except MinshengError as exc:
             failed += 1
-            out.write(f"FAILED  {exc}\n")
+            out.write(texts.FILE_FAILED.format(error=exc) + "\n")
             continue
         warned += bool(check.warnings)
         out.write(format_check(check) + "\n")
     total = len(paths) + len(refused)
-    out.write(f"{total - failed} of {total} files read, {warned} with warnings\n")
+    out.write(texts.CHECK_READ.format(read=total - failed, total=total, warned=warned) + "\n")
     return 1 if failed else 0
 
 
@@ -229,11 +227,10 @@ def index_command(settings: Settings, full: bool, as_json: bool, out: TextIO, wa
     from minsheng.bot.watch import report_lines
 
     if not model_ready(settings):
-        print("preparing the embedding model for this machine (once: an int8 ONNX export, about 15 s)…",
-              file=sys.stderr)
+        print(texts.MODEL_PREPARING, file=sys.stderr)
     report = run_index(settings, full=full, wait=wait)
     if report.rebuilt:
-        print(f"rebuilding the whole index: {report.rebuilt}", file=sys.stderr)
+        print(texts.REBUILDING.format(reason=report.rebuilt), file=sys.stderr)
     for line in report_lines(replace(report, rebuilt="")):
         out.write(line + "\n")
     if as_json:
@@ -245,13 +242,12 @@ def index_command(settings: Settings, full: bool, as_json: bool, out: TextIO, wa
 def ask_command(settings: Settings, question: str, k: int | None, as_json: bool, stdin: TextIO, out: TextIO) -> int:
     """Answer one question, or every line of standard input when the question is "-"."""
     if question != "-" and not question.strip():
-        print('minsheng: the question is empty; write it after ask, e.g. minsheng ask "某区养老服务进展"', file=sys.stderr)
+        print(texts.ASK_EMPTY, file=sys.stderr)
         return 2
     require_index(settings.index_dir)  # at once, before the libraries and the model are loaded
     questions = [line.strip() for line in stdin] if question == "-" else [question]
     if not any(questions):
-        print("minsheng: no questions on standard input; write one question per line, e.g. "
-              'echo "某区养老服务进展" | minsheng ask -', file=sys.stderr)
+        print(texts.ASK_NO_QUESTIONS, file=sys.stderr)
         return 2
     from minsheng.bot.answer.render import to_json, to_terminal
     from minsheng.bot.engine import open_searcher
@@ -280,7 +276,7 @@ def summary_command(settings: Settings, place: str, as_json: bool, chart: Path |
     try:
         summary = summarize(open_searcher(settings), place)
     except PlaceError as exc:
-        print(f"minsheng: {exc}", file=sys.stderr)
+        print(texts.CLI_SAYS.format(message=exc), file=sys.stderr)
         return 2
     if chart is not None:
         with_chart(summary, settings.chart.font, chart)
@@ -291,9 +287,9 @@ def summary_command(settings: Settings, place: str, as_json: bool, chart: Path |
     else:
         out.write(to_terminal(summary.answer))
         if summary.chart:
-            out.write(f"图表：{summary.chart}\n")
+            out.write(texts.CHART_WRITTEN.format(path=summary.chart) + "\n")
     if summary.chart_error:
-        print(f"minsheng: the chart was not drawn: {summary.chart_error}", file=sys.stderr)
+        print(texts.CHART_NOT_DRAWN_CLI.format(reason=summary.chart_error), file=sys.stderr)
         return 1
     return 0
 
@@ -324,10 +320,10 @@ def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
     # A re-index made meanwhile (by `minsheng watch`, say) is answered from once it is loaded.
     live.listeners.append(lambda retriever: setattr(conversation, "searcher", retriever.searcher))
     if interactive:
-        out.write("民生实事问答。输入问题，追问可以说“那……呢？”“它的问题是什么？”；“新话题”清空上下文，“退出”结束。\n")
+        out.write(texts.CHAT_INTRODUCTION + "\n")
     while True:
         try:
-            line = input("问> ") if interactive else stdin.readline()
+            line = input(texts.CHAT_PROMPT) if interactive else stdin.readline()
         except EOFError:
             break
         if not interactive and not line:
@@ -339,7 +335,7 @@ def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
             break
         if text in RESET_WORDS:
             conversation.reset()
-            out.write("好的，换个话题。\n\n")
+            out.write(texts.RESET_DONE + "\n\n")
             continue
         live.current()
         answer = responder.answer(text, conversation.search(text))
@@ -355,7 +351,7 @@ def serve_command(settings: Settings) -> int:
 
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "")
     if not token:
-        raise MinshengError("TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and export its token")
+        raise MinshengError(texts.TOKEN_MISSING)
     # /reindex waits for a build another process is running instead of failing.
     live = LiveRetriever(settings)
     live.poll()

@@ -8,6 +8,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Generic, Sequence, TypeVar
 
+from minsheng.bot import texts
 from minsheng.index.indexing.catalog import Coverage, FileEntry
 from minsheng.index.indexing.chunk import period_label
 
@@ -19,47 +20,30 @@ T = TypeVar("T")
 
 def start_text(coverage: Coverage, examples: Sequence[str] = (), group: bool = False) -> str:
     """What the bot is, what it covers, and example questions the index answers well (HTML)."""
-    how = ("在群里请用 /ask 问题，或 @我 提问。" if group
-           else "直接发问题就行，也可以追问，比如“那……呢？”“它的问题是什么？”。")
+    how = texts.START_HOW_GROUP if group else texts.START_HOW_PRIVATE
     lines = [
-        "<b>民生实事问答</b>",
-        "我根据各地政府公开的民生实事项目和进展报告回答问题：任务目标、进展、存在问题、下一步计划，"
-        "回答引用报告原文并注明出处；报告里没有的，我会直说。",
+        texts.START_TITLE,
+        texts.START_ABOUT,
         "",
-        f"目前收录 {sum(coverage.reports.values())} 份报告：{html.escape(coverage.describe()) or '（还没有）'}",
+        texts.START_COVERED.format(count=sum(coverage.reports.values()),
+                                   covered=html.escape(coverage.describe()) or texts.START_NOTHING_COVERED),
         "",
         how,
     ]
     if examples:
-        lines.append("例如：")
-        lines.extend(f"· {html.escape(q)}" for q in examples)
+        lines.append(texts.FOR_EXAMPLE)
+        lines.extend(texts.LIST_LINE_BARE.format(text=html.escape(q)) for q in examples)
     lines.append("")
-    lines.append("命令：/help 帮助 · /regions 收录地区 · /reports 报告列表 · /stats 使用统计")
+    lines.append(texts.START_COMMANDS)
     return "\n".join(lines)
 
 
 def help_text(examples: Sequence[str] = ()) -> str:
     """How to ask, with example questions the index answers well (HTML)."""
-    lines = [
-        "<b>怎么问</b>",
-        "· 进展：地区＋项目＋“进展”",
-        "· 数字：“…建了多少个”“…完成了多少”",
-        "· 是否完成：“…完成了吗”",
-        "· 问题和计划：“…存在什么问题”“…下个月计划做什么”",
-        "· 某单位的项目：“…局负责哪些项目”",
-        "· 比较：“A和B的…分别进展如何”；“哪些地区有…”",
-        "· 追问：“那……呢？”“它的问题是什么？”“下个月呢？”；发“新话题”重新开始",
-        "",
-        "<b>命令</b>",
-        "/ask 问题 — 提问（群里用）",
-        "/regions — 收录的地区和报告期",
-        "/reports — 收录的报告",
-        "/stats — 使用统计",
-        "/reindex — 重新索引报告（仅管理员）",
-    ]
+    lines = [texts.HOW_TO_ASK]
     if examples:
         lines.append("")
-        lines.append("例如：" + "；".join(html.escape(q) for q in examples))
+        lines.append(texts.EXAMPLES_INLINE.format(questions=texts.CLAUSE_JOIN.join(html.escape(q) for q in examples)))
     return "\n".join(lines)
 
 
@@ -67,21 +51,25 @@ def regions_text(coverage: Coverage, group_over: int = 8) -> str:
     """Places and periods covered, each with its parent and report count, under their provinces when there are
     more than group_over (HTML)."""
     if not coverage.regions:
-        return "还没有收录任何报告。"
+        return texts.NO_REPORTS_YET
     named = [region for region in coverage.regions if region]
-    lines = [f"<b>收录的地区</b>（{len(named)}个）"]
+    lines = [texts.REGIONS_HEAD.format(count=len(named))]
     grouped = len(named) > group_over
     province = None
     for region in sorted(named, key=coverage.order) if grouped else named:
         if grouped and coverage.province(region) != province:
             province = coverage.province(region)
-            lines.append(f"<b>{html.escape(province or '未定省份')}</b>")
+            lines.append(f"<b>{html.escape(province or texts.PROVINCE_UNKNOWN)}</b>")
         periods = coverage.regions[region]
-        lines.append(f"· {html.escape(coverage.label(region))}：{html.escape('、'.join(periods) or '报告期未注明')}"
-                     f"（{coverage.reports.get(region, 0)}份报告）")
+        lines.append(texts.REGION_LINE.format(
+            place=html.escape(coverage.label(region)),
+            periods=html.escape(texts.LIST_JOIN.join(periods) or texts.PERIOD_NOT_STATED),
+            reports=coverage.reports.get(region, 0)))
     if coverage.unplaced:
-        lines.append(f"<b>没有写明地区的报告</b>（{len(coverage.unplaced)}份）")
-        lines.extend(f"· 《{html.escape(title)}》：{html.escape('、'.join(periods) or '报告期未注明')}"
+        lines.append(texts.UNPLACED_HEAD.format(count=len(coverage.unplaced)))
+        lines.extend(texts.UNPLACED_LINE.format(title=html.escape(title),
+                                                periods=html.escape(texts.LIST_JOIN.join(periods)
+                                                                    or texts.PERIOD_NOT_STATED))
                      for title, periods in coverage.unplaced.items())
     return "\n".join(lines)
 
@@ -90,16 +78,16 @@ def reports_text(files: dict[str, FileEntry], duplicates: dict[str, str] | None 
     """The indexed report files: title, district, period, records, and the other file names of the same report
     (duplicates: copy → the name indexed) (HTML)."""
     if not files:
-        return "还没有收录任何报告。"
+        return texts.NO_REPORTS_YET
     copies: dict[str, list[str]] = {}
     for copy, original in sorted((duplicates or {}).items()):
         copies.setdefault(original, []).append(copy)
-    lines = [f"<b>收录的报告</b>（{len(files)}份）"]
+    lines = [texts.REPORTS_HEAD.format(count=len(files))]
     for name, entry in sorted(files.items(), key=lambda item: (item[1].region, item[0])):
-        when = period_label(entry.year or None, entry.period) or "报告期未注明"
-        facts = " · ".join(p for p in (entry.region, when, f"{entry.records}条") if p)
-        also = f"；同一份报告的其他文件：{'、'.join(copies[name])}" if name in copies else ""
-        lines.append(f"· {html.escape(entry.title or name)}（{html.escape(facts + also)}）")
+        when = period_label(entry.year or None, entry.period) or texts.PERIOD_NOT_STATED
+        facts = " · ".join(p for p in (entry.region, when, texts.RECORD_COUNT.format(count=entry.records)) if p)
+        also = texts.SAME_REPORT_FILES.format(names=texts.LIST_JOIN.join(copies[name])) if name in copies else ""
+        lines.append(texts.REPORT_LINE.format(title=html.escape(entry.title or name), facts=html.escape(facts + also)))
     return "\n".join(lines)
 
 
@@ -128,11 +116,12 @@ def stats_text(stats: Stats, coverage: Coverage, records: int, uptime: float) ->
     median = latencies[len(latencies) // 2] if latencies else 0.0
     hours = uptime / 3600
     return "\n".join([
-        "<b>使用统计</b>",
-        f"运行 {hours:.1f} 小时，回答 {stats.questions} 个问题（其中 {stats.abstained} 个报告里没有答案），"
-        f"限流 {stats.limited} 次",
-        f"回答用时中位数 {median:.2f} 秒",
-        f"索引：{sum(coverage.reports.values())} 份报告，{len(coverage.regions)} 个地区，{records} 条记录",
+        texts.STATS_HEAD,
+        texts.STATS_USAGE.format(hours=hours, questions=stats.questions, abstained=stats.abstained,
+                                 limited=stats.limited),
+        texts.STATS_LATENCY.format(median=median),
+        texts.STATS_INDEX.format(reports=sum(coverage.reports.values()), regions=len(coverage.regions),
+                                 records=records),
     ])
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from minsheng.bot import texts
 from minsheng.index.errors import ConfigError
 
 DEFAULT_CONFIG = "config.toml"
@@ -125,7 +126,7 @@ def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
         try:
             data = tomllib.loads(config_path.read_text("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{config_path}: not valid TOML ({exc})") from None
+            raise ConfigError(texts.CONFIG_NOT_TOML.format(where=config_path, error=exc)) from None
         base = config_path.resolve().parent
     reader = _Reader(data, env, base, str(config_path))
     reader.check_known(declared())
@@ -157,13 +158,14 @@ class _Reader:
         """Refuse sections and keys nobody declared (a misspelling would otherwise be silently ignored)."""
         for section, table in self.data.items():
             if section not in known:
-                raise ConfigError(f"{self.where}: unknown section [{section}]{_guess(section, known, '[{}]')}")
+                raise ConfigError(texts.CONFIG_UNKNOWN_SECTION.format(where=self.where, section=section,
+                                                                      guess=_guess(section, known, "[{}]")))
             if not isinstance(table, dict):
-                raise ConfigError(f"{self.where}: [{section}] must be a table")
+                raise ConfigError(texts.CONFIG_NOT_TABLE.format(where=self.where, section=section))
             for key in table:
                 if key not in known[section]:
-                    raise ConfigError(f"{self.where}: unknown setting {key!r} in [{section}]"
-                                      f"{_guess(key, known[section], '{}')}")
+                    raise ConfigError(texts.CONFIG_UNKNOWN_KEY.format(where=self.where, key=key, section=section,
+                                                                      guess=_guess(key, known[section], "{}")))
 
     def read(self, cls: type) -> Any:
         """An instance of a settings dataclass, nested groups included."""
@@ -185,25 +187,26 @@ class _Reader:
             if isinstance(raw, Path):
                 raw = str(raw)
             if not isinstance(raw, str) or not raw:
-                raise ConfigError(f"{self.where}: {key} must be a non-empty path, got {raw!r}")
+                raise ConfigError(texts.CONFIG_NOT_PATH.format(where=self.where, key=key, value=raw))
             resolved = Path(os.path.expanduser(raw))
             return resolved if resolved.is_absolute() else self.base / resolved
         if kind == "tuple[int, ...]":
             # Telegram user or chat ids.
             if not isinstance(raw, (list, tuple)) or not all(isinstance(v, int) and not isinstance(v, bool)
                                                              for v in raw):
-                raise ConfigError(f"{self.where}: {key} must be a list of numeric Telegram ids, got {raw!r}")
+                raise ConfigError(texts.CONFIG_NOT_IDS.format(where=self.where, key=key, value=raw))
             return tuple(raw)
         expected = {"str": str, "int": int, "bool": bool, "float": (int, float)}[kind]
         # bool is an int in Python; a setting written as true/false where a number belongs is a mistake.
         if not isinstance(raw, expected) or (isinstance(raw, bool) and kind != "bool"):
-            raise ConfigError(f"{self.where}: {key} = {raw!r} has the wrong type")
+            raise ConfigError(texts.CONFIG_WRONG_TYPE.format(where=self.where, key=key, value=raw))
         if meta["choices"] and raw not in meta["choices"]:
-            raise ConfigError(f"{self.where}: {key} = {raw!r}; expected one of {', '.join(meta['choices'])}")
+            raise ConfigError(texts.CONFIG_NOT_CHOICE.format(where=self.where, key=key, value=raw,
+                                                             choices=", ".join(meta["choices"])))
         return float(raw) if kind == "float" else raw
 
 
 def _guess(name: str, known: Any, form: str) -> str:
     """" (did you mean [search]?)" for a near miss, else ""."""
     close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f" (did you mean {form.format(close[0])}?)" if close else ""
+    return texts.DID_YOU_MEAN.format(name=form.format(close[0])) if close else ""

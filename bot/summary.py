@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from minsheng.bot import texts
 from minsheng.bot.answer.over_time import compose_whole
 from minsheng.bot.answer.types import Answer
 from minsheng.bot.chart import ChartError, cjk_font, draw
@@ -33,12 +34,12 @@ def summarize(searcher: Searcher, place: str) -> Summary:
     query = searcher.parse(place)
     if not query.regions:
         covered = searcher.coverage.describe() if searcher.coverage else ""
-        named = "、".join(query.uncovered) or place.strip() or "（空）"
-        raise PlaceError(f"收录的报告里没有{named}的内容。目前收录：{covered}" if covered
-                         else "索引里还没有任何报告。")
+        named = texts.LIST_JOIN.join(query.uncovered) or place.strip() or texts.NO_PLACE_GIVEN
+        raise PlaceError(texts.NOT_COVERED.format(places=named) + texts.COVERED_SO_FAR.format(covered=covered)
+                         if covered else texts.NO_REPORTS_INDEXED)
     result = searcher.search_query(replace(query, kind=QueryKind.SUMMARY, topic="", expansions=(), statuses=()))
     if not result.cards:
-        raise PlaceError(f"{'、'.join(query.regions)}没有可以汇总的报告。")
+        raise PlaceError(texts.NOTHING_TO_SUMMARIZE.format(places=texts.LIST_JOIN.join(query.regions)))
     return Summary(compose_whole(result), result.cards)
 
 

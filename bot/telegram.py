@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from telegram.ext import BaseUpdateProcessor
 
+from minsheng.bot import texts
 from minsheng.bot.answer.extractive import more_text
 from minsheng.bot.answer.over_time import heading
 from minsheng.bot.answer.render import to_html
@@ -52,16 +53,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("minsheng.bot")
 questions_log = logging.getLogger("minsheng.questions")
 
-COMMANDS = (
-    ("start", "这是什么，收录了什么"),
-    ("help", "怎么提问"),
-    ("ask", "提问（群里用）：/ask 问题"),
-    ("regions", "收录的地区和报告期"),
-    ("reports", "收录的报告"),
-    ("summary", "某地总体进展和图表：/summary 大兴区"),
-    ("stats", "使用统计"),
-    ("reindex", "重新索引报告（管理员）"),
-)
+COMMANDS = tuple((name, texts.COMMAND_DESCRIPTIONS[name])
+                 for name in ("start", "help", "ask", "regions", "reports", "summary", "stats", "reindex"))
 _MORE, _FULL = "m", "f"
 # Telegram's limit on a photo's caption (characters after HTML is parsed).
 _CAPTION_CHARS = 1024
@@ -137,7 +130,7 @@ class BotService:
         conversation = self.conversations.get(chat_id)
         if question.strip() in RESET_WORDS:
             conversation.reset()
-            return Reply("好的，换个话题。", abstained=False)
+            return Reply(texts.RESET_DONE, abstained=False)
         result = conversation.search(question)
         answer = self.responder.answer(question, result)
         seconds = time.monotonic() - started
@@ -159,7 +152,7 @@ class BotService:
         text = to_html(summary.answer)
         if summary.chart_error:
             log.warning("summary chart not drawn: %s", summary.chart_error)
-            text += "\n\n" + html.escape(f"（图表未生成：{summary.chart_error}）", quote=False)
+            text += "\n\n" + html.escape(texts.CHART_NOT_DRAWN.format(reason=summary.chart_error), quote=False)
         return SummaryReply(text, summary.chart, heading(summary.cards[0]))
 
     def more(self, key: str) -> str | None:
@@ -193,8 +186,8 @@ class BotService:
             blocks.append(f"<b>{html.escape(label, quote=False)}</b>\n"
                           f"{html.escape(script(body.strip() or head), quote=False)}")
         if replaced:
-            blocks.insert(0, script("（报告已重新索引。以下是这条回答所依据的原文，重新提问可看到最新内容。）"))
-        return "\n\n".join(blocks) or script("没有可显示的原文。")
+            blocks.insert(0, script(texts.FULL_TEXT_REINDEXED))
+        return "\n\n".join(blocks) or script(texts.NO_FULL_TEXT)
 
     def reindex(self) -> BuildReport | None:
         """Bring the index up to date and load it; None when a re-index is already running."""
@@ -223,13 +216,15 @@ def photo_caption(text_html: str, title: str) -> tuple[str, str]:
 def reindex_text(report: BuildReport | None) -> str:
     """What a re-index changed (HTML)."""
     if report is None:
-        return "已经在重新索引了，请稍候。"
-    lines = [f"重新索引完成（{report.seconds:.1f} 秒）：新增 {len(report.added)}，更新 {len(report.updated)}，"
-             f"删除 {len(report.removed)}，失败 {len(report.failed)}，未变 {report.unchanged}；"
-             f"共 {report.records} 条记录。"]
-    for label, names in (("新增", report.added), ("更新", report.updated), ("删除", report.removed)):
-        lines.extend(f"· {label} {html.escape(name)}" for name in names)
-    lines.extend(f"· 失败 {html.escape(f.error)}" for f in report.failed)
+        return texts.REINDEX_BUSY
+    lines = [texts.REINDEX_DONE.format(seconds=report.seconds, added=len(report.added), updated=len(report.updated),
+                                       removed=len(report.removed), failed=len(report.failed),
+                                       unchanged=report.unchanged, records=report.records)]
+    for label, names in ((texts.REINDEX_ADDED, report.added), (texts.REINDEX_UPDATED, report.updated),
+                         (texts.REINDEX_REMOVED, report.removed)):
+        lines.extend(texts.REINDEX_FILE_LINE.format(change=label, name=html.escape(name)) for name in names)
+    lines.extend(texts.REINDEX_FILE_LINE.format(change=texts.REINDEX_FAILED, name=html.escape(f.error))
+                 for f in report.failed)
     return "\n".join(lines)
 
 
@@ -354,7 +349,7 @@ class TelegramHandlers:
             return
         place = " ".join(context.args or []).strip()
         if not place:
-            await self._send(update, "请在 /summary 后面写上地区，例如：/summary 大兴区")
+            await self._send(update, texts.SUMMARY_NEEDS_PLACE)
             return
         message = update.effective_message
         chat = update.effective_chat
@@ -385,9 +380,9 @@ class TelegramHandlers:
         """/reindex (admins only): bring the index up to date with the corpus, then say what changed."""
         user = update.effective_user
         if user is None or user.id not in self.config.admins:
-            await self._send(update, "只有管理员可以重新索引。")
+            await self._send(update, texts.REINDEX_ADMINS_ONLY)
             return
-        await self._send(update, "开始重新索引…")
+        await self._send(update, texts.REINDEX_STARTED)
         await self._send(update, reindex_text(await asyncio.to_thread(self.service.reindex)))
 
     async def ask(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
@@ -395,7 +390,8 @@ class TelegramHandlers:
         question = " ".join(context.args or [])
         if not question.strip():
             examples = await asyncio.to_thread(self.service.examples)
-            await self._send(update, "请在 /ask 后面写上问题" + (f"，例如：/ask {html.escape(examples[0])}" if examples else "。"))
+            await self._send(update, texts.ASK_NEEDS_QUESTION_EXAMPLE.format(question=html.escape(examples[0]))
+                             if examples else texts.ASK_NEEDS_QUESTION)
             return
         await self._answer(update, context, question)
 
@@ -421,7 +417,7 @@ class TelegramHandlers:
         kind, _, key = (query.data or "").partition(":")
         text = self.service.more(key) if kind == _MORE else self.service.full(key) if kind == _FULL else None
         if text is None:
-            await query.answer("这个按钮已经过期，请重新提问。", show_alert=False)
+            await query.answer(texts.BUTTON_EXPIRED, show_alert=False)
             return
         await query.answer()
         chat = update.effective_chat
@@ -436,7 +432,7 @@ class TelegramHandlers:
 
         if isinstance(update, Update) and update.effective_chat is not None:
             try:
-                await context.bot.send_message(update.effective_chat.id, "抱歉，处理这个问题时出错了，请稍后再试。")
+                await context.bot.send_message(update.effective_chat.id, texts.HANDLER_FAILED)
             except Exception:  # noqa: BLE001 — the network may be what failed; the log already has the error
                 log.warning("could not send the error reply", exc_info=True)
 
@@ -445,13 +441,13 @@ class TelegramHandlers:
             return
         user = update.effective_user
         if len(question) > self.config.max_question_chars:
-            await self._send(update, f"问题太长了（{len(question)}字）。请用一两句话提问，"
-                                     f"不超过{self.config.max_question_chars}字。")
+            await self._send(update, texts.QUESTION_TOO_LONG.format(length=len(question),
+                                                                    limit=self.config.max_question_chars))
             return
         if user is not None and not self.service.limiter.allow(user.id):
             self.service.stats.limited += 1
             wait = max(1, round(self.service.limiter.wait(user.id)))
-            await self._send(update, f"提问有点频繁，请{wait}秒后再问。")
+            await self._send(update, texts.RATE_LIMITED.format(seconds=wait))
             return
         chat = update.effective_chat
         if chat is None:
@@ -469,7 +465,7 @@ class TelegramHandlers:
         if chat_allowed(chat.id, self.config.allowed_chats):
             return True
         log.info("chat %s is not on the allowlist", chat.id)
-        await self._send(update, "这个机器人只在指定的会话里回答问题。")
+        await self._send(update, texts.CHAT_NOT_ALLOWED)
         return False
 
     async def _send(self, update: "Update", text: str, key: str | None = None, traditional: bool = False) -> None:
@@ -484,8 +480,9 @@ class TelegramHandlers:
         markup = None
         if key is not None:
             script = to_traditional if traditional else (lambda label: label)
-            markup = InlineKeyboardMarkup([[InlineKeyboardButton(script("更多结果"), callback_data=f"{_MORE}:{key}"),
-                                            InlineKeyboardButton(script("完整原文"), callback_data=f"{_FULL}:{key}")]])
+            markup = InlineKeyboardMarkup([[
+                InlineKeyboardButton(script(texts.BUTTON_MORE), callback_data=f"{_MORE}:{key}"),
+                InlineKeyboardButton(script(texts.BUTTON_FULL), callback_data=f"{_FULL}:{key}")]])
         for n, piece in enumerate(pieces):
             await message.reply_text(piece, parse_mode="HTML", reply_markup=markup if n == len(pieces) - 1 else None)
 
@@ -534,10 +531,10 @@ def setup_logging(config: TelegramSettings, token: str) -> None:
 def run_bot(service: BotService, token: str, base_url: str | None, webhook_secret: str | None = None) -> None:
     """Serve until interrupted (SIGINT/SIGTERM), by long polling or a webhook as config.toml says."""
     if not token:
-        raise MinshengError("TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and export its token")
+        raise MinshengError(texts.TOKEN_MISSING)
     config = service.settings.telegram
     if config.mode == "webhook" and not config.webhook_url:
-        raise MinshengError("config.toml [telegram] mode = \"webhook\" needs webhook_url")
+        raise MinshengError(texts.WEBHOOK_URL_MISSING)
     setup_logging(config, token)
     app = build_application(service, token, base_url)
     log.info("serving %d reports (%s mode)", sum(service.coverage.reports.values()), config.mode)

@@ -153,3 +153,220 @@ ENGLISH_EMPTY = "I answer questions in Chinese about local governments' 民生�
 ENGLISH_INTRO = "I answer questions in Chinese about the 民生实事 (livelihood projects) reports of {places}{example}"
 ENGLISH_MORE_PLACES = " and {count} more places"
 ENGLISH_EXAMPLE = "; for example: {question}"
+
+# --- bot lists: start, help, regions, reports, stats (Telegram HTML) -----------------------------------------------
+
+START_TITLE = "<b>民生实事问答</b>"
+START_ABOUT = ("我根据各地政府公开的民生实事项目和进展报告回答问题：任务目标、进展、存在问题、下一步计划，"
+               "回答引用报告原文并注明出处；报告里没有的，我会直说。")
+START_COVERED = "目前收录 {count} 份报告：{covered}"
+START_NOTHING_COVERED = "（还没有）"
+# How to ask: in a group the bot hears only /ask and mentions; in a private chat every message is a question.
+START_HOW_GROUP = "在群里请用 /ask 问题，或 @我 提问。"
+START_HOW_PRIVATE = "直接发问题就行，也可以追问，比如“那……呢？”“它的问题是什么？”。"
+FOR_EXAMPLE = "例如："
+START_COMMANDS = "命令：/help 帮助 · /regions 收录地区 · /reports 报告列表 · /stats 使用统计"
+HOW_TO_ASK = "\n".join([
+    "<b>怎么问</b>",
+    "· 进展：地区＋项目＋“进展”",
+    "· 数字：“…建了多少个”“…完成了多少”",
+    "· 是否完成：“…完成了吗”",
+    "· 问题和计划：“…存在什么问题”“…下个月计划做什么”",
+    "· 某单位的项目：“…局负责哪些项目”",
+    "· 比较：“A和B的…分别进展如何”；“哪些地区有…”",
+    "· 追问：“那……呢？”“它的问题是什么？”“下个月呢？”；发“新话题”重新开始",
+    "",
+    "<b>命令</b>",
+    "/ask 问题 — 提问（群里用）",
+    "/regions — 收录的地区和报告期",
+    "/reports — 收录的报告",
+    "/stats — 使用统计",
+    "/reindex — 重新索引报告（仅管理员）",
+])
+EXAMPLES_INLINE = "例如：{questions}"
+NO_REPORTS_YET = "还没有收录任何报告。"
+REGIONS_HEAD = "<b>收录的地区</b>（{count}个）"
+PROVINCE_UNKNOWN = "未定省份"
+REGION_LINE = "· {place}：{periods}（{reports}份报告）"
+PERIOD_NOT_STATED = "报告期未注明"
+UNPLACED_HEAD = "<b>没有写明地区的报告</b>（{count}份）"
+UNPLACED_LINE = "· 《{title}》：{periods}"
+REPORTS_HEAD = "<b>收录的报告</b>（{count}份）"
+RECORD_COUNT = "{count}条"
+SAME_REPORT_FILES = "；同一份报告的其他文件：{names}"
+REPORT_LINE = "· {title}（{facts}）"
+STATS_HEAD = "<b>使用统计</b>"
+STATS_USAGE = "运行 {hours:.1f} 小时，回答 {questions} 个问题（其中 {abstained} 个报告里没有答案），限流 {limited} 次"
+STATS_LATENCY = "回答用时中位数 {median:.2f} 秒"
+STATS_INDEX = "索引：{reports} 份报告，{regions} 个地区，{records} 条记录"
+
+# --- Telegram ------------------------------------------------------------------------------------------------------
+
+# The bot's command menu, by command.
+COMMAND_DESCRIPTIONS: dict[str, str] = {
+    "start": "这是什么，收录了什么",
+    "help": "怎么提问",
+    "ask": "提问（群里用）：/ask 问题",
+    "regions": "收录的地区和报告期",
+    "reports": "收录的报告",
+    "summary": "某地总体进展和图表：/summary 大兴区",
+    "stats": "使用统计",
+    "reindex": "重新索引报告（管理员）",
+}
+# Said after 新话题 in a chat and on the command line.
+RESET_DONE = "好的，换个话题。"
+CHART_NOT_DRAWN = "（图表未生成：{reason}）"
+FULL_TEXT_REINDEXED = "（报告已重新索引。以下是这条回答所依据的原文，重新提问可看到最新内容。）"
+NO_FULL_TEXT = "没有可显示的原文。"
+REINDEX_BUSY = "已经在重新索引了，请稍候。"
+REINDEX_DONE = ("重新索引完成（{seconds:.1f} 秒）：新增 {added}，更新 {updated}，删除 {removed}，失败 {failed}，"
+                "未变 {unchanged}；共 {records} 条记录。")
+REINDEX_FILE_LINE = "· {change} {name}"
+REINDEX_ADDED = "新增"
+REINDEX_UPDATED = "更新"
+REINDEX_REMOVED = "删除"
+REINDEX_FAILED = "失败"
+REINDEX_ADMINS_ONLY = "只有管理员可以重新索引。"
+REINDEX_STARTED = "开始重新索引…"
+SUMMARY_NEEDS_PLACE = "请在 /summary 后面写上地区，例如：/summary 大兴区"
+ASK_NEEDS_QUESTION = "请在 /ask 后面写上问题。"
+ASK_NEEDS_QUESTION_EXAMPLE = "请在 /ask 后面写上问题，例如：/ask {question}"
+BUTTON_EXPIRED = "这个按钮已经过期，请重新提问。"
+HANDLER_FAILED = "抱歉，处理这个问题时出错了，请稍后再试。"
+QUESTION_TOO_LONG = "问题太长了（{length}字）。请用一两句话提问，不超过{limit}字。"
+RATE_LIMITED = "提问有点频繁，请{seconds}秒后再问。"
+CHAT_NOT_ALLOWED = "这个机器人只在指定的会话里回答问题。"
+BUTTON_MORE = "更多结果"
+BUTTON_FULL = "完整原文"
+TOKEN_MISSING = "TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and export its token"
+WEBHOOK_URL_MISSING = "config.toml [telegram] mode = \"webhook\" needs webhook_url"
+
+# --- the sources under an answer --------------------------------------------------------------------------------------
+
+SOURCES_HEAD = "来源："
+SOURCES_HEAD_TRADITIONAL = "來源："
+SOURCES_HEAD_HTML = "<b>来源</b>"
+SOURCES_HEAD_HTML_TRADITIONAL = "<b>來源</b>"
+# An `ask --json` source: the record's relabelled fields, then the report's own wording for checking.
+SOURCE_WITH_ORIGINAL = "{text}\n原文: {original}"
+
+# --- the scorecard and its chart --------------------------------------------------------------------------------------
+
+# After the refusal of a summary of a place not covered (no full stop, unlike COVERED_NOW).
+COVERED_SO_FAR = "目前收录：{covered}"
+NO_REPORTS_INDEXED = "索引里还没有任何报告。"
+NO_PLACE_GIVEN = "（空）"
+NOTHING_TO_SUMMARIZE = "{places}没有可以汇总的报告。"
+# Where the chart's counts come from.
+CHART_FROM_REPORT = "报告原文的统计"
+CHART_COUNTED = "按报告逐项统计"
+CHART_AXIS = "项目数（{how}）"
+CHART_TITLE = "{place}{issuer} {period} 民生实事进展"
+CHART_FONT_MISSING = "{path}: the font file set in config.toml [chart] font does not exist"
+CHART_NO_FONT = ("no font with Chinese characters for the chart: install pylopdf-fonts-zh-cn "
+                 "(bash scripts/setup.sh does) or set [chart] font in config.toml to a .otf/.ttf/.ttc file")
+CHART_NOTHING_TO_COUNT = "{source}: the report lists no projects to count"
+CHART_NOT_WRITABLE = "{path}: the chart cannot be written there ({reason})"
+
+# --- the command line ---------------------------------------------------------------------------------------------
+
+CLI_DESCRIPTION = "民生实事 reports: parse, index and answer questions."
+# Help of each subcommand and option, by "command", "command option" or (the program's own) "option".
+CLI_HELP: dict[str, str] = {
+    "--config": "config file (default: config.toml)",
+    "records": "show what the parser makes of a report file (or of every corpus file)",
+    "records file": "a report file (with --check, a file or a directory); without it, the corpus",
+    "records --json": "print one JSON object instead of text",
+    "records --check": "one line per file: place, year, period, records, share of text in records, warnings",
+    "index": "index the corpus: new files added, changed replaced, removed deleted",
+    "index --full": "rebuild everything from scratch",
+    "index --json": "end with one JSON line describing the run",
+    "index --wait": "when another build is running, wait this long for it (default: [index] lock_wait)",
+    "ask": "answer a question from the indexed reports",
+    "ask question": 'the question, or "-" to read one question a line from standard input',
+    "ask --k": "how many sources to return (default: config.toml)",
+    "ask --json": "print one JSON object a line",
+    "chat": "an interactive conversation with follow-up questions",
+    "serve": "run the Telegram bot (token from TELEGRAM_BOT_TOKEN)",
+    "watch": "watch the corpus directory and re-index when reports arrive or change",
+    "bench": "index a synthetic corpus of N districts; ours vs a plain dense pipeline",
+    "bench --sizes": "numbers of synthetic districts (default 10,100)",
+    "bench --large": "also run 1,000 districts (long)",
+    "bench --workdir": "where corpora and indexes go",
+    "summary": "a place's scorecard: projects by status, the behind ones, the change",
+    "summary place": "a covered place, e.g. 大兴区",
+    "summary --json": "print the scorecards as JSON",
+    "summary --chart": "also draw the bar chart of the latest report into this PNG file",
+    "eval": "score a question file (see the eval README) beside plain BM25 and dense",
+    "eval file": "a JSONL question file",
+    "eval --no-baseline": "skip the plain BM25 and dense baselines",
+}
+NOT_POSITIVE = "must be a whole number of at least 1, not {text!r}"
+CLI_ERROR = "minsheng: error: {error}"
+CLI_SAYS = "minsheng: {message}"
+CLI_INTERRUPTED = "minsheng: interrupted"
+ASK_EMPTY = 'minsheng: the question is empty; write it after ask, e.g. minsheng ask "某区养老服务进展"'
+ASK_NO_QUESTIONS = ("minsheng: no questions on standard input; write one question per line, e.g. "
+                    'echo "某区养老服务进展" | minsheng ask -')
+MODEL_PREPARING = "preparing the embedding model for this machine (once: an int8 ONNX export, about 15 s)…"
+CHART_WRITTEN = "图表：{path}"
+CHART_NOT_DRAWN_CLI = "minsheng: the chart was not drawn: {reason}"
+CHAT_INTRODUCTION = "民生实事问答。输入问题，追问可以说“那……呢？”“它的问题是什么？”；“新话题”清空上下文，“退出”结束。"
+CHAT_PROMPT = "问> "
+# `minsheng records` of one report.
+RECORDS_MONTHS = "（{first}-{last}月）"
+RECORDS_REPORT = "地区 {region} · {year}年 · {period}{months} · {source}"
+RECORDS_PLACE = "位置 {place}"
+RECORDS_NOTE = "⚠ {note}"
+RECORDS_SHAPE = "形式 {shape} · {records} 条记录 · {leftover} 行未归入记录"
+RECORDS_LEFTOVER_HEAD = "未归入记录的文字:"
+RECORDS_LEFTOVER_LINE = "  {text}"
+RECORD_RATIO = " ({ratio:.1%})"
+RECORD_HEAD = "#{item} {section}"
+RECORD_HEAD_LINE = "{head} [{status}{ratio}]"
+RECORD_FIELD = "  {field}: {value}"
+RECORD_PAST = "  {period}: {text}"
+# `minsheng records` of the corpus and `records --check`.
+FILE_FAILED = "FAILED  {error}"
+CORPUS_LINE = "{records:4d} records  {leftover:3d} leftover  {region} {year} {period}  [{shape}]  {name}"
+CORPUS_PARSED = "{parsed} of {total} files parsed"
+CHECK_READ = "{read} of {total} files read, {warned} with warnings"
+
+# --- indexing and watching the corpus (`minsheng index`, `minsheng watch`) -----------------------------------------
+
+REBUILDING = "rebuilding the whole index: {reason}"
+INDEX_FILE_LINE = "{change:8s} {name}"
+INDEX_ADDED = "added"
+INDEX_UPDATED = "updated"
+INDEX_REMOVED = "removed"
+INDEX_SAME = "same     {copy} (the same content as {original}, indexed once)"
+INDEX_WARNING = "warning  {name}: {note}"
+INDEX_FAILED = "FAILED   {error}"
+INDEX_TOTALS = ("{added} added, {updated} updated, {removed} removed, {failed} failed, {unchanged} unchanged; "
+                "{records} records in {chunks} chunks; {seconds:.1f} s")
+CORPUS_NOT_FOUND = "{folder}: corpus directory not found"
+WATCHING = "watching {folder} (settle {settle:.1f} s); Ctrl-C to stop"
+WATCH_CATCHING_UP = "indexing what changed while nothing was watching"
+WATCH_CHANGED = "{time} changed: {names}"
+WATCH_REINDEX_FAILED = "reindex failed: {error}"
+WATCH_STOPPED = "stopped watching"
+
+# --- settings and prompt files --------------------------------------------------------------------------------------
+
+CONFIG_NOT_TOML = "{where}: not valid TOML ({error})"
+CONFIG_UNKNOWN_SECTION = "{where}: unknown section [{section}]{guess}"
+CONFIG_NOT_TABLE = "{where}: [{section}] must be a table"
+CONFIG_UNKNOWN_KEY = "{where}: unknown setting {key!r} in [{section}]{guess}"
+CONFIG_NOT_PATH = "{where}: {key} must be a non-empty path, got {value!r}"
+CONFIG_NOT_IDS = "{where}: {key} must be a list of numeric Telegram ids, got {value!r}"
+CONFIG_WRONG_TYPE = "{where}: {key} = {value!r} has the wrong type"
+CONFIG_NOT_CHOICE = "{where}: {key} = {value!r}; expected one of {choices}"
+DID_YOU_MEAN = " (did you mean {name}?)"
+PROMPT_NOT_FOUND = "prompt file not found"
+PROMPT_UNREADABLE = "cannot read the prompt file ({error})"
+PROMPT_MALFORMED = "malformed placeholder ({error}); write literal braces as {{{{ and }}}}"
+PROMPT_UNKNOWN_PLACEHOLDER = "unknown placeholder {{{name}}} (allowed: {allowed})"
+PROMPT_PLACEHOLDER = "{{{name}}}"
+PROMPT_NO_PLACEHOLDERS = "none"
+PROMPT_PLACEHOLDER_PLAIN = "placeholder {{{name}}} must be written plainly, without ! or :"
+PROMPT_MISSING_PLACEHOLDER = "missing placeholder {{{name}}}"

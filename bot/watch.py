@@ -24,6 +24,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
+from minsheng.bot import texts
 from minsheng.index.errors import MinshengError
 from minsheng.index.indexing.builder import BuildReport
 from minsheng.index.ingest.corpus import is_report_name
@@ -174,7 +175,7 @@ class CorpusWatcher:
         if self._worker is not None:
             raise RuntimeError("the corpus watcher is already running")
         if not self.corpus_dir.is_dir():
-            raise MinshengError(f"{self.corpus_dir}: corpus directory not found")
+            raise MinshengError(texts.CORPUS_NOT_FOUND.format(folder=self.corpus_dir))
         directory = os.path.abspath(self.corpus_dir)
         self._stopping = False
         observer = PollingObserver(timeout=self.poll_interval) if self.polling else Observer()
@@ -239,18 +240,17 @@ class CorpusWatcher:
 
 def report_lines(report: BuildReport) -> list[str]:
     """What a reindex did, in the words of `minsheng index`: a line per changed file, failures, the totals."""
-    lines = [f"rebuilding the whole index: {report.rebuilt}"] if report.rebuilt else []
-    for label, names in (("added", report.added), ("updated", report.updated), ("removed", report.removed)):
-        lines.extend(f"{label:8s} {name}" for name in names)
-    lines.extend(f"same     {copy} (the same content as {original}, indexed once)"
-                 for copy, original in report.duplicates.items())
-    lines.extend(f"warning  {name}: {note}" for name, notes in report.warnings.items() for note in notes)
-    lines.extend(f"FAILED   {failure.error}" for failure in report.failed)
-    lines.append(
-        f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed, "
-        f"{len(report.failed)} failed, {report.unchanged} unchanged; {report.records} records in "
-        f"{report.chunks} chunks; {report.seconds:.1f} s"
-    )
+    lines = [texts.REBUILDING.format(reason=report.rebuilt)] if report.rebuilt else []
+    for label, names in ((texts.INDEX_ADDED, report.added), (texts.INDEX_UPDATED, report.updated),
+                         (texts.INDEX_REMOVED, report.removed)):
+        lines.extend(texts.INDEX_FILE_LINE.format(change=label, name=name) for name in names)
+    lines.extend(texts.INDEX_SAME.format(copy=copy, original=original) for copy, original in report.duplicates.items())
+    lines.extend(texts.INDEX_WARNING.format(name=name, note=note)
+                 for name, notes in report.warnings.items() for note in notes)
+    lines.extend(texts.INDEX_FAILED.format(error=failure.error) for failure in report.failed)
+    lines.append(texts.INDEX_TOTALS.format(
+        added=len(report.added), updated=len(report.updated), removed=len(report.removed), failed=len(report.failed),
+        unchanged=report.unchanged, records=report.records, chunks=report.chunks, seconds=report.seconds))
     return lines
 
 
@@ -262,8 +262,8 @@ def watch(corpus_dir: Path, reindex: Callable[[], BuildReport], out: TextIO, set
     batches: queue.Queue[list[str]] = queue.Queue()
     # Watching starts before the first reindex so nothing changed during it is missed.
     with CorpusWatcher(Path(corpus_dir), batches.put, settle, polling, poll_interval):
-        _say(out, f"watching {corpus_dir} (settle {settle:.1f} s); Ctrl-C to stop")
-        _say(out, "indexing what changed while nothing was watching")
+        _say(out, texts.WATCHING.format(folder=corpus_dir, settle=settle))
+        _say(out, texts.WATCH_CATCHING_UP)
         try:
             _reindex(reindex, out)
             while not stop.is_set():
@@ -274,11 +274,11 @@ def watch(corpus_dir: Path, reindex: Callable[[], BuildReport], out: TextIO, set
                     continue
                 while not batches.empty():  # batches that settled during a long reindex go in one run
                     changed.update(batches.get_nowait())
-                _say(out, f"{time.strftime('%H:%M:%S')} changed: {', '.join(sorted(changed))}")
+                _say(out, texts.WATCH_CHANGED.format(time=time.strftime("%H:%M:%S"), names=", ".join(sorted(changed))))
                 _reindex(reindex, out)
         except KeyboardInterrupt:
             pass
-    _say(out, "stopped watching")
+    _say(out, texts.WATCH_STOPPED)
 
 
 def _reindex(reindex: Callable[[], BuildReport], out: TextIO) -> None:
@@ -286,11 +286,11 @@ def _reindex(reindex: Callable[[], BuildReport], out: TextIO) -> None:
     try:
         report = reindex()
     except MinshengError as exc:  # a busy lock or a vanished corpus: said plainly, and watching goes on
-        _say(out, f"reindex failed: {exc}")
+        _say(out, texts.WATCH_REINDEX_FAILED.format(error=exc))
         return
     except Exception as exc:  # a bug must not end a long-running watch either, but its traceback is kept
         log.exception("reindex failed")
-        _say(out, f"reindex failed: {exc}")
+        _say(out, texts.WATCH_REINDEX_FAILED.format(error=exc))
         return
     for line in report_lines(report):
         _say(out, line)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from minsheng.bot import texts
 from minsheng.bot.answer.types import Answer, citation_of
 from minsheng.bot.settings import LLMSettings
 from minsheng.index.errors import MinshengError
@@ -73,27 +74,28 @@ def _read_template(path: Path, expected: frozenset[str]) -> str:
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError:
-        raise PromptError(path, "prompt file not found") from None
+        raise PromptError(path, texts.PROMPT_NOT_FOUND) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise PromptError(path, f"cannot read the prompt file ({exc})") from None
+        raise PromptError(path, texts.PROMPT_UNREADABLE.format(error=exc)) from None
     try:
         fields = [(name, conversion, spec) for _, name, spec, conversion in string.Formatter().parse(text)
                   if name is not None]
     except ValueError as exc:
         # A lone { or } — literal braces must be written {{ and }}.
-        raise PromptError(path, f"malformed placeholder ({exc}); write literal braces as {{{{ and }}}}") from None
+        raise PromptError(path, texts.PROMPT_MALFORMED.format(error=exc)) from None
     found: set[str] = set()
     for name, conversion, spec in fields:
         if name not in expected:
-            allowed = ", ".join(f"{{{n}}}" for n in sorted(expected)) or "none"
-            raise PromptError(path, f"unknown placeholder {{{name}}} (allowed: {allowed})")
+            allowed = ", ".join(texts.PROMPT_PLACEHOLDER.format(name=n) for n in sorted(expected)) \
+                or texts.PROMPT_NO_PLACEHOLDERS
+            raise PromptError(path, texts.PROMPT_UNKNOWN_PLACEHOLDER.format(name=name, allowed=allowed))
         if conversion or spec:
             # Values are plain text; a !r or :>10 would quietly change what the model reads.
-            raise PromptError(path, f"placeholder {{{name}}} must be written plainly, without ! or :")
+            raise PromptError(path, texts.PROMPT_PLACEHOLDER_PLAIN.format(name=name))
         found.add(name)
     missing = sorted(expected - found)
     if missing:
-        raise PromptError(path, f"missing placeholder {{{missing[0]}}}")
+        raise PromptError(path, texts.PROMPT_MISSING_PLACEHOLDER.format(name=missing[0]))
     return text
 
 

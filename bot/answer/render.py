@@ -5,6 +5,7 @@ import html
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from minsheng.bot import texts
 from minsheng.bot.answer.types import Answer, Citation
 from minsheng.index.ingest.normalize import to_traditional
 from minsheng.index.search.results import Hit, SearchResult
@@ -28,7 +29,7 @@ def source_of(hit: Hit) -> Source:
     """The JSON source object of a hit."""
     c = hit.chunk
     # A record's fields are read and relabelled; the report's own wording follows them for checking.
-    text = f"{c.text}\n原文: {c.original}" if c.original else c.text
+    text = texts.SOURCE_WITH_ORIGINAL.format(text=c.text, original=c.original) if c.original else c.text
     return Source(c.id, c.report, c.region, c.period_label, c.item, c.lead_unit, text, hit.score)
 
 
@@ -37,7 +38,7 @@ def to_terminal(answer: Answer) -> str:
     lines = [answer.text]
     if answer.citations:
         lines.append("")
-        lines.append("來源：" if answer.traditional else "来源：")
+        lines.append(texts.SOURCES_HEAD_TRADITIONAL if answer.traditional else texts.SOURCES_HEAD)
         lines.extend(f"[{n}] {_label(answer, c)}" for n, c in enumerate(answer.citations, 1))
     return "\n".join(lines).rstrip() + "\n"
 
@@ -47,7 +48,7 @@ def to_html(answer: Answer) -> str:
     lines = [html.escape(answer.text, quote=False)]
     if answer.citations:
         lines.append("")
-        lines.append("<b>來源</b>" if answer.traditional else "<b>来源</b>")
+        lines.append(texts.SOURCES_HEAD_HTML_TRADITIONAL if answer.traditional else texts.SOURCES_HEAD_HTML)
         lines.extend(f"<i>[{n}] {html.escape(_label(answer, c), quote=False)}</i>"
                      for n, c in enumerate(answer.citations, 1))
     return "\n".join(lines).rstrip()

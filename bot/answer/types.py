@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from minsheng.bot import texts
 from minsheng.index.kinds import Field
 from minsheng.index.search.results import Hit
-from minsheng.index.vocabulary import FIELD_WORDS
 
 
 @dataclass(frozen=True)
@@ -21,9 +21,9 @@ class Citation:
 
     def label(self) -> str:
         """"密云区 · 《报告》2022年三季度 · 第17项 · 牵头 区城市管理委"."""
-        report = f"《{self.report}》" if self.report else ""
-        parts = [self.region, f"{report}{self.period}", f"第{self.item}项" if self.item else "",
-                 f"{FIELD_WORDS[Field.LEAD].label} {self.lead_unit}" if self.lead_unit else ""]
+        report = texts.TITLE.format(title=self.report) if self.report else ""
+        parts = [self.region, f"{report}{self.period}", texts.ITEM.format(item=self.item) if self.item else "",
+                 f"{texts.FIELD_SHORT[Field.LEAD]} {self.lead_unit}" if self.lead_unit else ""]
         return " · ".join(p for p in parts if p)
 
 
