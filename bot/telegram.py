@@ -40,7 +40,7 @@ from minsheng.index.errors import MinshengError
 from minsheng.index.indexing.builder import BuildReport
 from minsheng.index.indexing.catalog import Coverage, read_manifest
 from minsheng.index.indexing.chunk import count_records
-from minsheng.index.ingest.normalize import to_simplified, to_traditional
+from minsheng.index.script import to_simplified, to_traditional
 from minsheng.index.search.results import SearchResult
 from minsheng.index.search.retriever import MinshengRetriever
 from minsheng.index.vocabulary import RESET_WORDS

