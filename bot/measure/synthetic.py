@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Iterable
 
-from minsheng.index.ingest.meta import find_region
-from minsheng.index.ingest.normalize import TONE_MARKS, clean
-from minsheng.index.ingest.parse import parse_text
+from minsheng.index.ingest import TONE_MARKS, clean, find_region, parse_text
 from minsheng.index.places import COUNTY, Place, gazetteer
 from minsheng.index.script import to_simplified, to_traditional
 from minsheng.index.vocabulary import COUNTERS, DASHES
