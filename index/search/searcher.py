@@ -98,10 +98,6 @@ class Searcher:
         """Whether a name occurs in any report text (a place inside a district, not a district we lack)."""
         return self.keywords.in_reports(name)
 
-    def telling(self, word: str) -> float:
-        """How much a word says about a record (index/search/keywords.py)."""
-        return self.keywords.telling(word)
-
     def record_count(self) -> int:
         """How many records this index holds."""
         return count_records(self.chunks)
