@@ -8,7 +8,7 @@ from pathlib import Path
 from minsheng.bot import texts
 from minsheng.index.errors import MinshengError
 from minsheng.index.kinds import Status
-from minsheng.index.search.scorecard import STATUS_ORDER, Scorecard, status_name
+from minsheng.index.search import STATUS_ORDER, Scorecard, status_name
 
 # The package the set-up installs for the chart's Chinese labels (Noto Sans SC, SIL OFL), and its font file.
 FONT_PACKAGE = "pylopdf_fonts_zh_cn"

@@ -13,12 +13,19 @@ from minsheng.bot import texts
 from minsheng.bot.logs import route_to_file
 from minsheng.bot.settings import DEFAULT_CONFIG, Settings, load_settings
 from minsheng.index.errors import MinshengError
-from minsheng.index.indexing.catalog import require_index
-from minsheng.index.ingest.check import check_report, format_check
-from minsheng.index.ingest.corpus import list_corpus, read_report
-from minsheng.index.ingest.load import load_report, parse_bytes, text_of
-from minsheng.index.ingest.parse import parse_text
-from minsheng.index.ingest.records import ParsedReport, Record
+from minsheng.index.indexing import require_index
+from minsheng.index.ingest import (
+    ParsedReport,
+    Record,
+    check_report,
+    format_check,
+    list_corpus,
+    load_report,
+    parse_bytes,
+    parse_text,
+    read_report,
+    text_of,
+)
 from minsheng.index.kinds import Field
 from minsheng.index.vocabulary import FIELD_WORDS, QUIT_WORDS, RESET_WORDS, STATUS_WORDS
 
@@ -401,7 +408,7 @@ def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO) ->
     over 300-character chunks of the same corpus files."""
     from minsheng.bot.engine import open_retriever
     from minsheng.bot.measure.evaluate import load_questions, run_eval
-    from minsheng.index.ingest.corpus import corpus_files
+    from minsheng.index.ingest import corpus_files
 
     questions = load_questions(path)
     files = corpus_files(settings.corpus_dir) if baseline else []

@@ -14,16 +14,23 @@ from typing import TYPE_CHECKING, Any, Callable
 from minsheng.bot.answer.extractive import answers_with_figure
 from minsheng.bot.settings import Settings
 from minsheng.index.errors import MinshengError
-from minsheng.index.indexing.catalog import generation, require_index
-from minsheng.index.indexing.embed import Embedder
-from minsheng.index.indexing.layout import CHROMA_DIR, MODELS_DIR
-from minsheng.index.indexing.store import ChromaStore, LazyStore, VectorStore, open_store
-from minsheng.index.search.searcher import Searcher
+from minsheng.index.indexing import (
+    CHROMA_DIR,
+    MODELS_DIR,
+    ChromaStore,
+    Embedder,
+    LazyStore,
+    VectorStore,
+    generation,
+    open_store,
+    require_index,
+)
+from minsheng.index.search import Searcher
 
 if TYPE_CHECKING:
     # The builder and LangChain cost a second or two to import; answering one question needs neither.
-    from minsheng.index.indexing.builder import BuildReport, ProgressFactory
-    from minsheng.index.search.retriever import MinshengRetriever
+    from minsheng.index.indexing import BuildReport, ProgressFactory
+    from minsheng.index.search import MinshengRetriever
 
 log = logging.getLogger("minsheng.index")
 
@@ -39,7 +46,7 @@ def make_store(settings: Settings, fresh: bool = False) -> ChromaStore:
 
 def embedding_name(settings: Settings) -> str:
     """The embedder's name as the index records it (a model or backend change rebuilds)."""
-    from minsheng.index.indexing.onnx_embed import onnx_name
+    from minsheng.index.indexing import onnx_name
 
     s = settings.index
     return onnx_name(s.model) if s.backend == "onnx-int8" else s.model
@@ -48,10 +55,10 @@ def embedding_name(settings: Settings) -> str:
 @lru_cache(maxsize=4)
 def _embedder(model: str, backend: str, batch_size: int, models_dir: Path) -> Embedder:
     if backend == "onnx-int8":
-        from minsheng.index.indexing.onnx_embed import OnnxEmbedder
+        from minsheng.index.indexing import OnnxEmbedder
 
         return OnnxEmbedder(model, models_dir, workers=os.cpu_count() or 1)
-    from minsheng.index.indexing.embed import SentenceTransformerEmbedder
+    from minsheng.index.indexing import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(model, batch_size)
 
@@ -67,7 +74,7 @@ def model_ready(settings: Settings) -> bool:
     """Whether the configured embedding model can be used at once (its ONNX export made already)."""
     if settings.index.backend != "onnx-int8":
         return True
-    from minsheng.index.indexing.onnx_embed import export_ready
+    from minsheng.index.indexing import export_ready
 
     return export_ready(settings.models_dir or settings.index_dir / MODELS_DIR, settings.index.model)
 
@@ -83,7 +90,7 @@ def run_index(settings: Settings, full: bool = False, progress: ProgressFactory 
               wait: float | None = None) -> BuildReport:
     """Bring the configured index up to date with the corpus (waiting `wait` seconds, default
     [index] lock_wait, when another build holds the lock)."""
-    from minsheng.index.indexing.builder import build_index
+    from minsheng.index.indexing import build_index
 
     s = settings.index
     return build_index(
@@ -109,7 +116,7 @@ def open_searcher(settings: Settings, fresh: bool = False) -> Searcher:
 
 def open_retriever(settings: Settings, fresh: bool = False) -> MinshengRetriever:
     """open_searcher as a LangChain retriever (what the bot, chat and eval use)."""
-    from minsheng.index.search.retriever import MinshengRetriever
+    from minsheng.index.search import MinshengRetriever
 
     return MinshengRetriever(searcher=open_searcher(settings, fresh), k=settings.search.k)
 

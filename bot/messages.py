@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from typing import Generic, Sequence, TypeVar
 
 from minsheng.bot import texts
-from minsheng.index.indexing.catalog import Coverage, FileEntry
-from minsheng.index.indexing.chunk import period_label
+from minsheng.index.indexing import Coverage, FileEntry, period_label
 
 TELEGRAM_LIMIT = 4096
 _ENTITY_AT_END = re.compile(r"&[#\w]{0,8}$")

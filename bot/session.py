@@ -7,10 +7,7 @@ import time
 from collections import OrderedDict
 from typing import Protocol
 
-from minsheng.index.search.followup import FollowUp, Turn, complete
-from minsheng.index.search.query import Query
-from minsheng.index.search.ranking import by_record
-from minsheng.index.search.results import Hit, SearchResult
+from minsheng.index.search import FollowUp, Hit, Query, SearchResult, Turn, by_record, complete
 
 
 class Searches(Protocol):

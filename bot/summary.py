@@ -11,8 +11,7 @@ from minsheng.bot.answer.types import Answer
 from minsheng.bot.chart import ChartError, cjk_font, draw
 from minsheng.index.errors import MinshengError
 from minsheng.index.kinds import QueryKind
-from minsheng.index.search.scorecard import Scorecard
-from minsheng.index.search.searcher import Searcher
+from minsheng.index.search import Scorecard, Searcher
 
 
 class PlaceError(MinshengError):

@@ -38,12 +38,9 @@ from minsheng.bot.messages import (
 from minsheng.bot.session import Conversations
 from minsheng.bot.settings import Settings, TelegramSettings
 from minsheng.index.errors import MinshengError
-from minsheng.index.indexing.builder import BuildReport
-from minsheng.index.indexing.catalog import Coverage, read_manifest
-from minsheng.index.indexing.chunk import count_records
-from minsheng.index.ingest.normalize import to_simplified, to_traditional
-from minsheng.index.search.results import SearchResult
-from minsheng.index.search.retriever import MinshengRetriever
+from minsheng.index.indexing import BuildReport, Coverage, read_manifest
+from minsheng.index.script import to_simplified, to_traditional
+from minsheng.index.search import MinshengRetriever, SearchResult
 from minsheng.index.vocabulary import RESET_WORDS
 
 if TYPE_CHECKING:
@@ -372,7 +369,7 @@ class TelegramHandlers:
     async def stats(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
         """/stats: usage since start-up."""
         if await self._allowed(update):
-            records = count_records(self.service.retriever.searcher.chunks)
+            records = self.service.retriever.searcher.record_count()
             await self._send(update, stats_text(self.service.stats, self.service.coverage, records,
                                                 self.service.uptime()))
 

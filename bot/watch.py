@@ -26,8 +26,8 @@ from watchdog.observers.polling import PollingObserver
 
 from minsheng.bot import texts
 from minsheng.index.errors import MinshengError
-from minsheng.index.indexing.builder import BuildReport
-from minsheng.index.ingest.corpus import is_report_name
+from minsheng.index.indexing import BuildReport
+from minsheng.index.ingest import is_report_name
 
 log = logging.getLogger("minsheng.watch")
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from minsheng.index.datafiles import read_json
-from minsheng.index.ingest.normalize import to_simplified
+from minsheng.index.script import to_simplified
 from minsheng.index.segmenter import ordinary_words, plain_tokenizer
 
 PROVINCE, CITY, COUNTY, ZONE = "province", "city", "county", "zone"

@@ -11,14 +11,12 @@ import numpy as np
 
 from minsheng.bot.answer.render import to_json
 from minsheng.bot.answer.types import Answer
-from minsheng.index.indexing.chunk import Chunk, search_texts
-from minsheng.index.indexing.vectors import nearest
-from minsheng.index.search.query import Query
-from minsheng.index.search.results import Hit, SearchResult
+from minsheng.index.indexing import Chunk, nearest, search_texts
+from minsheng.index.search import Hit, Query, SearchResult
 from minsheng.index.topk import best_first
 
 if TYPE_CHECKING:
-    from minsheng.index.indexing.embed import Embedder
+    from minsheng.index.indexing import Embedder
 
 Nearest = Callable[[list[float], int], list[tuple[str, float]]]
 
@@ -54,7 +52,7 @@ class ShippedCollection:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
-        from minsheng.index.indexing.embed import SentenceTransformerEmbedder
+        from minsheng.index.indexing import SentenceTransformerEmbedder
 
         self.model_name = model
         self.path = path
@@ -118,7 +116,7 @@ def plain_chunks(files: Sequence[Path], size: int = PLAIN_CHUNK_CHARS, overlap: 
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     from minsheng.index.errors import MinshengError
-    from minsheng.index.ingest.load import read_text
+    from minsheng.index.ingest import read_text
 
     splitter = RecursiveCharacterTextSplitter(chunk_size=size, chunk_overlap=overlap)
     chunks: list[Chunk] = []

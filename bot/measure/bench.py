@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, TextIO
 
 from minsheng.bot.settings import Settings
-from minsheng.index.ingest.normalize import match_key
+from minsheng.index.ingest import match_key
 
 # Questions whose answers are in the real reports; the gold text holds a figure or a name the distractor
 # districts (their figures all changed) do not share. Written for the benchmark, not taken from any eval set.
@@ -82,7 +82,7 @@ def run(settings: Settings, sizes: list[int], workdir: Path, out: TextIO, seed: 
 def make_corpus(real: Path, target: Path, n: int, seed: int) -> Path:
     """The real reports plus n synthetic districts made from those whose place is settled."""
     from minsheng.bot.measure.synthetic import placed, synthesize, write_corpus
-    from minsheng.index.ingest.corpus import corpus_files
+    from minsheng.index.ingest import corpus_files
 
     if target.exists():
         shutil.rmtree(target)
@@ -104,7 +104,7 @@ def question_mix(real: Path, n: int, seed: int, variants: int = MIX_VARIANTS) ->
     """The timed questions, each asked once: QUESTIONS, then the same questions about up to `variants` of the
     synthetic districts (the same names `make_corpus` uses), so no answer comes from a cache."""
     from minsheng.bot.measure.synthetic import district_names, placed, replace_names, report_place
-    from minsheng.index.ingest.corpus import corpus_files
+    from minsheng.index.ingest import corpus_files
 
     pairs = placed([(p.name, p.read_text("utf-8")) for p in corpus_files(real)])
     regions = [report_place(name, text) for name, text in pairs]
@@ -117,7 +117,7 @@ def question_mix(real: Path, n: int, seed: int, variants: int = MIX_VARIANTS) ->
 def _extra_report(real: Path, seed: int) -> tuple[str, str]:
     """One more synthetic report, of a district no corpus size uses."""
     from minsheng.bot.measure.synthetic import placed, synthesize
-    from minsheng.index.ingest.corpus import corpus_files
+    from minsheng.index.ingest import corpus_files
 
     pairs = placed([(p.name, p.read_text("utf-8")) for p in corpus_files(real)])
     return synthesize(pairs[:1], 1, seed + 10_007)[0]
@@ -159,9 +159,8 @@ def measure_plain(settings: Settings, ours_dir: Path, plain_dir: Path, corpus: P
     """The plain dense pipeline (bot/measure/baseline.py): the same chunks embedded in file order with the same
     model as shipped, one Chroma collection, the question embedded as typed, nearest chunks, no filters."""
     from minsheng.bot.measure.baseline import ShippedCollection
-    from minsheng.index.indexing.catalog import read_chunks
-    from minsheng.index.indexing.chunk import chunk_report, count_records
-    from minsheng.index.ingest.load import parse_bytes
+    from minsheng.index.indexing import chunk_report, count_records, read_chunks
+    from minsheng.index.ingest import parse_bytes
 
     if plain_dir.exists():
         shutil.rmtree(plain_dir)

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
 
 from minsheng.index.errors import ParseError, ReadError
-from minsheng.index.ingest.normalize import match_key
+from minsheng.index.ingest import match_key
 
 if TYPE_CHECKING:
     from minsheng.bot.answer.responder import Responder
-    from minsheng.index.search.retriever import MinshengRetriever
+    from minsheng.index.search import MinshengRetriever
 
 _DEFAULT_K = 5
 _WIDTH = 100  # terminal columns for the failing list

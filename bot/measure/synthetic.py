@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Iterable
 
-from minsheng.index.ingest.meta import find_region
-from minsheng.index.ingest.normalize import TONE_MARKS, clean, to_simplified, to_traditional
-from minsheng.index.ingest.parse import parse_text
+from minsheng.index.ingest import TONE_MARKS, clean, find_region, parse_text
 from minsheng.index.places import COUNTY, Place, gazetteer
+from minsheng.index.script import to_simplified, to_traditional
 from minsheng.index.vocabulary import COUNTERS, DASHES
 
 _SUFFIX_PINYIN = {"区": "qū", "县": "xiàn", "市": "shì"}

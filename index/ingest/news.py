@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 
 from minsheng.index.ingest.fields import finish
-from minsheng.index.ingest.normalize import to_simplified
 from minsheng.index.ingest.records import Record
+from minsheng.index.script import to_simplified
 from minsheng.index.vocabulary import BOILERPLATE, BYLINE_LABEL, PAGE_CONTROL, SHORT_CELL
 
 _SENTENCE_PUNCT = re.compile(r"[。，,；;！!？?：:]")

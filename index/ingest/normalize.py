@@ -4,10 +4,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from functools import lru_cache
-from pathlib import Path
 
 from minsheng.index.errors import ReadError
+
+# to_traditional: bot/answer still takes it from here; drop it when bot/answer imports minsheng.index.script.
+from minsheng.index.script import to_simplified, to_traditional  # noqa: F401
 from minsheng.index.vocabulary import BYLINE_LABEL
 
 _BOMS = (
@@ -198,49 +199,6 @@ def _tab_row(line: str, grid: list[tuple[int, str]]) -> str:
 def strip_pinyin(text: str) -> str:
     """Remove ruby pinyin such as "區(qū)" → "區"; plain parentheses are kept."""
     return _PINYIN.sub(lambda m: "" if any(c in TONE_MARKS for c in m.group(1)) else m.group(0), text)
-
-
-@lru_cache(maxsize=2)
-def _converter(config: str = "t2s"):  # type: ignore[no-untyped-def]
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
-def to_simplified(text: str) -> str:
-    """Traditional → Simplified (OpenCC t2s); Simplified text comes back unchanged."""
-    if not text or text.isascii() or _t2s_changes().isdisjoint(text):
-        return text
-    return _converter().convert(text)
-
-
-@lru_cache(maxsize=1)
-def _t2s_changes() -> frozenset[str]:
-    """Every character OpenCC's t2s could change: those its character table maps elsewhere (or to several forms),
-    and those of the few phrases it changes that hold none of them. A text with none of these comes back from t2s
-    unchanged, so it is not converted at all: OpenCC is pure Python, a third of the time of indexing Simplified
-    reports otherwise."""
-    import opencc
-
-    folder = Path(opencc.__file__).parent / "dictionary"
-    changed: set[str] = set()
-    for line in (folder / "TSCharacters.txt").read_text(encoding="utf-8").splitlines():
-        source, _, targets = line.partition("\t")
-        if targets.split(" ") != [source]:
-            changed.add(source)
-    phrases: set[str] = set()
-    for line in (folder / "TSPhrases.txt").read_text(encoding="utf-8").splitlines():
-        source, _, targets = line.partition("\t")
-        if targets.split(" ")[0] != source and changed.isdisjoint(source):
-            phrases.update(source)
-    return frozenset(changed | phrases)
-
-
-def to_traditional(text: str) -> str:
-    """Simplified → Traditional (OpenCC s2t), for answering a question asked in Traditional."""
-    if not text or text.isascii():
-        return text
-    return _converter("s2t").convert(text)
 
 
 def match_key(text: str) -> str:

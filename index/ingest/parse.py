@@ -8,10 +8,10 @@ from minsheng.index.errors import ParseError
 from minsheng.index.ingest.fields import finish
 from minsheng.index.ingest.meta import find_months, find_period, issuer_lines, places_named, report_place, report_year
 from minsheng.index.ingest.news import is_boilerplate, news_records, paragraph_records
-from minsheng.index.ingest.normalize import to_simplified
 from minsheng.index.ingest.prose import NoticeTask, inline_records, notice_tasks, prose_records
 from minsheng.index.ingest.records import ParsedReport, Record, Report
 from minsheng.index.ingest.tables import find_tables
+from minsheng.index.script import to_simplified
 from minsheng.index.vocabulary import ISSUER_LINE, ITEM_START, TITLE_WORDS, UNTIL_MONTH
 
 

@@ -5,9 +5,9 @@ import re
 from dataclasses import dataclass, field
 
 from minsheng.index.ingest.fields import cn_number, finish, is_section
-from minsheng.index.ingest.normalize import to_simplified
 from minsheng.index.ingest.records import Record
 from minsheng.index.kinds import Field
+from minsheng.index.script import to_simplified
 from minsheng.index.vocabulary import FIELD_LABELS, ITEM_MARKERS, LABEL_AT, UNITS_IN_PARENS
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from minsheng.index.ingest.normalize import to_simplified
 from minsheng.index.kinds import Status
+from minsheng.index.script import to_simplified
 from minsheng.index.vocabulary import (
     BEHIND,
     DONE,

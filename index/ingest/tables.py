@@ -5,9 +5,9 @@ import re
 from dataclasses import dataclass, field, replace
 
 from minsheng.index.ingest.fields import explains_delay, finish, is_section, item_number
-from minsheng.index.ingest.normalize import to_simplified
 from minsheng.index.ingest.records import PeriodText, Record
 from minsheng.index.kinds import Field
+from minsheng.index.script import to_simplified
 from minsheng.index.vocabulary import BYLINE_LABEL, COLUMN_HEADERS, PERIOD_IN_HEADER, UNIT_CELL
 
 

@@ -11,8 +11,8 @@ import re
 from typing import Callable, Protocol
 
 from minsheng.index.indexing.chunk import Chunk, field_text
-from minsheng.index.ingest.normalize import to_simplified
 from minsheng.index.kinds import Field
+from minsheng.index.script import to_simplified
 from minsheng.index.search.results import SearchResult
 from minsheng.index.vocabulary import PROJECT_ACTION, PROJECT_NOUNS, SECTION_HEADING
 

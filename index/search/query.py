@@ -7,9 +7,10 @@ from typing import Any, Callable
 
 from minsheng.index.indexing.catalog import Coverage, bare_unit
 from minsheng.index.ingest.meta import find_period, find_year, strip_periods
-from minsheng.index.ingest.normalize import clean, to_simplified
+from minsheng.index.ingest.normalize import clean
 from minsheng.index.kinds import COLLECTION_KINDS, QueryKind, Status, Wants
 from minsheng.index.places import CITY, PROVINCE, Place, gazetteer
+from minsheng.index.script import to_simplified
 from minsheng.index.vocabulary import (
     ASKED_UNIT,
     ASKED_VERB,

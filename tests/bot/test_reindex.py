@@ -83,7 +83,7 @@ def test_kill_9_midway_leaves_the_index_usable_and_the_next_run_finishes(indexed
     assert NEW_REPORT in out and generation(settings.index_dir) != before
     assert answers_new_report(settings)
     catalog_ids = {c.id for c in read_chunks(settings.index_dir)}
-    store = open_retriever(settings, fresh=True).searcher.store
+    store = open_retriever(settings, fresh=True).searcher.dense.store
     assert catalog_ids <= set(store.ids())
     assert len(list(settings.index_dir.glob("gen-*"))) <= 2
 

@@ -18,9 +18,9 @@ from minsheng.bot.measure.synthetic import (
 from minsheng.index.indexing.catalog import Coverage
 from minsheng.index.ingest.corpus import corpus_files
 from minsheng.index.ingest.load import load_report, parse_bytes
-from minsheng.index.ingest.normalize import to_simplified, to_traditional
 from minsheng.index.ingest.records import ParsedReport
 from minsheng.index.places import COUNTY, gazetteer
+from minsheng.index.script import to_simplified, to_traditional
 from minsheng.index.search.query import parse_query
 from tests.conftest import CORPUS, corpus_file
 

@@ -1,12 +1,10 @@
-"""index.indexing.vectors: the generation's float16 vector matrix, and the searcher scoring filtered rows from it."""
+"""index.indexing.vectors: the generation's float16 vector matrix, written, read back and searched."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
-import pytest
 
-import minsheng.index.search.searcher as search_module
 from minsheng.index.indexing.layout import VECTORS
 from minsheng.index.indexing.vectors import assemble, nearest, read_vectors, write_vectors
 
@@ -70,38 +68,3 @@ def test_nearest_is_exact_among_the_given_rows() -> None:
     assert [r for r, _ in nearest(matrix, rows[:3], query.tolist(), 10)] == sorted(rows[:3].tolist(),
                                                                                    key=lambda r: -sims[r])
     assert nearest(matrix, np.array([], dtype=np.int64), query.tolist(), 5) == []
-
-
-# ---------------------------------------------------------------- the searcher on the real index
-
-
-QUESTIONS = ["青岛口袋公园建了多少个", "大兴区就业服务进展", "密云区政务服务站设置了多少个", "养老服务驿站", "区城市管理委负责哪些项目"]
-
-
-@pytest.mark.parametrize("question", QUESTIONS)
-def test_exact_filtered_dense_search_agrees_with_the_store(retriever, question: str,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    """The rows a filter leaves, scored from the matrix, give the store's own neighbours and similarities."""
-    searcher = retriever.searcher
-    assert searcher.vectors is not None and searcher.vectors.shape[0] == len(searcher.chunks)
-    query = searcher.parse(question)
-    rows, where, _ = searcher._allowed_rows(query)
-    vector = searcher.embedder.embed_query(query.search_text or query.simplified)
-    exact = searcher._dense(vector, rows, where)
-    monkeypatch.setattr(search_module, "_EXACT_ROWS", -1)  # force the store's graph search
-    stored = searcher._dense(vector, rows, where)
-    assert [i for i, _ in exact[:5]] == [i for i, _ in stored[:5]]
-    assert all(abs(a - b) < 2e-3 for (_, a), (_, b) in zip(exact, stored))
-    allowed = {searcher.chunks[r].id for r in rows}
-    assert {i for i, _ in exact} <= allowed and {i for i, _ in stored} <= allowed
-
-
-def test_answers_are_the_same_without_the_matrix(retriever) -> None:  # type: ignore[no-untyped-def]
-    """A generation without its matrix (written by an older build) still answers, through the store alone."""
-    searcher = retriever.searcher
-    with_matrix = [searcher.search(q).hits[0].chunk.id for q in QUESTIONS]
-    kept, searcher.vectors = searcher.vectors, None
-    try:
-        assert [searcher.search(q).hits[0].chunk.id for q in QUESTIONS] == with_matrix
-    finally:
-        searcher.vectors = kept

@@ -1,4 +1,4 @@
-"""Tests for index/ingest/normalize.py: decoding, cleaning, Simplified conversion and match keys."""
+"""Tests for index/ingest/normalize.py: decoding, cleaning and match keys."""
 from __future__ import annotations
 
 import random
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from minsheng.index.errors import ReadError
-from minsheng.index.ingest.normalize import clean, decode, match_key, normalize_bytes, to_simplified
+from minsheng.index.ingest.normalize import clean, decode, match_key, normalize_bytes
 from tests.conftest import CORPUS
 
 REPORTS = sorted(CORPUS.glob("*.txt"))
@@ -229,19 +229,7 @@ def test_clean_collapses_spaces() -> None:
     assert clean("  建设\u3000\u3000完成 \u00a0 推进  ") == "建设 完成 推进"
 
 
-# --- to_simplified / match_key --------------------------------------------------------------
-
-
-def test_to_simplified_converts_traditional() -> None:
-    """Traditional characters become Simplified."""
-    assert to_simplified("運河商務區") == "运河商务区"
-    assert to_simplified("聯系社區衛生服務中心1271次") == "联系社区卫生服务中心1271次"
-
-
-@pytest.mark.parametrize("text", ["运河商务区", "大兴区2024年重要民生实事项目", "", "ABC 123"])
-def test_to_simplified_leaves_simplified_alone(text: str) -> None:
-    """Simplified (and ASCII or empty) text comes back unchanged."""
-    assert to_simplified(text) == text
+# --- match_key -----------------------------------------------------------------------------
 
 
 def test_match_key() -> None:
@@ -275,17 +263,3 @@ def test_normalize_bytes_error_names_source() -> None:
     """normalize_bytes passes decode's ReadError through, naming the file."""
     with pytest.raises(ReadError, match="empty.txt"):
         normalize_bytes(b"", "empty.txt")
-
-
-def test_text_without_a_character_t2s_changes_is_not_converted_and_comes_out_the_same() -> None:
-    """The shortcut past OpenCC is exact: every line of every report in corpus/, and every CJK character alone,
-    comes out as OpenCC's own t2s gives it; Traditional lines still convert."""
-    from minsheng.index.ingest.normalize import _converter, _t2s_changes
-
-    convert = _converter().convert
-    lines = [line for path in sorted(CORPUS.iterdir()) if path.suffix == ".txt"
-             for line in path.read_text(encoding="utf-8").split("\n")]
-    assert [to_simplified(line) for line in lines] == [convert(line) for line in lines]
-    characters = [chr(code) for code in range(0x4E00, 0xA000)]
-    assert all(convert(c) == c for c in characters if c not in _t2s_changes())
-    assert to_simplified("惠東縣民生實事辦理情況") == "惠东县民生实事办理情况"

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from minsheng.index.ingest.load import load_report
-from minsheng.index.ingest.normalize import to_simplified
 from minsheng.index.ingest.status_lists import count_statements, status_lists, status_titles
 from minsheng.index.kinds import Status
+from minsheng.index.script import to_simplified
 from tests.conftest import corpus_file
 
 

@@ -1,7 +1,6 @@
 """Hybrid search over the real index: filters, lists, comparisons, abstentions, the LangChain retriever."""
 from __future__ import annotations
 
-import pytest
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
@@ -159,30 +158,6 @@ def test_by_record_puts_the_wanted_part_first(retriever: MinshengRetriever) -> N
     assert ranked[0].chunk.id == "p2" and ranked[0].score >= 0.9
 
 
-def test_how_telling_a_word_is_on_a_large_index() -> None:
-    """Over 12,000 chunks a token's share is read off BM25 and a non-token string's is estimated from a sample
-    of 5,000 texts; both land where counting every text would (a share of 0.3 weighs 1 - (0.3 - 0.1) × 2)."""
-    from dataclasses import replace as copy
-
-    from minsheng.index.indexing.chunk import Chunk
-    from minsheng.index.indexing.lexical import LexicalIndex
-    from minsheng.index.search.searcher import Searcher
-    from tests.support.fakes import FakeEmbedder
-
-    base = Chunk(id="", text="", source="a.txt", report="r", region="甲区", year=2024, period="一季度", item="1",
-                 section="", lead_unit="", status="", record=0, part=0)
-    texts = [("推进口袋公园建设" if i % 10 < 3 else "完成道路维修") + f"第{i}段" for i in range(12_000)]
-    chunks = [copy(base, id=f"c{i}", text=t, record=i) for i, t in enumerate(texts)]
-    lexical = LexicalIndex.build([c.id for c in chunks], texts, ["口袋公园"])
-    searcher = Searcher(chunks, lexical, store=None, embedder=FakeEmbedder())  # type: ignore[arg-type]
-    assert lexical.share("口袋公园") == pytest.approx(0.3)
-    assert searcher.telling("口袋公园") == pytest.approx(0.6)
-    assert lexical.share("袋公") is None  # a character pair across words: estimated from the sample
-    assert searcher.telling("袋公") == pytest.approx(0.6, abs=0.03)
-    assert searcher.telling("维修") == pytest.approx(max(0.2, 1 - (0.7 - 0.1) * 2))
-    assert searcher.in_reports("道路") and not searcher.in_reports("乙区")
-
-
 def test_a_place_inside_a_covered_report_is_answered_from_the_records_naming_it(retriever: MinshengRetriever) -> None:
     """柴桑区 is no report's place but a row of 九江市's table names it: those records answer, and the search says so."""
     result = retriever.search("九江柴桑区完整社区建设", 5)
@@ -274,5 +249,5 @@ def test_a_small_index_answers_without_opening_the_vector_store(indexed) -> None
 
     searcher = open_searcher(indexed)
     assert not searcher.search("大兴区养老服务进展", 5).abstained
-    store = searcher.store
+    store = searcher.dense.store
     assert isinstance(store, LazyStore) and store._opened is None

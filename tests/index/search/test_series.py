@@ -5,7 +5,7 @@ from pathlib import Path
 
 from minsheng.index.indexing.chunk import Chunk, chunk_report
 from minsheng.index.ingest.corpus import corpus_files
-from minsheng.index.ingest.load import load_report, parse_bytes
+from minsheng.index.ingest.load import load_report
 from minsheng.index.search.series import duplicates, figure_change, issuer_of, link, projects, report_refs, series
 from tests.support.series import DAXING_Q1, DAXING_Q2, series_corpus
 
@@ -53,24 +53,3 @@ def test_a_figure_moved_between_periods() -> None:
     assert figure_change("医疗机构5家,医疗机构4家", "医疗机构5家,医疗机构3家") == ("医疗机构3家", "医疗机构4家")
     assert figure_change("截至9月底", "截至6月底") is None
     assert figure_change("共26部", "共19个") is None
-
-
-def test_the_latest_report_of_a_place_and_of_a_year() -> None:
-    """A year-end report leads its year; without a year asked the latest report of all leads."""
-    from minsheng.index.search.searcher import latest_rows
-    from tests.conftest import corpus_file
-    from tests.support.series import later_copy
-
-    q1 = load_report(corpus_file("大兴区"))
-    year_end = later_copy(q1.text).replace("2024年重要民生实事项目二季度进展情况", "2024年重要民生实事项目完成情况")
-    year_end = year_end.replace("3月20日", "12月20日")
-    end = parse_bytes(year_end.encode("utf-8"), "大兴区2024年重要民生实事项目完成情况.txt")
-    older = parse_bytes(q1.text.replace("2024年", "2023年").encode("utf-8"), "大兴区2023年重要民生实事项目一季度进展情况.txt")
-    chunks = [c for parsed in (q1, end, older) for c in chunk_report(parsed, 768)]
-    latest, several = latest_rows(chunks, by_year=False)
-    of_year, several_in_year = latest_rows(chunks, by_year=True)
-    year_end_file = "大兴区2024年重要民生实事项目完成情况.txt"
-    assert {c.source for c, on in zip(chunks, latest) if on} == {year_end_file}
-    assert {c.source for c, on in zip(chunks, of_year) if on} == {year_end_file,
-                                                                   "大兴区2023年重要民生实事项目一季度进展情况.txt"}
-    assert several == {"大兴区"} and several_in_year == {("大兴区", 2024)}
