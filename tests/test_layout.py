@@ -17,8 +17,6 @@ FACES = {"minsheng.index.search", "minsheng.index.indexing", "minsheng.index.ing
 # Top-level modules of index/ every stage shares, which bot/ may import directly.
 SHARED = {f"minsheng.index.{name}" for name in
           ("kinds", "errors", "vocabulary", "places", "script", "topk", "wording", "segmenter", "datafiles")}
-# Folders of bot/ not converted yet, skipped for now: remove an entry when its files import from the faces.
-NOT_YET = {"bot/answer"}
 
 
 def wrong_imports(folder: Path, skipped: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
@@ -46,7 +44,7 @@ def wrong_imports(folder: Path, skipped: set[str] = frozenset()) -> list[str]:  
 
 
 def test_bot_imports_only_the_public_faces_of_index() -> None:
-    assert wrong_imports(ROOT / "bot", NOT_YET) == []
+    assert wrong_imports(ROOT / "bot") == []
 
 
 def test_a_stage_module_or_a_private_name_is_caught(tmp_path: Path) -> None:

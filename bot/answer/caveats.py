@@ -3,7 +3,7 @@ place's report), and why nothing is answered at all, with what is covered and wh
 from __future__ import annotations
 
 from minsheng.bot import texts
-from minsheng.index.search.results import SearchResult
+from minsheng.index.search import SearchResult
 
 
 def abstention_text(result: SearchResult) -> str:

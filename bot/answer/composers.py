@@ -9,10 +9,9 @@ from minsheng.bot.answer.figures import earlier_figure, header_lines, row_header
 from minsheng.bot.answer.quoting import grouped, place_of, record_lead, see_also, see_also_line, unique_records, where
 from minsheng.bot.answer.sentences import PIECE, best_sentences
 from minsheng.bot.answer.types import Answer, citation_of
-from minsheng.index.indexing.chunk import field_text
+from minsheng.index.indexing import field_text
 from minsheng.index.kinds import Field, Status, Wants, answer_field
-from minsheng.index.search.results import Hit, SearchResult
-from minsheng.index.search.series import figure_change
+from minsheng.index.search import Hit, SearchResult, figure_change
 
 _LIST_COVERAGE = 0.5
 

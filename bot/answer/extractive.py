@@ -13,10 +13,9 @@ from minsheng.bot.answer.caveats import abstention_text, note_lines
 from minsheng.bot.answer.over_time import compose_whole
 from minsheng.bot.answer.quoting import grouped
 from minsheng.bot.answer.types import Answer, Citation
-from minsheng.index.ingest.normalize import to_simplified, to_traditional
 from minsheng.index.kinds import QueryKind
-from minsheng.index.search.query import Query
-from minsheng.index.search.results import SearchResult
+from minsheng.index.script import to_simplified, to_traditional
+from minsheng.index.search import Query, SearchResult
 
 
 @dataclass(frozen=True)

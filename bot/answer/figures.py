@@ -7,12 +7,10 @@ import re
 from minsheng.bot import texts
 from minsheng.bot.answer.sentences import LIST_PIECE, cover, window
 from minsheng.bot.answer.table_row import labelled_row
-from minsheng.index.indexing.chunk import Chunk, field_text
-from minsheng.index.ingest.normalize import to_simplified
+from minsheng.index.indexing import Chunk, field_text
 from minsheng.index.kinds import Field, Wants
-from minsheng.index.search.query import Query
-from minsheng.index.search.results import SearchResult
-from minsheng.index.search.series import figure_change
+from minsheng.index.script import to_simplified
+from minsheng.index.search import Query, SearchResult, figure_change
 from minsheng.index.vocabulary import STATES_TARGET
 
 _DIGIT = re.compile(r"\d")

@@ -18,8 +18,8 @@ from minsheng.bot import texts
 from minsheng.bot.answer.types import Answer, citation_of
 from minsheng.bot.settings import LLMSettings
 from minsheng.index.errors import MinshengError
-from minsheng.index.indexing.chunk import count_tokens, fit_tokens
-from minsheng.index.search.results import Hit
+from minsheng.index.indexing import count_tokens, fit_tokens
+from minsheng.index.search import Hit
 
 if TYPE_CHECKING:
     # Only for annotations: langchain costs a noticeable fraction of a second to import, and the composer is

@@ -6,8 +6,7 @@ from __future__ import annotations
 from minsheng.bot import texts
 from minsheng.bot.answer.types import Answer, citation_of
 from minsheng.index.kinds import QueryKind, Status
-from minsheng.index.search.results import SearchResult
-from minsheng.index.search.scorecard import STATUS_ORDER, Scorecard, ScoredItem
+from minsheng.index.search import STATUS_ORDER, Scorecard, ScoredItem, SearchResult
 
 # Items named per status in a list answer, and places in an answer that names none.
 _NAMED = 12

@@ -6,10 +6,9 @@ from dataclasses import replace
 
 from minsheng.bot import texts
 from minsheng.bot.answer.sentences import LIST_PIECE, PIECE, best_sentences, score, split_sentences, window
-from minsheng.index.indexing.chunk import Chunk, field_text, other_text, project_name, states
+from minsheng.index.indexing import Chunk, field_text, other_text, project_name, states
 from minsheng.index.kinds import Field, Wants, answer_field
-from minsheng.index.search.query import Query
-from minsheng.index.search.results import Hit
+from minsheng.index.search import Hit, Query
 from minsheng.index.vocabulary import AHEAD, DONE_WORDS
 
 _SEE_ALSO = 2

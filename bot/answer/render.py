@@ -7,8 +7,8 @@ from typing import Any
 
 from minsheng.bot import texts
 from minsheng.bot.answer.types import Answer, Citation
-from minsheng.index.ingest.normalize import to_traditional
-from minsheng.index.search.results import Hit, SearchResult
+from minsheng.index.script import to_traditional
+from minsheng.index.search import Hit, SearchResult
 
 
 @dataclass(frozen=True)

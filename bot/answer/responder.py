@@ -7,7 +7,7 @@ from minsheng.bot.answer.caveats import note_lines
 from minsheng.bot.answer.extractive import COMPOSERS, compose, in_script
 from minsheng.bot.answer.types import Answer
 from minsheng.bot.settings import Settings
-from minsheng.index.search.results import SearchResult
+from minsheng.index.search import SearchResult
 
 if TYPE_CHECKING:
     from minsheng.bot.answer.llm import LLMComposer

@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from minsheng.index.ingest.normalize import to_simplified
 from minsheng.index.kinds import Field, Wants
-from minsheng.index.search.query import Query
-from minsheng.index.search.topic import topic_coverage
+from minsheng.index.script import to_simplified
+from minsheng.index.search import Query, topic_coverage
 from minsheng.index.vocabulary import (
     CAUSE,
     COUNTED_IN_SENTENCE,

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from minsheng.bot import texts
 from minsheng.index.kinds import Field
-from minsheng.index.search.results import Hit
+from minsheng.index.search import Hit
 
 
 @dataclass(frozen=True)

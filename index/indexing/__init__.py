@@ -26,7 +26,9 @@ if TYPE_CHECKING:
         count_tokens,
         field_text,
         fit_tokens,
+        other_text,
         period_label,
+        project_name,
         search_texts,
         states,
     )
@@ -40,7 +42,7 @@ __all__ = [
     "CHROMA_DIR", "LABELLED", "MODELS_DIR", "BuildReport", "ChromaStore", "Chunk", "Coverage", "Embedder",
     "FileEntry", "LazyStore", "OnnxEmbedder", "ProgressFactory", "SentenceTransformerEmbedder", "VectorStore",
     "build_index", "chunk_report", "count_records", "count_tokens", "export_ready", "field_text", "fit_tokens",
-    "generation", "nearest", "onnx_name", "open_store", "period_label", "read_chunks", "read_manifest",
+    "generation", "nearest", "onnx_name", "open_store", "other_text", "period_label", "project_name", "read_chunks", "read_manifest",
     "require_index", "search_texts", "states",
 ]
 __getattr__ = lazy_face(__name__)

@@ -6,9 +6,7 @@ import re
 import unicodedata
 
 from minsheng.index.errors import ReadError
-
-# to_traditional: bot/answer still takes it from here; drop it when bot/answer imports minsheng.index.script.
-from minsheng.index.script import to_simplified, to_traditional  # noqa: F401
+from minsheng.index.script import to_simplified
 from minsheng.index.vocabulary import BYLINE_LABEL
 
 _BOMS = (
