@@ -18,6 +18,7 @@ from minsheng.index.search.query import Query
 from minsheng.index.search.results import Hit, SearchResult
 from minsheng.index.search.series import figure_change
 from minsheng.index.search.topic import topic_coverage
+from minsheng.index.synonyms import matched_phrases
 from minsheng.index.vocabulary import (
     AHEAD,
     ASKED_UNIT,
@@ -41,7 +42,6 @@ from minsheng.index.vocabulary import (
     WRITTEN_UNITS,
     figure_with_unit,
 )
-from minsheng.index.wording import matched_phrases
 
 _ENDS = set("。！？!?；;\n")
 _OPEN, _CLOSE = set("(（“‘《[【"), set(")）”’》]】")

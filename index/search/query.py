@@ -10,6 +10,7 @@ from minsheng.index.ingest.meta import find_period, find_year, strip_periods
 from minsheng.index.ingest.normalize import clean, to_simplified
 from minsheng.index.kinds import COLLECTION_KINDS, QueryKind, Status, Wants
 from minsheng.index.places import CITY, PROVINCE, Place, gazetteer
+from minsheng.index.synonyms import expansions, unit_aliases
 from minsheng.index.vocabulary import (
     CHANGE_ASKED,
     COLLECTION_NAMED,
@@ -28,7 +29,6 @@ from minsheng.index.vocabulary import (
     UNIT_LIST_CUE,
     WANTS_CUES,
 )
-from minsheng.index.wording import expansions, unit_aliases
 
 
 @dataclass(frozen=True)
