@@ -37,6 +37,8 @@ CN_DIGIT_VALUES = {**{char: value for value, char in enumerate(CN_DIGITS)}, "两
 _CN = "一二三四五六七八九十"  # the numerals of item and section numbers
 _NUM = rf"\d{{1,3}}|[{_CN}]{{1,3}}"
 COUNTERS = "件项条个"  # 第3件, 第3项, 第3条, 第3个
+# The numerals of a count of projects ("十九项", "两件", "一百项").
+COUNT_NUMERALS = CN_DIGITS + "两十百"
 
 # A table cell holding an item number: "3", "第3项", "三、".
 ITEM_CELL = re.compile(rf"^(?:第\s*)?(\d{{1,3}}|[{_CN}]{{1,3}})\s*[{COUNTERS}]?[.、．]?$")
@@ -276,6 +278,17 @@ UNIT_CELL = re.compile(
     rf"^[*＊]?(?:[{HAN}()（）]{{1,20}}(?:局|委|办|政府|中心|集团|公司|街道|镇|乡|院|会|联|团|委员会|办公室|部|所|站|队|处|厅|镇街)"
     rf"(?:{UNIT_SPLIT.pattern})?)+$")
 
+# The roles a figures table repeats under each measure ("目标任务 进度 完成比例(%)"), each a whole header cell; "目标"
+# and "任务" are often one cell split in two lines.
+TARGET_HEADER = re.compile(rf"^(?:{_alt(TARGET_WORDS, ('年度目标', '目标任务', '全年目标', '计划数'))})$")
+DONE_HEADER = re.compile(r"^(?:进度|完成|完成数|完成情况|实际完成|累计完成|实绩|已完成)$")
+RATIO_HEADER = re.compile(rf"^(?:{_alt(RATIO_LABELS, ('进度比例', '占比'))})(?:\(%\))?$")
+# The unit of a measure in its header cell, "(人)", "(人次)"; the cell naming the measure with it: "城镇新增就业(人)".
+MEASURE_UNIT = r"\([^()]{1,4}\)"
+MEASURE_HEADER = re.compile(rf"^\S.*{MEASURE_UNIT}$")
+# What a figures table writes in a cell with no figure.
+BLANK_CELLS = frozenset({"-", "—", "/", "／", "--"})
+
 # A table cell alone on its line (a table exported a cell per line): a label or a figure, no sentence in it.
 SHORT_CELL = re.compile(r"^[^。；;：:，,！？!?\n]{1,24}$")
 # A cell holding a figure only ("27800", "187.9", "9*" with its footnote mark).
@@ -302,6 +315,12 @@ UNTIL_MONTH = re.compile(r"(截至|截止到|截止|截至到)\s*(\d{1,2})\s*月
 # A title reporting a whole year's results ("完成情况表", "全部办结", "办理情况").
 YEAR_END_WORDS = re.compile(r"完成情况|办结|办理情况|年终")
 HALF = re.compile(f"({_alt(HALVES)})")
+# The months each half covers (前三季度 is January to September).
+HALF_MONTHS = dict(zip(HALVES, ((1, 6), (7, 12), (1, 9), (1, 12))))
+# A year in a file name, written with or without 年 ("眉山市2017十大民生工程").
+BARE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# A publication line's year ("发布日期:2022-12-14", "成文日期：2022年…").
+PUBLISHED_YEAR = re.compile(r"(?:发布|公布|发表|成文|印发)?(?:日期|时间)\s*[:：]?\s*((?:19|20)\d{2})[-./年]")
 # A period in a table header ("1-10月推进情况", "三季度"): such columns are progress at that time.
 PERIOD_IN_HEADER = re.compile(
     rf"(\d{{1,2}}\s*[{DASHES}]\s*\d{{1,2}}\s*月|\d{{1,2}}\s*月份?|第?[一二三四1-4]\s*季度|{_alt(HALVES)})"
@@ -320,6 +339,7 @@ SIGNATURE_END = re.compile(r"(?:人民政府|政府办公室|办公室|办公厅
 TITLE_WORDS = re.compile(r"实事|民生|为民|进展|项目表|情况|成果|通知|报告|工作|办事")
 # The issuer line above a notice's title ("XX管委会" / "关于……的通知").
 ISSUER_LINE = re.compile(r"(管委会|人民政府|政府|办公室|办公厅|委员会|管理委员会)$")
+NOTICE_TITLE_START = "关于"
 # A page number alone on a PDF page's first or last line: "- 3 -", "第3页 共12页", "3/12".
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|[-—–]\s*\d+\s*[-—–])[-—–\s]*$")
 BOILERPLATE = re.compile(
@@ -413,6 +433,35 @@ COUNTED_STATES: tuple[tuple[Status, str], ...] = (
 )
 # A count asked ("完成了多少件", "一共有多少项", "完成率").
 COUNT_ASKED = re.compile(r"多少|几[项件个]|完成率|一共|总共|共有|总数")
+# The names of a place's list itself ("30项民生实事"), not of some projects or works within it.
+LIST_NAMES = ("民生实事", "民生工程", "实事", "为民办实事", "民心工程")
+# Words between a count and the list's name ("20项重点民生实事"); a title also says "为民办实事", a count sentence
+# "区办", "具体".
+LIST_QUALIFIERS = ("重点", "重要", "票决", "利民惠民")
+# A sentence about the whole list names it or its projects.
+LIST_NAMED = re.compile(_alt(LIST_NAMES, ("项目",)))
+# Text about projects at all ("…等5个项目滞后于节点目标").
+PROJECTS_NAMED = re.compile(r"项目|工程|实事|民生")
+# "20项民心工程", "十件实事": how many projects a report's title says it has.
+TITLE_COUNT = re.compile(rf"(\d+|[{_CN}两]+)\s*[项件](?:{_alt(LIST_QUALIFIERS, ('为民办',))})?(?:民生|民心|实事)")
+# A report's own summary: an opening sentence about all its projects. 完工, 竣工, 建成 are no summary here, as they
+# never were.
+SUMMARY_CUE = re.compile(rf"总体|整体|总的来看|进展顺利|进展良好|全部(?:{_alt(_but(COMPLETED_WORDS, '完工', '竣工', '建成'), ('兑现',))})"
+                         r"|均已|稳步推进|有序推进|按计划推进")
+# Where a list of projects begins after its status cue: "的项目," "项目有:" "的有N项(" "主要是".
+LIST_OPEN = re.compile(rf"(?:的?(?:项目|实事|工程|事项)?(?:有|为|是|包括|主要是)?(?:\d+|[{_CN}]+)?[项件个]?\s*[:：,，(（])")
+# Each project's ordinal in such a list: "一是", "①", "(1)".
+LIST_ORDINAL = re.compile(rf"(?:(?<=[,，;；。:：\s])|^)(?:[{_CN}]{{1,3}}是|[①-⑳]|[(（]\d{{1,2}}[)）])")
+# A count of projects: "19项", "9件", "5个项目"; not "32个" of some thing a project builds.
+PROJECT_COUNT = (rf"(\d+|[{COUNT_NUMERALS}]+)\s*(?:[项件](?![{HAN}])"
+                 r"|[项件](?=实事|项目|工程|民生|已|均|进度|推进|正常|滞后|完成|办结|未)|个(?=项目|实事))")
+# A count of all the projects: "30项民生实事", "10个项目".
+LIST_TOTAL = re.compile(rf"(\d+|[{COUNT_NUMERALS}]+)\s*(?:项|件|个)(?:{_alt(LIST_QUALIFIERS, ('市办', '区办', '县办', '具体'))})?"
+                        rf"({_alt(LIST_NAMES, ('项目', '子项目', '工程', '工作'))})")
+# A title of a table whose rows are projects of one status ("…滞后项目情况表").
+TABLE_TITLE_END = re.compile(r"(?:表|清单|名单|一览)$")
+# A sentence saying every project is done; 竣工 and 建成 are not read so, as they never were, and 兑现/落实 are.
+ALL_DONE = re.compile(rf"全部(?:{_alt(_but(COMPLETED_WORDS, '竣工', '建成'), ('兑现', '落实'))})")
 # One project compared across periods ("和上季度比怎么样", "有什么变化", "进度快吗").
 CHANGE_ASKED = re.compile(r"变化|比上(?:个|一)?(?:季度|月|期|次|半年|年)|较上(?:个|一)?(?:季度|月|期)|"
                           r"(?:和|与|跟|同)(?:上(?:个|一)?(?:季度|月|期|次|半年)|年初|之前|以前|前期|上次)(?:相)?比|"
@@ -435,6 +484,19 @@ WHOLE_UNITS = ("批次", "人次", "公里", "平米")
 def figure_with_unit(unit: str) -> re.Pattern[str]:
     """A figure written with a unit ("46个", "3.52万公顷")."""
     return re.compile(rf"\d[\d.,]*\s*(?:{_alt(MAGNITUDES)})?" + re.escape(unit))
+
+# --- a report's series: who issued it, and its figures over time -------------------------------------------------
+
+# A bureau reporting on its own share ("怀柔区城市管理委2022年…"): a series of its own beside the government's.
+BUREAU_ISSUER = re.compile(rf"^([{HAN}]{{2,14}}?(?:委员会|管理委|委|局|办公室|办|中心|集团|公司|总工会|妇联|团委))(?![实事])")
+# A title naming its place only as "区…" ("2022年,区城市管理委共承办…").
+LEVEL_ONLY_PLACE = re.compile(rf"^(?:\d{{4}}年[,，]?)?[{GOVERNMENT_LEVELS}](?=[{HAN}])")
+# An issuer that speaks for the whole place (the government, its office, its 民生办), not a bureau.
+GOVERNMENT_ISSUER = re.compile(r"政府|管委|民生办|实事办|民心办|办公室$|^人民")
+# A figure with the verb before it and its unit ("已开工19部", "完成投资3.2亿元").
+VERB_FIGURE = re.compile(rf"([{HAN}]{{0,4}}?)(\d+(?:\.\d+)?)\s*({_alt(MAGNITUDES)})?(%|[{HAN}])")
+# Units of a date, not of a figure ("截至9月").
+DATE_UNITS = frozenset("年月日号时")
 
 # --- words BM25 ignores -------------------------------------------------------------------------------------------
 
