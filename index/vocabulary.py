@@ -1,8 +1,10 @@
 """The Chinese cue vocabulary, in one place: how reports number items, label fields, word a project's status, name
 units, periods and places, and how people ask about them.
 
-Every reader (tables, prose, news, status, meta), the question parser and the answer composer take their words and
-patterns from here; none writes a cue of its own. Where two patterns share words (the next-step words in a table
+Every reader (tables, prose, news, status, status lists, meta), the scorecard and series, the question parser and
+the answer composer take their words and patterns from here; none writes a cue of its own. Each status and each field
+label has one tuple of words (BEHIND_WORDS, COMPLETED_WORDS, LEAD_LABELS …); a role that reads fewer or more of them
+says which. Where two patterns share words (the next-step words in a table
 header, a prose label, a question and an answer sentence), the words are one tuple and each pattern is built from
 it. Patterns keep their roles apart: a header cell says little more than "下月计划", a question says "接下来".
 """
@@ -408,6 +410,7 @@ COLLECTION_WORDS = re.compile(r"总体上?|整体|总的来说|总的|全部|所
 # The statuses a question asks about ("哪些项目滞后" → behind and not started); the first that matches decides.
 _OPEN = (Status.BEHIND, Status.NOT_STARTED, Status.ON_TRACK, Status.UNKNOWN)
 STATUS_ASKED: tuple[tuple[tuple[Status, ...], re.Pattern[str]], ...] = (
+    # 推迟 is not read as asking for lagging projects, as it never was ("推迟到几月" asks a date).
     ((Status.BEHIND, Status.NOT_STARTED),
      re.compile(rf"{_alt(LAG_WORDS)}|(?:{_alt(PROGRESS_NOUNS)})慢|{_alt(SLOW_WORDS)}|拖后腿|拖延|没按时|未按时"
                 rf"|{_alt(_but(LATE_WORDS, '推迟'))}|未达序|没达序")),
