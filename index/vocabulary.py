@@ -1,8 +1,10 @@
 """The Chinese cue vocabulary, in one place: how reports number items, label fields, word a project's status, name
 units, periods and places, and how people ask about them.
 
-Every reader (tables, prose, news, status, meta), the question parser and the answer composer take their words and
-patterns from here; none writes a cue of its own. Where two patterns share words (the next-step words in a table
+Every reader (tables, prose, news, status, status lists, meta), the scorecard and series, the question parser and
+the answer composer take their words and patterns from here; none writes a cue of its own. Each status and each field
+label has one tuple of words (BEHIND_WORDS, COMPLETED_WORDS, LEAD_LABELS …); a role that reads fewer or more of them
+says which. Where two patterns share words (the next-step words in a table
 header, a prose label, a question and an answer sentence), the words are one tuple and each pattern is built from
 it. Patterns keep their roles apart: a header cell says little more than "下月计划", a question says "接下来".
 """
@@ -22,6 +24,14 @@ def _alt(*groups: Iterable[str]) -> str:
     return "|".join(re.escape(word) for group in groups for word in group)
 
 
+def _but(words: tuple[str, ...], *left_out: str) -> tuple[str, ...]:
+    """The words, in order, but those a role leaves out (each of which must be one of them)."""
+    unknown = set(left_out) - set(words)
+    if unknown:
+        raise ValueError(f"not among the words: {sorted(unknown)}")
+    return tuple(word for word in words if word not in left_out)
+
+
 # --- numbering ---------------------------------------------------------------------------------------------------
 
 CN_DIGITS = "零一二三四五六七八九"
@@ -29,6 +39,8 @@ CN_DIGIT_VALUES = {**{char: value for value, char in enumerate(CN_DIGITS)}, "两
 _CN = "一二三四五六七八九十"  # the numerals of item and section numbers
 _NUM = rf"\d{{1,3}}|[{_CN}]{{1,3}}"
 COUNTERS = "件项条个"  # 第3件, 第3项, 第3条, 第3个
+# The numerals of a count of projects ("十九项", "两件", "一百项").
+COUNT_NUMERALS = CN_DIGITS + "两十百"
 
 # A table cell holding an item number: "3", "第3项", "三、".
 ITEM_CELL = re.compile(rf"^(?:第\s*)?(\d{{1,3}}|[{_CN}]{{1,3}})\s*[{COUNTERS}]?[.、．]?$")
@@ -67,15 +79,59 @@ NEXT_STEP = ("下一步", "下步")
 NEXT_STAGE = ("下阶段", "下一阶段")
 NEXT_MONTH = ("下月", "下个月")
 
+# --- status words: one tuple per status ------------------------------------------------------------------------
+# Every pattern of a status (a record's wording, a status cell, a report's lists and counts, a question) is built
+# from its tuple. A role that reads fewer of the words names those it leaves out (_but) and why; one that reads
+# more names its extra words.
+
+# Behind its plan: 滞后 and 落后 say so alone; a report puts the slow words after what is slow ("进度缓慢").
+LAG_WORDS = ("滞后", "落后")
+SLOW_WORDS = ("缓慢", "较慢")
+BEHIND_WORDS = (*LAG_WORDS, *SLOW_WORDS)
+# What is slow or lags: "进度较慢", "推进缓慢".
+PROGRESS_NOUNS = ("进度", "推进", "进展")
+# Late against a date.
+LATE_WORDS = ("延期", "推迟")
+# A record's own wording and its status cell read 滞后 but not 落后, as they always have ("淘汰落后产能" is a
+# project's aim, not its lag).
+RECORD_LAG_WORDS = _but(LAG_WORDS, "落后")
+# Not begun: "未" before a start verb ("未启动", "尚未开工"); reports and their lists also say so of work ("开展").
+START_VERBS = ("启动", "开工")
+NOT_STARTED_WORDS = tuple(f"未{verb}" for verb in START_VERBS)
+WORK_VERBS = ("开展",)
+# Done: "已完成", "全部办结", "已竣工".
+COMPLETED_WORDS = ("完成", "办结", "完工", "竣工", "建成")
+# A record's sentence is done with these after 全部 or its subject ("项目已完工"); it reads 竣工 only as 已竣工 and
+# 办结 not at all, as it always has.
+SENTENCE_DONE_WORDS = _but(COMPLETED_WORDS, "办结", "竣工")
+# A question asks 完成了吗/办结/完工; 竣工 and 建成 are not read as asking for the completed list, as they never have.
+ASKED_DONE_WORDS = _but(COMPLETED_WORDS, "竣工", "建成")
+# Not (yet) done: a problem when a passage says so.
+UNFINISHED_WORDS = ("未完成", "尚未")
+
 # --- fields: table headers and prose labels ----------------------------------------------------------------------
 
-LEAD_LABELS = ("牵头单位", "主办单位", "责任单位", "承办单位", "责任部门", "牵头部门", "考评对象", "主责单位")
-PARTNER_LABELS = ("协办单位", "配合单位", "协作单位", "配合部门", "参与单位")
+# Lead-unit labels: a verb that makes "X单位" ("牵头单位") and may stand alone in a header cell ("牵头"), and labels
+# written only in full.
+LEAD_VERBS = ("牵头", "主办", "承办", "主责")
+LEAD_FULL_LABELS = ("责任单位", "责任部门", "考评对象")
+LEAD_LABELS = (*(f"{verb}单位" for verb in LEAD_VERBS), "牵头部门", *LEAD_FULL_LABELS)
+# Partner-unit labels, the same way: "配合单位", and "配合" alone in a header cell.
+PARTNER_VERBS = ("协办", "配合", "协作")
+PARTNER_LABELS = (*(f"{verb}单位" for verb in PARTNER_VERBS), "配合部门", "参与单位")
+# Progress labels, longest forms before the shorter they hold ("进展情况" before "进展").
+PROGRESS_LABELS = ("进展情况", "工作进展", "进展", "落实情况", "完成情况", "推进情况", "实施情况", "进度情况", "完成进度")
+# What a project is to achieve ("目标任务", "任务"); a figures table and a measured sentence also say 计划.
+TASK_WORDS = ("目标", "任务")
+TARGET_WORDS = (*TASK_WORDS, "计划")
+# Completion-share labels ("完成率95%", a "完成比例(%)" column).
+RATIO_LABELS = ("完成率", "完成比例", "完成进度")
 # The official answering for a project, beside its lead unit ("分管市领导: 陈宣群", "牵头领导:…").
 LEADER_LABEL = r"(?:牵头|分管|责任|包抓|包联|联系)(?:市|县|区|镇)?领导"
 PROBLEM_WORDS = ("问题", "困难", "难点")
 # Text that names a problem (a passage stating problems without a labelled column).
-PROBLEM_TEXT = re.compile(_alt(PROBLEM_WORDS, ("滞后", "缓慢", "未完成", "尚未")))
+# 落后 and 较慢 are no problem here, as they never were: reading them would re-rank passages.
+PROBLEM_TEXT = re.compile(_alt(PROBLEM_WORDS, RECORD_LAG_WORDS, _but(SLOW_WORDS, "较慢"), UNFINISHED_WORDS))
 
 # Column kinds of a table header, checked in this order: the first whose pattern matches a header cell wins.
 COLUMN_HEADERS: tuple[tuple[Field, re.Pattern[str]], ...] = (
@@ -83,26 +139,29 @@ COLUMN_HEADERS: tuple[tuple[Field, re.Pattern[str]], ...] = (
     (Field.PROBLEMS, re.compile(_alt(PROBLEM_WORDS))),
     (Field.NOTE, re.compile(r"^(说明|备注|情况说明|原因说明)$")),
     (Field.STATUS, re.compile(r"是否|达序|状态|完成状况")),
-    (Field.RATIO, re.compile(r"完成率|完成比例|完成进度|进度\(%\)|百分比")),
-    (Field.UNITS, re.compile(r"协办|配合|协作|参与单位|协同")),
+    (Field.RATIO, re.compile(_alt(RATIO_LABELS) + r"|进度\(%\)|百分比")),
+    # A header cell may hold only a label's verb ("配合"), or name the partners otherwise ("协同").
+    (Field.UNITS, re.compile(_alt(PARTNER_VERBS, ("参与单位", "协同")))),
     # Before LEAD: "牵头领导" is a person, not the 牵头单位.
     (Field.LEADER, re.compile(LEADER_LABEL + "$")),
-    (Field.LEAD, re.compile(r"牵头|主办|考评对象|责任单位|责任部门|承办|主责|负责单位|实施单位|主管部门|责任主体|单位")),
-    (Field.PROGRESS, re.compile(r"进展|落实|推进情况|完成情况|执行情况|进度|工作情况|实施情况")),
+    # "单位" alone last: any other unit column is the lead's.
+    (Field.LEAD, re.compile(_alt(LEAD_VERBS, LEAD_FULL_LABELS, ("负责单位", "实施单位", "主管部门", "责任主体", "单位")))),
+    # Shorter stems than the prose labels: a header cell says "落实", "进度", "执行情况".
+    (Field.PROGRESS, re.compile(_alt(PROGRESS_LABELS, ("落实", "执行情况", "进度", "工作情况")))),
     (Field.ITEM, re.compile(r"^(序号|序|编号|项目编号|no\.?)$", re.IGNORECASE)),
     (Field.NAME, re.compile(r"^(项目名称|名称|实事名称|项目|事项|实事)$")),
-    (Field.TASK, re.compile(r"任务|实事项目|项目内容|建设内容|内容|目标|规模|标题|事项")),
+    (Field.TASK, re.compile(_alt(("实事项目", "项目内容", "建设内容", "内容"), TASK_WORDS, ("规模", "标题", "事项")))),
 )
 # Labels that open a field inside prose ("进展情况：…", "牵头单位:…"), longest forms inside each.
 FIELD_LABELS: tuple[tuple[Field, str], ...] = (
     (Field.PLAN, r"下一步(?:工作)?(?:计划|打算|安排|措施)?|下步(?:工作)?(?:计划|打算)?|下月(?:工作)?计划"
                  r"|下阶段(?:工作)?(?:计划|安排)?"),
     (Field.PROBLEMS, r"存在(?:的)?(?:问题|困难)(?:及原因)?|困难和问题|问题和困难|主要问题"),
-    (Field.PROGRESS, r"(?:目前)?(?:进展情况|工作进展|进展|落实情况|完成情况|推进情况|实施情况|进度情况|完成进度)"),
+    (Field.PROGRESS, f"(?:目前)?(?:{_alt(PROGRESS_LABELS)})"),
     (Field.LEADER, LEADER_LABEL),
     (Field.LEAD, _alt(LEAD_LABELS)),
     (Field.UNITS, _alt(PARTNER_LABELS)),
-    (Field.TASK, r"目标任务|年度目标|工作目标|任务目标|建设内容|项目内容|实事内容|目标|任务"),
+    (Field.TASK, _alt(("目标任务", "年度目标", "工作目标", "任务目标", "建设内容", "项目内容", "实事内容"), TASK_WORDS)),
 )
 LABEL_AT = re.compile("(" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in FIELD_LABELS) + r")\s*[:：]")
 # "(责任单位:区民政局;配合单位:…)" after a task sentence.
@@ -132,9 +191,9 @@ FIELD_WORDS: dict[Field, FieldWords] = {
 # A "problems" cell worded as an action, and none of the words of a problem: the plan, shifted one cell left.
 PLAN_START = re.compile("^(" + _alt(("督促", "加快", "继续", "积极", "做好", "争取", "抓紧", "力争", "全力"), NEXT_STEP,
                                     ("计划", "拟")) + ")")
-PROBLEM_SIGNS = re.compile(r"难|慢|不足|影响|滞后|问题|尚未|未能|缺|低")
+PROBLEM_SIGNS = re.compile(rf"难|慢|不足|影响|{_alt(RECORD_LAG_WORDS)}|问题|尚未|未能|缺|低")
 # A 说明/备注 cell explaining a delay belongs under problems.
-DELAY_WORDS = re.compile(r"滞后|原因|影响|未能|推迟|延期|暂缓|受.{0,10}(?:影响|制约)|尚未|困难")
+DELAY_WORDS = re.compile(rf"{_alt(RECORD_LAG_WORDS)}|原因|影响|未能|{_alt(LATE_WORDS)}|暂缓|受.{{0,10}}(?:影响|制约)|尚未|困难")
 # A problems or plan field that says there is nothing: "无", "暂无问题", "/".
 NOTHING_SAID = re.compile(r"(暂)?(无|没有)(问题|困难)?|否|/|-+|—+")
 
@@ -161,13 +220,17 @@ STATUS_WORDS: dict[Status, StatusWords] = {
 RATIO = re.compile(
     r"(?:完成|达到|达)[^,，。;；:：%]{0,14}?(?:任务|目标|工程量|计划|进度|总量)[^,，。;；:：%\d]{0,4}?"
     r"(\d+(?:\.\d+)?)\s*%"
-    r"|(?:完成率|完成进度|完成比例|总体进度|工程进度)[^,，。;；%\d]{0,4}?(\d+(?:\.\d+)?)\s*%"
+    rf"|(?:{_alt(RATIO_LABELS, ('总体进度', '工程进度'))})[^,，。;；%\d]{{0,4}}?(\d+(?:\.\d+)?)\s*%"
 )
-NOT_STARTED = re.compile(r"尚未启动|未启动|尚未开工|未开工|暂未启动|暂未开展|尚未开展")
-BEHIND = re.compile(r"滞后|(?:进度|推进|进展|实施进度)(?:缓慢|较慢)|未达序时|未达到序时|未按期|延期|推迟|未能按|达序[:：=]?\s*否|按序时[:：=]?\s*否")
+# A record's own wording, in Simplified script. Not a bare "未开展" or "暂未开工": only the forms it has always read.
+NOT_STARTED = re.compile("|".join(f"尚{words}|{words}" for words in NOT_STARTED_WORDS) + "|"
+                         + _alt(("暂未启动", "暂未开展", "尚未开展")))
+BEHIND = re.compile(rf"{_alt(RECORD_LAG_WORDS)}|(?:{_alt(PROGRESS_NOUNS, ('实施进度',))})(?:{_alt(SLOW_WORDS)})"
+                    rf"|未达(?:到)?序时|未按期|{_alt(LATE_WORDS)}|未能按|达序[:：=]?\s*否|按序时[:：=]?\s*否")
 DONE = re.compile(
-    r"全部完工|全部完成|全部建成|超额完成|提前完成|已完成全年|完成全年|完成年度|已竣工|已实现既定目标|"
-    r"(?:均|都|项目|工程|任务|此项工作)已?(?:完工|完成|建成)(?!\d)|已建成并投入使用|已投入使用|^已完成[。;；,，]?$"
+    rf"全部(?:{_alt(SENTENCE_DONE_WORDS)})|超额完成|提前完成|已完成全年|完成全年|完成年度|已竣工|已实现既定目标|"
+    rf"(?:均|都|项目|工程|任务|此项工作)已?(?:{_alt(SENTENCE_DONE_WORDS)})(?!\d)|已建成并投入使用|已投入使用"
+    r"|^已完成[。;；,，]?$"
 )
 ONGOING = re.compile(r"正在|推进中|有序推进|正常推进|进行中|加快推进|预计|尚未|待|将于|近期将")
 STARTED = re.compile(r"已开工|已启动|启动|开工|累计|已完成|完成|开展|推进|印发|成立|制定|协调|做好|组织|召开|编制|实施|运行|开通"
@@ -176,7 +239,7 @@ STARTED = re.compile(r"已开工|已启动|启动|开工|累计|已完成|完成
 NEXT_STEP_START = re.compile("^(" + _alt(NEXT_STEP, NEXT_STAGE[:1], ("后续", "今后")) + ")")
 # A status cell's own verdict (是否达序: 是/否).
 SAID_DONE = frozenset({"是", "已完成", "完成", "已达序", "达序"})
-SAID_BEHIND = frozenset({"否", "未达序", "滞后", "未完成"})
+SAID_BEHIND = frozenset({"否", "未达序", *RECORD_LAG_WORDS, "未完成"})
 # Words of state a 完成了吗 answer sentence should hold.
 STATE_WORDS = re.compile(r"完成|完工|建成|竣工|投入使用|投用|开通|通车|正在|预计|开工|施工|整改|启动|验收|运营")
 # A progress sentence saying what comes next (a plan written into the progress text).
@@ -208,7 +271,7 @@ WHO_ASKED = re.compile(r"谁负责|谁牵头|谁分管|哪位(?:市|县|区)?领
 # Words of a sentence that reports done work rather than a plan ("已开工", "完成80%").
 DONE_WORDS = re.compile(r"已|完成|完工|建成|竣工|开工|投用|投入使用|亮灯|开通|发放|累计|目前|截至|截止")
 # A sentence measuring itself against its plan ("任务60批次,已完成25批次") needs no target line.
-STATES_TARGET = re.compile(r"计划|任务|目标")
+STATES_TARGET = re.compile(_alt(TARGET_WORDS))
 
 # --- units (government bodies) -----------------------------------------------------------------------------------
 
@@ -223,6 +286,17 @@ DISTRICT_BUREAU = re.compile(rf"^[区市县][{HAN}]{{1,6}}[局委]$")
 UNIT_CELL = re.compile(
     rf"^[*＊]?(?:[{HAN}()（）]{{1,20}}(?:局|委|办|政府|中心|集团|公司|街道|镇|乡|院|会|联|团|委员会|办公室|部|所|站|队|处|厅|镇街)"
     rf"(?:{UNIT_SPLIT.pattern})?)+$")
+
+# The roles a figures table repeats under each measure ("目标任务 进度 完成比例(%)"), each a whole header cell; "目标"
+# and "任务" are often one cell split in two lines.
+TARGET_HEADER = re.compile(rf"^(?:{_alt(TARGET_WORDS, ('年度目标', '目标任务', '全年目标', '计划数'))})$")
+DONE_HEADER = re.compile(r"^(?:进度|完成|完成数|完成情况|实际完成|累计完成|实绩|已完成)$")
+RATIO_HEADER = re.compile(rf"^(?:{_alt(RATIO_LABELS, ('进度比例', '占比'))})(?:\(%\))?$")
+# The unit of a measure in its header cell, "(人)", "(人次)"; the cell naming the measure with it: "城镇新增就业(人)".
+MEASURE_UNIT = r"\([^()]{1,4}\)"
+MEASURE_HEADER = re.compile(rf"^\S.*{MEASURE_UNIT}$")
+# What a figures table writes in a cell with no figure.
+BLANK_CELLS = frozenset({"-", "—", "/", "／", "--"})
 
 # A table cell alone on its line (a table exported a cell per line): a label or a figure, no sentence in it.
 SHORT_CELL = re.compile(r"^[^。；;：:，,！？!?\n]{1,24}$")
@@ -250,6 +324,12 @@ UNTIL_MONTH = re.compile(r"(截至|截止到|截止|截至到)\s*(\d{1,2})\s*月
 # A title reporting a whole year's results ("完成情况表", "全部办结", "办理情况").
 YEAR_END_WORDS = re.compile(r"完成情况|办结|办理情况|年终")
 HALF = re.compile(f"({_alt(HALVES)})")
+# The months each half covers (前三季度 is January to September).
+HALF_MONTHS = dict(zip(HALVES, ((1, 6), (7, 12), (1, 9), (1, 12))))
+# A year in a file name, written with or without 年 ("眉山市2017十大民生工程").
+BARE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# A publication line's year ("发布日期:2022-12-14", "成文日期：2022年…").
+PUBLISHED_YEAR = re.compile(r"(?:发布|公布|发表|成文|印发)?(?:日期|时间)\s*[:：]?\s*((?:19|20)\d{2})[-./年]")
 # A period in a table header ("1-10月推进情况", "三季度"): such columns are progress at that time.
 PERIOD_IN_HEADER = re.compile(
     rf"(\d{{1,2}}\s*[{DASHES}]\s*\d{{1,2}}\s*月|\d{{1,2}}\s*月份?|第?[一二三四1-4]\s*季度|{_alt(HALVES)})"
@@ -268,6 +348,7 @@ SIGNATURE_END = re.compile(r"(?:人民政府|政府办公室|办公室|办公厅
 TITLE_WORDS = re.compile(r"实事|民生|为民|进展|项目表|情况|成果|通知|报告|工作|办事")
 # The issuer line above a notice's title ("XX管委会" / "关于……的通知").
 ISSUER_LINE = re.compile(r"(管委会|人民政府|政府|办公室|办公厅|委员会|管理委员会)$")
+NOTICE_TITLE_START = "关于"
 # A page number alone on a PDF page's first or last line: "- 3 -", "第3页 共12页", "3/12".
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|[-—–]\s*\d+\s*[-—–])[-—–\s]*$")
 BOILERPLATE = re.compile(
@@ -338,29 +419,61 @@ COLLECTION_WORDS = re.compile(r"总体上?|整体|总的来说|总的|全部|所
 # The statuses a question asks about ("哪些项目滞后" → behind and not started); the first that matches decides.
 _OPEN = (Status.BEHIND, Status.NOT_STARTED, Status.ON_TRACK, Status.UNKNOWN)
 STATUS_ASKED: tuple[tuple[tuple[Status, ...], re.Pattern[str]], ...] = (
+    # 推迟 is not read as asking for lagging projects, as it never was ("推迟到几月" asks a date).
     ((Status.BEHIND, Status.NOT_STARTED),
-     re.compile(r"滞后|落后|进度慢|推进慢|进展慢|缓慢|较慢|拖后腿|拖延|没按时|未按时|延期|未达序|没达序")),
-    ((Status.NOT_STARTED,), re.compile(r"未启动|没启动|没开工|未开工|还没开始|没开始")),
+     re.compile(rf"{_alt(LAG_WORDS)}|(?:{_alt(PROGRESS_NOUNS)})慢|{_alt(SLOW_WORDS)}|拖后腿|拖延|没按时|未按时"
+                rf"|{_alt(_but(LATE_WORDS, '推迟'))}|未达序|没达序")),
+    ((Status.NOT_STARTED,), re.compile(rf"[未没](?:{_alt(START_VERBS)})|还?没开始")),
     (_OPEN, re.compile(r"未完成|没完成|没有完成|还没完成|没做完|未办结|没办完|还在推进|正在推进|在建|在办")),
-    ((Status.COMPLETED,), re.compile(r"已完成|完成了|已经完成|办结|完工|做完|办完|兑现|完成")),
+    # The longer forms first: a question's status words are cut out of its topic as matched.
+    ((Status.COMPLETED,), re.compile(rf"已完成|完成了|已经完成|{_alt(ASKED_DONE_WORDS)}|做完|办完|兑现")),
 )
 # How a report words a status of several projects at once: a cue opening a list of projects, and the status it
 # gives them ("实施进度较慢的项目,一是…").
 STATUS_LIST_CUES: tuple[tuple[Status, re.Pattern[str]], ...] = (
-    (Status.BEHIND, re.compile(r"(?:进度|推进|进展|实施进度)(?:较|相对|比较)?(?:慢|缓慢|滞后)|滞后(?:于[^,，。；;:：]{0,8})?|"
-                               r"未达(?:到)?(?:序时|时序|节点)|落后")),
-    (Status.NOT_STARTED, re.compile(r"(?:尚|还)?未(?:启动|开工|开展)")),
-    (Status.COMPLETED, re.compile(r"已(?:全部)?(?:完成|办结|完工|竣工|建成)")),
+    (Status.BEHIND, re.compile(rf"(?:{_alt(PROGRESS_NOUNS, ('实施进度',))})(?:较|相对|比较)?(?:慢|缓慢|滞后)"
+                               rf"|滞后(?:于[^,，。；;:：]{{0,8}})?|未达(?:到)?(?:序时|时序|节点)|落后")),
+    (Status.NOT_STARTED, re.compile(rf"(?:尚|还)?未(?:{_alt(START_VERBS, WORK_VERBS)})")),
+    (Status.COMPLETED, re.compile(rf"已(?:全部)?(?:{_alt(COMPLETED_WORDS)})")),
 )
 # "已完成19项", "完成了8件": a count after the state; "9件进度正常", "3项滞后": a count before it.
 COUNTED_STATES: tuple[tuple[Status, str], ...] = (
-    (Status.COMPLETED, r"已?(?:全部)?(?:完成|办结|完工|竣工|建成)(?:了)?"),
+    (Status.COMPLETED, rf"已?(?:全部)?(?:{_alt(COMPLETED_WORDS)})(?:了)?"),
     (Status.ON_TRACK, r"(?:进度|推进|进展)?(?:正常|顺利|按序|按计划|符合序时)(?:推进|进度)?"),
-    (Status.BEHIND, r"(?:进度|推进|进展)?(?:滞后|缓慢|较慢|落后)|未达(?:到)?序时"),
-    (Status.NOT_STARTED, r"(?:尚|还)?未(?:启动|开工)"),
+    (Status.BEHIND, rf"(?:{_alt(PROGRESS_NOUNS)})?(?:{_alt(BEHIND_WORDS)})|未达(?:到)?序时"),
+    (Status.NOT_STARTED, rf"(?:尚|还)?未(?:{_alt(START_VERBS)})"),
 )
 # A count asked ("完成了多少件", "一共有多少项", "完成率").
 COUNT_ASKED = re.compile(r"多少|几[项件个]|完成率|一共|总共|共有|总数")
+# The names of a place's list itself ("30项民生实事"), not of some projects or works within it.
+LIST_NAMES = ("民生实事", "民生工程", "实事", "为民办实事", "民心工程")
+# Words between a count and the list's name ("20项重点民生实事"); a title also says "为民办实事", a count sentence
+# "区办", "具体".
+LIST_QUALIFIERS = ("重点", "重要", "票决", "利民惠民")
+# A sentence about the whole list names it or its projects.
+LIST_NAMED = re.compile(_alt(LIST_NAMES, ("项目",)))
+# Text about projects at all ("…等5个项目滞后于节点目标").
+PROJECTS_NAMED = re.compile(r"项目|工程|实事|民生")
+# "20项民心工程", "十件实事": how many projects a report's title says it has.
+TITLE_COUNT = re.compile(rf"(\d+|[{_CN}两]+)\s*[项件](?:{_alt(LIST_QUALIFIERS, ('为民办',))})?(?:民生|民心|实事)")
+# A report's own summary: an opening sentence about all its projects. 完工, 竣工, 建成 are no summary here, as they
+# never were.
+SUMMARY_CUE = re.compile(rf"总体|整体|总的来看|进展顺利|进展良好|全部(?:{_alt(_but(COMPLETED_WORDS, '完工', '竣工', '建成'), ('兑现',))})"
+                         r"|均已|稳步推进|有序推进|按计划推进")
+# Where a list of projects begins after its status cue: "的项目," "项目有:" "的有N项(" "主要是".
+LIST_OPEN = re.compile(rf"(?:的?(?:项目|实事|工程|事项)?(?:有|为|是|包括|主要是)?(?:\d+|[{_CN}]+)?[项件个]?\s*[:：,，(（])")
+# Each project's ordinal in such a list: "一是", "①", "(1)".
+LIST_ORDINAL = re.compile(rf"(?:(?<=[,，;；。:：\s])|^)(?:[{_CN}]{{1,3}}是|[①-⑳]|[(（]\d{{1,2}}[)）])")
+# A count of projects: "19项", "9件", "5个项目"; not "32个" of some thing a project builds.
+PROJECT_COUNT = (rf"(\d+|[{COUNT_NUMERALS}]+)\s*(?:[项件](?![{HAN}])"
+                 r"|[项件](?=实事|项目|工程|民生|已|均|进度|推进|正常|滞后|完成|办结|未)|个(?=项目|实事))")
+# A count of all the projects: "30项民生实事", "10个项目".
+LIST_TOTAL = re.compile(rf"(\d+|[{COUNT_NUMERALS}]+)\s*(?:项|件|个)(?:{_alt(LIST_QUALIFIERS, ('市办', '区办', '县办', '具体'))})?"
+                        rf"({_alt(LIST_NAMES, ('项目', '子项目', '工程', '工作'))})")
+# A title of a table whose rows are projects of one status ("…滞后项目情况表").
+TABLE_TITLE_END = re.compile(r"(?:表|清单|名单|一览)$")
+# A sentence saying every project is done; 竣工 and 建成 are not read so, as they never were, and 兑现/落实 are.
+ALL_DONE = re.compile(rf"全部(?:{_alt(_but(COMPLETED_WORDS, '竣工', '建成'), ('兑现', '落实'))})")
 # One project compared across periods ("和上季度比怎么样", "有什么变化", "进度快吗").
 CHANGE_ASKED = re.compile(r"变化|比上(?:个|一)?(?:季度|月|期|次|半年|年)|较上(?:个|一)?(?:季度|月|期)|"
                           r"(?:和|与|跟|同)(?:上(?:个|一)?(?:季度|月|期|次|半年)|年初|之前|以前|前期|上次)(?:相)?比|"
@@ -383,6 +496,19 @@ WHOLE_UNITS = ("批次", "人次", "公里", "平米")
 def figure_with_unit(unit: str) -> re.Pattern[str]:
     """A figure written with a unit ("46个", "3.52万公顷")."""
     return re.compile(rf"\d[\d.,]*\s*(?:{_alt(MAGNITUDES)})?" + re.escape(unit))
+
+# --- a report's series: who issued it, and its figures over time -------------------------------------------------
+
+# A bureau reporting on its own share ("怀柔区城市管理委2022年…"): a series of its own beside the government's.
+BUREAU_ISSUER = re.compile(rf"^([{HAN}]{{2,14}}?(?:委员会|管理委|委|局|办公室|办|中心|集团|公司|总工会|妇联|团委))(?![实事])")
+# A title naming its place only as "区…" ("2022年,区城市管理委共承办…").
+LEVEL_ONLY_PLACE = re.compile(rf"^(?:\d{{4}}年[,，]?)?[{GOVERNMENT_LEVELS}](?=[{HAN}])")
+# An issuer that speaks for the whole place (the government, its office, its 民生办), not a bureau.
+GOVERNMENT_ISSUER = re.compile(r"政府|管委|民生办|实事办|民心办|办公室$|^人民")
+# A figure with the verb before it and its unit ("已开工19部", "完成投资3.2亿元").
+VERB_FIGURE = re.compile(rf"([{HAN}]{{0,4}}?)(\d+(?:\.\d+)?)\s*({_alt(MAGNITUDES)})?(%|[{HAN}])")
+# Units of a date, not of a figure ("截至9月").
+DATE_UNITS = frozenset("年月日号时")
 
 # --- words BM25 ignores -------------------------------------------------------------------------------------------
 

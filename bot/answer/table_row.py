@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# The roles a figures table repeats under each measure. "目标" and "任务" are often one cell split in two lines.
-_TARGET = re.compile(r"^(?:目标|任务|计划|年度目标|目标任务|全年目标|计划数)$")
-_DONE = re.compile(r"^(?:进度|完成|完成数|完成情况|实际完成|累计完成|实绩|已完成)$")
-_RATIO = re.compile(r"^(?:完成比例|完成率|完成进度|进度比例|占比)(?:\(%\))?$")
-# A header cell naming what is measured, with its unit: "城镇新增就业(人)", "开展现代农业科技培训 (人次)".
-_MEASURE = re.compile(r"^\S.*\([^()]{1,4}\)$")
+from minsheng.index.vocabulary import (
+    BLANK_CELLS,
+    DONE_HEADER,
+    MEASURE_HEADER,
+    MEASURE_UNIT,
+    RATIO_HEADER,
+    TARGET_HEADER,
+)
+
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?%?$")
-_BLANK = frozenset({"-", "—", "/", "／", "--"})
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ def labelled_row(header: str, row: str) -> list[Group]:
     cells = row.split()
     if len(cells) < 4 or _NUMBER.match(cells[0]):
         return []
-    figures = [c for c in cells[1:] if c not in _BLANK]
+    figures = [c for c in cells[1:] if c not in BLANK_CELLS]
     if not all(_NUMBER.match(c) for c in figures):
         return []
     roles, measures = _header_roles(header)
@@ -94,23 +96,23 @@ def _header_roles(header: str) -> tuple[tuple[str, str, str] | None, list[str]]:
     """The labels of the first target, done and ratio columns and the measure names, in header order."""
     pieces: list[str] = []
     for piece in header.split():
-        if pieces and re.fullmatch(r"\([^()]{1,4}\)", piece):
+        if pieces and re.fullmatch(MEASURE_UNIT, piece):
             pieces[-1] += piece  # "开展现代农业科技培训 (人次)"
         else:
             pieces.append(piece)
     target = done = ratio = ""
     measures = []
     for index, piece in enumerate(pieces):
-        if _RATIO.match(piece):
+        if RATIO_HEADER.match(piece):
             ratio = ratio or re.sub(r"\(%\)$", "", piece)
-        elif _TARGET.match(piece):
+        elif TARGET_HEADER.match(piece):
             if not target:
                 # "目标" "任务" on two lines are the one cell "目标任务".
                 following = pieces[index + 1] if index + 1 < len(pieces) else ""
-                target = piece + following if _TARGET.match(following) and following != piece else piece
-        elif _DONE.match(piece):
+                target = piece + following if TARGET_HEADER.match(following) and following != piece else piece
+        elif DONE_HEADER.match(piece):
             done = done or piece
-        elif _MEASURE.match(piece):
+        elif MEASURE_HEADER.match(piece):
             measures.append(piece)
     if not (target and done and ratio):
         return None, measures

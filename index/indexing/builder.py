@@ -40,8 +40,8 @@ from minsheng.index.ingest.corpus import MAX_FILE_BYTES, VANISHED, list_corpus, 
 from minsheng.index.ingest.load import text_of
 from minsheng.index.ingest.parse import parse_text
 from minsheng.index.places import gazetteer
+from minsheng.index.synonyms import lexicon_version, report_terms
 from minsheng.index.vocabulary import SECTION_NUMBER_OR_REMARK
-from minsheng.index.wording import lexicon_version, report_terms
 
 
 class Progress(Protocol):

@@ -15,10 +15,13 @@ from dataclasses import dataclass
 from minsheng.index.places import COUNTY, ZONE, Place, gazetteer
 from minsheng.index.script import to_simplified
 from minsheng.index.vocabulary import (
+    BARE_YEAR,
     HALF,
+    HALF_MONTHS,
     ISSUER_LABEL,
     MONTH,
     MONTH_RANGE,
+    PUBLISHED_YEAR,
     QUARTER,
     QUARTER_NAMES,
     SIGNATURE_END,
@@ -26,11 +29,6 @@ from minsheng.index.vocabulary import (
     YEAR,
     YEAR_END_WORDS,
 )
-
-# A year in a file name, written with or without 年 ("眉山市2017十大民生工程").
-_BARE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_PUBLISHED = re.compile(r"(?:发布|公布|发表|成文|印发)?(?:日期|时间)\s*[:：]?\s*((?:19|20)\d{2})[-./年]")
-_HALVES = {"上半年": (1, 6), "下半年": (7, 12), "前三季度": (1, 9), "全年": (1, 12)}
 
 
 @dataclass(frozen=True)
@@ -115,14 +113,14 @@ def find_region(text: str) -> str:
 def report_year(stem: str, title: str, lines: list[str]) -> tuple[int | None, str]:
     """The report's year and where it was read: the file name, the title, a publication line ("发布日期:2022-12-14"),
     else the year the text names most; (None, "") when there is none."""
-    match = _BARE_YEAR.search(stem)
+    match = BARE_YEAR.search(stem)
     if match:
         return int(match.group(1)), "file name"
     match = YEAR.search(title)
     if match:
         return int(match.group(1)), "title"
     for line in lines:
-        match = _PUBLISHED.search(line)
+        match = PUBLISHED_YEAR.search(line)
         if match:
             return int(match.group(1)), "publication line"
     years = Counter(int(m.group(1)) for line in lines for m in YEAR.finditer(line))
@@ -161,7 +159,7 @@ def _period(text: str) -> tuple[str, tuple[int, int] | None]:
         return match.group(0).strip(), (1, int(match.group(2)))
     match = HALF.search(text)  # before the quarters: 前三季度 is January to September, not the third quarter
     if match:
-        return match.group(1), _HALVES[match.group(1)]
+        return match.group(1), HALF_MONTHS[match.group(1)]
     match = QUARTER.search(text)
     if match:
         number = int("一二三四".index(QUARTER_NAMES.get(match.group(1), match.group(1)))) + 1

@@ -12,7 +12,7 @@ from minsheng.index.ingest.prose import NoticeTask, inline_records, notice_tasks
 from minsheng.index.ingest.records import ParsedReport, Record, Report
 from minsheng.index.ingest.tables import find_tables
 from minsheng.index.script import to_simplified
-from minsheng.index.vocabulary import ISSUER_LINE, ITEM_START, TITLE_WORDS, UNTIL_MONTH
+from minsheng.index.vocabulary import ISSUER_LINE, ITEM_START, NOTICE_TITLE_START, TITLE_WORDS, UNTIL_MONTH
 
 
 def parse_text(text: str, source: str) -> ParsedReport:
@@ -137,7 +137,7 @@ def find_title(lines: list[str], claimed: set[int], table_titles: list[int | Non
         taken = [index]
         before = _line_before(lines, index)
         # A notice's title is often split: "XX管委会" on one line, "关于……的通知" on the next.
-        if before is not None and title.startswith("关于") and ISSUER_LINE.search(lines[before].strip()):
+        if before is not None and title.startswith(NOTICE_TITLE_START) and ISSUER_LINE.search(lines[before].strip()):
             title = lines[before].strip() + title
             taken.insert(0, before)
         return taken, title

@@ -11,6 +11,7 @@ from minsheng.index.ingest.normalize import clean
 from minsheng.index.kinds import COLLECTION_KINDS, QueryKind, Status, Wants
 from minsheng.index.places import CITY, PROVINCE, Place, gazetteer
 from minsheng.index.script import to_simplified
+from minsheng.index.synonyms import expansions, matched_phrases, unit_aliases
 from minsheng.index.vocabulary import (
     ASKED_UNIT,
     ASKED_VERB,
@@ -37,7 +38,6 @@ from minsheng.index.vocabulary import (
     WHY_ASKED,
     WRITTEN_UNITS,
 )
-from minsheng.index.wording import expansions, matched_phrases, unit_aliases
 
 
 @dataclass(frozen=True)

@@ -18,18 +18,14 @@ from minsheng.index.ingest.status_lists import (
 )
 from minsheng.index.kinds import Status
 from minsheng.index.search.series import Project, ReportRef, figure_change, link, similarity
-from minsheng.index.vocabulary import STATUS_WORDS
+from minsheng.index.vocabulary import LIST_NAMED, STATUS_WORDS, SUMMARY_CUE, TITLE_COUNT
 
 # Order of the statuses in every list and chart: what needs attention first.
 STATUS_ORDER = (Status.BEHIND, Status.NOT_STARTED, Status.ON_TRACK, Status.COMPLETED, Status.UNKNOWN)
 # A listed name is a record's project when it reads this alike (or one holds the other).
 _LISTED_MATCH = 0.45
-# The report's own summary: an opening sentence about all its projects.
-_SUMMARY_CUE = re.compile(r"总体|整体|总的来看|进展顺利|进展良好|全部(?:完成|办结|兑现)|均已|稳步推进|有序推进|按计划推进")
-_LIST_NOUN = re.compile(r"民生实事|民生工程|民心工程|实事|项目")
+# The report's own summary is among its opening sentences.
 _OPENING_SENTENCES = 12
-# "20项民心工程", "十件实事": how many projects the report says it has, from its title.
-_TITLE_COUNT = re.compile(r"(\d+|[一二三四五六七八九十两]+)\s*[项件](?:重点|重要|票决|利民惠民|为民办)?(?:民生|民心|实事)")
 
 
 @dataclass(frozen=True)
@@ -179,7 +175,7 @@ def _match(name: str, found: list[Project]) -> int | None:
 
 
 def _title_count(title: str) -> int | None:
-    match = _TITLE_COUNT.search(title)
+    match = TITLE_COUNT.search(title)
     return cn_number(match.group(1)) if match else None
 
 
@@ -203,7 +199,7 @@ def _summary_sentence(text: str, stated: CountStatement | None) -> str:
     if stated is not None:
         return stated.sentence
     for sentence in sentences(text)[:_OPENING_SENTENCES]:
-        if _SUMMARY_CUE.search(sentence) and _LIST_NOUN.search(sentence) and len(sentence) >= 12:
+        if SUMMARY_CUE.search(sentence) and LIST_NAMED.search(sentence) and len(sentence) >= 12:
             return sentence
     return ""
 

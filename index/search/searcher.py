@@ -38,8 +38,8 @@ from minsheng.index.search.results import Hit, Note, SearchResult
 from minsheng.index.search.scorecard import Scorecard, behind_first
 from minsheng.index.search.timeline import EarlierPoint, Timeline
 from minsheng.index.search.topic import topic_coverage
+from minsheng.index.synonyms import matched_phrases
 from minsheng.index.vocabulary import LIST_ASKED
-from minsheng.index.wording import matched_phrases
 
 # How many candidates each retriever contributes before fusion.
 _CANDIDATES = 40

@@ -11,12 +11,15 @@ from pathlib import PurePath
 
 from minsheng.index.indexing.chunk import Chunk, field_text, period_label
 from minsheng.index.kinds import Field
+from minsheng.index.vocabulary import (
+    BUREAU_ISSUER,
+    DATE_UNITS,
+    GOVERNMENT_ISSUER,
+    GOVERNMENT_LEVELS,
+    LEVEL_ONLY_PLACE,
+    VERB_FIGURE,
+)
 
-# A bureau reporting on its own share ("怀柔区城市管理委2022年…"): a series of its own beside the government's.
-_ISSUER = re.compile(r"^([\u4e00-\u9fff]{2,14}?(?:委员会|管理委|委|局|办公室|办|中心|集团|公司|总工会|妇联|团委))(?![实事])")
-# A title naming its place only as "区…" ("2022年,区城市管理委共承办…").
-_PLACE_WORD = re.compile(r"^(?:\d{4}年[,，]?)?[市区县](?=[\u4e00-\u9fff])")
-_GOVERNMENT = re.compile(r"政府|管委|民生办|实事办|民心办|办公室$|^人民")
 # Two reports of one period whose records are this alike are one report published twice.
 _SAME_REPORT = 0.8
 # A project is itself in an earlier report when its task reads this alike (with the same item number, less).
@@ -79,18 +82,18 @@ def issuer_of(texts: Iterable[str], region: str) -> str:
     管理委2022年…" → "城市管理委"), else "" (the government, its office or its 民生办 speak for the whole place)."""
     if not region:
         return ""
-    short = region[:-1] if len(region) > 2 and region[-1] in "市区县" else region
+    short = region[:-1] if len(region) > 2 and region[-1] in GOVERNMENT_LEVELS else region
     for text in texts:
         at = text.find(short)
         if at >= 0:
-            rest = text[at + len(short):].lstrip("市区县")
+            rest = text[at + len(short):].lstrip(GOVERNMENT_LEVELS)
         else:
-            word = _PLACE_WORD.match(text)
+            word = LEVEL_ONLY_PLACE.match(text)
             if not word:
                 continue
             rest = text[word.end():]
-        match = _ISSUER.match(rest)
-        if match and not _GOVERNMENT.search(match.group(1)):
+        match = BUREAU_ISSUER.match(rest)
+        if match and not GOVERNMENT_ISSUER.search(match.group(1)):
             return match.group(1)
     return ""
 
@@ -170,11 +173,6 @@ def series(refs: dict[str, ReportRef], repeated: dict[str, str] | None = None) -
     return {key: sorted(found, key=lambda r: (r.when, r.source)) for key, found in grouped.items()}
 
 
-# A figure with the verb before it and its unit ("已开工19部", "完成投资3.2亿元").
-_FIGURE = re.compile(r"([\u4e00-\u9fff]{0,4}?)(\d+(?:\.\d+)?)\s*(万|亿)?(%|[\u4e00-\u9fff])")
-_DATE_UNITS = frozenset("年月日号时")
-
-
 def figure_change(new: str, old: str) -> tuple[str, str] | None:
     """The first figure of new that old writes with another number after the same words and with the same unit,
     the n-th such figure of one text against the n-th of the other: ("已开工19部", "已开工26部")."""
@@ -199,8 +197,8 @@ def _figures(text: str) -> dict[tuple[str, str, str, int], re.Match[str]]:
     """Each figure by (the words before it, magnitude, unit, how many times that came before)."""
     found: dict[tuple[str, str, str, int], re.Match[str]] = {}
     seen: dict[tuple[str, str, str], int] = {}
-    for match in _FIGURE.finditer(text):
-        if len(match.group(1)) < 2 or match.group(4) in _DATE_UNITS:
+    for match in VERB_FIGURE.finditer(text):
+        if len(match.group(1)) < 2 or match.group(4) in DATE_UNITS:
             continue  # "19部" alone has no words to match it by; "截至9月" is a date, not a figure
         base = (match.group(1)[-3:], match.group(3) or "", match.group(4))
         seen[base] = seen.get(base, -1) + 1

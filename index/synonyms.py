@@ -1,4 +1,4 @@
-"""Everyday wording → report wording, and short names of government units, from general-knowledge data files."""
+"""Synonyms: everyday wording → report wording, and short names of government units, from general-knowledge data files."""
 from __future__ import annotations
 
 import hashlib
