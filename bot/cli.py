@@ -27,7 +27,8 @@ from minsheng.index.ingest import (
     text_of,
 )
 from minsheng.index.kinds import Field
-from minsheng.index.vocabulary import FIELD_WORDS, QUIT_WORDS, RESET_WORDS, STATUS_WORDS
+from minsheng.index.search import ends_chat, starts_over
+from minsheng.index.vocabulary import FIELD_WORDS, STATUS_WORDS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -338,9 +339,9 @@ def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
         text = line.strip()
         if not text:
             continue
-        if text in QUIT_WORDS:
+        if ends_chat(text):
             break
-        if text in RESET_WORDS:
+        if starts_over(text):
             conversation.reset()
             out.write(texts.RESET_DONE + "\n\n")
             continue

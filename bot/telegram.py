@@ -40,8 +40,7 @@ from minsheng.bot.settings import Settings, TelegramSettings
 from minsheng.index.errors import MinshengError
 from minsheng.index.indexing import BuildReport, Coverage, read_manifest
 from minsheng.index.script import to_simplified, to_traditional
-from minsheng.index.search import MinshengRetriever, SearchResult
-from minsheng.index.vocabulary import RESET_WORDS
+from minsheng.index.search import MinshengRetriever, SearchResult, starts_over
 
 if TYPE_CHECKING:
     from telegram import Update
@@ -125,7 +124,7 @@ class BotService:
         started = time.monotonic()
         self.live.current()  # notices a newer index generation
         conversation = self.conversations.get(chat_id)
-        if question.strip() in RESET_WORDS:
+        if starts_over(question):
             conversation.reset()
             return Reply(texts.RESET_DONE, abstained=False)
         result = conversation.search(question)

@@ -10,7 +10,7 @@ from minsheng.index.lazy import lazy_face
 
 if TYPE_CHECKING:
     from minsheng.index.search.followup import FollowUp, Turn, complete
-    from minsheng.index.search.query import Query
+    from minsheng.index.search.query import Query, ends_chat, starts_over
     from minsheng.index.search.ranking import by_record
     from minsheng.index.search.results import Hit, Note, SearchResult
     from minsheng.index.search.retriever import MinshengRetriever
@@ -21,6 +21,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "STATUS_ORDER", "FollowUp", "Hit", "MinshengRetriever", "Note", "Query", "Scorecard", "ScoredItem", "SearchResult",
-    "Searcher", "Turn", "by_record", "complete", "figure_change", "status_name", "topic_coverage",
+    "Searcher", "Turn", "by_record", "complete", "ends_chat", "figure_change", "starts_over", "status_name", "topic_coverage",
 ]
 __getattr__ = lazy_face(__name__)

@@ -26,9 +26,11 @@ from minsheng.index.vocabulary import (
     JOINERS,
     LIST_ASKED,
     PER_REGION_CUE,
+    QUIT_WORDS,
     REFERS_BACK,
     REPORT_ASKED,
     REPORT_NAMED,
+    RESET_WORDS,
     STATUS_ASKED,
     UNIT_LIST_CUE,
     WANTS_CUES,
@@ -323,6 +325,16 @@ def asked_unit(question: str) -> str:
         if word.startswith(asked):
             return written
     return word[:1] if word not in WHOLE_UNITS else word
+
+
+def starts_over(message: str) -> bool:
+    """Whether a chat message asks to forget the previous question ("新话题")."""
+    return message.strip() in RESET_WORDS
+
+
+def ends_chat(message: str) -> bool:
+    """Whether a chat message ends a `minsheng chat` ("退出")."""
+    return message.strip() in QUIT_WORDS
 
 
 def _whole_list_kind(simplified: str, topic: str, asks_list: bool) -> tuple[QueryKind, tuple[Status, ...]]:

@@ -38,8 +38,6 @@ from minsheng.index.search.results import Hit, Note, SearchResult
 from minsheng.index.search.scorecard import Scorecard, behind_first
 from minsheng.index.search.timeline import EarlierPoint, Timeline
 from minsheng.index.search.topic import topic_coverage
-from minsheng.index.synonyms import matched_phrases
-from minsheng.index.vocabulary import LIST_ASKED
 
 # How many candidates each retriever contributes before fusion.
 _CANDIDATES = 40
@@ -194,7 +192,7 @@ class Searcher:
         best = hits[0]
         if not self.strong(best):
             return [], "weak", notes
-        if LIST_ASKED.search(query.simplified) and enumerates(best.chunk):
+        if query.asks_list and enumerates(best.chunk):
             hits = [self.read_on(best, _READ_ON), *hits[1:]]
         if query.kind in (QueryKind.PER_REGION, QueryKind.COMPARE):
             hits = one_per_region(hits, query.regions, self.strong)
@@ -272,7 +270,7 @@ class Searcher:
         lex_of = dict(lexical)
         top_lex = max(lex_of.values(), default=0.0) or 1.0
         topic_words = self.keywords.words(query.topic)
-        phrases = matched_phrases(query.simplified)
+        phrases = list(query.phrases)
         weight = self.keywords.telling_among(rows)
         texts = self.keywords.texts
         hits = []

@@ -214,3 +214,33 @@ def test_places_in_questions(question: str, regions: tuple[str, ...], uncovered:
                              nearby: tuple[str, ...], inside: tuple[str, ...]) -> None:
     query = parse_query(question, WIDE, _in_reports)
     assert (query.regions, query.uncovered, query.nearby, query.inside) == (regions, uncovered, nearby, inside)
+
+
+# The vocabulary's cues that read a question; only the question parser (index/search/query.py) may use them, so a
+# question is read once and everything downstream works from its Query.
+QUESTION_CUES = (
+    "WANTS_CUES", "UNIT_LIST_CUE", "PER_REGION_CUE", "COMPARE_JOIN", "JOINERS", "FILLERS", "REFERS_BACK", "GREETING",
+    "RESET_WORDS", "QUIT_WORDS", "COLLECTION_NAMED", "COLLECTION_WORDS", "STATUS_ASKED", "COUNT_ASKED",
+    "CHANGE_ASKED", "REPORT_ASKED", "REPORT_NAMED", "WHEN_ASKED", "WHY_ASKED", "LIST_ASKED", "WHO_ASKED",
+    "ASKED_UNIT", "ASKED_VERB", "WRITTEN_UNITS", "WHOLE_UNITS",
+)
+
+
+def test_only_the_question_parser_reads_question_cues() -> None:
+    import ast
+    from pathlib import Path
+
+    from minsheng.index import vocabulary
+
+    assert all(hasattr(vocabulary, name) for name in QUESTION_CUES)
+    root = Path(__file__).resolve().parents[3]
+    readers = set()
+    for path in sorted([*(root / "bot").rglob("*.py"), *(root / "index").rglob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "minsheng.index.vocabulary":
+                if any(alias.name in QUESTION_CUES for alias in node.names):
+                    readers.add(path.relative_to(root).as_posix())
+            elif (isinstance(node, ast.Attribute) and node.attr in QUESTION_CUES
+                  and isinstance(node.value, ast.Name) and node.value.id == "vocabulary"):
+                readers.add(path.relative_to(root).as_posix())
+    assert readers == {"index/search/query.py"}
