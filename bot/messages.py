@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Generic, Sequence, TypeVar
 
 from minsheng.bot import texts
+from minsheng.bot.coverage import covered_line, place_label
 from minsheng.index.indexing import Coverage, FileEntry, period_label
 
 TELEGRAM_LIMIT = 4096
@@ -25,7 +26,7 @@ def start_text(coverage: Coverage, examples: Sequence[str] = (), group: bool = F
         texts.START_ABOUT,
         "",
         texts.START_COVERED.format(count=sum(coverage.reports.values()),
-                                   covered=html.escape(coverage.describe()) or texts.START_NOTHING_COVERED),
+                                   covered=html.escape(covered_line(coverage)) or texts.START_NOTHING_COVERED),
         "",
         how,
     ]
@@ -61,7 +62,7 @@ def regions_text(coverage: Coverage, group_over: int = 8) -> str:
             lines.append(f"<b>{html.escape(province or texts.PROVINCE_UNKNOWN)}</b>")
         periods = coverage.regions[region]
         lines.append(texts.REGION_LINE.format(
-            place=html.escape(coverage.label(region)),
+            place=html.escape(place_label(coverage, region)),
             periods=html.escape(texts.LIST_JOIN.join(periods) or texts.PERIOD_NOT_STATED),
             reports=coverage.reports.get(region, 0)))
     if coverage.unplaced:

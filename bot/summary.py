@@ -9,6 +9,7 @@ from minsheng.bot import texts
 from minsheng.bot.answer.over_time import compose_whole
 from minsheng.bot.answer.types import Answer
 from minsheng.bot.chart import ChartError, cjk_font, draw
+from minsheng.bot.coverage import covered_line
 from minsheng.index.errors import MinshengError
 from minsheng.index.kinds import QueryKind
 from minsheng.index.search import Scorecard, Searcher
@@ -32,7 +33,7 @@ def summarize(searcher: Searcher, place: str) -> Summary:
     """The scorecards of a place's latest reports (each series); PlaceError naming what is covered otherwise."""
     query = searcher.parse(place)
     if not query.regions:
-        covered = searcher.coverage.describe() if searcher.coverage else ""
+        covered = covered_line(searcher.coverage) if searcher.coverage else ""
         named = texts.LIST_JOIN.join(query.uncovered) or place.strip() or texts.NO_PLACE_GIVEN
         raise PlaceError(texts.NOT_COVERED.format(places=named) + texts.COVERED_SO_FAR.format(covered=covered)
                          if covered else texts.NO_REPORTS_INDEXED)

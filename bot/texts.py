@@ -18,6 +18,8 @@ QUOTED = "“{text}”"
 TITLE = "《{title}》"
 ITEM = "第{item}项"
 PLACE_PERIOD = "{place}（{period}）"
+# A name with what places it ("城关区（兰州市）", "大兴区（北京市，2024年一季度）").
+NAME_WITH = "{name}（{detail}）"
 SENTENCE = "{text}。"
 PARENTHESES = "（{text}）"
 
@@ -61,6 +63,13 @@ STATUS_NAMES: dict[Status, str] = {
 }
 # A status's short label in `minsheng records` (a record whose text says nothing of it: 未提及).
 STATUS_SHORT: dict[Status, str] = {**STATUS_NAMES, Status.UNKNOWN: "未提及"}
+
+# --- what the index covers ------------------------------------------------------------------------------------------
+
+PROVINCE_UNKNOWN = "省份未定"
+PROVINCE_GROUP = "{province}：{places}"
+PLACE_OPEN = "{place}（"
+NO_PLACE_GROUP = "未注明地区：{reports}"
 
 # --- an answer quoting records ----------------------------------------------------------------------------------------
 

@@ -3,13 +3,14 @@ place's report), and why nothing is answered at all, with what is covered and wh
 from __future__ import annotations
 
 from minsheng.bot import texts
+from minsheng.bot.coverage import covered_line, place_label
 from minsheng.index.search import SearchResult
 
 
 def abstention_text(result: SearchResult) -> str:
     """Why nothing is answered, what the index covers, and what to ask instead."""
     coverage = result.coverage
-    covered = coverage.describe() if coverage else ""
+    covered = covered_line(coverage) if coverage else ""
     if result.reason == "empty" or not covered:
         return texts.EMPTY_INDEX
     query = result.query
@@ -17,7 +18,7 @@ def abstention_text(result: SearchResult) -> str:
     if result.reason == "region":
         head = texts.NOT_COVERED.format(places=texts.LIST_JOIN.join(query.uncovered))
         if query.nearby and coverage:
-            head += texts.NEARBY.format(places=texts.LIST_JOIN.join(coverage.label(r) for r in query.nearby))
+            head += texts.NEARBY.format(places=texts.LIST_JOIN.join(place_label(coverage, r) for r in query.nearby))
     elif any(n.kind == "inside" for n in result.notes):
         inside = texts.LIST_JOIN.join(n.value for n in result.notes if n.kind == "inside")
         reports = texts.LIST_JOIN.join(n.value for n in result.notes if n.kind == "inside_report")

@@ -9,6 +9,7 @@ from minsheng.bot.answer.figures import earlier_figure, header_lines, row_header
 from minsheng.bot.answer.quoting import grouped, place_of, record_lead, see_also, see_also_line, unique_records, where
 from minsheng.bot.answer.sentences import PIECE, best_sentences
 from minsheng.bot.answer.types import Answer, citation_of
+from minsheng.bot.coverage import covered_line
 from minsheng.index.indexing import field_text
 from minsheng.index.kinds import Field, Status, Wants, answer_field
 from minsheng.index.search import Hit, SearchResult, figure_change
@@ -141,7 +142,7 @@ def report_period(result: SearchResult) -> Answer:
 
 def introduction(result: SearchResult) -> Answer:
     """The answer to a greeting or "你能做什么": what the bot does, what it covers, three example questions."""
-    covered = result.coverage.describe() if result.coverage else ""
+    covered = covered_line(result.coverage) if result.coverage else ""
     if not covered:
         return Answer(texts.HELLO + texts.EMPTY_INDEX, abstained=True)
     lines = [texts.INTRODUCTION, texts.COVERED_NOW.format(covered=covered), *ask_like(result.examples)]

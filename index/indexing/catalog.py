@@ -272,41 +272,6 @@ class Coverage:
         """The province-level unit a place lies in ("" when unknown)."""
         return self.paths.get(region, ("",))[0]
 
-    def describe(self, group_over: int = 8) -> str:
-        """One line for people: "城关区（兰州市，2025年）、青岛市（2022年上半年）…", grouped by province when more
-        than group_over places ("北京市：大兴区（2024年一季度）、密云区（2022年三季度）；山东省：…"); a report that
-        names no place by its title."""
-        named = [region for region in self.regions if region]
-        if len(named) <= group_over:
-            entries = [self._entry(region) for region in named]
-            entries += [self._entry_of(f"《{title}》", "", periods) for title, periods in self.unplaced.items()]
-            return "、".join(entries)
-        groups: dict[str, list[str]] = {}
-        for region in sorted(named, key=self.order):
-            groups.setdefault(self.province(region) or "省份未定", []).append(
-                self._entry(region, shown=self.province(region)))
-        # A municipality reporting as a whole (天津市) stands alone, not under itself.
-        parts = [entries[0] if len(entries) == 1 and entries[0].startswith(f"{province}（") else
-                 f"{province}：{'、'.join(entries)}" for province, entries in groups.items()]
-        if self.unplaced:
-            parts.append("未注明地区：" + "、".join(self._entry_of(f"《{title}》", "", periods)
-                                               for title, periods in self.unplaced.items()))
-        return "；".join(parts)
-
-    def _entry(self, region: str, shown: str = "") -> str:
-        parent = self.parent(region)
-        return self._entry_of(region, "" if parent == shown or parent == region else parent, self.regions[region])
-
-    @staticmethod
-    def _entry_of(name: str, parent: str, periods: tuple[str, ...]) -> str:
-        facts = "，".join(p for p in (parent, "、".join(periods)) if p)
-        return f"{name}（{facts}）" if facts else name
-
-    def label(self, region: str) -> str:
-        """A place with its parent, as shown to people ("城关区（兰州市）", "青岛市")."""
-        parent = self.parent(region)
-        return f"{region}（{parent}）" if parent else region
-
 
 # Remembered: a large index repeats a few hundred lead-unit cells over tens of thousands of chunks, split twice at
 # each start-up (coverage and the searcher's unit filter).

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from minsheng.bot.answer.extractive import compose
 from minsheng.bot.answer.types import Answer
+from minsheng.bot.coverage import covered_line
 from minsheng.index.indexing.catalog import Coverage
 from minsheng.index.indexing.chunk import Chunk
 from minsheng.index.search.query import parse_query
@@ -23,7 +24,7 @@ def test_a_report_naming_no_place_is_shown_by_its_title() -> None:
                     "", "", "on_track", 1, 0),
               Chunk("b-0001-0", "第1项\n进展: 新建口袋公园12个", "b.txt", "乙报告", "", 0, "", "1", "", "", "on_track", 1, 0)]
     coverage = Coverage.of(chunks)
-    assert coverage.describe() == "甲区（2024年一季度）、《乙报告》"
+    assert covered_line(coverage) == "甲区（2024年一季度）、《乙报告》"
     query = parse_query("哪些地区建了口袋公园", coverage)
     hits = [Hit(c, 1.0, coverage=1.0, strong=True) for c in chunks]
     text = compose(SearchResult(query, hits, coverage=coverage)).text

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from minsheng.bot.coverage import covered_line
 from minsheng.index.indexing.catalog import Coverage
 from minsheng.index.indexing.chunk import chunk_report
 from minsheng.index.ingest.records import ParsedReport
@@ -22,7 +23,7 @@ def test_coverage_lists_districts_periods_and_units(coverage: Coverage) -> None:
     assert set(coverage.regions) == {"密云区", "青岛市", "大兴区", "济宁高新区", "通州区"}
     assert "区民政局" in coverage.lead_units
     assert "发展软环境保障局" in coverage.lead_units
-    assert coverage.describe() == ("大兴区（北京市，2024年一季度）、密云区（北京市，2022年三季度）、"
+    assert covered_line(coverage) == ("大兴区（北京市，2024年一季度）、密云区（北京市，2022年三季度）、"
                                    "济宁高新区（济宁市，2021年1-9月）、通州区（北京市，2021年12月）、青岛市（2022年上半年）")
     assert coverage.paths["济宁高新区"] == ("山东省", "济宁市", "济宁高新区")
 
