@@ -8,7 +8,7 @@ from pathlib import Path
 from minsheng.bot import texts
 from minsheng.index.errors import MinshengError
 from minsheng.index.kinds import Status
-from minsheng.index.search import STATUS_ORDER, Scorecard, status_name
+from minsheng.index.search import STATUS_ORDER, Scorecard
 
 # The package the set-up installs for the chart's Chinese labels (Noto Sans SC, SIL OFL), and its font file.
 FONT_PACKAGE = "pylopdf_fonts_zh_cn"
@@ -81,7 +81,7 @@ def draw(card: Scorecard, font: Path, out: Path) -> Path:
     for row, status in zip(rows, statuses):
         axes.text(now[status], row + (height / 2 if before else 0), f" {now[status]}", va="center",
                   fontproperties=prop)
-    axes.set_yticks(rows, [status_name(s) for s in statuses], fontproperties=prop)
+    axes.set_yticks(rows, [texts.STATUS_NAMES[s] for s in statuses], fontproperties=prop)
     axes.set_xlabel(texts.CHART_AXIS.format(how=how), fontproperties=prop)
     from matplotlib.ticker import MaxNLocator
 

@@ -279,7 +279,7 @@ def summary_command(settings: Settings, place: str, as_json: bool, chart: Path |
     require_index(settings.index_dir)
     from minsheng.bot.answer.render import to_terminal
     from minsheng.bot.engine import open_searcher
-    from minsheng.bot.summary import PlaceError, summarize, with_chart
+    from minsheng.bot.summary import PlaceError, card_json, summarize, with_chart
 
     try:
         summary = summarize(open_searcher(settings), place)
@@ -289,7 +289,7 @@ def summary_command(settings: Settings, place: str, as_json: bool, chart: Path |
     if chart is not None:
         with_chart(summary, settings.chart.font, chart)
     if as_json:
-        data = {"cards": [card.to_json() for card in summary.cards],
+        data = {"cards": [card_json(card) for card in summary.cards],
                 "chart": str(summary.chart) if summary.chart else None}
         out.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     else:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from minsheng.bot import texts
-from minsheng.bot.answer.over_time import compose_whole
+from minsheng.bot.answer.over_time import compose_whole, moved_value
 from minsheng.bot.answer.types import Answer
 from minsheng.bot.chart import ChartError, cjk_font, draw
 from minsheng.bot.coverage import covered_line
 from minsheng.index.errors import MinshengError
 from minsheng.index.kinds import QueryKind
-from minsheng.index.search import Scorecard, Searcher
+from minsheng.index.search import STATUS_ORDER, Scorecard, Searcher
 
 
 class PlaceError(MinshengError):
@@ -50,3 +51,30 @@ def with_chart(summary: Summary, font: Path | None, out: Path) -> Summary:
     except ChartError as exc:
         summary.chart_error = str(exc)
     return summary
+
+
+def card_json(card: Scorecard) -> dict[str, Any]:
+    """A scorecard as the JSON object of `minsheng summary --json` (a status that moved by its name, as people
+    read it)."""
+    return {
+        "place": card.report.region,
+        "issuer": card.report.issuer,
+        "report": card.report.title,
+        "source": card.report.source,
+        "period": card.report.label,
+        "items": len(card.items),
+        "counted": {str(s): n for s, n in card.counted().items()},
+        "stated": None if card.stated is None else {
+            "sentence": card.stated.sentence, "total": card.stated.total,
+            "counts": {str(s): n for s, n in card.stated.counts}, "all_done": card.stated.all_done},
+        "summary": card.summary,
+        "by_status": {str(s): [{"item": i.item, "name": i.name, "from": i.source, "because": i.because}
+                               for i in card.of(s)] for s in STATUS_ORDER if card.of(s)},
+        "previous": None if card.previous is None else {
+            "period": card.previous.report.label, "source": card.previous.report.source,
+            "counted": {str(s): n for s, n in card.previous.counted().items()},
+            "stated": None if card.previous.stated is None else card.previous.stated.sentence},
+        "changes": [{"item": c.item, "name": c.name, "before": moved_value(c.before), "after": moved_value(c.after)}
+                    for c in card.changes],
+    }
+

@@ -153,6 +153,11 @@ def summary_text(card: Scorecard) -> str:
     return "\n".join(lines)
 
 
+def moved_value(value: str | Status) -> str:
+    """A changed project's figure as written, or its status's name."""
+    return texts.STATUS_NAMES[value] if isinstance(value, Status) else value
+
+
 def change_lines(card: Scorecard) -> list[str]:
     """What moved since the previous report of the series: its summary sentence, and the counts by status."""
     before = card.previous
@@ -170,7 +175,7 @@ def change_lines(card: Scorecard) -> list[str]:
         shown = card.changes[:_SUMMARY_NAMED]
         told = texts.CLAUSE_JOIN.join(
             texts.ITEM_MOVED.format(item=texts.ITEM_PREFIX.format(item=c.item) if c.item else "", name=c.name,
-                                    before=c.before, after=c.after) for c in shown)
+                                    before=moved_value(c.before), after=moved_value(c.after)) for c in shown)
         more = texts.MORE_ITEMS.format(count=len(card.changes)) if len(card.changes) > len(shown) else ""
         lines.append(texts.ITEMS_SINCE.format(period=period, items=told, more=more))
     if before.summary and before.summary != card.summary:

@@ -14,13 +14,13 @@ if TYPE_CHECKING:
     from minsheng.index.search.ranking import by_record
     from minsheng.index.search.results import Hit, Note, SearchResult
     from minsheng.index.search.retriever import MinshengRetriever
-    from minsheng.index.search.scorecard import STATUS_ORDER, Scorecard, ScoredItem, status_name
+    from minsheng.index.search.scorecard import STATUS_ORDER, Scorecard, ScoredItem
     from minsheng.index.search.searcher import Searcher
     from minsheng.index.search.series import figure_change
     from minsheng.index.search.topic import topic_coverage
 
 __all__ = [
     "STATUS_ORDER", "FollowUp", "Hit", "MinshengRetriever", "Note", "Query", "Scorecard", "ScoredItem", "SearchResult",
-    "Searcher", "Turn", "by_record", "complete", "ends_chat", "figure_change", "starts_over", "status_name", "topic_coverage",
+    "Searcher", "Turn", "by_record", "complete", "ends_chat", "figure_change", "starts_over", "topic_coverage",
 ]
 __getattr__ = lazy_face(__name__)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from minsheng.index.ingest.fields import cn_number
 from minsheng.index.ingest.status_lists import (
@@ -18,7 +17,7 @@ from minsheng.index.ingest.status_lists import (
 )
 from minsheng.index.kinds import Status
 from minsheng.index.search.series import Project, ReportRef, figure_change, link, similarity
-from minsheng.index.vocabulary import LIST_NAMED, STATUS_WORDS, SUMMARY_CUE, TITLE_COUNT
+from minsheng.index.vocabulary import LIST_NAMED, SUMMARY_CUE, TITLE_COUNT
 
 # Order of the statuses in every list and chart: what needs attention first.
 STATUS_ORDER = (Status.BEHIND, Status.NOT_STARTED, Status.ON_TRACK, Status.COMPLETED, Status.UNKNOWN)
@@ -45,8 +44,8 @@ class ItemChange:
 
     item: str
     name: str
-    before: str  # "已开工19部", or the earlier status's name
-    after: str
+    before: str | Status  # the figure as written ("已开工19部"), or the earlier status when the status moved
+    after: str | Status
 
 
 @dataclass
@@ -78,29 +77,6 @@ class Scorecard:
     def of(self, status: Status) -> list[ScoredItem]:
         """The items with a status, in report order."""
         return [item for item in self.items if item.status == status]
-
-    def to_json(self) -> dict[str, Any]:
-        """The scorecard as the JSON object of `minsheng summary --json`."""
-        return {
-            "place": self.report.region,
-            "issuer": self.report.issuer,
-            "report": self.report.title,
-            "source": self.report.source,
-            "period": self.report.label,
-            "items": len(self.items),
-            "counted": {str(s): n for s, n in self.counted().items()},
-            "stated": None if self.stated is None else {
-                "sentence": self.stated.sentence, "total": self.stated.total,
-                "counts": {str(s): n for s, n in self.stated.counts}, "all_done": self.stated.all_done},
-            "summary": self.summary,
-            "by_status": {str(s): [{"item": i.item, "name": i.name, "from": i.source, "because": i.because}
-                                   for i in self.of(s)] for s in STATUS_ORDER if self.of(s)},
-            "previous": None if self.previous is None else {
-                "period": self.previous.report.label, "source": self.previous.report.source,
-                "counted": {str(s): n for s, n in self.previous.counted().items()},
-                "stated": None if self.previous.stated is None else self.previous.stated.sentence},
-            "changes": [{"item": c.item, "name": c.name, "before": c.before, "after": c.after} for c in self.changes],
-        }
 
 
 def scorecard(report: ReportRef, found: list[Project], text: str, previous: Scorecard | None = None) -> Scorecard:
@@ -156,7 +132,7 @@ def changes(card: Scorecard) -> list[ItemChange]:
             continue
         then = card.previous.items[earlier.index(other)]
         if then.status != item.status and Status.UNKNOWN not in (then.status, item.status):
-            moved.append(ItemChange(project.item, item.name, status_name(then.status), status_name(item.status)))
+            moved.append(ItemChange(project.item, item.name, then.status, item.status))
     return moved
 
 
@@ -202,11 +178,6 @@ def _summary_sentence(text: str, stated: CountStatement | None) -> str:
         if SUMMARY_CUE.search(sentence) and LIST_NAMED.search(sentence) and len(sentence) >= 12:
             return sentence
     return ""
-
-
-def status_name(status: Status) -> str:
-    """"滞后", "已完成" … as a list heading."""
-    return STATUS_WORDS[status].short if status != Status.UNKNOWN else "未说明进度"
 
 
 def behind_first(card: Scorecard) -> tuple[int, float, str]:
