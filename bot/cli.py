@@ -28,7 +28,6 @@ from minsheng.index.ingest import (
 )
 from minsheng.index.kinds import Field
 from minsheng.index.search import ends_chat, starts_over
-from minsheng.index.vocabulary import FIELD_WORDS, STATUS_WORDS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,7 +158,7 @@ def format_record(record: Record) -> list[str]:
     """A record as indented labelled lines, empty fields left out."""
     ratio = texts.RECORD_RATIO.format(ratio=record.ratio) if record.ratio is not None else ""
     head = texts.RECORD_HEAD.format(item=record.item, section=record.section).rstrip()
-    status = STATUS_WORDS[record.status].short if record.status in STATUS_WORDS else record.status
+    status = texts.STATUS_SHORT.get(record.status, record.status)
     lines = [texts.RECORD_HEAD_LINE.format(head=head, status=status, ratio=ratio)]
     for field, value in (
         (Field.TASK, record.task),
@@ -171,7 +170,7 @@ def format_record(record: Record) -> list[str]:
         (Field.PLAN, record.plan),
     ):
         if value:
-            lines.append(texts.RECORD_FIELD.format(field=FIELD_WORDS[field].short,
+            lines.append(texts.RECORD_FIELD.format(field=texts.FIELD_SHORT[field],
                                                    value=value.replace("\n", "\n        ")))
     for past in record.history:
         lines.append(texts.RECORD_PAST.format(period=past.period, text=past.text.replace("\n", " ")))

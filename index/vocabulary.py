@@ -11,7 +11,6 @@ it. Patterns keep their roles apart: a header cell says little more than "下月
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterable
 
 from minsheng.index.kinds import Field, Status, Wants
@@ -168,24 +167,16 @@ LABEL_AT = re.compile("(" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern 
 UNITS_IN_PARENS = re.compile(rf"[(（]\s*((?:{_alt(LEAD_LABELS, PARTNER_LABELS)})\s*[:：][^()（）]*)[)）]")
 
 
-@dataclass(frozen=True)
-class FieldWords:
-    """How a field is written: its label in a chunk's text (part of the index format), its name in an answer,
-    and its short label in `minsheng records`."""
-
-    label: str
-    name: str
-    short: str
-
-
-FIELD_WORDS: dict[Field, FieldWords] = {
-    Field.TASK: FieldWords("任务", "任务目标", "任务"),
-    Field.LEAD: FieldWords("牵头", "牵头单位", "牵头"),
-    Field.UNITS: FieldWords("配合单位", "配合单位", "配合"),
-    Field.LEADER: FieldWords("分管领导", "分管领导", "领导"),
-    Field.PROGRESS: FieldWords("进展", "进展", "进展"),
-    Field.PROBLEMS: FieldWords("存在问题", "存在的问题", "问题"),
-    Field.PLAN: FieldWords("下步计划", "下一步计划", "计划"),
+# A field's label in a chunk's text ("进展: …"): part of the index format, read back by field_text, so two fields
+# never share one. How a field is named to people is bot/texts.py's.
+CHUNK_LABELS: dict[Field, str] = {
+    Field.TASK: "任务",
+    Field.LEAD: "牵头",
+    Field.UNITS: "配合单位",
+    Field.LEADER: "分管领导",
+    Field.PROGRESS: "进展",
+    Field.PROBLEMS: "存在问题",
+    Field.PLAN: "下步计划",
 }
 
 # A "problems" cell worded as an action, and none of the words of a problem: the plan, shifted one cell left.
@@ -199,22 +190,6 @@ NOTHING_SAID = re.compile(r"(暂)?(无|没有)(问题|困难)?|否|/|-+|—+")
 
 # --- status and completion ---------------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class StatusWords:
-    """How a status is said: its short label in `minsheng records`, and the verdict that answers 完成了吗."""
-
-    short: str
-    verdict: str
-
-
-STATUS_WORDS: dict[Status, StatusWords] = {
-    Status.COMPLETED: StatusWords("已完成", "已完成"),
-    Status.ON_TRACK: StatusWords("正在推进", "正在推进，报告未说已全部完成"),
-    Status.BEHIND: StatusWords("滞后", "进度滞后"),
-    Status.NOT_STARTED: StatusWords("未启动", "尚未启动"),
-    Status.UNKNOWN: StatusWords("未提及", "报告未说明是否完成"),
-}
 
 # "完成全年任务的87.9%", "完成率95%".
 RATIO = re.compile(

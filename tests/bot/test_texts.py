@@ -114,3 +114,14 @@ def test_templates_name_their_fields() -> None:
             continue
         bad.extend(f"{name}: field {{{field}}} is not a name" for field in fields if not field.isidentifier())
     assert not bad, "\n".join(bad)
+
+
+def test_every_status_and_field_is_worded() -> None:
+    from minsheng.index.kinds import Field, Status
+    from minsheng.index.vocabulary import CHUNK_LABELS
+
+    for table in (texts.STATUS_NAMES, texts.STATUS_SHORT, texts.STATUS_VERDICTS):
+        assert set(table) == set(Status) and all(table.values())
+    for table in (texts.FIELD_NAMES, texts.FIELD_SHORT):
+        assert set(table) == set(CHUNK_LABELS) and all(table.values())
+    assert texts.FIELD_SHORT[Field.LEAD] == CHUNK_LABELS[Field.LEAD]  # a citation's "牵头 …" reads as the chunk does
