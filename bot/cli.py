@@ -17,8 +17,8 @@ from minsheng.index.indexing import require_index
 from minsheng.index.ingest import (
     ParsedReport,
     Record,
+    ReportCheck,
     check_report,
-    format_check,
     list_corpus,
     load_report,
     parse_bytes,
@@ -197,6 +197,21 @@ def corpus_summary(corpus: Path, out: TextIO) -> int:
     total = len(listing.files) + len(listing.refused)
     out.write(texts.CORPUS_PARSED.format(parsed=total - failed, total=total) + "\n")
     return 1 if failed else 0
+
+
+def format_check(check: ReportCheck) -> str:
+    """One line: file, place path, year, period with its months, records, share of text in records, warnings."""
+    unknown = texts.CHECK_UNKNOWN
+    place = "/".join(check.place) or (texts.CHECK_UNSETTLED.format(place=check.region) if check.region else unknown)
+    months = ""
+    if check.months:
+        first, last = check.months
+        months = texts.CHECK_ONE_MONTH.format(month=first) if first == last else \
+            texts.CHECK_MONTHS.format(first=first, last=last)
+    period = (check.period or (texts.CHECK_WHOLE_YEAR if check.months == (1, 12) else unknown)) + months
+    line = texts.CHECK_LINE.format(file=check.name, place=place, year=check.year or unknown, period=period,
+                                   records=check.records, share=check.share)
+    return line + "".join(texts.CHECK_WARNING.format(warning=warning) for warning in check.warnings)
 
 
 def check_command(target: Path, out: TextIO) -> int:

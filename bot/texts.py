@@ -379,3 +379,13 @@ PROMPT_PLACEHOLDER = "{{{name}}}"
 PROMPT_NO_PLACEHOLDERS = "none"
 PROMPT_PLACEHOLDER_PLAIN = "placeholder {{{name}}} must be written plainly, without ! or :"
 PROMPT_MISSING_PLACEHOLDER = "missing placeholder {{{name}}}"
+
+# --- `minsheng records --check` -------------------------------------------------------------------------------------
+
+CHECK_LINE = "{file}  {place}  {year}年  {period}  {records}条记录  文字入记录 {share:.0%}"
+CHECK_WARNING = "\n    ⚠ {warning}"
+CHECK_UNSETTLED = "{place}（未定）"
+CHECK_UNKNOWN = "?"
+CHECK_ONE_MONTH = "（{month}月）"
+CHECK_MONTHS = "（{first}-{last}月）"
+CHECK_WHOLE_YEAR = "全年"

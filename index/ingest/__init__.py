@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from minsheng.index.lazy import lazy_face
 
 if TYPE_CHECKING:
-    from minsheng.index.ingest.check import check_report, format_check
+    from minsheng.index.ingest.check import ReportCheck, check_report
     from minsheng.index.ingest.corpus import corpus_files, is_report_name, list_corpus, read_report
     from minsheng.index.ingest.fields import is_section
     from minsheng.index.ingest.load import load_report, parse_bytes, read_text, text_of
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from minsheng.index.ingest.records import ParsedReport, Record
 
 __all__ = [
-    "TONE_MARKS", "ParsedReport", "Record", "check_report", "clean", "corpus_files", "find_region", "format_check",
+    "TONE_MARKS", "ParsedReport", "ReportCheck", "Record", "check_report", "clean", "corpus_files", "find_region",
     "is_boilerplate", "is_report_name", "is_section", "list_corpus", "load_report", "match_key", "parse_bytes",
     "parse_text", "read_report", "read_text", "text_of",
 ]

@@ -63,16 +63,3 @@ def char_pairs(text: str) -> set[str]:
     """The pairs of adjacent word characters of a text, in Simplified script."""
     words = _WORD_CHARS.findall(to_simplified(text))
     return {w[i:i + 2] for w in words for i in range(len(w) - 1)}
-
-
-def format_check(check: ReportCheck) -> str:
-    """One line: file, place path, year, period with its months, records, share of text in records, warnings."""
-    place = "/".join(check.place) or (f"{check.region}（未定）" if check.region else "?")
-    months = ""
-    if check.months:
-        first, last = check.months
-        months = f"（{first}月）" if first == last else f"（{first}-{last}月）"
-    period = (check.period or ("全年" if check.months == (1, 12) else "?")) + months
-    line = (f"{check.name}  {place}  {check.year or '?'}年  {period}  {check.records}条记录  "
-            f"文字入记录 {check.share:.0%}")
-    return line + "".join(f"\n    ⚠ {warning}" for warning in check.warnings)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from minsheng.bot.cli import main
+from minsheng.bot.cli import format_check, main
+from minsheng.index.ingest import check_report, parse_text, read_text
 from tests.conftest import CORPUS, ROOT, corpus_file
 
 RECORD_FIELDS = ["item", "section", "task", "lead_unit", "units", "leader", "progress", "problems", "plan", "status", "ratio",
@@ -288,3 +289,15 @@ def test_summary_prints_a_place_s_scorecard_as_json_and_draws_its_chart(indexed,
         assert "报告原文：“[摘要] 2022年16件市办实事上半年总体进展良好。”" in capsys.readouterr().out
         assert main(["summary", "成都市"]) == 2
         assert "收录的报告里没有成都市的内容" in capsys.readouterr().err
+
+
+def test_a_check_line_says_place_year_period_and_share() -> None:
+    path = corpus_file("苍南县")
+    text = read_text(path)
+    line = format_check(check_report(path.name, text, parse_text(text, path.name)))
+    assert line.startswith(f"{path.name}  浙江省/温州市/苍南县  2022年  截至10月31日（1-10月）  13条记录  文字入记录 ")
+    west = corpus_file("西湖区2022年全区民生实事项目进展情况通报一")
+    text = read_text(west)
+    assert "西湖区（未定）" in format_check(check_report(west.name, text, parse_text(text, west.name)))
+    bare = "民生实事进展情况\n1.新建幼儿园2所,已完工。"
+    assert "  ?  ?年  ?  " in format_check(check_report("report.txt", bare, parse_text(bare, "report.txt")))
