@@ -73,7 +73,9 @@ NO_PLACE_GROUP = "未注明地区：{reports}"
 
 # --- an answer quoting records ----------------------------------------------------------------------------------------
 
-QUOTE_LINE = "{where}：{text}"
+# Where a quote comes from, then the quote; the answer's first line is split here again to find its figure.
+QUOTE_SEP = "："
+QUOTE_LINE = "{where}" + QUOTE_SEP + "{text}"
 FIELD_LINE = "{field}：{value}"
 TARGET_LINE = "目标：{target}"
 SEE_ALSO_ITEM = "另见{where}第{item}项：{text}"
@@ -85,6 +87,8 @@ FIELD_NOT_WRITTEN = "报告没有写{field}"
 PLAN_IN_PROGRESS = "报告没有单列下一步计划，进展中写到：{text}"
 LATEST_PROGRESS = "{missing}。最新进展：{progress}"
 BY_HEADER = "按表头：{groups}"
+# A measure of a figures table with its labelled figures ("城镇新增就业(人)：目标任务1900，进度3029").
+MEASURE_LINE = "{measure}：{figures}"
 HEADER_LINE = "（表头：{header}）"
 LIST_LINE = "· {head}：{text}"
 LIST_LINE_BARE = "· {text}"

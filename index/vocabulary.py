@@ -472,6 +472,31 @@ def figure_with_unit(unit: str) -> re.Pattern[str]:
     """A figure written with a unit ("46个", "3.52万公顷")."""
     return re.compile(rf"\d[\d.,]*\s*(?:{_alt(MAGNITUDES)})?" + re.escape(unit))
 
+# --- punctuation: where sentences and clauses end, and a model's citation markers ----------------------------------
+
+# Where a sentence ends, and the brackets and quotes inside which it does not ("(城后小区路、檀南胡同;农园路)").
+SENTENCE_ENDS = frozenset("。！？!?；;\n")
+OPENING_BRACKETS = frozenset("(（“‘《[【")
+CLOSING_BRACKETS = frozenset(")）”’》]】")
+# After a clause: where a long sentence may be cut, and what is trimmed from a cut piece's end.
+CLAUSE_BREAK = re.compile(r"(?<=[,，:：])")
+CLAUSE_TRIM = ",，:："
+SENTENCE_TRIM = "。."
+# Between the pieces of a task ("新建幼儿园2所，改扩建3所；…"), each measured on its own.
+PIECE_BREAK = re.compile(r"[。；;,，]")
+# Within one clause: a verb and the figure it governs are not split by a clause mark.
+IN_CLAUSE = r"[^,，。；;]{0,4}?"
+# The enumeration comma: a sentence naming two or more members ("民生路、通园街、…") lists them.
+LIST_COMMA = "、"
+# The Chinese comma, which NFKC would turn into "," and so glue "3，500" into one number.
+CLAUSE_COMMA = "\uff0c"
+# A model's citation markers: [1], [1, 2] / [1、2] (after NFKC), and as written, full-width ［１］ too; the commas
+# between their numbers.
+CITATION_MARK = re.compile(r"\[\s*(\d+(?:\s*[,、]\s*\d+)*)\s*\]")
+RAW_CITATION_MARK = re.compile(r"[\[［]\s*([0-9０-９]+(?:\s*[,、，]\s*[0-9０-９]+)*)\s*[\]］]")
+CITATION_SPLIT = re.compile(r"\s*[,、]\s*")
+RAW_CITATION_SPLIT = re.compile(r"\s*[,、，]\s*")
+
 # --- a report's series: who issued it, and its figures over time -------------------------------------------------
 
 # A bureau reporting on its own share ("怀柔区城市管理委2022年…"): a series of its own beside the government's.

@@ -64,7 +64,7 @@ def compose(result: SearchResult) -> Answer:
 def answers_with_figure(result: SearchResult) -> bool:
     """Whether the answer to a result quotes a figure (what makes a good example question)."""
     answer = compose(result)
-    quoted = answer.text.split("\n", 1)[0].partition("：")[2]
+    quoted = answer.text.split("\n", 1)[0].partition(texts.QUOTE_SEP)[2]
     return not answer.abstained and bool(re.search(r"\d", quoted))
 
 

@@ -11,7 +11,7 @@ from minsheng.index.indexing import Chunk, field_text
 from minsheng.index.kinds import Field, Wants
 from minsheng.index.script import to_simplified
 from minsheng.index.search import Query, SearchResult, figure_change
-from minsheng.index.vocabulary import STATES_TARGET
+from minsheng.index.vocabulary import PIECE_BREAK, STATES_TARGET
 
 _DIGIT = re.compile(r"\d")
 _TARGET_COVERAGE = 0.3
@@ -25,7 +25,7 @@ def target(chunk: Chunk, query: Query, lead: str) -> str:
     task = field_text(chunk.text, Field.TASK)
     if not task or task in lead:
         return ""
-    pieces = [p.strip() for p in re.split(r"[。；;,，]", task) if _DIGIT.search(p)]
+    pieces = [p.strip() for p in PIECE_BREAK.split(task) if _DIGIT.search(p)]
     scored = [(cover(p, query), p) for p in pieces]
     scored = [(s, p) for s, p in scored if s >= _TARGET_COVERAGE]
     if not scored:
@@ -46,7 +46,7 @@ def earlier_figure(result: SearchResult, quoted: str) -> str:
 def row_header(chunk: Chunk, quoted: str) -> str:
     """The header cells of the table a quoted row of cells comes from ("地区 … 目标 任务 进度 完成比例(%)"), so bare
     figures say what they measure; "" when the quote is no such row."""
-    cells = quoted.split("：", 1)[-1].split(" ")
+    cells = quoted.split(texts.QUOTE_SEP, 1)[-1].split(" ")
     header = chunk.section.split(" ")
     if not chunk.is_passage or len(cells) < 3 or len(header) < 3 or not any(_DIGIT.search(c) for c in cells):
         return ""
@@ -56,7 +56,7 @@ def row_header(chunk: Chunk, quoted: str) -> str:
 def header_lines(header: str, quoted: str, query: Query) -> list[str]:
     """The quoted row read against its header, the measure most like the question first ("按表头：城镇新增就业(人)：目标任务1900，
     进度3029，完成比例159.4%；…"); the header itself as well unless every figure got its labels."""
-    groups = labelled_row(header, quoted.split("：", 1)[-1])
+    groups = labelled_row(header, quoted.split(texts.QUOTE_SEP, 1)[-1])
     covers = [cover(to_simplified(g.measure), query) if g.measure else 0.0 for g in groups]
     best = max(range(len(groups)), key=lambda i: covers[i], default=0)
     ordered = groups if not groups or not covers[best] else [groups[best], *groups[:best], *groups[best + 1:]]

@@ -20,6 +20,14 @@ from minsheng.bot.settings import LLMSettings
 from minsheng.index.errors import MinshengError
 from minsheng.index.indexing import count_tokens, fit_tokens
 from minsheng.index.search import Hit
+from minsheng.index.vocabulary import (
+    CITATION_MARK,
+    CITATION_SPLIT,
+    CLAUSE_COMMA,
+    LIST_COMMA,
+    RAW_CITATION_MARK,
+    RAW_CITATION_SPLIT,
+)
 
 if TYPE_CHECKING:
     # Only for annotations: langchain costs a noticeable fraction of a second to import, and the composer is
@@ -36,9 +44,6 @@ USER_PLACEHOLDERS: frozenset[str] = frozenset({"question", "records"})
 # so there are a few, letting the next question still reach the model meanwhile.
 _WORKERS = 4
 
-# A citation marker: [1], [1][2], also [1, 2] / [1、2] as models often write them (NFKC turns ［１］ into [1]).
-_CITATION = re.compile(r"\[\s*(\d+(?:\s*[,、]\s*\d+)*)\s*\]")
-_RAW_CITATION = re.compile(r"[\[［]\s*([0-9０-９]+(?:\s*[,、，]\s*[0-9０-９]+)*)\s*[\]］]")
 # An Arabic-digit figure: 1,234,567 (whole thousands groups only, so a list "1,2" or "1,2345" is not glued into
 # one number), 3.75, 120. Deliberately no look-behind: any digit left over is still read, hence still checked.
 _NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?")
@@ -122,7 +127,7 @@ def format_records(hits: list[Hit], budget_tokens: int) -> tuple[str, list[Hit]]
 def _normalized(text: str) -> str:
     # The Chinese comma "，" would become "," under NFKC and glue "3，500" into 3500; it separates clauses in
     # these reports, never thousands, so it is set apart first.
-    return unicodedata.normalize("NFKC", text.replace("\uff0c", "、"))
+    return unicodedata.normalize("NFKC", text.replace(CLAUSE_COMMA, LIST_COMMA))
 
 
 def _canonical(number: str) -> str:
@@ -138,7 +143,7 @@ def numbers_in(text: str) -> list[str]:
     """Every Arabic-digit number in text, canonical (NFKC, no thousands commas), citation markers left out."""
     # Chinese-numeral figures (三百, 两千余) are out of scope: matching them needs a numeral parser and their
     # spelling varies; the prompt tells the model to copy figures as written instead of rewriting them.
-    plain = _CITATION.sub(" ", _normalized(text))
+    plain = CITATION_MARK.sub(" ", _normalized(text))
     return [_canonical(m.group()) for m in _NUMBER.finditer(plain)]
 
 
@@ -157,8 +162,8 @@ def unsupported_numbers(reply: str, sources: list[str], question: str) -> list[s
 def cited_numbers(reply: str) -> list[int]:
     """Record numbers cited by [n] markers in reply, in order of first citation."""
     cited: list[int] = []
-    for match in _CITATION.finditer(_normalized(reply)):
-        for part in re.split(r"\s*[,、]\s*", match.group(1)):
+    for match in CITATION_MARK.finditer(_normalized(reply)):
+        for part in CITATION_SPLIT.split(match.group(1)):
             n = int(part)
             if n not in cited:
                 cited.append(n)
@@ -170,11 +175,11 @@ def renumber(reply: str, cited: list[int]) -> str:
     order = {n: i for i, n in enumerate(cited, 1)}
 
     def marker(match: re.Match[str]) -> str:
-        parts = re.split(r"\s*[,、，]\s*", unicodedata.normalize("NFKC", match.group(1)))
+        parts = RAW_CITATION_SPLIT.split(unicodedata.normalize("NFKC", match.group(1)))
         return "".join(f"[{order[int(p)]}]" for p in parts if int(p) in order)
 
     # Matched on the reply as written (full-width ［１］ too), so its own punctuation is left alone.
-    return _RAW_CITATION.sub(marker, reply)
+    return RAW_CITATION_MARK.sub(marker, reply)
 
 
 class LLMComposer:

@@ -9,7 +9,7 @@ from minsheng.bot.answer.sentences import LIST_PIECE, PIECE, best_sentences, sco
 from minsheng.index.indexing import Chunk, field_text, other_text, project_name, states
 from minsheng.index.kinds import Field, Wants, answer_field
 from minsheng.index.search import Hit, Query
-from minsheng.index.vocabulary import AHEAD, DONE_WORDS
+from minsheng.index.vocabulary import AHEAD, DONE_WORDS, SENTENCE_TRIM
 
 _SEE_ALSO = 2
 _SEE_ALSO_SHARE = 0.85
@@ -21,7 +21,7 @@ def record_lead(chunk: Chunk, query: Query, limit: int = PIECE) -> str:
     text = field_text(chunk.text, name)
     if name in (Field.PROBLEMS, Field.PLAN) and not states(text):
         field = texts.FIELD_NAMES[name]
-        missing = (texts.FIELD_WRITTEN.format(field=field, text=text.strip().rstrip("。.")) if text
+        missing = (texts.FIELD_WRITTEN.format(field=field, text=text.strip().rstrip(SENTENCE_TRIM)) if text
                    else texts.FIELD_NOT_WRITTEN.format(field=field))
         ahead = [s for s in split_sentences(body(chunk)) if AHEAD.search(s)] if name == Field.PLAN and not text else []
         if ahead:

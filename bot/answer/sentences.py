@@ -11,21 +11,25 @@ from minsheng.index.script import to_simplified
 from minsheng.index.search import Query, topic_coverage
 from minsheng.index.vocabulary import (
     CAUSE,
+    CLAUSE_BREAK,
+    CLAUSE_TRIM,
+    CLOSING_BRACKETS,
     COUNTED_IN_SENTENCE,
     DATE,
     DAY,
     DONE_WORDS,
     ENUMERATED,
     ENUMERATOR,
+    IN_CLAUSE,
+    LIST_COMMA,
+    OPENING_BRACKETS,
     RUN_IN_ITEM,
+    SENTENCE_ENDS,
     SHORT_CELL,
     STATE_WORDS,
     figure_with_unit,
 )
 
-_ENDS = set("。！？!?；;\n")
-_OPEN, _CLOSE = set("(（“‘《[【"), set(")）”’》]】")
-_CLAUSE = re.compile(r"(?<=[,，:：])")
 _DIGIT = re.compile(r"\d")
 # A field holding a short text is quoted whole; a longer one by its best sentences.
 _WHOLE_FIELD = {Field.PROGRESS: 50, Field.TASK: 120, Field.PROBLEMS: 220, Field.PLAN: 220}
@@ -76,7 +80,7 @@ def _enumeration(sentences: list[str], take: list[int]) -> list[int]:
         if COUNTED_IN_SENTENCE.search(sentences[first]):
             # The count, then the sentence naming its members ("…4条断头路。" "民生路…、通园街…、…已全部完工")
             naming = next((i for i in range(first + 1, min(first + 3, len(sentences)))
-                           if sentences[i].count("、") >= 2), None)
+                           if sentences[i].count(LIST_COMMA) >= 2), None)
             return sorted(set(take) | ({naming} if naming is not None else set()))
         return take
     members = [start]
@@ -96,11 +100,11 @@ def split_sentences(text: str) -> list[str]:
         current: list[str] = []
         for ch in block:
             current.append(ch)
-            if ch in _OPEN:
+            if ch in OPENING_BRACKETS:
                 depth += 1
-            elif ch in _CLOSE:
+            elif ch in CLOSING_BRACKETS:
                 depth = max(depth - 1, 0)
-            elif ch in _ENDS and (depth == 0 or ch == "\n"):
+            elif ch in SENTENCE_ENDS and (depth == 0 or ch == "\n"):
                 depth = 0
                 out.append("".join(current))
                 current = []
@@ -129,7 +133,7 @@ def window(sentence: str, query: Query, limit: int) -> str:
     """A long sentence cut to its best clauses (marked with …), short ones whole."""
     if len(sentence) <= limit:
         return sentence
-    clauses = [c for c in _CLAUSE.split(sentence) if c]
+    clauses = [c for c in CLAUSE_BREAK.split(sentence) if c]
     scores = [score(c, query) for c in clauses]
     # Among equally good clauses the earliest: reports lead with the main fact.
     best = max(range(len(clauses)), key=lambda i: (scores[i], -i))
@@ -143,7 +147,7 @@ def window(sentence: str, query: Query, limit: int) -> str:
                 break
         if not grown:
             break
-    piece = "".join(clauses[start:end]).rstrip(",，:：")
+    piece = "".join(clauses[start:end]).rstrip(CLAUSE_TRIM)
     return ("…" if start > 0 else "") + piece + ("…" if end < len(clauses) else "")
 
 
@@ -170,7 +174,7 @@ def score(piece: str, query: Query) -> float:
         value += 0.8 if DAY.search(text) else 0.6  # a day answers "when" better than a month
     if query.asks_why and CAUSE.search(text):
         value += 0.6
-    if query.asks_list and text.count("、") >= 2:
+    if query.asks_list and text.count(LIST_COMMA) >= 2:
         value += 0.3  # the sentence naming the members, not the one counting them
     return value
 
@@ -179,7 +183,7 @@ def score(piece: str, query: Query) -> float:
 def _verb_with_figure(verb: str, unit: str) -> re.Pattern[str] | None:
     """The verb a 多少/几 question asks with, followed closely by a figure in the asked unit; None without a verb.
     Made once per question: every clause of every candidate is scored against it."""
-    return re.compile(re.escape(verb) + r"[^,，。；;]{0,4}?" + figure_with_unit(unit).pattern) if verb else None
+    return re.compile(re.escape(verb) + IN_CLAUSE + figure_with_unit(unit).pattern) if verb else None
 
 
 def cover(piece: str, query: Query) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from minsheng.bot import texts
 from minsheng.index.vocabulary import (
     BLANK_CELLS,
     DONE_HEADER,
@@ -26,9 +27,9 @@ class Group:
 
     def text(self) -> str:
         """"城镇新增就业(人)：目标任务1900，进度3029，完成比例159.4%"."""
-        figures = "，".join(f"{label}{value}" for label, value in self.values) if all(
-            label for label, _ in self.values) else "、".join(value for _, value in self.values)
-        return f"{self.measure}：{figures}" if self.measure else figures
+        figures = texts.COMMA_JOIN.join(f"{label}{value}" for label, value in self.values) if all(
+            label for label, _ in self.values) else texts.LIST_JOIN.join(value for _, value in self.values)
+        return texts.MEASURE_LINE.format(measure=self.measure, figures=figures) if self.measure else figures
 
 
 def labelled_row(header: str, row: str) -> list[Group]:

@@ -10,19 +10,6 @@ from pathlib import Path
 from minsheng.bot import texts
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
-# Files that still hold Chinese constants, skipped for now. To be emptied: a file leaves this set once its texts
-# have moved to bot/texts.py and its cue patterns (punctuation and words that read text) to index/vocabulary.py.
-NOT_YET: set[str] = {
-    # Being converted by other people: their sentences are in bot/texts.py, their reading patterns are not yet.
-    "bot/answer/extractive.py",
-    "bot/answer/figures.py",
-    "bot/answer/quoting.py",
-    "bot/answer/sentences.py",
-    "bot/answer/table_row.py",
-    # No user text left, only the patterns that read a model's citation markers ("[1、2]") and the Chinese comma:
-    # they belong with the cue words in index/vocabulary.py, which someone else is editing.
-    "bot/answer/llm.py",
-}
 CJK = re.compile("[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
 LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical", "log"}
 
@@ -72,22 +59,11 @@ def test_no_chinese_text_outside_texts() -> None:
     offenders = []
     for path in _checked_files():
         relative = path.relative_to(BOT.parent).as_posix()
-        if relative in NOT_YET:
-            continue
         for line, text in _texts(ast.parse(path.read_text("utf-8"))):
             if CJK.search(text):
                 offenders.append(f"{relative}:{line}: {text!r}")
     assert not offenders, ("Chinese texts belong in bot/texts.py as named templates; found elsewhere:\n"
                            + "\n".join(sorted(offenders)))
-
-
-def test_not_yet_names_files_that_still_hold_texts() -> None:
-    # A file emptied of texts must leave NOT_YET, or a text written back into it would go unnoticed.
-    for relative in NOT_YET:
-        path = BOT.parent / relative
-        assert path.is_file(), f"{relative} in NOT_YET does not exist"
-        assert any(CJK.search(text) for _, text in _texts(ast.parse(path.read_text("utf-8")))), \
-            f"{relative} holds no Chinese text any more: take it out of NOT_YET"
 
 
 def _templates() -> list[tuple[str, str]]:
