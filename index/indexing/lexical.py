@@ -13,7 +13,7 @@ from minsheng.index.indexing.layout import BM25_IDS, TOKENS, USER_DICT
 from minsheng.index.script import to_simplified
 from minsheng.index.segmenter import fresh_tokenizer
 from minsheng.index.topk import best_first
-from minsheng.index.vocabulary import STOPWORDS
+from minsheng.index.vocabulary import STOPWORDS, TRAILING_PARTICLE
 
 # Raised whenever the tokens of a text change for another reason than the user words (stopwords, _kept, jieba's
 # mode), so a rebuild never reuses tokens cut by the old rules.
@@ -123,7 +123,7 @@ class TokenCache:
 
 def _kept(tokens: list[str]) -> list[str]:
     # "建了"/"改造了": the particle says nothing about the topic and hides the verb from matching.
-    stripped = (t[:-1] if len(t) > 1 and t.endswith("了") else t for t in tokens)
+    stripped = (t[:-1] if len(t) > 1 and t.endswith(TRAILING_PARTICLE) else t for t in tokens)
     return [t for t in stripped if _TOKEN.search(t) and t not in STOPWORDS]
 
 

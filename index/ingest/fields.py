@@ -8,6 +8,8 @@ from minsheng.index.ingest.status import derive_status, find_ratio
 from minsheng.index.script import to_simplified
 from minsheng.index.vocabulary import (
     CN_DIGIT_VALUES,
+    CN_HUNDRED,
+    CN_TEN,
     DELAY_WORDS,
     ITEM_CELL,
     PLAN_START,
@@ -22,14 +24,14 @@ def cn_number(text: str) -> int | None:
     text = text.strip()
     if text.isdigit():
         return int(text)
-    if not text or any(c not in CN_DIGIT_VALUES and c not in "十百" for c in text):
+    if not text or any(c not in CN_DIGIT_VALUES and c not in (CN_TEN, CN_HUNDRED) for c in text):
         return None
     total, current = 0, 0
     for char in text:
-        if char == "百":
+        if char == CN_HUNDRED:
             total += (current or 1) * 100
             current = 0
-        elif char == "十":
+        elif char == CN_TEN:
             total += (current or 1) * 10
             current = 0
         else:

@@ -8,7 +8,6 @@ consistent with the more trusted ones wins (兰州市城关区 → 城关区 und
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -20,14 +19,19 @@ from minsheng.index.vocabulary import (
     HALF_MONTHS,
     ISSUER_LABEL,
     MONTH,
+    MONTH_LABEL,
     MONTH_RANGE,
+    MONTHS_LABEL,
     PUBLISHED_YEAR,
     QUARTER,
+    QUARTER_LABEL,
     QUARTER_NAMES,
+    QUARTER_NUMBERS,
     SIGNATURE_END,
     UNTIL_MONTH,
     YEAR,
     YEAR_END_WORDS,
+    YEAR_OF,
 )
 
 
@@ -135,7 +139,7 @@ def find_year(text: str) -> int | None:
 
 def strip_periods(text: str) -> str:
     """Text without the year and period words find_year/find_period read (2024年度, 一季度, 上半年, 1-9月)."""
-    text = re.sub(YEAR.pattern + "度?", " ", text)
+    text = YEAR_OF.sub(" ", text)
     for pattern in (UNTIL_MONTH, QUARTER, HALF, MONTH_RANGE, MONTH):
         text = pattern.sub(" ", text)
     return text
@@ -162,15 +166,17 @@ def _period(text: str) -> tuple[str, tuple[int, int] | None]:
         return match.group(1), HALF_MONTHS[match.group(1)]
     match = QUARTER.search(text)
     if match:
-        number = int("一二三四".index(QUARTER_NAMES.get(match.group(1), match.group(1)))) + 1
-        return QUARTER_NAMES.get(match.group(1), match.group(1)) + "季度", (3 * number - 2, 3 * number)
+        quarter = QUARTER_NAMES.get(match.group(1), match.group(1))
+        number = QUARTER_NUMBERS[quarter]
+        return QUARTER_LABEL.format(quarter=quarter), (3 * number - 2, 3 * number)
     match = MONTH_RANGE.search(text)
     if match and 1 <= int(match.group(1)) <= int(match.group(2)) <= 12:
-        return f"{int(match.group(1))}-{int(match.group(2))}月", (int(match.group(1)), int(match.group(2)))
+        first, last = int(match.group(1)), int(match.group(2))
+        return MONTHS_LABEL.format(first=first, last=last), (first, last)
     match = MONTH.search(text)
     if match and 1 <= int(match.group(1)) <= 12:
         month = int(match.group(1))
-        return f"{month}月", (month, month)
+        return MONTH_LABEL.format(month=month), (month, month)
     if YEAR_END_WORDS.search(text):
         return "", (1, 12)
     return "", None

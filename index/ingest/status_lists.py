@@ -9,6 +9,7 @@ from minsheng.index.ingest.fields import cn_number
 from minsheng.index.kinds import Status
 from minsheng.index.vocabulary import (
     ALL_DONE,
+    COUNT_THEN_STATE,
     COUNTED_STATES,
     LIST_NAMES,
     LIST_OPEN,
@@ -16,6 +17,7 @@ from minsheng.index.vocabulary import (
     LIST_TOTAL,
     PROJECT_COUNT,
     PROJECTS_NAMED,
+    STATE_THEN_COUNT,
     STATEMENT,
     STATUS_LIST_CUES,
     TABLE_TITLE_END,
@@ -105,8 +107,8 @@ def count_statements(text: str) -> list[CountStatement]:
     for sentence in sentences(text):
         counts: dict[Status, int] = {}
         for status, words in COUNTED_STATES:
-            before = re.search(rf"{PROJECT_COUNT}(?:实事|项目|工程)?(?:已经?|均)?(?:{words})", sentence)
-            after = re.search(rf"(?:{words})(?:任务)?(?:的有|的|了)?{PROJECT_COUNT}", sentence)
+            before = re.search(COUNT_THEN_STATE.format(count=PROJECT_COUNT, state=words), sentence)
+            after = re.search(STATE_THEN_COUNT.format(count=PROJECT_COUNT, state=words), sentence)
             match = before or after
             if match:
                 counts.setdefault(status, _number(match.group(1)))

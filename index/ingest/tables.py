@@ -8,7 +8,7 @@ from minsheng.index.ingest.fields import explains_delay, finish, is_section, ite
 from minsheng.index.ingest.records import PeriodText, Record
 from minsheng.index.kinds import Field
 from minsheng.index.script import to_simplified
-from minsheng.index.vocabulary import BYLINE_LABEL, COLUMN_HEADERS, PERIOD_IN_HEADER, UNIT_CELL
+from minsheng.index.vocabulary import BYLINE_LABEL, COLUMN_HEADERS, NOTE_LABEL, PERIOD_IN_HEADER, UNIT_CELL
 
 
 @dataclass(frozen=True)
@@ -467,7 +467,7 @@ def rows_to_records(columns: list[Column], rows: list[tuple[list[str], str]]) ->
             if explains_delay(note):
                 record.problems = "\n".join(p for p in (record.problems, note) if p)
             else:
-                record.progress = "\n".join(p for p in (record.progress, f"说明:{note}") if p)
+                record.progress = "\n".join(p for p in (record.progress, NOTE_LABEL + note) if p)
         if values.get(Field.RATIO):
             record.ratio = _ratio_cell(values[Field.RATIO][0])
         records.append(finish(record, " ".join(values.get(Field.STATUS, []))))

@@ -14,14 +14,19 @@ from minsheng.index.indexing.chunk import Chunk, field_text
 from minsheng.index.kinds import Field
 from minsheng.index.script import to_simplified
 from minsheng.index.search.results import SearchResult
-from minsheng.index.vocabulary import PROJECT_ACTION, PROJECT_NOUNS, SECTION_HEADING
+from minsheng.index.vocabulary import (
+    EXAMPLE_QUESTION,
+    NOT_A_NAME_START,
+    PROJECT_ACTION,
+    PROJECT_NOUNS,
+    SECTION_HEADING,
+    WORK_SUFFIX,
+)
 
 _DIGIT = re.compile(r"\d")
 # A project name short enough to ask with, cut at the first punctuation; names holding figures read badly.
 _NAME_END = re.compile(r"[,，;；。:：(（、]")
 _LONGEST_NAME = 12
-# A clause opening with a preposition or a verb of motion is a sentence, not a project's name ("为学生提供…").
-_NOT_A_NAME = tuple("为对在站让使把将向给从由于以")
 _QUOTES = re.compile("[“”\"'《》「」]")
 # Candidates tried per place, and in all: each is one search.
 _TRIES_PER_PLACE = 6
@@ -53,7 +58,7 @@ def example_questions(searcher: Searches, wanted: int = 3,
             if tries >= _TRIES:
                 return tuple(found)
             tries += 1
-            question = f"{place}{project_name(chunk)}进展"
+            question = EXAMPLE_QUESTION.format(place=place, name=project_name(chunk))
             result = searcher.search(question, 3)
             best = result.hits[0].chunk if result.hits and not result.abstained else None
             if best is not None and (best.source, best.record) == (chunk.source, chunk.record) and (
@@ -78,7 +83,6 @@ def project_name(chunk: Chunk) -> str:
         name = field_text(chunk.search_text, Field.TASK)
     name = _QUOTES.sub("", _NAME_END.split(name.strip(), maxsplit=1)[0]).strip()
     name = PROJECT_ACTION.sub("", name)
-    if name.endswith("工作"):
-        name = name[:-2]
-    readable = 2 <= len(name) <= _LONGEST_NAME and not _DIGIT.search(name) and not name.startswith(_NOT_A_NAME)
+    name = name.removesuffix(WORK_SUFFIX)
+    readable = 2 <= len(name) <= _LONGEST_NAME and not _DIGIT.search(name) and not name.startswith(NOT_A_NAME_START)
     return name if readable else ""

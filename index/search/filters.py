@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from minsheng.index.indexing.catalog import split_units
-from minsheng.index.indexing.chunk import Chunk
+from minsheng.index.indexing.chunk import Chunk, period_label
 from minsheng.index.ingest.meta import find_months
 from minsheng.index.kinds import QueryKind
 from minsheng.index.search.query import Query
@@ -53,7 +53,7 @@ class Filters:
                 keep = same
                 clauses.append(clause)
             else:
-                notes.append(Note("period", f"{wanted}年" if name == "year" else str(wanted)))
+                notes.append(Note("period", period_label(wanted, "") if name == "year" else str(wanted)))
                 if name == "period":
                     # "三季度" of a place reported on for 一季度 and 二季度: the nearest report answers.
                     near, clause = self.nearest_end(keep, str(wanted))

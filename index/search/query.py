@@ -32,9 +32,11 @@ from minsheng.index.vocabulary import (
     REPORT_NAMED,
     RESET_WORDS,
     STATUS_ASKED,
+    TOPIC_PARTICLES,
     UNIT_LIST_CUE,
     WANTS_CUES,
     WHEN_ASKED,
+    WHICH,
     WHO_ASKED,
     WHOLE_UNITS,
     WHY_ASKED,
@@ -268,7 +270,7 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
     wanted = next((name for name, cue in WANTS_CUES if cue.search(simplified)), Wants.PROGRESS)
     topic = re.sub(r"\s+", " ", FILLERS.sub(" ", re.sub(r"[^\w%.]+", " ", rest).strip())).strip()
     # What is left between removed names ("青岛和大兴区的学校" → "和 的学校") is joining words, not topic.
-    topic = " ".join(w for w in (t.lstrip("的之") for t in topic.split()) if w and w not in JOINERS)
+    topic = " ".join(w for w in (t.lstrip(TOPIC_PARTICLES) for t in topic.split()) if w and w not in JOINERS)
     statuses: tuple[Status, ...] = ()
     if kind == QueryKind.SINGLE and wanted not in (Wants.PROBLEMS, Wants.PLAN, Wants.TASK):
         kind, statuses = _whole_list_kind(simplified, topic, asked["asks_list"])
@@ -349,7 +351,7 @@ def _whole_list_kind(simplified: str, topic: str, asks_list: bool) -> tuple[Quer
     change = bool(CHANGE_ASKED.search(simplified))
     if residue or not (COLLECTION_NAMED.search(simplified) or change):
         return (QueryKind.CHANGE if change else QueryKind.SINGLE), ()
-    if asks_list or "哪" in simplified:
+    if asks_list or WHICH in simplified:
         return QueryKind.STATUS_LIST, statuses
     if COUNT_ASKED.search(simplified):
         return QueryKind.COUNT, statuses

@@ -2,68 +2,19 @@
 names its fields."""
 from __future__ import annotations
 
-import ast
-import re
 import string
 from pathlib import Path
 
 from minsheng.bot import texts
+from tests.support.chinese import chinese_in
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
-CJK = re.compile("[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
-LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical", "log"}
-
-
-def _checked_files() -> list[Path]:
-    return sorted(path for path in BOT.rglob("*.py")
-                  if path.name != "texts.py" or path.parent != BOT
-                  if "measure" not in path.relative_to(BOT).parts)
-
-
-def _is_docstring(node: ast.AST) -> bool:
-    body = getattr(node, "body", None)
-    return (isinstance(body, list) and bool(body) and isinstance(body[0], ast.Expr)
-            and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str))
-
-
-def _is_logging_call(node: ast.Call) -> bool:
-    # log.info(…), logging.getLogger(…).warning(…), logging.warning(…): what goes to a log file, not to a user.
-    return isinstance(node.func, ast.Attribute) and node.func.attr in LOG_METHODS
-
-
-def _texts(tree: ast.AST) -> list[tuple[int, str]]:
-    """(line, text) of every string constant outside docstrings and logging calls; an f-string's constant parts
-    joined into one text."""
-    skipped: set[int] = set()
-    for node in ast.walk(tree):
-        if _is_docstring(node):
-            skipped.add(id(node.body[0].value))  # type: ignore[attr-defined]
-        if isinstance(node, ast.Call) and _is_logging_call(node):
-            for part in [*node.args, *(k.value for k in node.keywords)]:
-                skipped.update(id(inner) for inner in ast.walk(part))
-    found: list[tuple[int, str]] = []
-    inside_fstring: set[int] = set()
-    for node in ast.walk(tree):
-        if id(node) in skipped:
-            continue
-        if isinstance(node, ast.JoinedStr):
-            parts = [v for v in node.values if isinstance(v, ast.Constant)]
-            inside_fstring.update(id(v) for v in parts)
-            found.append((node.lineno, "".join(str(v.value) for v in parts)))
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in inside_fstring:
-            found.append((node.lineno, node.value))
-    return found
-
-
 def test_no_chinese_text_outside_texts() -> None:
-    offenders = []
-    for path in _checked_files():
-        relative = path.relative_to(BOT.parent).as_posix()
-        for line, text in _texts(ast.parse(path.read_text("utf-8"))):
-            if CJK.search(text):
-                offenders.append(f"{relative}:{line}: {text!r}")
+    checked = sorted(path for path in BOT.rglob("*.py")
+                     if (path.name != "texts.py" or path.parent != BOT) and "measure" not in path.relative_to(BOT).parts)
+    offenders = chinese_in(checked, BOT.parent)
     assert not offenders, ("Chinese texts belong in bot/texts.py as named templates; found elsewhere:\n"
-                           + "\n".join(sorted(offenders)))
+                           + "\n".join(offenders))
 
 
 def _templates() -> list[tuple[str, str]]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -51,6 +52,7 @@ from minsheng.index.vocabulary import (
     UNITS_IN_PARENS,
     WANTS_CUES,
 )
+from tests.support.chinese import chinese_in
 
 
 def column_kind(cell: str) -> Field | None:
@@ -194,3 +196,22 @@ def test_a_ratio_label_is_the_ratio_in_a_header_a_sentence_and_a_figures_table(l
     found = RATIO.search(f"{label}95%")
     assert found is not None and "95" in found.groups()
     assert RATIO_HEADER.match(label) and RATIO_HEADER.match(f"{label}(%)")
+
+
+# index/ modules allowed Chinese besides the vocabulary and the gazetteer, and why.
+CHINESE_ELSEWHERE = {
+    # The two sentences the model's ONNX export is traced with: what it computes, never text anyone reads or a cue.
+    "index/indexing/onnx_embed.py",
+}
+
+
+def test_cues_live_in_the_vocabulary_and_places_in_the_gazetteer() -> None:
+    """No index/ module but vocabulary.py (cues) and places.py (place names) writes a Chinese word; what people
+    read is bot/texts.py's, which index/ never imports. Punctuation in a parser's patterns ("[。；;]") is mechanics,
+    not a cue, and stays where it is read."""
+    root = Path(__file__).resolve().parents[2]
+    homes = {"index/vocabulary.py", "index/places.py", *CHINESE_ELSEWHERE}
+    checked = [path for path in sorted((root / "index").rglob("*.py"))
+               if path.relative_to(root).as_posix() not in homes]
+    assert chinese_in(checked, root, punctuation=False) == []
+    assert all(chinese_in([root / name], root, punctuation=False) for name in CHINESE_ELSEWHERE), "an exception no longer needed"

@@ -8,7 +8,7 @@ from typing import Any
 
 from minsheng.index.errors import ReadError
 from minsheng.index.ingest.formats.common import check_zip, describe, table_lines
-from minsheng.index.vocabulary import CN_DIGITS
+from minsheng.index.vocabulary import CN_DIGITS, CN_HUNDRED, CN_TEN, LIST_STEMS
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _W_P, _W_TBL, _W_SDT, _W_SDT_CONTENT = f"{_W}p", f"{_W}tbl", f"{_W}sdt", f"{_W}sdtContent"
@@ -111,19 +111,17 @@ def _docx_grid(tbl: Any, numbering: _Numbering) -> list[list[str]]:
     return grid
 
 
-_STEMS = "甲乙丙丁戊己庚辛壬癸"
-
-
 def _chinese(n: int) -> str:
     if n < 10:
         return CN_DIGITS[n]
     if n < 100:
         tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+        return ("" if tens == 1 else CN_DIGITS[tens]) + CN_TEN + (CN_DIGITS[ones] if ones else "")
     if n < 1000:
         hundreds, rest = divmod(n, 100)
-        tail = "" if not rest else ("零" + CN_DIGITS[rest] if rest < 10 else ("一" if rest < 20 else "") + _chinese(rest))
-        return CN_DIGITS[hundreds] + "百" + tail
+        tail = "" if not rest else (CN_DIGITS[0] + CN_DIGITS[rest] if rest < 10
+                                    else (CN_DIGITS[1] if rest < 20 else "") + _chinese(rest))
+        return CN_DIGITS[hundreds] + CN_HUNDRED + tail
     return str(n)
 
 
@@ -146,7 +144,7 @@ def format_number(n: int, fmt: str) -> str:
                "ideographDigital", "japaneseCounting"):
         return _chinese(n)
     if fmt == "ideographTraditional" and 1 <= n <= 10:
-        return _STEMS[n - 1]
+        return LIST_STEMS[n - 1]
     if fmt.startswith("decimalEnclosedCircle") and 1 <= n <= 20:
         return chr(0x2460 + n - 1)
     if fmt == "decimalZero":

@@ -8,7 +8,7 @@ from typing import Any
 from minsheng.index.errors import ReadError
 from minsheng.index.ingest.formats.common import WS, cell_text, table_lines
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _DROP = frozenset({
     "script", "style", "nav", "header", "footer", "noscript", "iframe", "template", "svg", "select",
     "object", "embed", "canvas", "audio", "video", "head", "button",

@@ -7,6 +7,7 @@ from typing import Any
 
 from minsheng.index.errors import ReadError
 from minsheng.index.ingest.formats.common import check_zip, describe, table_lines
+from minsheng.index.vocabulary import CELL_NO, CELL_YES
 
 
 def read(data: bytes, name: str) -> str:
@@ -44,7 +45,7 @@ def xlsx_value(cell: Any) -> str:
         return ""  # empty, or an error value such as #REF! or #DIV/0!
     number_format = str(getattr(cell, "number_format", "") or "")
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return CELL_YES if value else CELL_NO
     if isinstance(value, (int, float)):
         if "%" in number_format:
             return _number(value * 100) + "%"
