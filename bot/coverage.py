@@ -17,7 +17,7 @@ def covered_line(coverage: Coverage, group_over: int = 8) -> str:
     groups: dict[str, list[str]] = {}
     for region in sorted(named, key=coverage.order):
         province = coverage.province(region)
-        groups.setdefault(province or texts.PROVINCE_UNKNOWN, []).append(_entry(coverage, region, shown=province))
+        groups.setdefault(province or texts.PROVINCE_NOT_SETTLED, []).append(_entry(coverage, region, shown=province))
     # A municipality reporting as a whole (天津市) stands alone, not under itself.
     parts = [entries[0] if len(entries) == 1 and entries[0].startswith(texts.PLACE_OPEN.format(place=province))
              else texts.PROVINCE_GROUP.format(province=province, places=texts.LIST_JOIN.join(entries))

@@ -66,7 +66,7 @@ STATUS_SHORT: dict[Status, str] = {**STATUS_NAMES, Status.UNKNOWN: "未提及"}
 
 # --- what the index covers ------------------------------------------------------------------------------------------
 
-PROVINCE_UNKNOWN = "省份未定"
+PROVINCE_NOT_SETTLED = "省份未定"
 PROVINCE_GROUP = "{province}：{places}"
 PLACE_OPEN = "{place}（"
 NO_PLACE_GROUP = "未注明地区：{reports}"

@@ -52,3 +52,15 @@ def test_every_status_and_field_is_worded() -> None:
     for table in (texts.FIELD_NAMES, texts.FIELD_SHORT):
         assert set(table) == set(CHUNK_LABELS) and all(table.values())
     assert texts.FIELD_SHORT[Field.LEAD] == CHUNK_LABELS[Field.LEAD]  # a citation's "牵头 …" reads as the chunk does
+
+
+def test_no_template_is_named_twice() -> None:
+    """A second assignment of a name would silently replace the first text wherever it is used."""
+    import ast
+
+    tree = ast.parse((BOT / "texts.py").read_text("utf-8"))
+    names = [target.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+             for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+             for target in (target.elts if isinstance(target, ast.Tuple) else [target])
+             if isinstance(target, ast.Name)]
+    assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})

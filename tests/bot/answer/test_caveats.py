@@ -2,18 +2,10 @@
 from __future__ import annotations
 
 from minsheng.bot.answer.extractive import compose
-from minsheng.bot.answer.types import Answer
 from minsheng.index.indexing.catalog import Coverage
 from minsheng.index.search.query import parse_query
 from minsheng.index.search.results import SearchResult
-
-
-def ask(retriever, question: str, k: int = 5) -> Answer:  # type: ignore[no-untyped-def]
-    return compose(retriever.search(question, k))
-
-
-def first_line(answer: Answer) -> str:
-    return answer.text.splitlines()[0]
+from tests.support.answers import ask, first_line
 
 
 def test_abstained_result_without_coverage_says_the_index_is_empty() -> None:

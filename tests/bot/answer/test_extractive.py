@@ -6,20 +6,12 @@ import re
 import pytest
 
 from minsheng.bot.answer.extractive import COMPOSERS, compose
-from minsheng.bot.answer.types import Answer
 from minsheng.index.indexing.catalog import Coverage
 from minsheng.index.indexing.chunk import Chunk
 from minsheng.index.kinds import QueryKind
 from minsheng.index.search.query import parse_query
 from minsheng.index.search.results import Hit, SearchResult
-
-
-def ask(retriever, question: str, k: int = 5) -> Answer:  # type: ignore[no-untyped-def]
-    return compose(retriever.search(question, k))
-
-
-def first_line(answer: Answer) -> str:
-    return answer.text.splitlines()[0]
+from tests.support.answers import ask, first_line
 
 
 @pytest.mark.parametrize("question, verdict, evidence", [

@@ -1,16 +1,7 @@
 """bot.answer.figures: the target beside a figure, and a row of bare figures read against its header."""
 from __future__ import annotations
 
-from minsheng.bot.answer.extractive import compose
-from minsheng.bot.answer.types import Answer
-
-
-def ask(retriever, question: str, k: int = 5) -> Answer:  # type: ignore[no-untyped-def]
-    return compose(retriever.search(question, k))
-
-
-def first_line(answer: Answer) -> str:
-    return answer.text.splitlines()[0]
+from tests.support.answers import ask, first_line
 
 
 def test_amount_answer_quotes_the_figure_and_the_target(retriever) -> None:  # type: ignore[no-untyped-def]

@@ -2,20 +2,12 @@
 from __future__ import annotations
 
 from minsheng.bot.answer.extractive import compose
-from minsheng.bot.answer.types import Answer
 from minsheng.bot.coverage import covered_line
 from minsheng.index.indexing.catalog import Coverage
 from minsheng.index.indexing.chunk import Chunk
 from minsheng.index.search.query import parse_query
 from minsheng.index.search.results import Hit, SearchResult
-
-
-def ask(retriever, question: str, k: int = 5) -> Answer:  # type: ignore[no-untyped-def]
-    return compose(retriever.search(question, k))
-
-
-def first_line(answer: Answer) -> str:
-    return answer.text.splitlines()[0]
+from tests.support.answers import ask, first_line
 
 
 def test_a_report_naming_no_place_is_shown_by_its_title() -> None:

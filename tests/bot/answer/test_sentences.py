@@ -1,19 +1,9 @@
 """bot.answer.sentences: the sentences and clauses that answer, scored against what the question asks."""
 from __future__ import annotations
 
-from minsheng.bot.answer.extractive import compose
 from minsheng.bot.answer.sentences import best_sentences, split_sentences
-from minsheng.bot.answer.types import Answer
 from minsheng.index.indexing.catalog import Coverage
 from minsheng.index.search.query import parse_query
-
-
-def ask(retriever, question: str, k: int = 5) -> Answer:  # type: ignore[no-untyped-def]
-    return compose(retriever.search(question, k))
-
-
-def first_line(answer: Answer) -> str:
-    return answer.text.splitlines()[0]
 
 
 def test_sentences_keep_bracketed_lists_whole_and_split_run_in_items() -> None:
