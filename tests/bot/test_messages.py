@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from minsheng.bot.coverage import covered_line
 from minsheng.bot.messages import ShortKeys, Stats, regions_text, reports_text, split_html, start_text, stats_text
 from minsheng.index.indexing.catalog import Coverage, FileEntry
 
@@ -73,7 +72,3 @@ def test_many_places_are_grouped_by_province_with_their_parents() -> None:
     assert lines == ["<b>收录的地区</b>（5个）", "<b>北京市</b>", "· 大兴区（北京市）：2024年（1份报告）",
                      "· 密云区（北京市）：2024年（1份报告）", "<b>天津市</b>", "· 天津市：2024年（1份报告）",
                      "<b>山东省</b>", "· 青岛市：2024年（1份报告）", "<b>甘肃省</b>", "· 城关区（兰州市）：2024年（1份报告）"]
-    assert covered_line(coverage, group_over=3) == ("北京市：大兴区（2024年）、密云区（2024年）；天津市（2024年）；"
-                                               "山东省：青岛市（2024年）；甘肃省：城关区（兰州市，2024年）")
-    assert covered_line(coverage) == ("大兴区（北京市，2024年）、密云区（北京市，2024年）、城关区（兰州市，2024年）、"
-                                   "青岛市（2024年）、天津市（2024年）")
