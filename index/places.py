@@ -208,12 +208,15 @@ class Gazetteer:
 
     # --- finding places in text -----------------------------------------------------------------------------
 
-    def mentions(self, text: str, short: bool = True, county_short: bool = True) -> list[Mention]:
+    def mentions(self, text: str, short: bool = True, county_short: bool = True,
+                 lone_at: int | None = None) -> list[Mention]:
         """The places a text names, left to right, longest name first; short forms too when `short` (a county's
         only when `county_short` and its city or province is named in the text as well: 惠民 is a word before it is
         惠民县). A name counts when it is a word of its own in the text where a word could go on (兰州市场,
         各区和县城 and 中山路 name no place), and when a name that is also an ordinary word (城区, 鼓楼区) comes with
-        its city or province named too."""
+        its city or province named too. With `lone_at` (a question: "昌平养老服务进展怎么样", where its words begin
+        after any opening courtesy) a county's short form counts alone as well where it begins there, and a full
+        name jieba knows as an ordinary noun (保定市) anywhere unless it is a common or a generic word."""
         text = to_simplified(text)
         found: list[Mention] = []
         i = 0
@@ -224,7 +227,7 @@ class Gazetteer:
                 continue
             found.append(mention)
             i = mention.end
-        kept = [m for m in found if self._counts(m, text, _named_besides(m, found))]
+        kept = [m for m in found if self._counts(m, text, _named_besides(m, found), lone_at)]
         return self._zones(kept, text)
 
     def _mention_at(self, text: str, i: int, short: bool, county_short: bool) -> Mention | None:
@@ -251,15 +254,29 @@ class Gazetteer:
         return text[i:i + 2] in self._starts and any(
             text[i:i + n] in self._full for n in range(2, min(self._longest, len(text) - i) + 1))
 
-    def _counts(self, mention: Mention, text: str, named: set[str]) -> bool:
+    def _counts(self, mention: Mention, text: str, named: set[str], lone_at: int | None = None) -> bool:
+        name = mention.name
+        lone_county = lone_at is not None
+        # In a question a name may stand alone where people put a place: first ("昌平养老…", "成安…"); elsewhere a
+        # short form is too often a word (文体惠民工程: 惠民县).
+        opens = mention.start == lone_at
+        # jieba may cut a place name it knows as such, or does not know, otherwise in a question ("成|安养老"):
+        # at the opening that is no reason to doubt it.
+        placed = opens and not self.ordinary(name)
         if mention.short:
-            return _is_word(text, mention) and any(
-                p.level != COUNTY or self._has_named_parent(p, named) for p in mention.places)
-        if len(mention.name) == 2 and (not _is_word(text, mention) or _continues(text, mention.end)):
+            # A county's short form stands alone at a question's opening as a word of its own (昌平|养老, 顺义|养老),
+            # not inside a longer word (胶州湾, 安居工程, 复兴路); a place name jieba cut into pieces (成|安养老) too.
+            word, exact = _is_word(text, mention), _is_word(text, mention, exact=True)
+            alone = opens and not self.common(name) and (exact or (placed and not word))
+            return (word or placed) and any(
+                p.level != COUNTY or alone or self._has_named_parent(p, named) for p in mention.places)
+        if len(name) == 2 and (not _is_word(text, mention) or _continues(text, mention.end)) and not placed:
             return False  # 和县 in 各区和县城 or in 通报和县直部门
-        if self.ordinary(mention.name):
-            # An ordinary word counts as a place only with a parent of one of its places named too.
-            return any(self._has_named_parent(p, named) for p in mention.places)
+        if self.ordinary(name):
+            # An ordinary word counts as a place only with a parent of one of its places named too, or, in a
+            # question, when it is no common word (保定市, 平谷区; not 城区 or 矿区, generic, or a frequent one).
+            return any(self._has_named_parent(p, named) for p in mention.places) or (
+                lone_county and not self.common(name) and not set(name) <= _GENERIC_CHARS)
         return True
 
     def _has_named_parent(self, place: Place, named: set[str]) -> bool:
@@ -350,14 +367,15 @@ def _named_besides(mention: Mention, mentions: Iterable[Mention]) -> set[str]:
     return {p.code for m in mentions if m != mention for p in m.places}
 
 
-def _is_word(text: str, mention: Mention) -> bool:
-    """Whether jieba cuts the text so that the mention is one word (寿县 in "寿县民生工程", not 和县 in "各区和县城")."""
+def _is_word(text: str, mention: Mention, exact: bool = False) -> bool:
+    """Whether jieba cuts the text so that the mention is one word (寿县 in "寿县民生工程", not 和县 in "各区和县城"),
+    or the start of one (寿县民生…); exact: the whole word."""
     start = max(0, mention.start - 6)
     window = text[start:mention.end + 6]
     position = 0
     for word in plain_tokenizer().cut(window):
         if start + position == mention.start:
-            return len(word) >= len(mention.name) and word.startswith(mention.name)
+            return word == mention.name if exact else len(word) >= len(mention.name) and word.startswith(mention.name)
         position += len(word)
         if start + position > mention.start:
             return False

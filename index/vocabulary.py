@@ -354,6 +354,10 @@ PAGE_CONTROL = re.compile(r"字号\s*[:：]|字体大小\s*[:：]|保护视力�
 
 # --- questions ---------------------------------------------------------------------------------------------------
 
+# What may come before the first word of a question, where people name the place they ask about: courtesy and
+# asking words, punctuation and spaces ("请问，昌平…", "我想知道顺义…").
+QUESTION_OPENING = re.compile(r"^[\W_]*(?:(?:请问|我想知道|我想了解|想知道|想了解|想问一下|想问|帮我查一下|帮我查|帮忙查一下|"
+                              r"查一下|麻烦问一下|麻烦问下|你好|您好)[\W_]*)*")
 # Particles left at the start of a topic word once the names before them are removed ("大兴区的学校" → "的学校").
 TOPIC_PARTICLES = "的之"
 # The "which" of 哪些/哪个/哪几: a question about the list as a whole that asks which ones.

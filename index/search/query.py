@@ -26,6 +26,7 @@ from minsheng.index.vocabulary import (
     JOINERS,
     LIST_ASKED,
     PER_REGION_CUE,
+    QUESTION_OPENING,
     QUIT_WORDS,
     REFERS_BACK,
     REPORT_ASKED,
@@ -149,7 +150,12 @@ def question_places(text: str, coverage: Coverage, in_reports: Callable[[str], b
     that "区城市管理委" is never read as a place; names are taken from it and removed from text."""
     gaz = gazetteer()
     masked = text if masked is None else masked
-    mentions = gaz.mentions(masked)
+    # A question names a county by its short form alone ("昌平养老…"); a report is read more strictly. A name read
+    # only so that the covered reports write themselves is left to them, as before (a short form inside a report).
+    strict = {(m.start, m.end) for m in gaz.mentions(masked)}
+    opening = QUESTION_OPENING.match(masked)
+    mentions = [m for m in gaz.mentions(masked, lone_at=opening.end() if opening else 0)
+                if (m.start, m.end) in strict or not in_reports(m.name)]
     resolved = {m: gaz.resolve([m], mentions) for m in mentions}
     names = region_names(coverage)
     regions: list[str] = []
@@ -181,6 +187,12 @@ def question_places(text: str, coverage: Coverage, in_reports: Callable[[str], b
         # A parent named with a county counts once, as that county (甘肃省天水市秦州区 is about 秦州区).
         if any(other is not None and other != place and gaz.inside(other, place)
                for other in [*resolved.values(), *covered_places]):
+            continue
+        unsettled = [p.name for p in mention.places if p.name in coverage.regions and not coverage.paths.get(p.name)]
+        if resolved[mention] is None and unsettled:
+            # "西湖体育馆": 西湖 could be either 西湖区, and a covered report's 西湖区 is not settled either: that one.
+            regions.append(unsettled[0])
+            taken.append((mention.start, mention.end))
             continue
         if place.level in (PROVINCE, CITY):
             held = [r for r, path in coverage.paths.items() if place.name in path]

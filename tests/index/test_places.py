@@ -50,6 +50,26 @@ def test_short_forms_and_ordinary_words() -> None:
     assert names_in("北京朝阳") == ["北京市", "朝阳区（北京市）"]
 
 
+def lone_names_in(question: str) -> list[str]:
+    gaz = gazetteer()
+    return [gaz.label(m.places[0]) for m in gaz.mentions(question, lone_at=0)]
+
+
+def test_a_question_names_a_county_by_its_short_form_alone() -> None:
+    """A report needs the city named with a county's short form; a question does not ("昌平养老…"), where the short
+    form is a word of its own, or jieba cut it into pieces at the opening, or it is an ordinary word that opens the
+    question; never inside a longer word or as a common word."""
+    assert names_in("昌平养老服务进展怎么样") == []  # a report's reading
+    assert lone_names_in("昌平养老服务进展怎么样") == ["昌平区（北京市）"]
+    assert lone_names_in("海淀学校建设进展") == ["海淀区（北京市）"]
+    assert lone_names_in("成安养老服务进展") == ["成安县（邯郸市）"]  # jieba: 成|安养老
+    assert lone_names_in("顺义养老服务进展") == ["顺义区（北京市）"] and lone_names_in("学校顺义") == []
+    assert lone_names_in("保定市养老服务进展") == ["保定市"]  # a full name jieba tags as a common noun
+    for ordinary in ("安居工程进展怎么样", "复兴路改造进展", "新华书店建了几家", "胶州湾海底天然气管线建成了吗",
+                     "世界和平", "城区道路改造进展", "老旧小区改造进展", "文体惠民工程存在什么问题"):
+        assert lone_names_in(ordinary) == [], ordinary
+
+
 def test_zones_under_their_city() -> None:
     """高新区, 经开区 / 经济技术开发区 and new areas are zones under their city; 经开区 and 经济开发区 are one zone;
     a zone sharing a government with a district (北京城市副中心) settles to that district."""

@@ -56,3 +56,21 @@ def test_places_inside_a_report_and_near_an_uncovered_one_are_told(retriever) ->
     assert "丹棱县 1900 3029 159.4" in other.text
     assert "按表头：城镇新增就业(人)：目标任务1900，进度3029，完成比例159.4%；" in other.text
     assert other.citations and all(c.region == "眉山市" for c in other.citations)
+
+
+def test_a_place_asked_by_its_short_name_alone_is_refused_by_name(retriever) -> None:  # type: ignore[no-untyped-def]
+    """"昌平养老服务进展怎么样" was answered from 青岛市's 养老服务站 with no word that it is another place."""
+    for question, named in (("昌平养老服务进展怎么样", "昌平区（北京市）"), ("海淀学校建设进展", "海淀区（北京市）"),
+                            ("顺义老旧小区改造完成了多少", "顺义区（北京市）"), ("义乌养老服务进展", "义乌市（金华市）"),
+                            ("保定市公交线路优化进展", "保定市")):
+        answer = ask(retriever, question)
+        assert answer.abstained and first_line(answer).startswith(f"收录的报告里没有{named}的内容"), question
+
+
+def test_a_short_name_a_covered_report_writes_is_answered_from_it(retriever) -> None:  # type: ignore[no-untyped-def]
+    """A county a covered city's report names ("丹棱县" in 眉山市's table) asked by its short form, and a covered
+    place whose name two places share (西湖区, its city not settled) asked by its short form, answer from them."""
+    answer = ask(retriever, "丹棱城镇新增就业完成了多少人")
+    assert not answer.abstained and "丹棱县 1900 3029" in first_line(answer)
+    answer = ask(retriever, "西湖体育馆为什么进度比原计划慢")
+    assert not answer.abstained and "因春节前" in answer.text
