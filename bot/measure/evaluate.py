@@ -62,6 +62,8 @@ class EvalSummary:
     false_abstentions: int
     median_latency: float  # seconds, over all questions
     failing: tuple[str, ...]  # in question order
+    # The same figures for the questions of each type (the file's `type` field), in order of first appearance.
+    by_type: tuple[tuple[str, "EvalSummary"], ...] = ()
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -227,8 +229,8 @@ def failure_reasons(question: EvalQuestion, score: QuestionScore) -> list[str]:
 # --- summary ------------------------------------------------------------------------------
 
 
-def summarize(scores: list[QuestionScore]) -> EvalSummary:
-    """The run's figures from its per-question scores."""
+def summarize(scores: list[QuestionScore], by_type: bool = True) -> EvalSummary:
+    """The run's figures from its per-question scores, and (by_type) those of each question type."""
     answerable = [score for score in scores if not score.negative]
     negatives = [score for score in scores if score.negative]
     failing = tuple(score.id for score in scores if _fails(score))
@@ -243,6 +245,8 @@ def summarize(scores: list[QuestionScore]) -> EvalSummary:
         false_abstentions=sum(1 for score in answerable if score.abstained),
         median_latency=statistics.median([score.seconds for score in scores]) if scores else 0.0,
         failing=failing,
+        by_type=tuple((kind, summarize([s for s in scores if s.type == kind], by_type=False))
+                      for kind in dict.fromkeys(score.type for score in scores)) if by_type else (),
     )
 
 
@@ -271,6 +275,15 @@ def format_summary(summary: EvalSummary, label: str, details: dict[str, list[str
     ]
     entries = [_failing_entry(qid, details) for qid in summary.failing] or ["none"]
     lines.extend(_wrapped(entries, "  failing           "))
+    if len(summary.by_type) > 1:
+        lines.append(f"  {'by type':<18}{'n':>4}  recall@1  recall@k  facts  abstentions")
+        for kind, part in summary.by_type:
+            if part.answerable:
+                lines.append(f"    {kind or '-':<16}{part.answerable:>4}  {part.recall_at_1:8.3f}  {part.recall_at_k:8.3f}  "
+                             f"{part.fact_accuracy:5.3f}  {part.false_abstentions} false")
+            else:
+                lines.append(f"    {kind or '-':<16}{part.negatives:>4}  {'':8}  {'':8}  {'':5}  "
+                             f"{part.abstained_negatives}/{part.negatives} negatives")
     return "\n".join(lines)
 
 

@@ -343,6 +343,7 @@ def test_summarize_figures() -> None:
         abstained_negatives=1, false_abstentions=1,
         median_latency=summary.median_latency,
         failing=("q2", "q3", "q4", "n2"),
+        by_type=(("numeric", summarize(scores, by_type=False)),),
     )
     assert summary.median_latency == pytest.approx(0.35)
 
@@ -421,3 +422,20 @@ def test_format_summary_wraps_long_failing_lists_without_splitting_entries() -> 
     assert all(line.startswith(" " * 20) and line[20] == "q" for line in failing[1:])
     entries = " ".join(line.strip() for line in failing).removeprefix("failing").split(") ")
     assert len(entries) == 60
+
+
+def test_figures_by_question_type() -> None:
+    """`minsheng eval` prints each type's figures too, so a kind of question that falls behind shows."""
+    scores = [QuestionScore("a", "numeric", False, False, True, True, True, 0.1),
+              QuestionScore("b", "numeric", False, False, False, True, False, 0.1),
+              QuestionScore("c", "status", False, True, False, False, False, 0.1),
+              QuestionScore("n", "negative", True, True, None, None, None, 0.1)]
+    summary = summarize(scores)
+    kinds = dict(summary.by_type)
+    assert list(kinds) == ["numeric", "status", "negative"]
+    assert (kinds["numeric"].answerable, kinds["numeric"].recall_at_1, kinds["numeric"].fact_accuracy) == (2, 0.5, 0.5)
+    assert kinds["status"].false_abstentions == 1 and kinds["negative"].abstained_negatives == 1
+    text = format_summary(summary, "ours")
+    assert "    numeric            2     0.500     1.000  0.500  0 false" in text
+    assert "    negative           1" in text and "1/1 negatives" in text
+    assert text.index("failing") < text.index("by type")  # overall figures and failures first, as before
