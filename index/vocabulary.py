@@ -314,6 +314,10 @@ UNTIL_MONTH = re.compile(r"(截至|截止到|截止|截至到)\s*(\d{1,2})\s*月
 # A title reporting a whole year's results ("完成情况表", "全部办结", "办理情况").
 YEAR_END_WORDS = re.compile(r"完成情况|办结|办理情况|年终")
 HALF = re.compile(f"({_alt(HALVES)})")
+# A period a report's text gives itself when its title does not: a cut-off date, the months from January
+# ("1-4月", "1至9月"), the first half or the first three quarters; not a project's own dates ("3月开工") or plans
+# ("下半年", "全年目标").
+BODY_PERIOD = re.compile(rf"{UNTIL_MONTH.pattern}|(?<![\d.])1\s*[{DASHES}]\s*\d{{1,2}}\s*月|{_alt(HALVES[:1] + HALVES[2:3])}")
 # The months each half covers (前三季度 is January to September).
 HALF_MONTHS = dict(zip(HALVES, ((1, 6), (7, 12), (1, 9), (1, 12))))
 # A year in a file name, written with or without 年 ("眉山市2017十大民生工程").

@@ -25,7 +25,9 @@ from minsheng.index.vocabulary import GOVERNMENT_LEVELS, MUNICIPALITY_END, NOT_L
 # 8: bylines, page controls and pictures' file names are no records; long cells of a cell-per-line page are none.
 # 9: the official in charge (分管领导) as a field of its own; tables typed with spaces; 稿源 bylines.
 # 10: "进度较慢"/"推进缓慢" read as behind.
-FORMAT = 10
+# 11: a period the report's opening lines give ("1-4月", "前三季度") when its title gives none, over a title that only
+# sounds like a year's end.
+FORMAT = 11
 
 
 class IndexMissing(MinshengError):

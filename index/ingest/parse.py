@@ -12,7 +12,7 @@ from minsheng.index.ingest.prose import NoticeTask, inline_records, notice_tasks
 from minsheng.index.ingest.records import ParsedReport, Record, Report
 from minsheng.index.ingest.tables import find_tables
 from minsheng.index.script import to_simplified
-from minsheng.index.vocabulary import ISSUER_LINE, ITEM_START, NOTICE_TITLE_START, TITLE_WORDS, UNTIL_MONTH
+from minsheng.index.vocabulary import BODY_PERIOD, ISSUER_LINE, ITEM_START, NOTICE_TITLE_START, TITLE_WORDS
 
 
 def parse_text(text: str, source: str) -> ParsedReport:
@@ -86,13 +86,17 @@ def _report(title: str, captions: list[str], stem: str, lines: list[str], source
     """The report's facts (place, year, period and months) and notes on the doubtful ones."""
     where = report_place(" ".join([title, *captions]), issuer_lines(lines), stem, "\n".join(lines))
     year, year_from = report_year(stem, title, lines)
-    # The period as the title, a table's caption or the file name words it; else a cut-off date in the report's
-    # opening lines ("请各牵头单位填写截止到2月28日的情况").
-    sources = [title, *captions, stem, *[line for line in lines[:_OPENING_LINES] if UNTIL_MONTH.search(line)][:1]]
+    # The period as the title, a table's caption or the file name words it; else as the report's opening lines
+    # give it ("请各牵头单位填写截止到2月28日的情况", "1-4月,全区…", "前三季度…"), which also outweighs a title that
+    # only sounds like a year's end ("…完成情况"); else that year's end.
+    named = [title, *captions, stem]
+    said = next((match.group(0) for line in lines[:_OPENING_LINES] for match in [BODY_PERIOD.search(line)] if match),
+                "")
+    stated = next((text for text in named if find_period(text)), said)
     report = Report(
         title=title or stem, region=where.region, year=year,
-        period=next((p for p in map(find_period, sources) if p), ""), source=source, place=where.path,
-        months=next((m for m in map(find_months, sources) if m), None),
+        period=find_period(stated) if stated else "", source=source, place=where.path,
+        months=find_months(stated) if stated else next((m for m in map(find_months, named) if m), None),
     )
     notes = [f"place: {where.note}"] if where.note else []
     if year is None:

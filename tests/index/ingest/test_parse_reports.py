@@ -144,3 +144,21 @@ def test_gold_wording_lands_in_records(reports: dict[str, ParsedReport]) -> None
         ("北京城市副中心", "企業營業收入762.31億元"),
     ]:
         assert match_key(phrase) in keys[key]
+
+
+def test_a_period_the_title_lacks_is_read_from_the_opening_lines() -> None:
+    """A report titled without a period is dated by its own opening lines; a title that only sounds like a year's end
+    ("完成情况") gives way to them; a project's own dates and plans date nothing."""
+    from minsheng.index.ingest.parse import parse_text
+
+    def period(text: str) -> tuple[str, tuple[int, int] | None]:
+        report = parse_text(text, "report.txt").report
+        return report.period, report.months
+
+    item = "\n1.新建幼儿园2所,3月开工,已完工。\n2.改造老旧小区5个,计划下半年完工。"
+    assert period("甲县2023年民生实事完成情况\n1-4月,全县民生实事项目有序推进。" + item) == ("1-4月", (1, 4))
+    assert period("甲县2023年十件民生实事进展情况\n前三季度,十件实事整体推进。" + item) == ("前三季度", (1, 9))
+    assert period("甲县2023年十件民生实事进展\n今年以来,截至4月底,十件实事进展顺利。" + item) == ("截至4月底", (1, 4))
+    assert period("甲县2023年一季度十件民生实事进展\n1-4月,全县推进。" + item) == ("一季度", (1, 3))  # the title's own
+    assert period("甲县2023年民生实事完成情况" + item) == ("", (1, 12))
+    assert period("甲县2023年十件民生实事进展情况" + item) == ("", None)
