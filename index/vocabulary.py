@@ -280,6 +280,13 @@ MEASURE_HEADER = re.compile(rf"^\S.*{MEASURE_UNIT}$")
 # What a figures table writes in a cell with no figure.
 BLANK_CELLS = frozenset({"-", "—", "/", "／", "--"})
 
+# A lead unit written in prose ("由区民政局牵头", "由市住建局、市城管局负责实施", "责任单位为县教体局"): the unit's
+# name ends as a body's does, several joined by 、/和/及.
+_BODY = rf"[{HAN}]{{1,18}}?(?:局|委|办|政府|中心|集团|公司|街道|镇|乡|院|会|联|部|所|站|队|处|厅)"
+LEAD_IN_PROSE = re.compile(
+    rf"由({_BODY}(?:[、和及与]{_BODY})*)(?:共同)?(?:{_alt(LEAD_VERBS)}|负责|组织实施|具体实施)"
+    rf"|(?:{_alt(LEAD_LABELS)})(?:为|是)[:：]?\s*({_BODY}(?:[、和及与]{_BODY})*)")
+
 # A table cell alone on its line (a table exported a cell per line): a label or a figure, no sentence in it.
 SHORT_CELL = re.compile(r"^[^。；;：:，,！？!?\n]{1,24}$")
 # A cell holding a figure only ("27800", "187.9", "9*" with its footnote mark).

@@ -11,6 +11,7 @@ from minsheng.bot.answer.sentences import PIECE, best_sentences
 from minsheng.bot.answer.types import Answer, citation_of
 from minsheng.bot.coverage import covered_line
 from minsheng.index.indexing import field_text
+from minsheng.index.ingest import derive_status
 from minsheng.index.kinds import Field, Status, Wants, answer_field
 from minsheng.index.search import Hit, SearchResult, figure_change
 
@@ -26,15 +27,17 @@ def single(result: SearchResult) -> Answer:
     """One record answers: the verdict when asked, the quoted sentences, the target, close runners-up."""
     query = result.query
     best = result.hits[0]
+    lead = record_lead(best.chunk, query)
     lines = []
     if query.wants == Wants.STATUS and not query.asks_when:
-        verdict = texts.STATUS_VERDICTS.get(best.chunk.status, texts.STATUS_VERDICTS[Status.UNKNOWN])
+        verdict = texts.STATUS_VERDICTS.get(verdict_status(best.chunk.status, lead),
+                                            texts.STATUS_VERDICTS[Status.UNKNOWN])
         lines.append(texts.SENTENCE.format(text=verdict))
     if query.asks_who:
         leader = field_text(best.chunk.text, Field.LEADER)
         lines.extend(texts.FIELD_LINE.format(field=texts.FIELD_NAMES[name], value=value) for name, value in (
             (Field.LEAD, best.chunk.lead_unit), (Field.LEADER, leader)) if value)
-    lines.append(texts.QUOTE_LINE.format(where=where(best.chunk), text=record_lead(best.chunk, query)))
+    lines.append(texts.QUOTE_LINE.format(where=where(best.chunk), text=lead))
     main_at = len(lines) - 1
     earlier = earlier_figure(result, lines[-1])
     aim = target(best.chunk, query, lines[-1])
@@ -56,6 +59,15 @@ def single(result: SearchResult) -> Answer:
         lines.append(see_also_line(hit, query))
         used.append(hit)
     return Answer("\n".join(lines), [citation_of(h) for h in used])
+
+
+def verdict_status(status: str, quoted: str) -> str:
+    """The status a 完成了吗 answer gives: the record's, unless it says nothing or only "under way" while the
+    sentence quoted for the question says more (a passage's "已全部完成", "全部办结", "进度滞后")."""
+    said = derive_status(quoted)
+    if status in (Status.UNKNOWN, Status.ON_TRACK) and said in (Status.COMPLETED, Status.BEHIND, Status.NOT_STARTED):
+        return said
+    return status
 
 
 def change(result: SearchResult) -> Answer:

@@ -18,9 +18,10 @@ if TYPE_CHECKING:
     from minsheng.index.ingest.normalize import TONE_MARKS, clean, match_key
     from minsheng.index.ingest.parse import parse_text
     from minsheng.index.ingest.records import ParsedReport, Record
+    from minsheng.index.ingest.status import derive_status
 
 __all__ = [
-    "TONE_MARKS", "ParsedReport", "ReportCheck", "Record", "check_report", "clean", "corpus_files", "find_region",
+    "TONE_MARKS", "ParsedReport", "ReportCheck", "Record", "check_report", "clean", "corpus_files", "derive_status", "find_region",
     "is_boilerplate", "is_report_name", "is_section", "list_corpus", "load_report", "match_key", "parse_bytes",
     "parse_text", "read_report", "read_text", "text_of",
 ]

@@ -12,6 +12,7 @@ from minsheng.index.vocabulary import (
     CN_TEN,
     DELAY_WORDS,
     ITEM_CELL,
+    LEAD_IN_PROSE,
     PLAN_START,
     PROBLEM_SIGNS,
     SECTION_HEADING,
@@ -63,6 +64,12 @@ def tidy_units(text: str) -> str:
     return "、".join(p.lstrip("*＊") for p in UNIT_SPLIT.split(text) if p.lstrip("*＊"))
 
 
+def lead_in_prose(text: str) -> str:
+    """The lead unit a record's text names in prose ("由区民政局牵头" → 区民政局), or ""."""
+    match = LEAD_IN_PROSE.search(to_simplified(text))
+    return tidy_units(re.sub(r"[和及与]", "、", match.group(1) or match.group(2))) if match else ""
+
+
 def explains_delay(text: str) -> bool:
     """True when a 说明/备注 text explains a delay, so it belongs under problems."""
     return bool(DELAY_WORDS.search(to_simplified(text)))
@@ -70,7 +77,7 @@ def explains_delay(text: str) -> bool:
 
 def finish(record: Record, status_cell: str = "") -> Record:
     """Tidy the fields and derive status and ratio from the record's wording."""
-    record.lead_unit = tidy_units(record.lead_unit)
+    record.lead_unit = tidy_units(record.lead_unit) or lead_in_prose(" ".join((record.task, record.progress)))
     record.units = tidy_units(record.units)
     for name in ("item", "section", "task", "progress", "problems", "plan"):
         setattr(record, name, getattr(record, name).strip())

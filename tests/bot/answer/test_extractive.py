@@ -5,10 +5,11 @@ import re
 
 import pytest
 
+from minsheng.bot.answer.composers import verdict_status
 from minsheng.bot.answer.extractive import COMPOSERS, compose
 from minsheng.index.indexing.catalog import Coverage
 from minsheng.index.indexing.chunk import Chunk
-from minsheng.index.kinds import QueryKind
+from minsheng.index.kinds import QueryKind, Status
 from minsheng.index.search.query import parse_query
 from minsheng.index.search.results import Hit, SearchResult
 from tests.support.answers import ask, first_line
@@ -165,3 +166,16 @@ def test_answers_made_from_whole_reports_are_never_worded_by_a_model() -> None:
     assert worded == {QueryKind.SINGLE, QueryKind.UNIT_LIST, QueryKind.PER_REGION, QueryKind.COMPARE}
     assert {kind for kind, composer in COMPOSERS.items() if not composer.searched} == {QueryKind.GREETING,
                                                                                      QueryKind.FOREIGN}
+
+
+def test_a_verdict_follows_the_quoted_sentence_when_the_record_says_less() -> None:
+    """A passage says nothing of its status as a whole, but the sentence quoted for "建好了吗" does."""
+    coverage = Coverage({"甲区": ("2024年",)}, {"甲区": 1}, ())
+    passage = Chunk("a-0001-p", "甲区 · 2024年\n社区食堂建设:12家社区食堂已全部建成并投入使用。", "a.txt", "报告", "甲区",
+                    2024, "", "", "", "", "unknown", 1, 0, kind="passage")
+    answer = compose(SearchResult(query=parse_query("甲区社区食堂建好了吗", coverage),
+                                  hits=[Hit(passage, 1.0, strong=True)]))
+    assert answer.text.startswith("已完成。\n")
+    assert verdict_status(Status.ON_TRACK, "12家社区食堂已全部建成并投入使用") == Status.COMPLETED
+    assert verdict_status(Status.ON_TRACK, "已建成3个,其余正在施工") == Status.ON_TRACK
+    assert verdict_status(Status.COMPLETED, "正在推进") == Status.COMPLETED  # the record's own word stands
