@@ -17,6 +17,7 @@ from minsheng.index.vocabulary import (
     GOVERNMENT_ISSUER,
     GOVERNMENT_LEVELS,
     LEVEL_ONLY_PLACE,
+    PIECE_BREAK,
     VERB_FIGURE,
 )
 
@@ -25,6 +26,10 @@ _SAME_REPORT = 0.8
 # A project is itself in an earlier report when its task reads this alike (with the same item number, less).
 _LINK = 0.6
 _LINK_SAME_ITEM = 0.35
+# A text holds an earlier project when it has this share of the character pairs of one of its task's clauses, of
+# at least this many pairs.
+_HELD = 0.5
+_CLAUSE_PAIRS = 4
 _NAME_CHARS = 40
 
 
@@ -207,7 +212,8 @@ def _figures(text: str) -> dict[tuple[str, str, str, int], re.Match[str]]:
 
 
 def link(project: Project, earlier: list[Project]) -> Project | None:
-    """The same project in an earlier report: the same item number with a like task, or a clearly like task."""
+    """The same project in an earlier report: the same item number with a like task, or a clearly like task; for
+    text with no task of its own (a news paragraph after a table), the earlier project whose name it holds."""
     best, best_score = None, (0.0, False)
     key = project.task or project.name
     for other in earlier:
@@ -216,5 +222,22 @@ def link(project: Project, earlier: list[Project]) -> Project | None:
         # Two items of one report may share a task word for word (大兴区's 第16/17项): the same number wins a tie.
         if score >= (_LINK_SAME_ITEM if same_item else _LINK) and (score, same_item) > best_score:
             best, best_score = other, (score, same_item)
+    if best is None and not project.task:
+        return named_in(project.text, earlier)
     return best
+
+
+def named_in(text: str, earlier: list[Project]) -> Project | None:
+    """The earlier project one of whose task's clauses a text holds best, most of that clause's character pairs
+    ("稳步开展老楼加梯工作" in "…老楼加梯工作稳步推进，已开工26部"), or None; a clause must say something (a few pairs)."""
+    held = _pairs(text)
+    best, best_share = None, 0.0
+    for other in earlier:
+        for clause in PIECE_BREAK.split(other.task or other.name):
+            pairs = _pairs(clause)
+            share = len(pairs & held) / len(pairs) if len(pairs) >= _CLAUSE_PAIRS else 0.0
+            if share >= _HELD and share > best_share:
+                best, best_share = other, share
+    return best
+
 

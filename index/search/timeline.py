@@ -92,10 +92,10 @@ class Timeline:
 
     def earlier(self, chunk: Chunk) -> list[EarlierPoint]:
         """The record's project in each earlier report of its series, latest first (only the links found)."""
-        # A passage inside a record shares its record number; one outside every record matches no project.
-        own = next((p for p in self.projects(chunk.source) if p.record == chunk.record), None)
-        if own is None:
-            return []
+        # A passage inside a record shares its record number; one outside every record (a news report's paragraph)
+        # stands for what it tells, linked to an earlier project by the name it holds.
+        own = next((p for p in self.projects(chunk.source) if p.record == chunk.record), None) or Project(
+            chunk.source, chunk.record, "", chunk.section, "", chunk.lead_unit, chunk.status, chunk.text.split("\n", 1)[-1])
         points = []
         current = own
         ref = self.previous(chunk.source)

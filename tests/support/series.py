@@ -33,3 +33,19 @@ def series_corpus(folder: Path) -> Path:
     (folder / "萧县民生工程9月进展(转载).txt").write_text(
         "首页 > 新闻中心 > 民生动态 > 正文\n" + repost + "\n来源:县民生办 编辑:张三 审核:李四\n", "utf-8")
     return folder
+
+
+DAXING_NEWS = "大兴区2024年上半年重要民生实事进展.txt"
+# 大兴区's next report written as news, in paragraphs, not as the 一季度 report's table.
+NEWS = ("大兴区2024年上半年重要民生实事进展\n\n"
+        "今年以来，大兴区扎实推进重要民生实事项目。截至6月底，老楼加梯工作稳步推进，已开工26部，群众上下楼更方便。\n\n"
+        "通学公交方面，开通通学公交线路52条，服务中小学生上下学。\n\n"
+        "下一步，区里将继续加大协调力度，确保全年任务按期完成。\n")
+
+
+def news_corpus(folder: Path) -> Path:
+    """大兴区's 一季度 table report and its next report written as a news article."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / DAXING_Q1).write_bytes(corpus_file("大兴区").read_bytes())
+    (folder / DAXING_NEWS).write_text(NEWS, "utf-8")
+    return folder

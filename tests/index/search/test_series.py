@@ -53,3 +53,28 @@ def test_a_figure_moved_between_periods() -> None:
     assert figure_change("医疗机构5家,医疗机构4家", "医疗机构5家,医疗机构3家") == ("医疗机构3家", "医疗机构4家")
     assert figure_change("截至9月底", "截至6月底") is None
     assert figure_change("共26部", "共19个") is None
+
+
+def test_a_news_report_after_a_table_is_linked_to_its_projects(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The later report of a place written as news (paragraphs, no tasks) names its projects inside its text: each
+    paragraph is linked to the earlier table's project whose task clause it holds, and the figure that moved is
+    found."""
+    from minsheng.index.indexing.chunk import chunk_report
+    from minsheng.index.ingest.corpus import corpus_files
+    from minsheng.index.ingest.load import load_report
+    from minsheng.index.search.series import figure_change
+    from minsheng.index.search.timeline import Timeline
+    from tests.support.series import DAXING_NEWS, news_corpus
+
+    folder = news_corpus(tmp_path / "corpus")
+    chunks = [c for path in corpus_files(folder) for c in chunk_report(load_report(path), 768)]
+    timeline = Timeline(chunks)
+    news = [c for c in chunks if c.source == DAXING_NEWS and "老楼加梯" in c.text]
+    assert news and timeline.previous(DAXING_NEWS) is not None
+    points = timeline.earlier(news[0])
+    assert [p.project.item for p in points] == ["6"]
+    assert figure_change(news[0].text, points[0].project.progress) == ("已开工19部", "已开工26部")
+    bus = next(c for c in chunks if c.source == DAXING_NEWS and c.text.split("\n")[1].startswith("进展: 通学公交"))
+    assert [p.project.item for p in timeline.earlier(bus)] == ["12"]  # "拟开通不少于50条通学公交线路"
+    closing = next(c for c in chunks if c.source == DAXING_NEWS and "下一步" in c.text and "老楼" not in c.text)
+    assert timeline.earlier(closing) == []  # a paragraph naming no earlier project is linked to none
