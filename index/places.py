@@ -209,14 +209,15 @@ class Gazetteer:
     # --- finding places in text -----------------------------------------------------------------------------
 
     def mentions(self, text: str, short: bool = True, county_short: bool = True,
-                 lone_at: int | None = None) -> list[Mention]:
+                 lone_at: frozenset[int] | None = None) -> list[Mention]:
         """The places a text names, left to right, longest name first; short forms too when `short` (a county's
         only when `county_short` and its city or province is named in the text as well: 惠民 is a word before it is
         惠民县). A name counts when it is a word of its own in the text where a word could go on (兰州市场,
         各区和县城 and 中山路 name no place), and when a name that is also an ordinary word (城区, 鼓楼区) comes with
-        its city or province named too. With `lone_at` (a question: "昌平养老服务进展怎么样", where its words begin
-        after any opening courtesy) a county's short form counts alone as well where it begins there, and a full
-        name jieba knows as an ordinary noun (保定市) anywhere unless it is a common or a generic word."""
+        its city or province named too. With `lone_at` (a question: the positions where people name a place, such
+        as its opening after any courtesy: "昌平养老服务进展怎么样") a county's short form counts alone as well where
+        it begins at one of them, and a full name jieba knows as an ordinary noun (保定市) anywhere unless it is a
+        common or a generic word."""
         text = to_simplified(text)
         found: list[Mention] = []
         i = 0
@@ -254,12 +255,12 @@ class Gazetteer:
         return text[i:i + 2] in self._starts and any(
             text[i:i + n] in self._full for n in range(2, min(self._longest, len(text) - i) + 1))
 
-    def _counts(self, mention: Mention, text: str, named: set[str], lone_at: int | None = None) -> bool:
+    def _counts(self, mention: Mention, text: str, named: set[str], lone_at: frozenset[int] | None = None) -> bool:
         name = mention.name
         lone_county = lone_at is not None
         # In a question a name may stand alone where people put a place: first ("昌平养老…", "成安…"); elsewhere a
         # short form is too often a word (文体惠民工程: 惠民县).
-        opens = mention.start == lone_at
+        opens = lone_county and mention.start in lone_at
         # jieba may cut a place name it knows as such, or does not know, otherwise in a question ("成|安养老"):
         # at the opening that is no reason to doubt it.
         placed = opens and not self.ordinary(name)

@@ -9,7 +9,7 @@ from minsheng.index.indexing.catalog import Coverage, bare_unit
 from minsheng.index.ingest.meta import find_period, find_year, strip_periods
 from minsheng.index.ingest.normalize import clean
 from minsheng.index.kinds import COLLECTION_KINDS, QueryKind, Status, Wants
-from minsheng.index.places import CITY, PROVINCE, Place, gazetteer
+from minsheng.index.places import CITY, PROVINCE, Mention, Place, gazetteer
 from minsheng.index.script import to_simplified
 from minsheng.index.synonyms import expansions, matched_phrases, unit_aliases
 from minsheng.index.vocabulary import (
@@ -152,10 +152,9 @@ def question_places(text: str, coverage: Coverage, in_reports: Callable[[str], b
     masked = text if masked is None else masked
     # A question names a county by its short form alone ("昌平养老…"); a report is read more strictly. A name read
     # only so that the covered reports write themselves is left to them, as before (a short form inside a report).
-    strict = {(m.start, m.end) for m in gaz.mentions(masked)}
-    opening = QUESTION_OPENING.match(masked)
-    mentions = [m for m in gaz.mentions(masked, lone_at=opening.end() if opening else 0)
-                if (m.start, m.end) in strict or not in_reports(m.name)]
+    strict = gaz.mentions(masked)
+    mentions = [m for m in gaz.mentions(masked, lone_at=_naming_places(masked, strict, coverage))
+                if any((m.start, m.end) == (s.start, s.end) for s in strict) or not in_reports(m.name)]
     resolved = {m: gaz.resolve([m], mentions) for m in mentions}
     names = region_names(coverage)
     regions: list[str] = []
@@ -217,6 +216,16 @@ def question_places(text: str, coverage: Coverage, in_reports: Callable[[str], b
         nearby=tuple(dict.fromkeys(r for p in uncovered for r in _nearby(p, coverage))),
         rest=text,
     )
+
+
+def _naming_places(text: str, mentions: list[Mention], coverage: Coverage) -> frozenset[int]:
+    """Where a question names places: its opening after any courtesy ("请问，昌平…"), and right after a place it
+    names and a joining word ("青岛和昌平…")."""
+    opening = QUESTION_OPENING.match(text)
+    ends = {m.end for m in mentions} | {match.end() for name in region_names(coverage) if name in text
+                                        for match in re.finditer(re.escape(name), text)}
+    after = {join.end() for end in ends if (join := COMPARE_JOIN.match(text, end))}
+    return frozenset({opening.end() if opening else 0, *after})
 
 
 def _nearby(place: Place, coverage: Coverage) -> list[str]:

@@ -52,7 +52,7 @@ def test_short_forms_and_ordinary_words() -> None:
 
 def lone_names_in(question: str) -> list[str]:
     gaz = gazetteer()
-    return [gaz.label(m.places[0]) for m in gaz.mentions(question, lone_at=0)]
+    return [gaz.label(m.places[0]) for m in gaz.mentions(question, lone_at=frozenset({0}))]
 
 
 def test_a_question_names_a_county_by_its_short_form_alone() -> None:

@@ -74,3 +74,9 @@ def test_a_short_name_a_covered_report_writes_is_answered_from_it(retriever) -> 
     assert not answer.abstained and "丹棱县 1900 3029" in first_line(answer)
     answer = ask(retriever, "西湖体育馆为什么进度比原计划慢")
     assert not answer.abstained and "因春节前" in answer.text
+
+
+def test_a_short_name_joined_to_a_covered_place_is_said_first(retriever) -> None:  # type: ignore[no-untyped-def]
+    """"青岛和昌平…": 青岛 answers, and the first line says 昌平区 is not held (the answer was 青岛 alone)."""
+    answer = ask(retriever, "青岛和昌平的养老服务进展")
+    assert first_line(answer) == "（没有收录昌平区（北京市）的报告，以下是青岛市的内容。）"
