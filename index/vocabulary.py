@@ -283,6 +283,8 @@ BLANK_CELLS = frozenset({"-", "—", "/", "／", "--"})
 # A lead unit written in prose ("由区民政局牵头", "由市住建局、市城管局负责实施", "责任单位为县教体局"): the unit's
 # name ends as a body's does, several joined by 、/和/及.
 _BODY = rf"[{HAN}]{{1,18}}?(?:局|委|办|政府|中心|集团|公司|街道|镇|乡|院|会|联|部|所|站|队|处|厅)"
+# The words joining unit names in prose ("市住建局和市城管局"), read as the 、 of a unit cell.
+UNIT_JOINER = re.compile(r"[和及与]")
 LEAD_IN_PROSE = re.compile(
     rf"由({_BODY}(?:[、和及与]{_BODY})*)(?:共同)?(?:{_alt(LEAD_VERBS)}|负责|组织实施|具体实施)"
     rf"|(?:{_alt(LEAD_LABELS)})(?:为|是)[:：]?\s*({_BODY}(?:[、和及与]{_BODY})*)")

@@ -16,6 +16,7 @@ from minsheng.index.vocabulary import (
     PLAN_START,
     PROBLEM_SIGNS,
     SECTION_HEADING,
+    UNIT_JOINER,
     UNIT_SPLIT,
 )
 
@@ -67,7 +68,7 @@ def tidy_units(text: str) -> str:
 def lead_in_prose(text: str) -> str:
     """The lead unit a record's text names in prose ("由区民政局牵头" → 区民政局), or ""."""
     match = LEAD_IN_PROSE.search(to_simplified(text))
-    return tidy_units(re.sub(r"[和及与]", "、", match.group(1) or match.group(2))) if match else ""
+    return tidy_units(UNIT_JOINER.sub("、", match.group(1) or match.group(2))) if match else ""
 
 
 def explains_delay(text: str) -> bool:
