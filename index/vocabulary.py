@@ -318,11 +318,13 @@ MONTH_LABEL = "{month}月"
 MONTH_RANGE = re.compile(rf"(\d{{1,2}})\s*[{DASHES}]\s*(\d{{1,2}})\s*月")
 MONTH = re.compile(r"(?<![\d-])(\d{1,2})\s*月(?:份|底|末|初)?(?!\d*日)")
 HALVES = ("上半年", "下半年", "前三季度", "全年")
+YEAR_TARGETS = ("任务", "目标", "计划")
 # "截至5月31日", "截止到2月28日", "截至9月底": a period from January to that month.
 UNTIL_MONTH = re.compile(r"(截至|截止到|截止|截至到)\s*(\d{1,2})\s*月(?:底|末|份|\s*\d{1,2}\s*日)?")
 # A title reporting a whole year's results ("完成情况表", "全部办结", "办理情况").
 YEAR_END_WORDS = re.compile(r"完成情况|办结|办理情况|年终")
-HALF = re.compile(f"({_alt(HALVES)})")
+# A half or the year as a period; "全年任务/全年目标/全年计划" is a target, not the time a report covers.
+HALF = re.compile(f"({_alt(HALVES[:-1])}|{HALVES[-1]}(?!{_alt(YEAR_TARGETS)}))")
 # A period a report's text gives itself when its title does not: a cut-off date, the months from January
 # ("1-4月", "1至9月"), the first half or the first three quarters; not a project's own dates ("3月开工") or plans
 # ("下半年", "全年目标").

@@ -129,3 +129,10 @@ def test_regions_in_titles() -> None:
     assert find_region("关于做好2021年为民办实事的通知") == ""
     assert find_region("怀柔区城市管理委2022年重要民生实事") == "怀柔区"
     assert find_year("2022年") == 2022 and find_year("无年份") is None
+
+
+def test_a_year_s_target_is_no_period() -> None:
+    """"已完成全年任务" asks about the yearly target, not a report covering the whole year; "全年" alone is one."""
+    assert (find_period("哪些民心工程已完成全年任务"), find_months("哪些民心工程已完成全年任务")) == ("", None)
+    assert find_period("完成全年目标的87%") == "" and find_period("下半年计划开工") == "下半年"
+    assert (find_period("2023年全年民生实事完成情况"), find_months("2023年全年民生实事完成情况")) == ("全年", (1, 12))
