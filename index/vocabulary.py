@@ -244,6 +244,10 @@ COUNTED_IN_SENTENCE = re.compile(r"\d+\s*[个件项条处所家座批]")
 # A question asking why, and the words by which a report gives a cause ("因春节前…", "受疫情影响").
 WHY_ASKED = re.compile(r"为什么|为何|为啥|什么原因|啥原因|原因是|怎么回事|咋回事|咋这么慢|怎么这么慢")
 CAUSE = re.compile(r"因为|由于|原因|导致|造成|受[^,，。;；]{1,10}影响|(?<![原基])因(?![地此而])")
+# A question asking for a rank ("排名倒数的是哪几个乡镇", "排第一", "前三名", "哪个最高"), and a sentence giving one
+# ("位居全县后三名", "排名第二", "名列前茅"), not one that only says a ranking was made ("考核排名情况通报如下").
+RANK_ASKED = re.compile(r"排名|名次|排第|倒数|第[一二三1-3]名|[前后][一二三三五十1-5]名|最高|最低|最好|最差|最快|最慢|领先|垫底")
+RANKED = re.compile(r"[前后][一二三四五六七八九十\d]+名|第[一二三四五六七八九十\d]+名|位居|位列|名列|排在第|排名第|倒数第|垫底")
 # A question asking for the members of a list, and a sentence that enumerates ("一是…", "1.…", "①…").
 LIST_ASKED = re.compile(r"哪些|哪几|哪[0-9一二三四五六七八九十]+[个件项条处所家]|分别是|都有什么|都有哪|包括什么|有什么项目")
 ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]{1,3}是|\d{1,2}[.、．](?!\d)|[(（][\d一二三四五六七八九十]{1,2}[)）]|[①-⑳●•])")

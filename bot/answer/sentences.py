@@ -23,6 +23,7 @@ from minsheng.index.vocabulary import (
     IN_CLAUSE,
     LIST_COMMA,
     OPENING_BRACKETS,
+    RANKED,
     RUN_IN_ITEM,
     SENTENCE_ENDS,
     SHORT_CELL,
@@ -174,6 +175,8 @@ def score(piece: str, query: Query) -> float:
         value += 0.8 if DAY.search(text) else 0.6  # a day answers "when" better than a month
     if query.asks_why and CAUSE.search(text):
         value += 0.6
+    if query.asks_rank and RANKED.search(text):
+        value += 0.6  # "位居全县后三名", not "进行了考核评分"
     if query.asks_list and text.count(LIST_COMMA) >= 2:
         value += 0.3  # the sentence naming the members, not the one counting them
     return value

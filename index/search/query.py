@@ -28,6 +28,7 @@ from minsheng.index.vocabulary import (
     PER_REGION_CUE,
     QUESTION_OPENING,
     QUIT_WORDS,
+    RANK_ASKED,
     REFERS_BACK,
     REPORT_ASKED,
     REPORT_NAMED,
@@ -68,13 +69,14 @@ class Query:
     # The statuses a question about the list as a whole asks for (哪些项目滞后 → behind, not started); () for all.
     statuses: tuple[Status, ...] = ()
     # What else the question asks, read once here so that nothing downstream reads its text again: the members of
-    # a list (哪些/哪几), who is in charge, when, why; the unit a 多少/几 question counts in ("几处" → 处) and the
+    # a list (哪些/哪几), who is in charge, when, why, a rank (排名, 前三名); the unit a 多少/几 question counts in ("几处" → 处) and the
     # verb it asks with ("完成了几项" → 完成); the everyday phrases it uses with their report terms; whether it
     # points back at the previous question ("那密云区呢").
     asks_list: bool = False
     asks_who: bool = False
     asks_when: bool = False
     asks_why: bool = False
+    asks_rank: bool = False
     asked_unit: str = ""
     asked_verb: str = ""
     phrases: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -331,6 +333,7 @@ def asked_in(simplified: str) -> dict[str, Any]:
         "asks_who": bool(WHO_ASKED.search(simplified)),
         "asks_when": bool(WHEN_ASKED.search(simplified)),
         "asks_why": bool(WHY_ASKED.search(simplified)),
+        "asks_rank": bool(RANK_ASKED.search(simplified)),
         "asked_unit": asked_unit(simplified),
         "asked_verb": verb.group(1) if verb else "",
         "phrases": tuple(matched_phrases(simplified)),

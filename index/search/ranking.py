@@ -9,7 +9,7 @@ from typing import Callable
 from minsheng.index.indexing.chunk import Chunk, field_text, states
 from minsheng.index.kinds import Wants, answer_field
 from minsheng.index.search.results import Hit
-from minsheng.index.vocabulary import AHEAD, ENUMERATED, PROBLEM_TEXT, STATEMENT, WHOLE_AREA_ROW
+from minsheng.index.vocabulary import AHEAD, ENUMERATED, PROBLEM_TEXT, RANKED, STATEMENT, WHOLE_AREA_ROW
 
 # Reciprocal-rank constant: small, so a first place counts clearly more than a fifth.
 _RRF_K = 10
@@ -22,6 +22,8 @@ _CUES = {Wants.PROBLEMS: PROBLEM_TEXT, Wants.PLAN: AHEAD}
 _PASSAGE_LIFT = 0.05
 # Enough to put the whole area's row before its counties' rows, which tie with it on every other signal.
 _WHOLE_ROW_LIFT = 0.3
+# Enough to put the text giving a rank before the text about the same ranking.
+_RANK_LIFT = 0.3
 # Enough to put a report's own sentences before its furniture, which shares the report's topic words.
 _FURNITURE_DROP = 0.3
 # Where an enumeration's members start: after a sentence end, a colon or a line end.
@@ -86,6 +88,12 @@ def whole_area_lift(chunk: Chunk, inside: tuple[str, ...]) -> float:
         return 0.0
     body = chunk.text.split("\n", 1)[-1].strip()
     return _WHOLE_ROW_LIFT if WHOLE_AREA_ROW.match(body) else 0.0
+
+
+def rank_lift(chunk: Chunk, asks_rank: bool) -> float:
+    """A lift for a text giving a rank ("位居全县后三名") when the question asks for one: the sentence naming the
+    places ranked answers, not the one that says a ranking was made."""
+    return _RANK_LIFT if asks_rank and RANKED.search(chunk.text) else 0.0
 
 
 def furniture_drop(chunk: Chunk) -> float:

@@ -30,6 +30,7 @@ from minsheng.index.search.ranking import (
     furniture_drop,
     hybrid_score,
     one_per_region,
+    rank_lift,
     reciprocal_rank,
     whole_area_lift,
 )
@@ -278,7 +279,8 @@ class Searcher:
             row = self._row[chunk_id]
             chunk = self.chunks[row]
             cover = topic_coverage(topic_words, phrases, texts[row], weight)
-            score = hybrid_score(rrf, cover) + whole_area_lift(chunk, query.inside) + furniture_drop(chunk)
+            score = (hybrid_score(rrf, cover) + whole_area_lift(chunk, query.inside) + furniture_drop(chunk)
+                     + rank_lift(chunk, query.asks_rank))
             if self.reports.leads(query, row, chunk):
                 # A place reported on several times: with no period asked the latest leads; with a year asked, that
                 # year's last report (its year-end one).

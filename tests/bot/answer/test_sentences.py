@@ -63,3 +63,10 @@ def test_which_ones_quotes_the_whole_enumeration_or_the_sentence_naming_the_coun
 def test_when_prefers_a_day_to_a_month() -> None:
     text = "一期老旧小区管网改造工作于2014年12月完工,验收合格。二期老旧小区管网改造工作于2014年11月14日完工,验收合格。"
     assert best_sentences(text, parse_query("测试区老旧小区管网改造什么时候完工的", _HERE), limit=40).startswith("二期")
+
+
+def test_a_rank_asked_is_answered_by_the_sentence_giving_it() -> None:
+    text = ("县直部门对25个乡镇民生工程实施进度进行了考核评分,现将考核排名情况通报如下。"
+            "9月份甲镇、乙镇、丙镇位居全县前三名,丁镇、戊镇、己镇位居全县后三名。其他乡镇进度正常。")
+    picked = best_sentences(text, parse_query("测试区民生工程考核排名倒数的是哪个镇", _HERE), limit=60)
+    assert "位居全县后三名" in picked and "通报如下" not in picked
