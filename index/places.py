@@ -267,7 +267,8 @@ class Gazetteer:
         if mention.short:
             # A county's short form stands alone at a question's opening as a word of its own (昌平|养老, 顺义|养老),
             # not inside a longer word (胶州湾, 安居工程, 复兴路); a place name jieba cut into pieces (成|安养老) too.
-            word, exact = _is_word(text, mention), _is_word(text, mention, exact=True)
+            cut = _word_at(text, mention)
+            word, exact = cut.startswith(name), cut == name
             alone = opens and not self.common(name) and (exact or (placed and not word))
             return (word or placed) and any(
                 p.level != COUNTY or alone or self._has_named_parent(p, named) for p in mention.places)
@@ -368,19 +369,24 @@ def _named_besides(mention: Mention, mentions: Iterable[Mention]) -> set[str]:
     return {p.code for m in mentions if m != mention for p in m.places}
 
 
-def _is_word(text: str, mention: Mention, exact: bool = False) -> bool:
+def _is_word(text: str, mention: Mention) -> bool:
     """Whether jieba cuts the text so that the mention is one word (寿县 in "寿县民生工程", not 和县 in "各区和县城"),
-    or the start of one (寿县民生…); exact: the whole word."""
+    or the start of one (寿县民生…)."""
+    return _word_at(text, mention).startswith(mention.name)
+
+
+def _word_at(text: str, mention: Mention) -> str:
+    """The word jieba cuts the text into where the mention starts ("" when a word runs across its start)."""
     start = max(0, mention.start - 6)
     window = text[start:mention.end + 6]
     position = 0
     for word in plain_tokenizer().cut(window):
         if start + position == mention.start:
-            return word == mention.name if exact else len(word) >= len(mention.name) and word.startswith(mention.name)
+            return word
         position += len(word)
         if start + position > mention.start:
-            return False
-    return False
+            return ""
+    return ""
 
 
 def _continues(text: str, end: int) -> bool:
