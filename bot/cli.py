@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("eval", help=texts.CLI_HELP["eval"])
     evaluate.add_argument("file", type=Path, help=texts.CLI_HELP["eval file"])
     evaluate.add_argument("--no-baseline", action="store_true", help=texts.CLI_HELP["eval --no-baseline"])
+    # Opt-in: the overall figures stay the last lines a `tail` of the output shows.
+    evaluate.add_argument("--by-type", action="store_true", help=texts.CLI_HELP["eval --by-type"])
     return parser
 
 
@@ -108,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "summary":
             return summary_command(settings, args.place, args.json, args.chart, sys.stdout)
         if args.command == "eval":
-            return eval_command(settings, args.file, not args.no_baseline, sys.stdout)
+            return eval_command(settings, args.file, not args.no_baseline, sys.stdout, args.by_type)
     except MinshengError as exc:
         print(texts.CLI_ERROR.format(error=exc), file=sys.stderr)
         return 1
@@ -418,7 +420,7 @@ def watch_command(settings: Settings, out: TextIO) -> int:
 
 
 
-def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO) -> int:
+def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO, by_type: bool = False) -> int:
     """Score a question file with our retriever and, in the same run, with plain BM25 and plain dense retrieval
     over 300-character chunks of the same corpus files."""
     from minsheng.bot.engine import open_retriever
@@ -427,7 +429,7 @@ def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO) ->
 
     questions = load_questions(path)
     files = corpus_files(settings.corpus_dir) if baseline else []
-    run_eval(questions, open_retriever(settings), _responder(settings), settings.search.k, files, out)
+    run_eval(questions, open_retriever(settings), _responder(settings), settings.search.k, files, out, by_type)
     return 0
 
 

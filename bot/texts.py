@@ -313,6 +313,7 @@ CLI_HELP: dict[str, str] = {
     "eval": "score a question file (see the eval README) beside plain BM25 and dense",
     "eval file": "a JSONL question file",
     "eval --no-baseline": "skip the plain BM25 and dense baselines",
+    "eval --by-type": "also print our figures for each question type",
 }
 NOT_POSITIVE = "must be a whole number of at least 1, not {text!r}"
 CLI_ERROR = "minsheng: error: {error}"

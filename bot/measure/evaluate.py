@@ -262,8 +262,9 @@ def _fails(score: QuestionScore) -> bool:
     return score.abstained or not (score.hit_at_1 and score.hit_at_k and score.facts_ok)
 
 
-def format_summary(summary: EvalSummary, label: str, details: dict[str, list[str]] | None = None) -> str:
-    """The figures as a compact block for a terminal."""
+def format_summary(summary: EvalSummary, label: str, details: dict[str, list[str]] | None = None,
+                   by_type: bool = False) -> str:
+    """The figures as a compact block for a terminal; with by_type, each question type's figures after them."""
     lines = [
         label,
         f"  recall@1          {summary.recall_at_1:.3f}  ({summary.answerable} answerable)",
@@ -275,7 +276,7 @@ def format_summary(summary: EvalSummary, label: str, details: dict[str, list[str
     ]
     entries = [_failing_entry(qid, details) for qid in summary.failing] or ["none"]
     lines.extend(_wrapped(entries, "  failing           "))
-    if len(summary.by_type) > 1:
+    if by_type and len(summary.by_type) > 1:
         lines.append(f"  {'by type':<18}{'n':>4}  recall@1  recall@k  facts  abstentions")
         for kind, part in summary.by_type:
             if part.answerable:
@@ -314,10 +315,10 @@ Reply = Callable[[str, int], dict[str, Any]]
 
 
 def run_eval(questions: list[EvalQuestion], retriever: MinshengRetriever, responder: Responder, k: int,
-             baseline_files: Sequence[Path], out: TextIO) -> None:
+             baseline_files: Sequence[Path], out: TextIO, by_type: bool = False) -> None:
     """Ask every question of our pipeline and, in the same run, of plain BM25 and plain dense retrieval over
-    300-character chunks of baseline_files (none: no baseline); print each run's figures, then every figure of
-    ours that falls below a plain one."""
+    300-character chunks of baseline_files (none: no baseline); print each run's figures (ours also by question
+    type when by_type), then every figure of ours that falls below a plain one."""
     from minsheng.bot.answer.render import to_json
     from minsheng.bot.measure.baseline import plain_bm25, plain_chunks, plain_dense
 
@@ -340,7 +341,8 @@ def run_eval(questions: list[EvalQuestion], retriever: MinshengRetriever, respon
     for name, label, reply in runs:
         summary, details = score_run(questions, reply, k)
         summaries.append((name, summary))
-        out.write(format_summary(summary, label, details) + "\n")
+        # By type for ours (the first run) only: the baselines are compared on the overall figures.
+        out.write(format_summary(summary, label, details, by_type=by_type and len(summaries) == 1) + "\n")
     if len(summaries) > 1:
         behind = shortfalls(summaries[0][1], summaries[1:])
         out.write("\n".join(["behind plain retrieval:", *(f"  {line}" for line in behind)]) + "\n" if behind

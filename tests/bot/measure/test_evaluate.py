@@ -435,7 +435,8 @@ def test_figures_by_question_type() -> None:
     assert list(kinds) == ["numeric", "status", "negative"]
     assert (kinds["numeric"].answerable, kinds["numeric"].recall_at_1, kinds["numeric"].fact_accuracy) == (2, 0.5, 0.5)
     assert kinds["status"].false_abstentions == 1 and kinds["negative"].abstained_negatives == 1
-    text = format_summary(summary, "ours")
+    assert "by type" not in format_summary(summary, "ours")  # asked for with --by-type only
+    text = format_summary(summary, "ours", by_type=True)
     assert "    numeric            2     0.500     1.000  0.500  0 false" in text
     assert "    negative           1" in text and "1/1 negatives" in text
     assert text.index("failing") < text.index("by type")  # overall figures and failures first, as before
