@@ -11,6 +11,7 @@ from minsheng.index.ingest.normalize import clean
 from minsheng.index.kinds import COLLECTION_KINDS, QueryKind, Status, Wants
 from minsheng.index.places import CITY, PROVINCE, Mention, Place, gazetteer
 from minsheng.index.script import to_simplified
+from minsheng.index.segmenter import ordinary_words, plain_tokenizer
 from minsheng.index.synonyms import expansions, matched_phrases, unit_aliases
 from minsheng.index.vocabulary import (
     ASKED_UNIT,
@@ -290,7 +291,7 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
     elif REPORT_ASKED.search(rest) and REPORT_NAMED.search(rest):
         kind = QueryKind.REPORT
 
-    wanted = next((name for name, cue in WANTS_CUES if cue.search(simplified)), Wants.PROGRESS)
+    wanted = next((name for name, cue in WANTS_CUES if _cued(name, cue, simplified)), Wants.PROGRESS)
     topic = re.sub(r"\s+", " ", FILLERS.sub(" ", re.sub(r"[^\w%.]+", " ", rest).strip())).strip()
     # What is left between removed names ("青岛和大兴区的学校" → "和 的学校") is joining words, not topic.
     topic = " ".join(w for w in (t.lstrip(TOPIC_PARTICLES) for t in topic.split()) if w and w not in JOINERS)
@@ -322,6 +323,28 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
         statuses=statuses,
         **asked,
     )
+
+
+def _cued(wants: Wants, cue: re.Pattern[str], simplified: str) -> bool:
+    """Whether the question holds the cue of what it wants; a problem word naming people or things ("困难群众",
+    "问题楼盘", "风险隐患") modifies the noun after it and asks nothing about problems."""
+    if wants != Wants.PROBLEMS:
+        return cue.search(simplified) is not None
+    return any(not _modifies_noun(simplified, m.start(), m.end()) for m in cue.finditer(simplified))
+
+
+def _modifies_noun(text: str, start: int, end: int) -> bool:
+    """Whether jieba reads text[start:end] as part of a longer word, or as a word followed by a noun."""
+    position = 0
+    words = list(plain_tokenizer().cut(text))
+    for i, word in enumerate(words):
+        if position <= start < position + len(word):
+            if position != start or position + len(word) != end:
+                return position + len(word) > end or position < start
+            following = words[i + 1] if i + 1 < len(words) else ""
+            return ordinary_words().get(following, ("", 0))[0][:1] in ("n", "l")
+        position += len(word)
+    return False
 
 
 def asked_in(simplified: str) -> dict[str, Any]:

@@ -104,6 +104,10 @@ def test_time_words_become_year_and_period(coverage: Coverage) -> None:
         ("大兴区老楼加梯完成了吗", "status"),
         ("青岛新建了几所学校", "amount"),
         ("密云区远程会诊平台进展", "progress"),
+        # A problem word naming people or things is no question about problems.
+        ("青岛给困难群众安排了多少公益岗位", "amount"),
+        ("大兴区问题楼盘解决了吗", "status"),
+        ("大兴区的养老服务还有哪些困难和问题", "problems"),
     ],
 )
 def test_field_wanted(coverage: Coverage, question: str, wants: str) -> None:
