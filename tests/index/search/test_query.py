@@ -106,7 +106,7 @@ def test_time_words_become_year_and_period(coverage: Coverage) -> None:
         ("密云区远程会诊平台进展", "progress"),
         # A problem word naming people or things is no question about problems.
         ("青岛给困难群众安排了多少公益岗位", "amount"),
-        ("大兴区问题楼盘解决了吗", "status"),
+        ("大兴区问题楼盘处置完成了吗", "status"),
         ("大兴区的养老服务还有哪些困难和问题", "problems"),
     ],
 )
