@@ -109,7 +109,8 @@ def open_searcher(settings: Settings, fresh: bool = False) -> Searcher:
     store: VectorStore = LazyStore(lambda: make_store(settings, fresh)) \
         if settings.index.store_mode == "embedded" else make_store(settings, fresh)
     searcher = Searcher.open(settings.index_dir, store, make_embedder(settings),
-                             settings.search.min_evidence, settings.search.dense_pivot)
+                             settings.search.min_evidence, settings.search.dense_pivot,
+                             settings.search.meaning_pivot)
     searcher.example_check = answers_with_figure
     return searcher
 

@@ -48,6 +48,7 @@ class SearchSettings:
     k: int = setting(5, "search", "k")
     min_evidence: float = setting(0.4, "search", "min_evidence")
     dense_pivot: float = setting(0.7, "search", "dense_pivot")
+    meaning_pivot: float = setting(0.75, "search", "meaning_pivot")
 
 
 @dataclass(frozen=True)

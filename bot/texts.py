@@ -146,6 +146,7 @@ UNCOVERED_CAVEAT = "（没有收录{uncovered}的报告，以下是{places}的�
 INSIDE_MISSING_CAVEAT = "（{reports}的报告里没有单独写{missing}的这项内容，以下是{reports}的内容。）"
 INSIDE_CAVEAT = "{reports}的报告中关于{inside}："
 PERIOD_CAVEAT = "（没有{periods}的报告，以下是{held}的内容。）"
+MEANING_CAVEAT = "（报告里没有问题中的说法，以下是意思最接近的内容。）"
 EXISTING_REPORTS = "现有报告"
 EMPTY_INDEX = "索引里还没有任何报告。把报告文件放进语料目录后运行 `minsheng index`。"
 NOT_COVERED = "收录的报告里没有{places}的内容。"

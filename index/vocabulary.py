@@ -68,6 +68,8 @@ ITEM_START = re.compile(
 _RUN_IN_NUMBER = r"(?:\d{1,2}[.、．](?!\d)|[(（]\d{1,2}[)）])"
 RUN_IN_ITEM = re.compile(rf"\s+(?={_RUN_IN_NUMBER})")
 ENUMERATOR = re.compile(rf"^{_RUN_IN_NUMBER}\s*")
+# The number a sentence opens with, a heading's too ("二、", "(3)", "2."): no part of what the sentence says.
+LEADING_NUMBER = re.compile(rf"^(?:{_RUN_IN_NUMBER}|[{_CN}]{{1,3}}\s*[、.．])\s*")
 # The verb a project's name often opens with ("推进医保移动支付", "持续深化双减"): not how people ask about it.
 PROJECT_ACTION = re.compile(r"^(?:持续|全面|加快|大力|积极|继续|着力|深入|进一步)?"
                             r"(?:推进|深化|加快|加强|实施|开展|做好|完善|推动|提升|打造|落实|建设|规范)")
@@ -395,7 +397,7 @@ WANTS_CUES: tuple[tuple[Wants, re.Pattern[str]], ...] = (
     (Wants.TASK, re.compile(r"目标|任务是|任务有|要做什么|做什么|内容是|承诺|要求是|计划.{0,4}(建|改|完成|新增)多少")),
     # "什么时候建成": when a project is done is a question about its state too (the answer weighs state words);
     # Query.asks_when keeps the verdict line out of such an answer.
-    (Wants.STATUS, re.compile(r"完成了吗|完成没|建成了吗|建好了吗|建完了吗|做完了吗|好了吗|通车了吗|开通了吗|投用了吗|了没有|了没|"
+    (Wants.STATUS, re.compile(r"完成了吗|完成没|建成了吗|建好了吗|完了吗|完了没|好了吗|通车了吗|开通了吗|投用了吗|了没有|了没|"
                               r"是否|" + _alt(WHEN_OF_STATE) + r"|能不能|有没有完成|完工了吗|落实了吗|到位了吗|进度如何|达标")),
     (Wants.AMOUNT, re.compile(r"多少|几[个处所家条项次座台批场万千百人户公里]|几|数量|比例|比率|占比|总数|总额|金额|规模")),
     (Wants.PROGRESS, re.compile(r"进展|进度|情况|怎么样|如何|咋样|动态|推进")),

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FACES = {"minsheng.index.search", "minsheng.index.indexing", "minsheng.index.ingest"}
 # Top-level modules of index/ every stage shares, which bot/ may import directly.
 SHARED = {f"minsheng.index.{name}" for name in
-          ("kinds", "errors", "vocabulary", "places", "script", "topk", "synonyms", "segmenter", "datafiles")}
+          ("kinds", "errors", "vocabulary", "places", "script", "topk", "synonyms", "segmenter", "datafiles", "sentences")}
 
 
 def wrong_imports(folder: Path, skipped: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]

@@ -38,7 +38,8 @@ def ask_like(examples: tuple[str, ...]) -> list[str]:
 
 
 def note_lines(result: SearchResult) -> list[str]:
-    """Caveat lines: what the answer could not honour: an uncovered place named with a covered one, a period not held."""
+    """Caveat lines: what the answer could not honour: an uncovered place named with a covered one, a period not held,
+    the question's wording (answered by meaning)."""
     query = result.query
     lines = []
     if query.uncovered and query.regions:
@@ -52,6 +53,8 @@ def note_lines(result: SearchResult) -> list[str]:
     if inside and result.hits:
         reports = texts.LIST_JOIN.join(dict.fromkeys(h.chunk.region or h.chunk.report for h in result.hits))
         lines.append(texts.INSIDE_CAVEAT.format(reports=reports, inside=texts.LIST_JOIN.join(inside)))
+    if any(n.kind == "meaning" for n in result.notes):
+        lines.append(texts.MEANING_CAVEAT)
     periods = [n.value for n in result.notes if n.kind == "period"]
     if periods:
         held = texts.LIST_JOIN.join(dict.fromkeys(h.chunk.period_label for h in result.hits if h.chunk.period_label))

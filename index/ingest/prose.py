@@ -54,8 +54,20 @@ def split_labeled(text: str, first_kind: Field) -> dict[Field, str]:
     return fields
 
 
+# The fields that hold names, not sentences (names of several units may be parted by ";", never by "。").
+_NAMES = (Field.LEAD, Field.UNITS, Field.LEADER)
+FULL_STOP = "。"
+
+
 def _add(fields: dict[Field, str], kind: Field, text: str) -> None:
     text = text.strip(" \n")
+    if kind in _NAMES:
+        # A unit's or leader's name ends its sentence; what follows is said of the project ("牵头单位:市民政局。
+        # 其中,高龄津贴发放进度较慢的为霍邱县。").
+        name, _, rest = text.partition(FULL_STOP)
+        text = name.strip(" \n")
+        if rest.strip(" \n"):
+            _add(fields, Field.PROGRESS, rest)
     if text:
         fields[kind] = "\n".join(p for p in (fields.get(kind, ""), text) if p)
 

@@ -82,6 +82,9 @@ class Query:
     asked_verb: str = ""
     phrases: tuple[tuple[str, tuple[str, ...]], ...] = ()
     refers_back: bool = False
+    # Report sentences the search found by meaning when the question's words were not the report's; the answer
+    # quotes them first.
+    meant: tuple[str, ...] = ()
 
     @property
     def search_text(self) -> str:

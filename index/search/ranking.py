@@ -77,7 +77,8 @@ def by_record(hits: list[Hit], wants: str) -> list[Hit]:
                            strong=lead.strong or lender.strong)
         keyed.append((best, 0, replace(lead, score=best)))
         keyed.extend((min(h.score, best), 1, h) for h in parts[1:])
-    keyed.sort(key=lambda t: (-t[0], t[1], t[2].chunk.source, t[2].chunk.record, t[2].chunk.part))
+    # On a tie a record leads a passage holding the same words: its fields tell progress from target and name the lead.
+    keyed.sort(key=lambda t: (-t[0], t[1], t[2].chunk.is_passage, t[2].chunk.source, t[2].chunk.record, t[2].chunk.part))
     return [hit for _, _, hit in keyed]
 
 

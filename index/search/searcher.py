@@ -22,6 +22,7 @@ from minsheng.index.search.dense import Dense
 from minsheng.index.search.examples import example_questions
 from minsheng.index.search.filters import Filters
 from minsheng.index.search.keywords import Keywords
+from minsheng.index.search.meaning import Closest, SentenceVectors, closest
 from minsheng.index.search.query import Query, parse_query
 from minsheng.index.search.ranking import (
     by_record,
@@ -55,11 +56,14 @@ class Searcher:
     """The loaded index, held in parts (filters, keywords, dense side, report rows), answering searches."""
 
     def __init__(self, chunks: list[Chunk], lexical: LexicalIndex, store: VectorStore, embedder: Embedder,
-                 min_evidence: float = 0.4, dense_pivot: float = 0.7, vectors: np.ndarray | None = None) -> None:
+                 min_evidence: float = 0.4, dense_pivot: float = 0.7, vectors: np.ndarray | None = None,
+                 meaning_pivot: float = 0.75) -> None:
         self.chunks = chunks
         self.embedder = embedder
         self.min_evidence = min_evidence
         self.dense_pivot = dense_pivot
+        self.meaning_pivot = meaning_pivot
+        self.sentence_vectors = SentenceVectors(embedder.embed_documents)
         self.coverage = Coverage.of(chunks)
         texts = search_texts(chunks)
         self._row = {c.id: i for i, c in enumerate(chunks)}
@@ -82,14 +86,14 @@ class Searcher:
 
     @classmethod
     def open(cls, index_dir: Path, store: VectorStore, embedder: Embedder, min_evidence: float = 0.4,
-             dense_pivot: float = 0.7) -> "Searcher":
+             dense_pivot: float = 0.7, meaning_pivot: float = 0.75) -> "Searcher":
         """Load an index directory built by `minsheng index`."""
         require_index(index_dir, embedder.name)
         live = live_dir(index_dir)
         assert live is not None  # read_manifest found a manifest in it
         chunks = read_chunks(index_dir)
         searcher = cls(chunks, LexicalIndex.load(live / BM25_DIR), store, embedder, min_evidence, dense_pivot,
-                       read_vectors(live, len(chunks)))
+                       read_vectors(live, len(chunks)), meaning_pivot)
         searcher.generation = live.name
         return searcher
 
@@ -118,6 +122,9 @@ class Searcher:
             hits, reason, notes, cards = self._whole_list(query)
         else:
             hits, reason, notes = self._search(query, k)
+            meant = tuple(n.value for n in notes if n.kind == "meaning")
+            if meant:
+                query = replace(query, meant=meant)
             if hits and not reason and query.kind in (QueryKind.SINGLE, QueryKind.CHANGE):
                 earlier = self.timeline.earlier(hits[0].chunk)
         return SearchResult(query=query, hits=hits, abstained=bool(reason), reason=reason, coverage=self.coverage,
@@ -192,7 +199,11 @@ class Searcher:
             return hits[:max(k, _UNIT_LIST_MAX)], "", notes
         best = hits[0]
         if not self.strong(best):
-            return [], "weak", notes
+            found = self._by_meaning(query, hits)
+            if found is None:
+                return [], "weak", notes
+            hits = [replace(found.hit, strong=True), *(h for h in hits if h.chunk.id != found.hit.chunk.id)]
+            notes = [*notes, Note("meaning", found.sentence)]
         if query.asks_list and enumerates(best.chunk):
             hits = [self.read_on(best, _READ_ON), *hits[1:]]
         if query.kind in (QueryKind.PER_REGION, QueryKind.COMPARE):
@@ -213,6 +224,15 @@ class Searcher:
             # Another place (the uncovered district's city) and another period at once answer a different question.
             return "region", rows, where, notes
         return "", rows, where, notes
+
+    def _by_meaning(self, query: Query, hits: list[Hit]) -> Closest | None:
+        """The sentence of the asked place's best candidates that means what the question asks, when its words are
+        not the report's; None when nothing comes near (or no covered place is asked: the whole index is too wide
+        for a near sentence to be evidence)."""
+        if not query.regions or query.uncovered:
+            return None
+        found = closest(hits, self.embedder.embed_query(query.search_text or query.simplified), self.sentence_vectors)
+        return found if found is not None and found.similarity >= self.meaning_pivot else None
 
     def strong(self, hit: Hit) -> bool:
         """Whether a hit is evidence enough to answer from."""
