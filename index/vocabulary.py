@@ -253,7 +253,7 @@ RANKED = re.compile(r"[前后][一二三四五六七八九十\d]+名|第[一二�
 # A question asking for the members of a list, and a sentence that enumerates ("一是…", "1.…", "①…").
 LIST_ASKED = re.compile(r"哪些|哪几|哪[0-9一二三四五六七八九十]+[个件项条处所家]|分别是|都有什么|都有哪|包括什么|有什么项目")
 ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]{1,3}是|\d{1,2}[.、．](?!\d)|[(（][\d一二三四五六七八九十]{1,2}[)）]|[①-⑳●•])")
-WHO_ASKED = re.compile(r"谁负责|谁牵头|谁分管|哪位(?:市|县|区)?领导|哪个领导|分管领导|由谁|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|牵头单位|责任单位|负责单位|主管部门|负责人")
+WHO_ASKED = re.compile(rf"谁(?:{_alt(LEAD_VERBS)}|负责|分管|来管|在管)|是谁|哪位(?:市|县|区)?领导|哪个领导|分管领导|由谁|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|牵头单位|责任单位|负责单位|主管部门|负责人")
 # Words of a sentence that reports done work rather than a plan ("已开工", "完成80%").
 DONE_WORDS = re.compile(r"已|完成|完工|建成|竣工|开工|投用|投入使用|亮灯|开通|发放|累计|目前|截至|截止")
 # A sentence measuring itself against its plan ("任务60批次,已完成25批次") needs no target line.
@@ -518,13 +518,15 @@ ASKED_UNIT = re.compile(rf"(?:多少|几)({_alt(MAGNITUDES)})?([{HAN}]{{1,2}}|%)
 ASKED_VERB = re.compile(rf"([{HAN}]{{2}})(?:了|过)?(?:多少|几)")
 # Units asked one way and written another: 钱 is asked, 元 is written.
 WRITTEN_UNITS = {"钱": "元", "块": "元", "公里": "公里", "人": "人"}
+# Units a report writes for what is asked in another: people are counted in 名, 人次 and 位 too.
+UNITS_ALIKE = {"人": ("人次", "人", "名", "位")}
 # Units of two characters that are units as a whole.
 WHOLE_UNITS = ("批次", "人次", "公里", "平米")
 
 
 def figure_with_unit(unit: str) -> re.Pattern[str]:
-    """A figure written with a unit ("46个", "3.52万公顷")."""
-    return re.compile(rf"\d[\d.,]*\s*(?:{_alt(MAGNITUDES)})?" + re.escape(unit))
+    """A figure written with a unit, or with a unit counting the same ("46个", "3.52万公顷"; "多少人" → "3285名")."""
+    return re.compile(rf"\d[\d.,]*\s*(?:{_alt(MAGNITUDES)})?(?:{_alt(UNITS_ALIKE.get(unit, (unit,)))})")
 
 # --- punctuation: where sentences and clauses end, and a model's citation markers ----------------------------------
 

@@ -57,6 +57,15 @@ def series_indexed(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no
 
 
 @pytest.fixture(scope="session")
+def own_retriever(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The retriever over an index of our own reports (tests/support/own_reports.py)."""
+    from minsheng.bot.engine import open_retriever
+    from tests.support.own_reports import own_corpus
+
+    return open_retriever(_built(tmp_path_factory, own_corpus(tmp_path_factory.mktemp("own") / "corpus")))
+
+
+@pytest.fixture(scope="session")
 def series_retriever(series_indexed):  # type: ignore[no-untyped-def]
     """The retriever over the series index, loaded once."""
     from minsheng.bot.engine import open_retriever

@@ -119,7 +119,7 @@ def score(piece: str, query: Query) -> float:
     if query.wants == Wants.AMOUNT:
         unit = query.asked_unit
         if unit and figure_with_unit(unit).search(text):
-            value += 0.6
+            value += 1.0
             verb_figure = _verb_with_figure(query.asked_verb, unit)
             if verb_figure and verb_figure.search(text):
                 value += 0.4  # "完成了几项" → "已完成8项", not the total planned beside it

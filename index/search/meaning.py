@@ -30,11 +30,14 @@ Embed = Callable[[Sequence[str]], list[list[float]]]
 
 @dataclass(frozen=True)
 class Closest:
-    """The sentence nearest a question in meaning, the hit holding it and their cosine similarity."""
+    """The sentence nearest a question in meaning, the hit holding it, their cosine similarity and how far it stands
+    above the median sentence of the candidates (a short question like "养老服务" is near every sentence saying
+    "服务"; what it means stands out from them)."""
 
     hit: Hit
     sentence: str
     similarity: float
+    margin: float
 
 
 class SentenceVectors:
@@ -77,4 +80,5 @@ def closest(hits: list[Hit], question: Sequence[float], vectors: SentenceVectors
     similarities = vectors.of([s for _, s in pieces]) @ np.asarray(question, dtype=np.float32)
     best = int(np.argmax(similarities))
     hit, sentence = pieces[best]
-    return Closest(hit, sentence, round(float(similarities[best]), 4))
+    top = float(similarities[best])
+    return Closest(hit, sentence, round(top, 4), round(top - float(np.median(similarities)), 4))

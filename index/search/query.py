@@ -353,7 +353,6 @@ def _modifies_noun(text: str, start: int, end: int) -> bool:
 def asked_in(simplified: str) -> dict[str, Any]:
     """The question's list/who/when/why cues, asked unit and verb, everyday phrases and back reference (Query's
     fields of those names)."""
-    verb = ASKED_VERB.search(simplified)
     return {
         "asks_list": bool(LIST_ASKED.search(simplified)),
         "asks_who": bool(WHO_ASKED.search(simplified)),
@@ -361,15 +360,16 @@ def asked_in(simplified: str) -> dict[str, Any]:
         "asks_why": bool(WHY_ASKED.search(simplified)),
         "asks_rank": bool(RANK_ASKED.search(simplified)),
         "asked_unit": asked_unit(simplified),
-        "asked_verb": verb.group(1) if verb else "",
+        "asked_verb": asked_verb(simplified),
         "phrases": tuple(matched_phrases(simplified)),
         "refers_back": bool(REFERS_BACK.search(simplified)),
     }
 
 
 def asked_unit(question: str) -> str:
-    """The unit a 多少/几 question asks for ("几处" → 处, "多少钱" → 元), or ""."""
-    match = ASKED_UNIT.search(question)
+    """The unit a 多少/几 question asks for ("几处" → 处, "多少钱" → 元), or ""; of several, the last ("那几个村子…拿了
+    多少钱" asks for 元: what comes before describes)."""
+    match = next(reversed(list(ASKED_UNIT.finditer(question))), None)
     if not match:
         return ""
     word = match.group(2)
@@ -377,6 +377,17 @@ def asked_unit(question: str) -> str:
         if word.startswith(asked):
             return written
     return word[:1] if word not in WHOLE_UNITS else word
+
+
+def asked_verb(question: str) -> str:
+    """The verb of the last 多少/几 ("完成了几项" → 完成, "开工几部" → 开工): the word jieba cuts before it, past 了/过;
+    "" when that word is a single character (帮, 打: a report writes such work with another verb)."""
+    match = next(reversed(list(ASKED_VERB.finditer(question))), None)
+    if not match:
+        return ""
+    words = [w for w in plain_tokenizer().cut(question[:match.end(1)]) if w.strip()]
+    word = words[-1] if words else ""
+    return word if len(word) >= 2 else ""
 
 
 def starts_over(message: str) -> bool:

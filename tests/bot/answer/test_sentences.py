@@ -70,3 +70,21 @@ def test_a_rank_asked_is_answered_by_the_sentence_giving_it() -> None:
             "9月份甲镇、乙镇、丙镇位居全县前三名,丁镇、戊镇、己镇位居全县后三名。其他乡镇进度正常。")
     picked = best_sentences(text, parse_query("测试区民生工程考核排名倒数的是哪个镇", _HERE), limit=60)
     assert "位居全县后三名" in picked and "通报如下" not in picked
+
+
+def test_people_asked_for_are_counted_in_ming_too() -> None:
+    """"帮多少人就业": the sentence counting people as 名 answers, over sentences that hold the topic and other figures."""
+    coverage = Coverage({"测试区": ("2024年一季度",)}, {"测试区": 1}, ())
+    query = parse_query("测试区社区就业服务帮多少人就业了", coverage)
+    text = ("印发社区就业服务工作方案,先期在3个镇、13个社区开展社区就业服务试点。通过社区就业服务,提供岗位推荐等10项服务。"
+            "截至目前,累计促进2150名重点群体就业,完成任务的27%。")
+    assert "2150名" in best_sentences(text, query)
+
+
+def test_the_last_of_several_counts_asked_is_the_one_answered() -> None:
+    """"那几个村子…拿了多少钱" asks for money, not for villages."""
+    coverage = Coverage({"测试县": ("2009年",)}, {"测试县": 1}, ())
+    query = parse_query("测试县城边上那几个村子搞基础设施,县里拿了多少钱", coverage)
+    assert query.asked_unit == "元"
+    text = "完成43公里通村道路硬化,解决9个行政村通油路问题。财政安排资金100万元,改善县城周边5个村屯基础设施。"
+    assert "100万元" in best_sentences(text, query)

@@ -100,3 +100,21 @@ def test_project_name_prefers_a_named_section_over_a_heading() -> None:
 
     assert project_name(chunk("医疗健康惠民工程")) == "医疗健康惠民工程"
     assert project_name(chunk("一、优化基本公共服务(5件)")) == "新建急救站点2处"
+
+
+def test_a_passage_of_one_numbered_item_in_prose_belongs_to_its_record() -> None:
+    """A numbered item written with its labels ("1. 任务。牵头单位：X。进展：…") is one record; the passage of the same
+    words is that record's, though the record keeps the labels' values and not the labels."""
+    from minsheng.index.ingest.parse import parse_text
+
+    text = "\n\n".join([
+        "武功县2025年民生实事项目三季度进展情况",
+        "1. 在城区车站、广场、学校等人员密集场所配置自动体外除颤器50台。牵头单位：县卫生健康局。进展：已完成选址40处，32台已安装到位。",
+        "2. 新建城市社区嵌入式养老服务中心3个。牵头单位：县民政局。进展：主体完工2个，1个正在装修。",
+        "3. 改造城区老旧小区9个，惠及居民1260户。牵头单位：县住房和城乡建设局。进展：已开工9个，完工5个。",
+    ])
+    parsed = parse_text(text, "武功县2025年民生实事项目三季度进展情况.txt")
+    assert [r.lead_unit for r in parsed.records] == ["县卫生健康局", "县民政局", "县住房和城乡建设局"]
+    chunks = chunk_report(parsed, 512)
+    owned = {c.record for c in chunks if c.is_passage and "完工5个" in c.text}
+    assert owned == {2}

@@ -120,3 +120,12 @@ def test_items_run_together_in_one_paragraph_by_their_labels() -> None:
         ("2", "打通民生路等4条断头路。", "民生路工程、通园街工程已全部完工。"),
         ("3", "新扩建50所幼儿园。", "已完成。"),
     ]
+
+
+def test_a_unit_s_name_ends_at_its_sentence_and_what_follows_is_said_of_the_project() -> None:
+    """"牵头单位:X。其中,…较慢的为Y。": the unit is X; the sentence after it is the record's progress."""
+    fields = split_labeled("技能培训提升,牵头单位:县人社局。其中,培训进度较慢的为东河镇。", "task")
+    assert fields["lead"] == "县人社局"
+    assert fields["progress"] == "其中,培训进度较慢的为东河镇。"
+    # Several units parted by semicolons stay one field.
+    assert split_labeled("新建公园3个,责任单位:区园林局;区财政局", "task")["lead"] == "区园林局;区财政局"

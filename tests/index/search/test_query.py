@@ -7,7 +7,7 @@ from minsheng.bot.coverage import covered_line
 from minsheng.index.indexing.catalog import Coverage
 from minsheng.index.indexing.chunk import chunk_report
 from minsheng.index.ingest.records import ParsedReport
-from minsheng.index.search.query import find_units, parse_query, region_names
+from minsheng.index.search.query import asked_in, find_units, parse_query, region_names
 
 
 @pytest.fixture(scope="module")
@@ -281,3 +281,19 @@ def test_every_place_the_index_lacks_is_named_as_such_by_full_and_short_name() -
                    and not gaz.ordinary(name)]
     assert asked > 5000 and unexplained == []
     assert len(missed) < asked / 100, missed
+
+
+@pytest.mark.parametrize(
+    ("question", "who", "verb"),
+    [
+        ("济宁高新区公园公厕改造是谁主办的", True, ""),
+        ("大兴区养老驿站谁牵头", True, ""),
+        ("大兴区老楼加梯开工了几部", False, "开工"),
+        # A verb of one character is no verb a report writes with its figure: none is kept.
+        ("大兴区就业服务到目前帮多少人就业了", False, ""),
+    ],
+)
+def test_who_and_the_verb_asked(question: str, who: bool, verb: str) -> None:
+    asked = asked_in(question)
+    assert asked["asks_who"] is who
+    assert asked["asked_verb"] == verb
