@@ -323,6 +323,10 @@ MONTHS_LABEL = "{first}-{last}月"
 MONTH_LABEL = "{month}月"
 MONTH_RANGE = re.compile(rf"(\d{{1,2}})\s*[{DASHES}]\s*(\d{{1,2}})\s*月")
 MONTH = re.compile(r"(?<![\d-])(\d{1,2})\s*月(?:份|底|末|初)?(?!\d*日)")
+# A month written in Chinese numerals ("截至四月底", "十一月份"), read as its digits before the patterns above.
+CN_MONTH = re.compile(rf"(?<![{_CN}])([{_CN}]{{1,3}})(?=\s*月)")
+# "前8个月", "前八个月": January to that month.
+FIRST_MONTHS = re.compile(rf"前\s*(\d{{1,2}}|[{_CN}]{{1,3}})\s*个月")
 HALVES = ("上半年", "下半年", "前三季度", "全年")
 YEAR_TARGETS = ("任务", "目标", "计划")
 # "截至5月31日", "截止到2月28日", "截至9月底": a period from January to that month.

@@ -11,17 +11,20 @@ from minsheng.index.script import to_simplified
 from minsheng.index.search import Query, topic_coverage
 from minsheng.index.sentences import rows_of_cells, split_sentences
 from minsheng.index.vocabulary import (
+    BEHIND,
     CAUSE,
     CLAUSE_BREAK,
     CLAUSE_TRIM,
     COUNTED_IN_SENTENCE,
     DATE,
     DAY,
+    DONE,
     DONE_WORDS,
     ENUMERATED,
     ENUMERATOR,
     IN_CLAUSE,
     LIST_COMMA,
+    NOT_STARTED,
     RANKED,
     STATE_WORDS,
     figure_with_unit,
@@ -127,6 +130,8 @@ def score(piece: str, query: Query) -> float:
             value += 0.3
     elif query.wants == Wants.STATUS and STATE_WORDS.search(text):
         value += 0.3
+        if DONE.search(text) or BEHIND.search(text) or NOT_STARTED.search(text):
+            value += 0.3  # a sentence deciding the verdict ("19眼井已全部完工"), before one telling the work's story
     elif query.wants == Wants.PROGRESS and _DIGIT.search(text):
         value += 0.1
     if query.wants in (Wants.PROGRESS, Wants.AMOUNT, Wants.STATUS) and DONE_WORDS.search(text):

@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from minsheng.index.ingest.fields import cn_number
 from minsheng.index.places import COUNTY, ZONE, Place, gazetteer
 from minsheng.index.script import to_simplified
 from minsheng.index.vocabulary import (
     BARE_YEAR,
+    CN_MONTH,
+    FIRST_MONTHS,
     HALF,
     HALF_MONTHS,
     ISSUER_LABEL,
@@ -51,7 +54,9 @@ def report_place(title: str, issuers: list[str], stem: str, body: str) -> Report
     """The report's place from its title, issuer lines, file name and body (see the module's docstring)."""
     gaz = gazetteer()
     tiers = [("title", title), ("issuer", " ".join(issuers)), ("file name", stem)]
-    found = {name: gaz.mentions(text, county_short=False) for name, text in tiers}
+    # A title, issuer line or file name names its place as a question's opening does: a full name jieba also knows
+    # as a noun (东营市, 大观区) counts there unless it is a common or generic word (城区, 开发区).
+    found = {name: gaz.mentions(text, county_short=False, lone_at=frozenset()) for name, text in tiers}
     context = [m for mentions in found.values() for m in mentions] + gaz.mentions(body, short=False)
     best: Place | None = None
     source = ""
@@ -150,6 +155,12 @@ def find_period(text: str) -> str:
     return _period(text)[0]
 
 
+def _digit_months(text: str) -> str:
+    """Months in Chinese numerals as digits ("截至四月底" → "截至4月底"), "前八个月" as "1-8月"."""
+    text = FIRST_MONTHS.sub(lambda m: MONTHS_LABEL.format(first=1, last=cn_number(m.group(1))), text)
+    return CN_MONTH.sub(lambda m: str(cn_number(m.group(1)) or m.group(1)), text)
+
+
 def find_months(text: str) -> tuple[int, int] | None:
     """The months a period covers: 一季度 → (1, 3), 上半年 → (1, 6), 1-8月 → (1, 8), 截至9月底 → (1, 9),
     10月份 → (10, 10), 全年 or 完成情况 → (1, 12); None when the text names no period."""
@@ -157,7 +168,7 @@ def find_months(text: str) -> tuple[int, int] | None:
 
 
 def _period(text: str) -> tuple[str, tuple[int, int] | None]:
-    text = YEAR.sub(" ", to_simplified(text))
+    text = _digit_months(YEAR.sub(" ", to_simplified(text)))
     match = UNTIL_MONTH.search(text)
     if match and 1 <= int(match.group(2)) <= 12:
         return match.group(0).strip(), (1, int(match.group(2)))

@@ -10,16 +10,21 @@ from minsheng.index.search.query import Query
 from minsheng.index.search.timeline import Timeline
 
 
-def latest_rows(chunks: list[Chunk], by_year: bool) -> tuple[np.ndarray, set]:
-    """Which rows belong to their place's latest report (of their year, when by_year), by year and last month
-    covered; and the places (place and year) with more than one report."""
-    periods: dict[tuple[str, int], set[tuple[int, int]]] = {}
+def latest_rows(chunks: list[Chunk], by_year: bool, issuers: dict[str, str] | None = None) -> tuple[np.ndarray, set]:
+    """Which rows belong to the latest report of their series (place and issuer: a district's bureau reports apart
+    from its government; of their year too, when by_year), by year and last month covered; and the places (place
+    and year) with a series of more than one report."""
+    issuers = issuers or {}
+
+    def key(chunk: Chunk) -> tuple[str, str, int]:
+        return chunk.region, issuers.get(chunk.source, ""), chunk.year if by_year else 0
+
+    periods: dict[tuple[str, str, int], set[tuple[int, int]]] = {}
     for chunk in chunks:
-        periods.setdefault((chunk.region, chunk.year if by_year else 0), set()).add((chunk.year, chunk.last_month or 12))
-    newest = {key: max(found) for key, found in periods.items()}
-    rows = np.array([(c.year, c.last_month or 12) == newest[(c.region, c.year if by_year else 0)] for c in chunks],
-                    dtype=bool)
-    several = {key if by_year else key[0] for key, found in periods.items() if len(found) > 1}
+        periods.setdefault(key(chunk), set()).add((chunk.year, chunk.last_month or 12))
+    newest = {k: max(found) for k, found in periods.items()}
+    rows = np.array([(c.year, c.last_month or 12) == newest[key(c)] for c in chunks], dtype=bool)
+    several = {(k[0], k[2]) if by_year else k[0] for k, found in periods.items() if len(found) > 1}
     return rows, several
 
 
@@ -31,8 +36,12 @@ class ReportRows:
         # Series, reports published twice, earlier points and scorecards, made on first use.
         self.timeline = Timeline(chunks)
         # Rows of each place's latest report (by year, then the last month it covers), for "latest first".
-        self._latest, self._series = latest_rows(chunks, by_year=False)
+        self._latest, self._series = latest_rows(chunks, by_year=False, issuers=self._issuers)
         self._reposted: np.ndarray | None = None
+
+    @cached_property
+    def _issuers(self) -> dict[str, str]:
+        return {source: ref.issuer for source, ref in self.timeline.refs.items()}
 
     def answering(self) -> np.ndarray:
         """A fresh mask of the rows that may answer: all but a reposted copy's (a report published twice, on two
@@ -56,4 +65,4 @@ class ReportRows:
     def _latest_of_year(self) -> tuple[np.ndarray, set]:
         """Rows of each place's last report of each year, and the (place, year) pairs with several reports: for a
         year asked, the year-end report over the mid-year ones; made the first time a year is asked."""
-        return latest_rows(self.chunks, by_year=True)
+        return latest_rows(self.chunks, by_year=True, issuers=self._issuers)

@@ -88,3 +88,12 @@ def test_the_last_of_several_counts_asked_is_the_one_answered() -> None:
     assert query.asked_unit == "元"
     text = "完成43公里通村道路硬化,解决9个行政村通油路问题。财政安排资金100万元,改善县城周边5个村屯基础设施。"
     assert "100万元" in best_sentences(text, query)
+
+
+def test_a_verdict_question_quotes_the_sentence_that_decides_it() -> None:
+    """"打完了吗": the sentence saying the whole task is done, not the one telling the work's story."""
+    coverage = Coverage({"测试区": ("2022年三季度",)}, {"测试区": 1}, ())
+    query = parse_query("测试区那些村新打的水井都打完了吗", coverage)
+    text = ("本工程于去年11月3日批准开工建设,原计划打井12眼,其中东村打井1眼后出水量已满足需求,故新建水井由12眼改为11眼"
+            "(分别为:东村1眼,西村3眼,南村4眼,北村3眼),目前正在收尾。11眼井已全部完工。")
+    assert best_sentences(text, query).startswith("11眼井已全部完工")

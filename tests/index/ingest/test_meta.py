@@ -109,6 +109,10 @@ def test_years_from_file_name_title_publication_line_and_text() -> None:
         ("截至5月31日", "截至5月31日", (1, 5)),
         ("截止2月28日", "截止2月28日", (1, 2)),
         ("10月份进展", "10月", (10, 10)),
+        # Months in Chinese numerals, and the first months counted.
+        ("截至四月底", "截至4月底", (1, 4)),
+        ("十一月份进展", "11月", (11, 11)),
+        ("前八个月", "1-8月", (1, 8)),
         ("全年完成情况", "全年", (1, 12)),
         ("年度完成情况", "", (1, 12)),
         ("民生实事", "", None),
@@ -136,3 +140,14 @@ def test_a_year_s_target_is_no_period() -> None:
     assert (find_period("哪些民心工程已完成全年任务"), find_months("哪些民心工程已完成全年任务")) == ("", None)
     assert find_period("完成全年目标的87%") == "" and find_period("下半年计划开工") == "下半年"
     assert (find_period("2023年全年民生实事完成情况"), find_months("2023年全年民生实事完成情况")) == ("全年", (1, 12))
+
+
+def test_a_place_named_in_the_title_or_file_name_that_jieba_knows_as_a_noun() -> None:
+    """东营市, 大观区: jieba tags them as nouns, yet a title or file name naming one names the report's place, over a
+    district the text names more often; 城区 or 开发区 alone are no place."""
+    body = "2016年初,市委、市政府研究确定为民办10件实事。河口区完成改厕1万户。河口区新建学校2所。"
+    found = report_place("2016年为民办10件实事完成情况", [], "东营市2016为民办10件实事完成情况", body)
+    assert found.path == ("山东省", "东营市")
+    found = report_place("1-4月50项民生实事有序推进", [], "大观区2024年1-4月50项民生实事有序推进", "全区50项民生实事。")
+    assert found.path[-1] == "大观区"
+    assert report_place("城区民生实事", [], "开发区2024年民生实事", "全区民生实事。").place is None

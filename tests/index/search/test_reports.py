@@ -67,3 +67,18 @@ def test_without_reposts_every_row_answers() -> None:
     """An index with no report published twice leaves every row to answer."""
     chunks = _daxing_over_two_years()
     assert ReportRows(chunks).answering().all()
+
+
+def test_a_bureau_s_reports_are_a_series_of_their_own() -> None:
+    """A district's bureau reporting later than its government does not make the government's report an old one:
+    each issuer's latest report leads."""
+    q1 = load_report(corpus_file("大兴区"))
+    bureau_name = "大兴区园林绿化局2025年重要民生实事项目进展情况一季度.txt"
+    bureau = parse_bytes(q1.text.replace("2024年", "2025年").encode("utf-8"), bureau_name)
+    chunks = [c for parsed in (q1, bureau) for c in chunk_report(parsed, 768)]
+    rows = ReportRows(chunks)
+    latest, _ = latest_rows(chunks, by_year=False, issuers={s: r.issuer for s, r in rows.timeline.refs.items()})
+    assert {c.source for c, on in zip(chunks, latest) if on} == {q1.report.source, bureau_name}
+    # Without the issuers, one place's reports are one series and the later bureau report alone leads.
+    latest, _ = latest_rows(chunks, by_year=False)
+    assert {c.source for c, on in zip(chunks, latest) if on} == {bureau_name}
