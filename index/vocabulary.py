@@ -225,6 +225,8 @@ SAID_BEHIND = frozenset({"否", "未达序", *RECORD_LAG_WORDS, "未完成"})
 # Words of state a 完成了吗 answer sentence should hold.
 STATE_WORDS = re.compile(r"完成|完工|建成|竣工|投入使用|投用|开通|通车|正在|预计|开工|施工|整改|启动|验收|运营")
 # A progress sentence saying what comes next (a plan written into the progress text).
+# A passage stating a plan of its own ("下一步,…", "接下来…"), not only a date ahead in its progress (预计…).
+PLAN_TEXT = re.compile(_alt(NEXT_STEP, NEXT_STAGE, ("接下来", "后续将", "今后")))
 AHEAD = re.compile(_alt(NEXT_STEP, NEXT_STAGE[:1], ("接下来", "后续将", "计划于", "预计", "将于", "拟于", "争取")))
 # A question asking when, and a sentence that holds a date ("3月26日", "2014年11月14日前", "4月").
 # A question about a report itself, the time it covers ("进度表统计到几月份", "数据截至什么时候", "这份通报是哪一期的"),
@@ -401,7 +403,7 @@ WANTS_CUES: tuple[tuple[Wants, re.Pattern[str]], ...] = (
     (Wants.TASK, re.compile(r"目标|任务是|任务有|要做什么|做什么|内容是|承诺|要求是|计划.{0,4}(建|改|完成|新增)多少")),
     # "什么时候建成": when a project is done is a question about its state too (the answer weighs state words);
     # Query.asks_when keeps the verdict line out of such an answer.
-    (Wants.STATUS, re.compile(r"完成了吗|完成没|建成了吗|建好了吗|完了吗|完了没|好了吗|通车了吗|开通了吗|投用了吗|了没有|了没|"
+    (Wants.STATUS, re.compile(r"(?:完成|建成|开工|动工|完工|竣工|启动|投用|运营|开通|通车|验收|实施)了(?:吗|没)|完成没|建好了吗|完了吗|完了没|好了吗|通车了吗|开通了吗|投用了吗|了没有|了没|"
                               r"是否|" + _alt(WHEN_OF_STATE) + r"|能不能|有没有完成|完工了吗|落实了吗|到位了吗|进度如何|达标")),
     (Wants.AMOUNT, re.compile(r"多少|几[个处所家条项次座台批场万千百人户公里]|几|数量|比例|比率|占比|总数|总额|金额|规模")),
     (Wants.PROGRESS, re.compile(r"进展|进度|情况|怎么样|如何|咋样|动态|推进")),
@@ -417,7 +419,7 @@ FILLERS = re.compile(
     r"完成了吗|建成了吗|建好了吗|好了吗|了没有|怎么样|怎样|咋样|如何|(多少|几)[个处所家条项次座台批场人户元]?|有?哪些|"
     r"有?哪几[个项件处所家条]?|什么|"
     r"进展情况|进展|进度|情况|现在|目前|已经|一共|总共|分别|是否|有没有|"
-    r"存在|问题|下个月|下月|下一步|计划|目标|任务|负责|牵头|承担|哪里|地区|各区|各地|民生实事|实事项目|实事|项目|"
+    r"存在|问题|困难|难点|遇到了?|碰到了?|下个月|下月|下一步|计划|目标|任务|负责|牵头|承担|哪里|地区|各区|各地|民生实事|实事项目|实事|项目|"
     r"是什么|是多少|有什么|做什么|"
     # Words that point back at an earlier question ("那密云区呢", "它的问题"); a follow-up fills them in.
     r"^那么?|它们的|它的|它|这个项目|该项目|这个|这项|该项|^有(?!线)|"

@@ -9,8 +9,10 @@ from minsheng.bot.answer.sentences import LIST_PIECE, PIECE, best_sentences, sco
 from minsheng.index.indexing import Chunk, field_text, other_text, project_name, states
 from minsheng.index.kinds import Field, Wants, answer_field
 from minsheng.index.search import Hit, Query
-from minsheng.index.vocabulary import AHEAD, DONE_WORDS, SENTENCE_TRIM
+from minsheng.index.vocabulary import AHEAD, DONE_WORDS, PLAN_TEXT, PROBLEM_TEXT, SENTENCE_TRIM
 
+# Words by which a passage states problems or a plan.
+_STATED_BY = {Field.PROBLEMS: PROBLEM_TEXT, Field.PLAN: PLAN_TEXT}
 _SEE_ALSO = 2
 _SEE_ALSO_SHARE = 0.85
 
@@ -19,6 +21,11 @@ def record_lead(chunk: Chunk, query: Query, limit: int = PIECE) -> str:
     """The quoted answer from one record; when it states no problems or plan, says so and gives its progress."""
     name = answer_field(query.wants)
     text = field_text(chunk.text, name)
+    if chunk.is_passage and name in _STATED_BY:
+        # A passage has no fields: it states problems or a plan in its own sentences ("还存在一些问题: 一是…").
+        own = body(chunk)
+        if _STATED_BY[name].search(own):
+            return best_sentences(own, query, name, limit)
     if name in (Field.PROBLEMS, Field.PLAN) and not states(text):
         field = texts.FIELD_NAMES[name]
         missing = (texts.FIELD_WRITTEN.format(field=field, text=text.strip().rstrip(SENTENCE_TRIM)) if text

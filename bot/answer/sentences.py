@@ -23,6 +23,7 @@ from minsheng.index.vocabulary import (
     ENUMERATED,
     ENUMERATOR,
     IN_CLAUSE,
+    LABEL_AT,
     LIST_COMMA,
     NOT_STARTED,
     RANKED,
@@ -31,6 +32,8 @@ from minsheng.index.vocabulary import (
 )
 
 _DIGIT = re.compile(r"\d")
+# How far into a sentence a field's label may open ("年度任务:", "目前进展情况:").
+_LABEL_REACH = 10
 # A field holding a short text is quoted whole; a longer one by its best sentences.
 _WHOLE_FIELD = {Field.PROGRESS: 50, Field.TASK: 120, Field.PROBLEMS: 220, Field.PLAN: 220}
 PIECE = 160
@@ -117,6 +120,13 @@ def score(piece: str, query: Query) -> float:
     """How well a piece of report text answers the question: topic held, plus a figure or a state when asked."""
     text = to_simplified(piece)
     value = cover(text, query)
+    label = LABEL_AT.search(text[:_LABEL_REACH])
+    if label is not None:
+        kind = next(name for name, found in label.groupdict().items() if found)
+        if kind == Field.TASK and query.wants != Wants.TASK:
+            value -= 0.4  # the target ("年度任务:…30个") is not what was done, unless the target is asked
+        elif kind == Field.PROGRESS and query.wants in (Wants.PROGRESS, Wants.AMOUNT, Wants.STATUS):
+            value += 0.2
     if any(text in sentence or sentence in text for sentence in query.meant):
         value += 1.0  # what the question means, found where its words were not
     if query.wants == Wants.AMOUNT:

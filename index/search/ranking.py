@@ -14,7 +14,7 @@ from minsheng.index.vocabulary import AHEAD, ENUMERATED, PROBLEM_TEXT, RANKED, S
 # Reciprocal-rank constant: small, so a first place counts clearly more than a fifth.
 _RRF_K = 10
 
-_STATED_BONUS = 0.2
+_STATED_BONUS = 0.3
 # Words by which a passage (no labelled fields) states problems or a plan.
 _CUES = {Wants.PROBLEMS: PROBLEM_TEXT, Wants.PLAN: AHEAD}
 # A passage is a few sentences: the model finds any question a little more like it than like a whole record, so
@@ -67,7 +67,11 @@ def by_record(hits: list[Hit], wants: str) -> list[Hit]:
         # A passage inside the record lends the record its score and signals, and the record's own part leads:
         # it holds the labelled fields the answer quotes.
         most = max(h.coverage for h in ([h for h in parts if not h.chunk.is_passage] or parts))
-        parts.sort(key=lambda h: (h.chunk.is_passage, h.coverage < most, not field_text(h.chunk.text, name), -h.score))
+        # When problems are asked, a part stating them leads: a passage of the record holding the list the record
+        # reader lost ("还存在一些问题:" then "一是…二是…") before the record saying none. (Not for a plan: 预计 in a
+        # passage is as often what was done.)
+        parts.sort(key=lambda h: (wants == Wants.PROBLEMS and not _states_asked(h, wants, name), h.chunk.is_passage,
+                                  h.coverage < most, not field_text(h.chunk.text, name), -h.score))
         lead = parts[0]
         # A passage holding more of the topic than the record's parts (text the record reader lost) lends its
         # evidence; similarity alone is not lent (a short passage resembles any question more than a record does).
@@ -80,6 +84,13 @@ def by_record(hits: list[Hit], wants: str) -> list[Hit]:
     # On a tie a record leads a passage holding the same words: its fields tell progress from target and name the lead.
     keyed.sort(key=lambda t: (-t[0], t[1], t[2].chunk.is_passage, t[2].chunk.source, t[2].chunk.record, t[2].chunk.part))
     return [hit for _, _, hit in keyed]
+
+
+def _states_asked(hit: Hit, wants: str, name: str) -> bool:
+    """Whether a part states the problems or plan asked: a record's field saying some, a passage with their cue."""
+    if hit.chunk.is_passage:
+        return bool(_CUES[wants].search(hit.chunk.search_text))
+    return bool(states(field_text(hit.chunk.text, name)))
 
 
 def whole_area_lift(chunk: Chunk, inside: tuple[str, ...]) -> float:

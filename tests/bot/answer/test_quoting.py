@@ -64,3 +64,14 @@ def test_text_no_record_holds_is_answered_from_its_passage(retriever) -> None:  
     """眉山市2019's figures are one cell per line, outside every record: a passage still finds and quotes them."""
     result = retriever.search("眉山市2019年城镇新增就业目标任务完成情况表全市", 5)
     assert any("52242" in h.chunk.text and h.chunk.is_passage for h in result.hits)
+
+
+def test_a_passage_states_problems_in_its_own_sentences() -> None:
+    """A passage has no problems field: its sentences stating them are quoted, the list after the cue too."""
+    chunk = Chunk("a-0001-p", "甲县 · 2023年上半年\n在总结成绩的同时,推进中还存在一些问题:\n一是资金到位率不高,到位率为63.5%;\n"
+                  "二是部分项目施工交叉。", "a.txt", "甲县报告", "甲县", 2023, "上半年", "", "", "", "unknown", 9, 1000,
+                  kind="passage")
+    coverage = Coverage.of([chunk])
+    query = parse_query("甲县民生实事推进中存在什么问题", coverage)
+    text = compose(SearchResult(query, [Hit(chunk, 1.0, coverage=1.0, strong=True)], coverage=coverage)).text
+    assert "63.5%" in text and "没有写" not in text

@@ -97,3 +97,13 @@ def test_a_verdict_question_quotes_the_sentence_that_decides_it() -> None:
     text = ("本工程于去年11月3日批准开工建设,原计划打井12眼,其中东村打井1眼后出水量已满足需求,故新建水井由12眼改为11眼"
             "(分别为:东村1眼,西村3眼,南村4眼,北村3眼),目前正在收尾。11眼井已全部完工。")
     assert best_sentences(text, query).startswith("11眼井已全部完工")
+
+
+def test_a_target_line_is_no_answer_to_what_was_done() -> None:
+    """"开工了吗": the 进展 line, not the 年度任务 line holding the topic's words."""
+    coverage = Coverage({"测试市": ("2024年一季度",)}, {"测试市": 1}, ())
+    query = parse_query("测试市一季度农贸市场改造开工了吗", coverage)
+    assert query.wants == "status"
+    text = ("农贸市场提升改造,改善群众买菜环境,规范市场经营秩序,推动农贸市场标准化建设。\n年度任务:提升改造农贸市场30个。\n"
+            "进展:已完成设计方案18个,项目尚未开工。")
+    assert best_sentences(text, query).startswith("进展:已完成设计方案18个")

@@ -103,6 +103,8 @@ def test_time_words_become_year_and_period(coverage: Coverage) -> None:
         ("青岛的停车场项目目标是什么", "task"),
         ("大兴区老楼加梯完成了吗", "status"),
         ("密云区新打的水井都打完了吗", "status"),
+        ("密云区农贸市场开工了吗", "status"),
+        ("安溪为民办实事碰到了什么困难", "problems"),
         ("青岛新建了几所学校", "amount"),
         ("密云区远程会诊平台进展", "progress"),
         # A problem word naming people or things is no question about problems.

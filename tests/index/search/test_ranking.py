@@ -15,3 +15,17 @@ def test_a_text_giving_a_rank_leads_only_when_a_rank_is_asked() -> None:
     about = _passage("现将实施进度和考核排名情况通报如下:")
     assert rank_lift(ranked, True) > 0 and rank_lift(about, True) == 0.0
     assert rank_lift(ranked, False) == 0.0
+
+
+def test_when_problems_are_asked_a_passage_stating_some_leads_a_record_stating_none() -> None:
+    """The record reader kept "还存在一些问题:" and lost the "一是…二是…" lines; the record's passage holding them leads."""
+    from minsheng.index.search.ranking import by_record
+    from minsheng.index.search.results import Hit
+
+    record = Chunk("a-0005-0", "甲县 · 第5项\n进展: 县发改局坦言,推进中还存在一些问题:", "a.txt", "报告", "甲县", 2020, "9月",
+                   "5", "", "", "unknown", 5, 0)
+    passage = Chunk("a-0005-p", "甲县 · 2020年9月\n推进中还存在一些问题:一是资金到位率不高;二是施工交叉。", "a.txt", "报告",
+                    "甲县", 2020, "9月", "5", "", "", "unknown", 5, 1000, kind="passage")
+    ranked = by_record([Hit(record, 1.0, coverage=1.0), Hit(passage, 0.9, coverage=1.0)], "problems")
+    assert ranked[0].chunk.is_passage
+    assert not by_record([Hit(record, 1.0, coverage=1.0), Hit(passage, 0.9, coverage=1.0)], "progress")[0].chunk.is_passage
