@@ -42,7 +42,9 @@ def record_lead(chunk: Chunk, query: Query, limit: int = PIECE) -> str:
         if not text and any(DONE_WORDS.search(s) for s in split_sentences(other)):
             # No progress column, but a line after the task says what was done ("当前进展:…完成工程量的80%"):
             # that, not the target, answers (the target follows on its own line).
-            return best_sentences(other, query, Field.PROGRESS, limit)
+            # (A place inside the report asked for may be named in either: its own figure, wherever it is.)
+            return _best_of(other, body(chunk), query, limit) if query.inside else best_sentences(
+                other, query, Field.PROGRESS, limit)
         return _best_of(text or body(chunk), other, query, limit)
     return best_sentences(text or body(chunk), query, name, limit)
 

@@ -127,6 +127,8 @@ def score(piece: str, query: Query) -> float:
             value -= 0.4  # the target ("年度任务:…30个") is not what was done, unless the target is asked
         elif kind == Field.PROGRESS and query.wants in (Wants.PROGRESS, Wants.AMOUNT, Wants.STATUS):
             value += 0.2
+    if any(name in text for name in query.inside):
+        value += 1.0  # "其中石峰区已建成5个", not the whole city's figure, when a place inside the report is asked
     if any(text in sentence or sentence in text for sentence in query.meant):
         value += 1.0  # what the question means, found where its words were not
     if query.wants == Wants.AMOUNT:

@@ -157,10 +157,11 @@ def question_places(text: str, coverage: Coverage, in_reports: Callable[[str], b
     gaz = gazetteer()
     masked = text if masked is None else masked
     # A question names a county by its short form alone ("昌平养老…"); a report is read more strictly. A name read
-    # only so that the covered reports write themselves is left to them, as before (a short form inside a report).
+    # only so that the covered reports write themselves is left to them, as before (a short form inside a report);
+    # a full name is a place however jieba tags it (天元区 is a noun to jieba, and a district 株洲市's report names).
     strict = gaz.mentions(masked)
     mentions = [m for m in gaz.mentions(masked, lone_at=_naming_places(masked, strict, coverage))
-                if any((m.start, m.end) == (s.start, s.end) for s in strict) or not in_reports(m.name)]
+                if any((m.start, m.end) == (s.start, s.end) for s in strict) or not m.short or not in_reports(m.name)]
     resolved = {m: gaz.resolve([m], mentions) for m in mentions}
     names = region_names(coverage)
     regions: list[str] = []

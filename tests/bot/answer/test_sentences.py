@@ -107,3 +107,12 @@ def test_a_target_line_is_no_answer_to_what_was_done() -> None:
     text = ("农贸市场提升改造,改善群众买菜环境,规范市场经营秩序,推动农贸市场标准化建设。\n年度任务:提升改造农贸市场30个。\n"
             "进展:已完成设计方案18个,项目尚未开工。")
     assert best_sentences(text, query).startswith("进展:已完成设计方案18个")
+
+
+def test_a_place_inside_the_report_is_answered_by_its_own_figure() -> None:
+    """"石峰区建成几个" asked of a city's report: the sentence naming 石峰区, not the city's total holding more of the topic."""
+    coverage = Coverage({"测试市": ("2024年上半年",)}, {"测试市": 1}, ())
+    query = parse_query("测试市石峰区社区嵌入式养老机构建成几个", coverage, in_reports=lambda name: name == "石峰区")
+    text = ("新建社区嵌入式养老服务机构30个,已建成14个。其中石峰区已建成5个,为全市最多;丙区、丁区各建成3个;"
+            "戊区建成2个;其余各县的项目正在装修。")
+    assert "石峰区已建成5个" in best_sentences(text, query)
