@@ -290,12 +290,16 @@ BLANK_CELLS = frozenset({"-", "—", "/", "／", "--"})
 
 # A lead unit written in prose ("由区民政局牵头", "由市住建局、市城管局负责实施", "责任单位为县教体局"): the unit's
 # name ends as a body's does, several joined by 、/和/及.
-_BODY = rf"[{HAN}]{{1,18}}?(?:局|委|办|政府|中心|集团|公司|街道|镇|乡|院|会|联|部|所|站|队|处|厅)"
-# The words joining unit names in prose ("市住建局和市城管局"), read as the 、 of a unit cell.
-UNIT_JOINER = re.compile(r"[和及与]")
+UNIT_ENDINGS = ("局", "委", "办", "政府", "中心", "集团", "公司", "街道", "镇", "乡", "院", "会", "联", "部", "所", "站", "队",
+                "处", "厅")
+_BODY = rf"[{HAN}]{{1,18}}?(?:{_alt(UNIT_ENDINGS)})"
+# The words joining unit names in prose ("市住建局和市城管局"), read as the 、 of a unit cell; only after a unit's
+# ending: 住房和城乡建设局, 人力资源和社会保障局, 文化和旅游局 are one unit each.
+UNIT_JOINER = re.compile(rf"(?<=[{''.join(ending[-1] for ending in UNIT_ENDINGS)}])[和及与]")
 LEAD_IN_PROSE = re.compile(
     rf"由({_BODY}(?:[、和及与]{_BODY})*)(?:共同)?(?:{_alt(LEAD_VERBS)}|负责|组织实施|具体实施)"
-    rf"|(?:{_alt(LEAD_LABELS)})(?:为|是)[:：]?\s*({_BODY}(?:[、和及与]{_BODY})*)")
+    # After a label the name runs to the end of its clause ("牵头单位为县住房和城乡建设局。", not "…城乡").
+    rf"|(?:{_alt(LEAD_LABELS)})(?:为|是)[:：]?\s*({_BODY}(?:[、和及与]{_BODY})*)(?=[。；;,，)）\s]|$)")
 
 # A table cell alone on its line (a table exported a cell per line): a label or a figure, no sentence in it.
 SHORT_CELL = re.compile(r"^[^。；;：:，,！？!?\n]{1,24}$")
@@ -419,7 +423,7 @@ FILLERS = re.compile(
     r"完成了吗|建成了吗|建好了吗|好了吗|了没有|怎么样|怎样|咋样|如何|(多少|几)[个处所家条项次座台批场人户元]?|有?哪些|"
     r"有?哪几[个项件处所家条]?|什么|"
     r"进展情况|进展|进度|情况|现在|目前|已经|一共|总共|分别|是否|有没有|"
-    r"存在|问题|困难|难点|遇到了?|碰到了?|下个月|下月|下一步|计划|目标|任务|负责|牵头|承担|哪里|地区|各区|各地|民生实事|实事项目|实事|项目|"
+    r"由谁|是谁|谁|(?:由)?(?:哪个|哪些|什么)(?:部门|单位)|存在|问题|困难|难点|遇到了?|碰到了?|下个月|下月|下一步|计划|目标|任务|负责|牵头|承担|哪里|地区|各区|各地|民生实事|实事项目|实事|项目|"
     r"是什么|是多少|有什么|做什么|"
     # Words that point back at an earlier question ("那密云区呢", "它的问题"); a follow-up fills them in.
     r"^那么?|它们的|它的|它|这个项目|该项目|这个|这项|该项|^有(?!线)|"

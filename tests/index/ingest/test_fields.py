@@ -11,6 +11,10 @@ def test_a_lead_unit_written_in_prose_is_read() -> None:
     assert lead_in_prose("责任单位为县教体局。新建幼儿园2所。") == "县教体局"
     assert lead_in_prose("由于天气原因,工期推迟。") == ""  # 由于 is no unit
     assert lead_in_prose("新建幼儿园2所,已完工。") == ""
+    # 和 inside a unit's name joins no two units; after a label the name runs to its clause's end.
+    assert lead_in_prose("剩余6个小区正在施工,牵头单位为县住房和城乡建设局。") == "县住房和城乡建设局"
+    assert lead_in_prose("由市人力资源和社会保障局牵头。") == "市人力资源和社会保障局"
+    assert lead_in_prose("责任单位为县文化和旅游局、县体育局。") == "县文化和旅游局、县体育局"
 
 
 def test_a_column_s_lead_unit_wins_and_prose_fills_a_missing_one() -> None:

@@ -76,6 +76,11 @@ def test_a_district_a_report_names_is_inside_it_however_jieba_tags_it(coverage: 
     assert query.inside == ("天元区",) and "天元区" not in query.topic
 
 
+def test_who_asked_is_no_topic(coverage: Coverage) -> None:
+    for question in ("大兴区城乡供水一体化谁牵头", "大兴区城乡供水一体化由哪个部门牵头"):
+        assert parse_query(question, coverage).topic == "城乡供水一体化", question
+
+
 def test_question_words_ending_in_qu_are_not_places(coverage: Coverage) -> None:
     """cross: 哪些地区 / 各区 are not district names."""
     query = parse_query("哪些地区在建设农贸市场", coverage)
