@@ -87,10 +87,11 @@ def by_record(hits: list[Hit], wants: str) -> list[Hit]:
 
 
 def _states_asked(hit: Hit, wants: str, name: str) -> bool:
-    """Whether a part states the problems or plan asked: a record's field saying some, a passage with their cue."""
+    """Whether a part answers the problems or plan asked: a record's field, even one saying there are none ("无": the
+    report's own answer), or a passage with their cue."""
     if hit.chunk.is_passage:
         return bool(_CUES[wants].search(hit.chunk.search_text))
-    return bool(states(field_text(hit.chunk.text, name)))
+    return bool(field_text(hit.chunk.text, name).strip())
 
 
 def whole_area_lift(chunk: Chunk, inside: tuple[str, ...]) -> float:
