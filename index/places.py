@@ -363,6 +363,16 @@ class Gazetteer:
         return places
 
 
+def name_forms(name: str) -> tuple[str, ...]:
+    """A place's name and its stem of two characters or more, how reports write it in passing (马站镇 → 马站, 丹棱县 →
+    丹棱): to find where a text speaks of a place named in a question."""
+    for suffix in (*_SUFFIXES, "街道", "镇", "乡"):
+        stem = name[: -len(suffix)] if name.endswith(suffix) else ""
+        if len(stem) >= 2 and not set(stem) <= _GENERIC_CHARS:
+            return name, stem
+    return (name,)
+
+
 def _named_besides(mention: Mention, mentions: Iterable[Mention]) -> set[str]:
     """The codes of the places the other mentions can mean (a name is not its own parent: 朝阳 names 朝阳市, which
     must not settle 朝阳 as 朝阳市's 朝阳县)."""

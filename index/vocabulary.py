@@ -225,6 +225,10 @@ SAID_BEHIND = frozenset({"否", "未达序", *RECORD_LAG_WORDS, "未完成"})
 # Words of state a 完成了吗 answer sentence should hold.
 STATE_WORDS = re.compile(r"完成|完工|建成|竣工|投入使用|投用|开通|通车|正在|预计|开工|施工|整改|启动|验收|运营")
 # A progress sentence saying what comes next (a plan written into the progress text).
+# Words of work reported done, not planned ("已完工6所", "实际新增2135人", "累计", "完成率44%"); 完成 alone is as
+# often a target's verb ("完成3个乡镇卫生院提质改造").
+WORK_DONE = re.compile(rf"已(?:经)?(?:全部)?(?:{_alt(COMPLETED_WORDS)}|开工|投用|投入使用|开通|发放|新增|惠及|改造|实现)"
+                       r"|实际(?:完成|新增)|累计(?:完成|新增|发放|惠及)|完成率|截至")
 # A passage stating a plan of its own ("下一步,…", "接下来…"), not only a date ahead in its progress (预计…).
 PLAN_TEXT = re.compile(_alt(NEXT_STEP, NEXT_STAGE, ("接下来", "后续将", "今后")))
 AHEAD = re.compile(_alt(NEXT_STEP, NEXT_STAGE[:1], ("接下来", "后续将", "计划于", "预计", "将于", "拟于", "争取")))

@@ -8,6 +8,8 @@ from minsheng.bot import texts
 from minsheng.bot.answer.sentences import LIST_PIECE, PIECE, best_sentences, score, split_sentences, window
 from minsheng.index.indexing import Chunk, field_text, other_text, project_name, states
 from minsheng.index.kinds import Field, Wants, answer_field
+from minsheng.index.places import name_forms
+from minsheng.index.script import to_simplified
 from minsheng.index.search import Hit, Query
 from minsheng.index.vocabulary import AHEAD, DONE_WORDS, PLAN_TEXT, PROBLEM_TEXT, SENTENCE_TRIM
 
@@ -39,6 +41,11 @@ def record_lead(chunk: Chunk, query: Query, limit: int = PIECE) -> str:
                 else texts.SENTENCE.format(text=missing))
     if name == Field.PROGRESS and not chunk.is_passage:
         other = other_text(chunk.text)
+        if query.inside and not any(form in to_simplified(text + other) for place in query.inside
+                                   for form in name_forms(place)):
+            # A place inside the report asked for that the progress does not name: its own figure where the record
+            # holds it (a report in prose puts the districts' figures under the item's first sentence).
+            other = "\n".join(p for p in (other, field_text(chunk.text, Field.TASK)) if p)
         if not text and any(DONE_WORDS.search(s) for s in split_sentences(other)):
             # No progress column, but a line after the task says what was done ("当前进展:…完成工程量的80%"):
             # that, not the target, answers (the target follows on its own line).

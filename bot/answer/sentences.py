@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from minsheng.index.kinds import Field, Wants
+from minsheng.index.places import name_forms
 from minsheng.index.script import to_simplified
 from minsheng.index.search import Query, topic_coverage
 from minsheng.index.sentences import rows_of_cells, split_sentences
@@ -127,7 +128,7 @@ def score(piece: str, query: Query) -> float:
             value -= 0.4  # the target ("年度任务:…30个") is not what was done, unless the target is asked
         elif kind == Field.PROGRESS and query.wants in (Wants.PROGRESS, Wants.AMOUNT, Wants.STATUS):
             value += 0.2
-    if any(name in text for name in query.inside):
+    if any(form in text for name in query.inside for form in name_forms(name)):
         value += 1.0  # "其中石峰区已建成5个", not the whole city's figure, when a place inside the report is asked
     if any(text in sentence or sentence in text for sentence in query.meant):
         value += 1.0  # what the question means, found where its words were not

@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from minsheng.index.ingest.fields import cn_number, finish, is_section
+from minsheng.index.ingest.fields import cn_number, finish, is_section, lead_in_prose
 from minsheng.index.ingest.records import Record
 from minsheng.index.kinds import Field
 from minsheng.index.script import to_simplified
-from minsheng.index.vocabulary import FIELD_LABELS, ITEM_MARKERS, LABEL_AT, UNITS_IN_PARENS
+from minsheng.index.vocabulary import FIELD_LABELS, ITEM_MARKERS, LABEL_AT, UNITS_IN_PARENS, WORK_DONE
 
 
 @dataclass
@@ -209,8 +209,16 @@ def notice_tasks(lines: list[str], claimed: set[int]) -> list[NoticeTask]:
             for kind, text in split_labeled(line, Field.TASK).items():
                 _add(fields, kind, text)
         if not fields.get(Field.LEAD) and not fields.get(Field.UNITS):
-            continue
+            # The lead written into the item's own sentences ("…。由县民政局牵头。", "责任单位为县商务局").
+            lead = lead_in_prose(" ".join([block.head, *block.body]))
+            if not lead:
+                continue
+            fields[Field.LEAD] = lead
         name, task = _name_and_task(block.head)
+        if name and not fields.get(Field.PROGRESS) and WORK_DONE.search(to_simplified(task)):
+            # A progress report's item in prose ("(二)新建学校。全市新建18所,已完工6所"): what it says is progress.
+            _add(fields, Field.PROGRESS, task)
+            task = ""
         _add(fields, Field.TASK, task)
         tasks.append(
             NoticeTask(block.number, name, fields.get(Field.TASK, ""), fields.get(Field.LEAD, ""),
@@ -221,7 +229,7 @@ def notice_tasks(lines: list[str], claimed: set[int]) -> list[NoticeTask]:
 
 
 def _name_and_task(head: str) -> tuple[str, str]:
-    match = re.match(r"^([^:：。，,]{2,20})[:：](.*)$", head)
+    match = re.match(r"^([^:：。，,]{2,20})[:：](.*)$", head) or re.match(r"^([^:：。，,]{2,20})。(.{10,})$", head)
     if match:
         return match.group(1).strip(), match.group(2).strip()
     return "", head.strip()

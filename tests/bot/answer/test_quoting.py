@@ -75,3 +75,18 @@ def test_a_passage_states_problems_in_its_own_sentences() -> None:
     query = parse_query("甲县民生实事推进中存在什么问题", coverage)
     text = compose(SearchResult(query, [Hit(chunk, 1.0, coverage=1.0, strong=True)], coverage=coverage)).text
     assert "63.5%" in text and "没有写" not in text
+
+
+def test_a_place_inside_the_report_is_quoted_from_the_field_naming_it() -> None:
+    """A report in prose put the districts' figures in the record's task and the city's in its progress: asked about
+    one district, its figure; asked about the city, the city's."""
+    text = ("甲市 · 2024年上半年 · 第1项\n任务: 分区域看,荷塘区开工26个、完工11个;芦淞区开工18个、完工12个。\n"
+            "进展: 全市计划改造老旧小区152个,已开工128个,完工57个。")
+    chunk = Chunk("a-0001-0", text, "a.txt", "甲市报告", "甲市", 2024, "上半年", "1", "", "", "on_track", 1, 0)
+    coverage = Coverage.of([chunk])
+    hits = [Hit(chunk, 1.0, coverage=1.0, strong=True)]
+    inside = parse_query("甲市芦淞区老旧小区改造完工了多少个", coverage, in_reports=lambda name: name == "芦淞区")
+    assert inside.inside == ("芦淞区",)
+    assert "芦淞区开工18个、完工12个" in compose(SearchResult(inside, hits, coverage=coverage)).text
+    whole = compose(SearchResult(parse_query("甲市老旧小区改造完工了多少个", coverage), hits, coverage=coverage)).text
+    assert "完工57个" in whole and "芦淞区" not in whole

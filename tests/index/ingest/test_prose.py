@@ -129,3 +129,31 @@ def test_a_unit_s_name_ends_at_its_sentence_and_what_follows_is_said_of_the_proj
     assert fields["progress"] == "其中,培训进度较慢的为东河镇。"
     # Several units parted by semicolons stay one field.
     assert split_labeled("新建公园3个,责任单位:区园林局;区财政局", "task")["lead"] == "区园林局;区财政局"
+
+
+def test_a_notice_s_items_with_their_lead_unit_in_prose() -> None:
+    """"(三)发展老年助餐服务。新建…。由县民政局牵头。": one task per item, its name, its lead; a notice plans, so
+    its text is the task."""
+    text = "\n\n".join([
+        "某县2025年十件民生实事工作方案",
+        "二、项目任务",
+        "(一)新建改扩建学校。新建城东幼儿园,改扩建城南中学,新增学位1260个,9月1日前投入使用。由县教育局牵头。",
+        "(二)发展老年助餐服务。新建社区老年食堂16个,为高龄老人提供助餐服务。由县民政局牵头,各镇配合。",
+        "(三)建设便民市场。新建农贸市场1个,提升改造乡镇农贸市场5个。责任单位为县商务局,县市场监管局配合。",
+    ])
+    records = parse_text(text, "某县2025年十件民生实事工作方案.txt").records
+    assert [r.lead_unit for r in records] == ["县教育局", "县民政局", "县商务局"]
+    assert [r.section for r in records][:2] == ["新建改扩建学校", "发展老年助餐服务"]
+    assert records[1].task.startswith("新建社区老年食堂16个") and not records[1].progress
+
+
+def test_a_progress_report_s_items_in_prose_are_progress() -> None:
+    """The same shape in a progress report ("…已建成14个"): what the item says is its progress."""
+    text = "\n\n".join([
+        "某市2024年重点民生实事项目上半年进展情况通报",
+        "(一)社区嵌入式养老服务。新建社区嵌入式养老服务机构30个,已建成14个。牵头单位为市民政局。",
+        "(二)城镇新增就业。全市城镇新增就业2.46万人,已完成年度目标的54.7%。由市人社局牵头。",
+    ])
+    records = parse_text(text, "某市2024年重点民生实事项目上半年进展情况通报.txt").records
+    assert [r.lead_unit for r in records] == ["市民政局", "市人社局"]
+    assert "已建成14个" in records[0].progress and str(records[0].status) == "on_track"
