@@ -76,6 +76,10 @@ def test_a_district_a_report_names_is_inside_it_however_jieba_tags_it(coverage: 
     assert query.inside == ("天元区",) and "天元区" not in query.topic
 
 
+def test_how_and_this_year_are_no_topic(coverage: Coverage) -> None:
+    assert parse_query("大兴区农村吃水难今年怎么解决", coverage).topic == "农村吃水难"
+
+
 def test_who_asked_is_no_topic(coverage: Coverage) -> None:
     for question in ("大兴区城乡供水一体化谁牵头", "大兴区城乡供水一体化由哪个部门牵头"):
         assert parse_query(question, coverage).topic == "城乡供水一体化", question
@@ -136,6 +140,7 @@ def test_field_wanted(coverage: Coverage, question: str, wants: str) -> None:
         ("寿县那份通报的数据截至什么时候", "report"),
         ("广州市的十件实事报告统计到哪个月", "report"),
         ("这期通报是哪一期的", "report"),
+        ("青岛这张进展表是截至什么时候的", "report"),
         ("大兴区养老项目截至什么时候完成", "single"),
         ("密云区操场什么时候建好", "single"),
     ],

@@ -15,6 +15,9 @@ def test_a_text_giving_a_rank_leads_only_when_a_rank_is_asked() -> None:
     about = _passage("现将实施进度和考核排名情况通报如下:")
     assert rank_lift(ranked, True) > 0 and rank_lift(about, True) == 0.0
     assert rank_lift(ranked, False) == 0.0
+    # "排名前三的是…", "排名后三位的是…", "排名靠后": ranks written as a list.
+    for text in ("综合完成率排名前三的是甲街道、乙镇、丙镇。", "排名后三位的是丁镇、戊镇、己镇。", "排名靠后的是庚县、辛县。"):
+        assert rank_lift(_passage(text), True) > 0, text
 
 
 def test_when_problems_are_asked_a_passage_stating_some_leads_a_record_stating_none() -> None:
