@@ -410,7 +410,8 @@ WANTS_CUES: tuple[tuple[Wants, re.Pattern[str]], ...] = (
     (Wants.PROBLEMS, re.compile(_alt(PROBLEM_WORDS, ("短板", "不足", "瓶颈", "障碍", "卡在哪", "风险")))),
     (Wants.PLAN, re.compile(_alt(NEXT_MONTH, NEXT_STEP, ("接下来",), NEXT_STAGE[:1],
                                  ("今后", "后续", "打算", "计划做", "计划怎么", "工作计划"), NEXT_STAGE[1:]))),
-    (Wants.TASK, re.compile(r"目标|任务是|任务有|要做什么|做什么|内容是|承诺|要求是|计划.{0,4}(建|改|完成|新增)多少")),
+    # "实现目标了吗", "完成目标多少" ask what was done against the target, not the target.
+    (Wants.TASK, re.compile(r"(?<!实现)(?<!完成)(?<!达成)(?<!达到)目标|任务是|任务有|要做什么|做什么|内容是|承诺|要求是|计划.{0,4}(建|改|完成|新增)多少")),
     # "什么时候建成": when a project is done is a question about its state too (the answer weighs state words);
     # Query.asks_when keeps the verdict line out of such an answer.
     (Wants.STATUS, re.compile(r"(?:完成|建成|开工|动工|完工|竣工|启动|投用|运营|开通|通车|验收|实施)了(?:吗|没)|完成没|建好了吗|完了吗|完了没|好了吗|通车了吗|开通了吗|投用了吗|了没有|了没|"
@@ -429,6 +430,7 @@ FILLERS = re.compile(
     r"完成了吗|建成了吗|建好了吗|好了吗|了没有|怎么样|怎样|咋样|如何|(多少|几)[个处所家条项次座台批场人户元]?|有?哪些|"
     r"有?哪几[个项件处所家条]?|什么|"
     r"进展情况|进展|进度|情况|现在|目前|已经|一共|总共|分别|是否|有没有|"
+    r"(?:哪个|哪些|哪几个)(?:区县|地区|乡镇|镇街|街道|城市|地方|区|县|市|镇)|最?靠后|最?靠前|最好|最差|最快|最慢|"
     r"由谁|是谁|谁|怎么解决|如何解决|怎么办|咋办|怎么做|如何做|今年|去年|(?:由)?(?:哪个|哪些|什么)(?:部门|单位)|存在|问题|困难|难点|遇到了?|碰到了?|下个月|下月|下一步|计划|目标|任务|负责|牵头|承担|哪里|地区|各区|各地|民生实事|实事项目|实事|项目|"
     r"是什么|是多少|有什么|做什么|"
     # Words that point back at an earlier question ("那密云区呢", "它的问题"); a follow-up fills them in.
@@ -455,7 +457,7 @@ COLLECTION_NAMED = re.compile(r"民生实事|实事|民心工程|民生工程|�
                               r"多少[项件个]|几[项件个]|完成率")
 # Words that may stay in such a question's topic without naming a project.
 COLLECTION_WORDS = re.compile(r"总体上?|整体|总的来说|总的|全部|所有|各项|一共|总共|共|都|已经|已|了|的|有|还|件|项|个|率|"
-                              r"民心工程|民生工程|为民办实事|办实事|重要|重点|票决|市办|区办|县办|今年|本年度|年度|全年|"
+                              r"民心工程|民生工程|为民办实事|办实事|实现|重要|重点|票决|市办|区办|县办|今年|本年度|年度|全年|"
                               r"具体工作|工作|落实|开展|推进|执行|总数|数量|概况|总结|说说|介绍|看看|快|慢|比|吗|呢")
 # The statuses a question asks about ("哪些项目滞后" → behind and not started); the first that matches decides.
 _OPEN = (Status.BEHIND, Status.NOT_STARTED, Status.ON_TRACK, Status.UNKNOWN)
@@ -467,7 +469,9 @@ STATUS_ASKED: tuple[tuple[tuple[Status, ...], re.Pattern[str]], ...] = (
     ((Status.NOT_STARTED,), re.compile(rf"[未没](?:{_alt(START_VERBS)})|还?没开始")),
     (_OPEN, re.compile(r"未完成|没完成|没有完成|还没完成|没做完|未办结|没办完|还在推进|正在推进|在建|在办")),
     # The longer forms first: a question's status words are cut out of its topic as matched.
-    ((Status.COMPLETED,), re.compile(rf"已完成|完成了|已经完成|{_alt(ASKED_DONE_WORDS)}|做完|办完|兑现")),
+    # 提前完成 and 超额完成 ask for those of the done projects that the report says so of, not all done ones.
+    ((Status.COMPLETED,), re.compile(rf"已完成|完成了|已经完成|{_alt(ASKED_DONE_WORDS)}|做完|办完|兑现|"
+                                     r"实现(?:了)?(?:既定)?目标")),
 )
 # How a report words a status of several projects at once: a cue opening a list of projects, and the status it
 # gives them ("实施进度较慢的项目,一是…").
@@ -475,8 +479,18 @@ STATUS_LIST_CUES: tuple[tuple[Status, re.Pattern[str]], ...] = (
     (Status.BEHIND, re.compile(rf"(?:{_alt(PROGRESS_NOUNS, ('实施进度',))})(?:较|相对|比较)?(?:慢|缓慢|滞后)"
                                rf"|滞后(?:于[^,，。；;:：]{{0,8}})?|未达(?:到)?(?:序时|时序|节点)|落后")),
     (Status.NOT_STARTED, re.compile(rf"(?:尚|还)?未(?:{_alt(START_VERBS, WORK_VERBS)})")),
-    (Status.COMPLETED, re.compile(rf"已(?:全部)?(?:{_alt(COMPLETED_WORDS)})")),
+    (Status.COMPLETED, re.compile(rf"已(?:全部|提前|超额)?(?:{_alt(COMPLETED_WORDS)})|已实现(?:既定|年度)?目标")),
 )
+# Where a list's names begin a little after its status cue ("已提前完成全年任务,分别是…").
+NAMES_FOLLOW = re.compile(r"^[^。；;]{0,10}?(?:分别是|分别为|包括|即)[:：]?")
+# What follows a status cue about a whole task: its clause's end, or the task or target itself ("完成全年任务").
+CUE_ENDS = re.compile(r"(?:全年|年度|既定)?(?:任务|目标)?(?:[,，。；;]|$)")
+# The words by which an opening announces a list's names ("项目为:", "有", "分别是", "包括").
+LIST_VERB = re.compile(r"为|是|有|包括|即")
+# A list's names joined in prose: 、 ; and the last one's 和/及.
+NAME_JOINS = re.compile(r"[、；;]|(?<=[^\d])(?:和|及)(?=[^\d])")
+# A clause naming projects before their count and status ("创设公益性岗位、医保降费率提待遇2项工作已实现…").
+NAMES_THEN_COUNT = re.compile(rf"([^,，。；;:：]+?)(\d+|[{COUNT_NUMERALS}]+)\s*[项件个](?:工作|项目|工程|实事)?(?:均|都)?$")
 # "已完成19项", "完成了8件": a count after the state; "9件进度正常", "3项滞后": a count before it.
 COUNTED_STATES: tuple[tuple[Status, str], ...] = (
     (Status.COMPLETED, rf"已?(?:全部)?(?:{_alt(COMPLETED_WORDS)})(?:了)?"),

@@ -11,10 +11,15 @@ from minsheng.index.vocabulary import (
     ALL_DONE,
     COUNT_THEN_STATE,
     COUNTED_STATES,
+    CUE_ENDS,
     LIST_NAMES,
     LIST_OPEN,
     LIST_ORDINAL,
     LIST_TOTAL,
+    LIST_VERB,
+    NAME_JOINS,
+    NAMES_FOLLOW,
+    NAMES_THEN_COUNT,
     PROJECT_COUNT,
     PROJECTS_NAMED,
     STATE_THEN_COUNT,
@@ -65,9 +70,14 @@ def status_lists(text: str) -> list[StatusList]:
             if not match:
                 continue
             rest = sentence[match.end():]
-            opening = LIST_OPEN.match(rest)
+            opening = LIST_OPEN.match(rest) or NAMES_FOLLOW.match(rest)
             body = rest[opening.end():] if opening else rest
-            names = _enumerated(body)
+            # Names joined in prose only after words opening a list ("项目为:", "分别是"): after a bare comma
+            # the next clause is about other projects.
+            names = _enumerated(body) or (_joined(body) if opening and LIST_VERB.search(opening.group(0)) else [])
+            if not names and CUE_ENDS.match(rest):
+                # The cue about the whole task ("…2项工作已实现既定目标,"), not a step of it ("已完成镇街初审").
+                names = _counted_before(sentence[:match.start()])
             if len(names) >= 2 or (names and opening):
                 found.append(StatusList(status, tuple(names), sentence))
                 break
@@ -99,6 +109,23 @@ def _enumerated(body: str) -> list[str]:
         return []
     pieces = [body[m.end():n.start() if n else len(body)] for m, n in zip(marks, [*marks[1:], None])]
     return [p.strip(" ,，;；。、") for p in pieces if p.strip(" ,，;；。、")]
+
+
+def _joined(body: str) -> list[str]:
+    """The names of a list joined in prose ("A、B和C。"), when there are two or more of a name's length."""
+    clause = re.split(r"[。,，]", body, maxsplit=1)[0]
+    names = [n.strip(" 。") for n in NAME_JOINS.split(clause) if n.strip(" 。")]
+    return names if len(names) >= 2 and all(2 <= len(n) <= 30 for n in names) else []
+
+
+def _counted_before(before: str) -> list[str]:
+    """Names written before their count, right before the status cue ("A、B 2项工作已实现既定目标"), when the count
+    is the number of names."""
+    match = NAMES_THEN_COUNT.search(before.rstrip())
+    if not match:
+        return []
+    names = _joined(match.group(1).split("其中")[-1].lstrip("，,: "))
+    return names if len(names) == _number(match.group(2)) else []
 
 
 def count_statements(text: str) -> list[CountStatement]:

@@ -14,7 +14,7 @@ import numpy as np
 from minsheng.index.script import to_simplified
 from minsheng.index.search.results import Hit
 from minsheng.index.sentences import split_sentences
-from minsheng.index.vocabulary import LEADING_NUMBER
+from minsheng.index.vocabulary import LEADING_NUMBER, STATEMENT
 
 # How many of the best candidates are read sentence by sentence (each costs one embedding per new sentence).
 CANDIDATES = 5
@@ -66,7 +66,8 @@ def sentences_of(hit: Hit) -> list[str]:
     """The sentences of a hit's text (its header line left out), headings and cells aside, long ones cut."""
     body = hit.chunk.text.split("\n", 1)[-1]
     pieces = (_LABEL.sub("", LEADING_NUMBER.sub("", s)) for s in split_sentences(body))
-    return [to_simplified(s)[:_LONGEST] for s in pieces if len(s) >= _SHORTEST]
+    # A title or header line states nothing ("关于…进展情况的通报"), yet it is near every question about the place.
+    return [to_simplified(s)[:_LONGEST] for s in pieces if len(s) >= _SHORTEST and STATEMENT.search(s)]
 
 
 def closest(hits: list[Hit], question: Sequence[float], vectors: SentenceVectors,

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Callable
 
 from minsheng.index.indexing.chunk import Chunk, field_text, states
+from minsheng.index.ingest.status_lists import status_lists
 from minsheng.index.kinds import Wants, answer_field
 from minsheng.index.search.results import Hit
 from minsheng.index.vocabulary import AHEAD, ENUMERATED, PROBLEM_TEXT, RANKED, STATEMENT, WHOLE_AREA_ROW
@@ -24,6 +25,8 @@ _PASSAGE_LIFT = 0.05
 _WHOLE_ROW_LIFT = 0.3
 # Enough to put the text giving a rank before the text about the same ranking.
 _RANK_LIFT = 0.3
+# Enough to put the sentence naming a status's projects before one project that is in that status.
+_LIST_LIFT = 0.3
 # Enough to put a report's own sentences before its furniture, which shares the report's topic words.
 _FURNITURE_DROP = 0.3
 # Where an enumeration's members start: after a sentence end, a colon or a line end.
@@ -107,6 +110,20 @@ def rank_lift(chunk: Chunk, asks_rank: bool) -> float:
     """A lift for a text giving a rank ("位居全县后三名") when the question asks for one: the sentence naming the
     places ranked answers, not the one that says a ranking was made."""
     return _RANK_LIFT if asks_rank and RANKED.search(chunk.text) else 0.0
+
+
+def list_lift(chunk: Chunk, asks_list: bool, covers: Callable[[str], float]) -> float:
+    """A lift for a text naming the projects of a status on the question's topic ("其中4项已提前完成全年任务,分别是
+    A、B、C和D") when the question asks which ones: the sentence naming them, not one project that is so."""
+    if not asks_list:
+        return 0.0
+    return _LIST_LIFT if any(found.names and covers(found.sentence) >= 0.5 for found in status_lists(chunk.text)) else 0.0
+
+
+def gives_rank(hit: Hit, asks_rank: bool) -> bool:
+    """Whether a hit gives the rank a question asks for ("排名靠后的是炎陵县、茶陵县") on its topic: evidence enough,
+    however little else of the question's wording it holds."""
+    return asks_rank and hit.coverage > 0 and bool(RANKED.search(hit.chunk.text))
 
 
 def furniture_drop(chunk: Chunk) -> float:

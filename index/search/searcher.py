@@ -29,7 +29,9 @@ from minsheng.index.search.ranking import (
     enumerates,
     evidence,
     furniture_drop,
+    gives_rank,
     hybrid_score,
+    list_lift,
     one_per_region,
     rank_lift,
     reciprocal_rank,
@@ -201,7 +203,7 @@ class Searcher:
             # Every record of the unit is listed in the answer, not only the first k.
             return hits[:max(k, _UNIT_LIST_MAX)], "", notes
         best = hits[0]
-        if not self.strong(best):
+        if not self.strong(best) and not gives_rank(best, query.asks_rank):
             found = self._by_meaning(query, hits)
             if found is None:
                 return [], "weak", notes
@@ -305,7 +307,8 @@ class Searcher:
             chunk = self.chunks[row]
             cover = topic_coverage(topic_words, phrases, texts[row], weight)
             score = (hybrid_score(rrf, cover) + whole_area_lift(chunk, query.inside) + furniture_drop(chunk)
-                     + rank_lift(chunk, query.asks_rank))
+                     + rank_lift(chunk, query.asks_rank)
+                     + list_lift(chunk, query.asks_list, lambda text: topic_coverage(topic_words, phrases, text, weight)))
             if self.reports.leads(query, row, chunk):
                 # A place reported on several times: with no period asked the latest leads; with a year asked, that
                 # year's last report (its year-end one).

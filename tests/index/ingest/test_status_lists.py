@@ -48,3 +48,21 @@ def test_count_sentences_of_the_whole_list() -> None:
     assert lanzhou.total == 10 and lanzhou.of_list
     # Things a project builds are not projects.
     assert count_statements("老旧小区微改造项目已完工32个,新开工60个。") == []
+
+
+def test_names_joined_in_prose_after_words_opening_a_list() -> None:
+    """"…项目为:A、B。", "…已提前完成全年任务,分别是A、B、C和D": names joined by 、 and 和, after words opening a list."""
+    behind = status_lists("3.进度滞后项目为:县医院急诊急救中心大楼、城镇老旧小区改造。")
+    assert [(f.status, f.names) for f in behind] == [(Status.BEHIND, ("县医院急诊急救中心大楼", "城镇老旧小区改造"))]
+    ahead = status_lists("其中4项已提前完成全年任务,分别是两癌免费筛查、农村危房改造、幸福院建设和农村公路防护工程。")
+    assert ahead[0].names == ("两癌免费筛查", "农村危房改造", "幸福院建设", "农村公路防护工程")
+    # After a bare comma the next clause is about other projects.
+    assert all(not f.names for f in status_lists("栽植工程已完工,公园内部道路、停车场正在施工。"))
+
+
+def test_names_before_their_count_and_status() -> None:
+    """"A、B 2项工作已实现既定目标": the names before a count equal to their number; not a step of the task."""
+    found = status_lists("其中,创设公益性岗位、医保降费率提待遇2项工作已实现既定目标,其余项目进展迅速。")
+    assert [(f.status, f.names) for f in found] == [(Status.COMPLETED, ("创设公益性岗位", "医保降费率提待遇"))]
+    assert all(not f.names for f in status_lists("甲路58号、乙路20号、丙路156号3个项目已完成镇街初审,即将开展设计。"))
+    assert all(not f.names for f in status_lists("甲路、乙路、丙路2个项目已实现既定目标。"))  # the count is not theirs

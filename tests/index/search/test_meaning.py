@@ -62,3 +62,9 @@ def test_sentences_are_embedded_once() -> None:
 
 def test_nothing_to_read_is_no_sentence() -> None:
     assert closest([], [1.0, 0.0], SentenceVectors(Scripted({}).embed)) is None
+
+
+def test_a_title_is_no_sentence_to_mean_anything() -> None:
+    """A title states nothing, yet is near every question about its place."""
+    title = hit("武功县 · 2025年\n关于2025年重点民生实事项目上半年进展情况的通报\n已完成接种2150人,完成率86%。", 5, passage=True)
+    assert sentences_of(title) == ["已完成接种2150人,完成率86%。"]

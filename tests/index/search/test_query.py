@@ -80,6 +80,16 @@ def test_how_and_this_year_are_no_topic(coverage: Coverage) -> None:
     assert parse_query("大兴区农村吃水难今年怎么解决", coverage).topic == "农村吃水难"
 
 
+def test_rank_words_leave_what_is_ranked(coverage: Coverage) -> None:
+    assert parse_query("大兴区民生实事哪个镇排名最靠后", coverage).topic == "排名"
+
+
+def test_a_target_reached_is_asked_as_done(coverage: Coverage) -> None:
+    """"实现目标了吗" asks what was done against the target, not the target."""
+    assert parse_query("青岛公益性岗位实现目标了吗", coverage).wants != "task"
+    assert parse_query("青岛公益性岗位的目标是什么", coverage).wants == "task"
+
+
 def test_who_asked_is_no_topic(coverage: Coverage) -> None:
     for question in ("大兴区城乡供水一体化谁牵头", "大兴区城乡供水一体化由哪个部门牵头"):
         assert parse_query(question, coverage).topic == "城乡供水一体化", question

@@ -32,3 +32,22 @@ def test_when_problems_are_asked_a_passage_stating_some_leads_a_record_stating_n
     ranked = by_record([Hit(record, 1.0, coverage=1.0), Hit(passage, 0.9, coverage=1.0)], "problems")
     assert ranked[0].chunk.is_passage
     assert not by_record([Hit(record, 1.0, coverage=1.0), Hit(passage, 0.9, coverage=1.0)], "progress")[0].chunk.is_passage
+
+
+def test_a_text_naming_the_projects_of_a_status_leads_when_which_ones_are_asked() -> None:
+    from minsheng.index.search.ranking import list_lift
+
+    named = _passage("其中4项已提前完成全年任务,分别是两癌免费筛查、农村危房改造、幸福院建设和农村公路防护工程。")
+    one = _passage("今年计划改造农村危房320户,已全部完工,提前完成全年任务。")
+    covers = lambda text: 1.0 if "提前完成" in text else 0.0  # noqa: E731
+    assert list_lift(named, True, covers) > 0 and list_lift(one, True, covers) == 0.0
+    assert list_lift(named, False, covers) == 0.0
+
+
+def test_a_rank_on_the_topic_is_evidence_enough() -> None:
+    from minsheng.index.search.ranking import gives_rank
+    from minsheng.index.search.results import Hit
+
+    ranked = _passage("按综合完成率排名,排名靠后的是甲县、乙县。")
+    assert gives_rank(Hit(ranked, 1.0, coverage=0.5), True)
+    assert not gives_rank(Hit(ranked, 1.0, coverage=0.5), False) and not gives_rank(Hit(ranked, 1.0), True)
