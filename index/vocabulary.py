@@ -489,6 +489,8 @@ CUE_ENDS = re.compile(r"(?:全年|年度|既定)?(?:任务|目标)?(?:[,，。�
 LIST_VERB = re.compile(r"为|是|有|包括|即")
 # A list's names joined in prose: 、 ; and the last one's 和/及.
 NAME_JOINS = re.compile(r"[、；;]|(?<=[^\d])(?:和|及)(?=[^\d])")
+# "其中": what follows is part of what came before, not a name.
+AMONG = re.compile("其中")
 # A clause naming projects before their count and status ("创设公益性岗位、医保降费率提待遇2项工作已实现…").
 NAMES_THEN_COUNT = re.compile(rf"([^,，。；;:：]+?)(\d+|[{COUNT_NUMERALS}]+)\s*[项件个](?:工作|项目|工程|实事)?(?:均|都)?$")
 # "已完成19项", "完成了8件": a count after the state; "9件进度正常", "3项滞后": a count before it.

@@ -9,6 +9,7 @@ from minsheng.index.ingest.fields import cn_number
 from minsheng.index.kinds import Status
 from minsheng.index.vocabulary import (
     ALL_DONE,
+    AMONG,
     COUNT_THEN_STATE,
     COUNTED_STATES,
     CUE_ENDS,
@@ -124,7 +125,7 @@ def _counted_before(before: str) -> list[str]:
     match = NAMES_THEN_COUNT.search(before.rstrip())
     if not match:
         return []
-    names = _joined(match.group(1).split("其中")[-1].lstrip("，,: "))
+    names = _joined(AMONG.split(match.group(1))[-1].lstrip("，,: "))
     return names if len(names) == _number(match.group(2)) else []
 
 
