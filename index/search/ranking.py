@@ -9,8 +9,10 @@ from typing import Callable
 from minsheng.index.indexing.chunk import Chunk, field_text, states
 from minsheng.index.ingest.status_lists import status_lists
 from minsheng.index.kinds import Wants, answer_field
+from minsheng.index.search.query import Query
 from minsheng.index.search.results import Hit
-from minsheng.index.vocabulary import AHEAD, ENUMERATED, PROBLEM_TEXT, RANKED, STATEMENT, WHOLE_AREA_ROW
+from minsheng.index.sentences import split_sentences
+from minsheng.index.vocabulary import AHEAD, CAUSE, DATE, ENUMERATED, PROBLEM_TEXT, RANKED, STATEMENT, WHOLE_AREA_ROW
 
 # Reciprocal-rank constant: small, so a first place counts clearly more than a fifth.
 _RRF_K = 10
@@ -25,8 +27,9 @@ _PASSAGE_LIFT = 0.05
 _WHOLE_ROW_LIFT = 0.3
 # Enough to put the text giving a rank before the text about the same ranking.
 _RANK_LIFT = 0.3
-# Enough to put the sentence naming a status's projects before one project that is in that status.
-_LIST_LIFT = 0.3
+# Enough to put the text answering the aspect asked (the names of a status's projects, a cause, a date) before
+# texts only about the topic.
+_ASPECT_LIFT = 0.3
 # Enough to put a report's own sentences before its furniture, which shares the report's topic words.
 _FURNITURE_DROP = 0.3
 # Where an enumeration's members start: after a sentence end, a colon or a line end.
@@ -112,12 +115,17 @@ def rank_lift(chunk: Chunk, asks_rank: bool) -> float:
     return _RANK_LIFT if asks_rank and RANKED.search(chunk.text) else 0.0
 
 
-def list_lift(chunk: Chunk, asks_list: bool, covers: Callable[[str], float]) -> float:
-    """A lift for a text naming the projects of a status on the question's topic ("其中4项已提前完成全年任务,分别是
-    A、B、C和D") when the question asks which ones: the sentence naming them, not one project that is so."""
-    if not asks_list:
-        return 0.0
-    return _LIST_LIFT if any(found.names and covers(found.sentence) >= 0.5 for found in status_lists(chunk.text)) else 0.0
+def aspect_lift(chunk: Chunk, query: Query, covers: Callable[[str], float]) -> float:
+    """A lift for a text answering the aspect a question asks on its topic, beside the texts only about the topic:
+    the names of a status's projects when which ones are asked ("其中4项已提前完成全年任务,分别是A、B、C和D"), a
+    cause when why ("…受水源地论证和管材采购影响"), a date when when ("确保12月20日前全面完成")."""
+    lift = 0.0
+    if query.asks_list and any(found.names and covers(found.sentence) >= 0.5 for found in status_lists(chunk.text)):
+        lift += _ASPECT_LIFT
+    cue = CAUSE if query.asks_why else DATE if query.asks_when else None
+    if cue is not None and any(cue.search(s) and covers(s) >= 0.5 for s in split_sentences(chunk.text)):
+        lift += _ASPECT_LIFT
+    return lift
 
 
 def gives_rank(hit: Hit, asks_rank: bool) -> bool:

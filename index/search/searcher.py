@@ -25,13 +25,13 @@ from minsheng.index.search.keywords import Keywords
 from minsheng.index.search.meaning import Closest, SentenceVectors, closest
 from minsheng.index.search.query import Query, parse_query
 from minsheng.index.search.ranking import (
+    aspect_lift,
     by_record,
     enumerates,
     evidence,
     furniture_drop,
     gives_rank,
     hybrid_score,
-    list_lift,
     one_per_region,
     rank_lift,
     reciprocal_rank,
@@ -308,7 +308,7 @@ class Searcher:
             cover = topic_coverage(topic_words, phrases, texts[row], weight)
             score = (hybrid_score(rrf, cover) + whole_area_lift(chunk, query.inside) + furniture_drop(chunk)
                      + rank_lift(chunk, query.asks_rank)
-                     + list_lift(chunk, query.asks_list, lambda text: topic_coverage(topic_words, phrases, text, weight)))
+                     + aspect_lift(chunk, query, lambda text: topic_coverage(topic_words, phrases, text, weight)))
             if self.reports.leads(query, row, chunk):
                 # A place reported on several times: with no period asked the latest leads; with a year asked, that
                 # year's last report (its year-end one).

@@ -34,14 +34,22 @@ def test_when_problems_are_asked_a_passage_stating_some_leads_a_record_stating_n
     assert not by_record([Hit(record, 1.0, coverage=1.0), Hit(passage, 0.9, coverage=1.0)], "progress")[0].chunk.is_passage
 
 
-def test_a_text_naming_the_projects_of_a_status_leads_when_which_ones_are_asked() -> None:
-    from minsheng.index.search.ranking import list_lift
+def test_the_text_answering_the_aspect_asked_leads() -> None:
+    """Which ones: the sentence naming them; why: a cause; when: a date; each on the topic, each only when asked."""
+    from minsheng.index.search.query import Query
+    from minsheng.index.search.ranking import aspect_lift
+
+    def asked(**flags: bool) -> Query:
+        return Query(text="", simplified="", traditional=False, **flags)
 
     named = _passage("其中4项已提前完成全年任务,分别是两癌免费筛查、农村危房改造、幸福院建设和农村公路防护工程。")
     one = _passage("今年计划改造农村危房320户,已全部完工,提前完成全年任务。")
-    covers = lambda text: 1.0 if "提前完成" in text else 0.0  # noqa: E731
-    assert list_lift(named, True, covers) > 0 and list_lift(one, True, covers) == 0.0
-    assert list_lift(named, False, covers) == 0.0
+    cause = _passage("一是农村供水项目进度滞后,部分项目受水源地论证和管材采购影响,开工较晚。")
+    dated = _passage("确保十件民生实事在12月15日前全面完成。")
+    covers = lambda text: 1.0 if any(w in text for w in ("提前完成", "农村供水", "民生实事")) else 0.0  # noqa: E731
+    assert aspect_lift(named, asked(asks_list=True), covers) > 0 == aspect_lift(one, asked(asks_list=True), covers)
+    assert aspect_lift(cause, asked(asks_why=True), covers) > 0 == aspect_lift(cause, asked(asks_when=True), covers)
+    assert aspect_lift(dated, asked(asks_when=True), covers) > 0 == aspect_lift(dated, asked(), covers)
 
 
 def test_a_rank_on_the_topic_is_evidence_enough() -> None:
