@@ -169,6 +169,11 @@ FIELD_LABELS: tuple[tuple[Field, str], ...] = (
     (Field.UNITS, _alt(PARTNER_LABELS)),
     (Field.TASK, _alt(("目标任务", "年度目标", "工作目标", "任务目标", "建设内容", "项目内容", "实事内容"), TASK_WORDS)),
 )
+# A report's own heading or label of its problems or plan ("三、存在问题", "存在问题:", "下一步工作安排:").
+FIELD_SECTIONS: dict[Field, re.Pattern[str]] = {
+    name: re.compile(rf"(?:{dict(FIELD_LABELS)[name]})(?:工作)?(?:安排|计划|打算)?\s*[:：]|[、.．]\s*(?:{dict(FIELD_LABELS)[name]})")
+    for name in (Field.PROBLEMS, Field.PLAN)
+}
 LABEL_AT = re.compile("(" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in FIELD_LABELS) + r")\s*[:：]")
 # "(责任单位:区民政局;配合单位:…)" after a task sentence.
 UNITS_IN_PARENS = re.compile(rf"[(（]\s*((?:{_alt(LEAD_LABELS, PARTNER_LABELS)})\s*[:：][^()（）]*)[)）]")
@@ -455,6 +460,8 @@ QUIT_WORDS = frozenset({"退出", "exit", "quit", "q", "再见"})
 # A question about the list as a whole names it or counts it ("民生实事", "哪些项目", "一共", "多少项", "总体").
 COLLECTION_NAMED = re.compile(r"民生实事|实事|民心工程|民生工程|项目|工程|总体|整体|全部|所有|各项|一共|总共|"
                               r"多少[项件个]|几[项件个]|完成率")
+# What is left of a list's own name in a question's topic ("为民办", "惠民", "十件"): it names no project.
+LIST_NAME_WORDS = re.compile(rf"为民办|惠民|利民|民生|民心|实事|工程|项目|重点|重要|(?:\d+|[{_CN}]+)[件项]|\s+")
 # Words that may stay in such a question's topic without naming a project.
 COLLECTION_WORDS = re.compile(r"总体上?|整体|总的来说|总的|全部|所有|各项|一共|总共|共|都|已经|已|了|的|有|还|件|项|个|率|"
                               r"民心工程|民生工程|为民办实事|办实事|实现|重要|重点|票决|市办|区办|县办|今年|本年度|年度|全年|"

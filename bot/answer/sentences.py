@@ -23,16 +23,21 @@ from minsheng.index.vocabulary import (
     DONE_WORDS,
     ENUMERATED,
     ENUMERATOR,
+    FIELD_SECTIONS,
     IN_CLAUSE,
     LABEL_AT,
     LIST_COMMA,
     NOT_STARTED,
+    PLAN_TEXT,
+    PROBLEM_TEXT,
     RANKED,
     STATE_WORDS,
     figure_with_unit,
 )
 
 _DIGIT = re.compile(r"\d")
+# Words by which text states problems or a plan.
+_STATES = {Field.PROBLEMS: PROBLEM_TEXT, Field.PLAN: PLAN_TEXT}
 # How far into a sentence a field's label may open ("年度任务:", "目前进展情况:").
 _LABEL_REACH = 10
 # A field holding a short text is quoted whole; a longer one by its best sentences.
@@ -67,7 +72,15 @@ def best_sentences(text: str, query: Query, name: Field = Field.PROGRESS, limit:
                                                  or not covers[i]):
             break
         take.append(i)
-    if scores[order[0]] <= 0 or not query.topic:
+    if (scores[order[0]] <= 0 or not query.topic) and name in FIELD_SECTIONS:
+        # Problems or a plan of the whole list: from where the text states them on, as far as the budget goes.
+        start = next((i for i, t in enumerate(raw) if FIELD_SECTIONS[name].search(t) or _STATES[name].search(t)), 0)
+        take = [start]
+        for i in range(start + 1, len(sentences)):
+            if len("".join(sentences[j] for j in take)) + len(sentences[i]) > budget:
+                break
+            take.append(i)
+    elif scores[order[0]] <= 0 or not query.topic:
         take = [0]  # nothing to match (an overview): the field's opening sentence
     elif query.asks_list:
         take = _enumeration(raw, take)

@@ -12,7 +12,17 @@ from minsheng.index.kinds import Wants, answer_field
 from minsheng.index.search.query import Query
 from minsheng.index.search.results import Hit
 from minsheng.index.sentences import split_sentences
-from minsheng.index.vocabulary import AHEAD, CAUSE, DATE, ENUMERATED, PROBLEM_TEXT, RANKED, STATEMENT, WHOLE_AREA_ROW
+from minsheng.index.vocabulary import (
+    AHEAD,
+    CAUSE,
+    DATE,
+    ENUMERATED,
+    FIELD_SECTIONS,
+    PROBLEM_TEXT,
+    RANKED,
+    STATEMENT,
+    WHOLE_AREA_ROW,
+)
 
 # Reciprocal-rank constant: small, so a first place counts clearly more than a fifth.
 _RRF_K = 10
@@ -90,6 +100,13 @@ def by_record(hits: list[Hit], wants: str) -> list[Hit]:
     # On a tie a record leads a passage holding the same words: its fields tell progress from target and name the lead.
     keyed.sort(key=lambda t: (-t[0], t[1], t[2].chunk.is_passage, t[2].chunk.source, t[2].chunk.record, t[2].chunk.part))
     return [hit for _, _, hit in keyed]
+
+
+def passage_states(chunk: Chunk, wants: str) -> bool:
+    """Whether a passage states the problems or plan asked for under their label ("存在问题:", "下一步工作安排:") or
+    as a list after one ("还存在一些问题: 一是…")."""
+    labelled = FIELD_SECTIONS.get(answer_field(wants))
+    return labelled is not None and bool(labelled.search(chunk.search_text))
 
 
 def _states_asked(hit: Hit, wants: str, name: str) -> bool:

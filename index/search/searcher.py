@@ -16,7 +16,7 @@ from minsheng.index.indexing.lexical import LexicalIndex
 from minsheng.index.indexing.passages import join_windows
 from minsheng.index.indexing.store import VectorStore
 from minsheng.index.indexing.vectors import read_vectors
-from minsheng.index.kinds import COLLECTION_KINDS, QueryKind, answer_field
+from minsheng.index.kinds import COLLECTION_KINDS, QueryKind, Wants, answer_field
 from minsheng.index.script import to_simplified
 from minsheng.index.search.dense import Dense
 from minsheng.index.search.examples import example_questions
@@ -33,6 +33,7 @@ from minsheng.index.search.ranking import (
     gives_rank,
     hybrid_score,
     one_per_region,
+    passage_states,
     rank_lift,
     reciprocal_rank,
     whole_area_lift,
@@ -42,6 +43,7 @@ from minsheng.index.search.results import Hit, Note, SearchResult
 from minsheng.index.search.scorecard import Scorecard, behind_first
 from minsheng.index.search.timeline import EarlierPoint, Timeline
 from minsheng.index.search.topic import topic_coverage
+from minsheng.index.vocabulary import LIST_NAME_WORDS
 
 # How far the sentence found by meaning must stand above the median sentence of the candidates: measured on
 # questions in everyday wording (0.1–0.15) against topics the asked place's reports lack (mostly below 0.09).
@@ -185,6 +187,9 @@ class Searcher:
                 return [], "topic", notes
             # "密云区下月计划": no topic, so the district's records in report order, those stating the field first.
             return self._overview(rows, query.wants)[:k], "", notes
+        if query.regions and query.wants in (Wants.PROBLEMS, Wants.PLAN) and not LIST_NAME_WORDS.sub("", query.topic).strip():
+            # "安溪为民办实事碰到了什么困难": the list's own name is no topic; the report's problems (or plan) answer.
+            return self._overview(rows, query.wants)[:k], "", notes
         hits = self._rank(query, rows, where)
         if query.inside and any(n.kind == "inside" for n in notes) and not (hits and self.strong(hits[0])):
             # Nothing on the topic among the records naming the place (丹棱县's row may hold other figures): the
@@ -249,7 +254,9 @@ class Searcher:
         name = answer_field(wants)
         chunks = [self.chunks[i] for i in rows if not self.chunks[i].is_passage]
         chunks.sort(key=lambda c: (not states(field_text(c.text, name)), c.source, c.record, c.part))
-        return [Hit(c, 0.0, strong=True) for c in chunks]
+        # "X存在哪些问题" about the whole list: the report's own passage on its problems (or plan) first.
+        stating = [self.chunks[i] for i in rows if self.chunks[i].is_passage and passage_states(self.chunks[i], wants)]
+        return [Hit(c, 0.0, strong=True) for c in [*stating, *chunks]]
 
     def _report_heads(self, rows: np.ndarray) -> list[Hit]:
         """The first passage of each report among rows (its title and opening lines), the latest report first."""

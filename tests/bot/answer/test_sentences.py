@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from minsheng.bot.answer.sentences import best_sentences, split_sentences
+from minsheng.index.kinds import Field
 from minsheng.index.indexing.catalog import Coverage
 from minsheng.index.search.query import parse_query
 
@@ -116,3 +117,14 @@ def test_a_place_inside_the_report_is_answered_by_its_own_figure() -> None:
     text = ("新建社区嵌入式养老服务机构30个,已建成14个。其中石峰区已建成5个,为全市最多;丙区、丁区各建成3个;"
             "戊区建成2个;其余各县的项目正在装修。")
     assert "石峰区已建成5个" in best_sentences(text, query)
+
+
+def test_problems_of_the_whole_list_are_quoted_from_where_the_text_states_them() -> None:
+    coverage = Coverage({"测试县": ("2024年",)}, {"测试县": 1}, ())
+    query = parse_query("测试县民生实事存在哪些问题", coverage)
+    text = ("10.优化城市公交线网。年度任务:新开通、优化公交线路10条,更新新能源公交车120辆,改造公交站台60个,"
+            "新建公交首末站2个,开通定制公交线路5条,推动城乡公交一体化,提升群众出行便利度和满意度。"
+            "进展:已开通优化公交线路3条,新能源公交车完成招标,公交站台改造完成设计,首末站完成选址,定制公交线路完成调研。"
+            "存在问题:一是农贸市场改造涉及商户搬迁,"
+            "协调难度大;二是部分县配套资金筹措困难,资金到位率低于10%。")
+    assert best_sentences(text, query, Field.PROBLEMS).startswith("存在问题:一是农贸市场改造")

@@ -251,3 +251,9 @@ def test_a_small_index_answers_without_opening_the_vector_store(indexed) -> None
     assert not searcher.search("大兴区养老服务进展", 5).abstained
     store = searcher.dense.store
     assert isinstance(store, LazyStore) and store._opened is None
+
+
+def test_problems_of_a_list_named_only_by_its_name_come_from_the_report_s_problems(own_retriever) -> None:  # type: ignore[no-untyped-def]
+    """"X为民办实事碰到了什么困难": the list's own name is no topic; the report's problems passage answers."""
+    result = own_retriever.search("武功县惠民实事碰到了什么困难")
+    assert not result.abstained and result.hits[0].chunk.is_passage and "存在问题" in result.hits[0].chunk.text
