@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from minsheng.bot.answer.sentences import best_sentences, split_sentences
-from minsheng.index.kinds import Field
 from minsheng.index.indexing.catalog import Coverage
+from minsheng.index.kinds import Field
 from minsheng.index.search.query import parse_query
 
 
@@ -124,6 +124,7 @@ def test_problems_of_the_whole_list_are_quoted_from_where_the_text_states_them()
     query = parse_query("测试县民生实事存在哪些问题", coverage)
     text = ("10.优化城市公交线网。年度任务:新开通、优化公交线路10条,更新新能源公交车120辆,改造公交站台60个,"
             "新建公交首末站2个,开通定制公交线路5条,推动城乡公交一体化,提升群众出行便利度和满意度。"
+            "同时加强公交运营监管,优化发车间隔,延长夜间运营时间,方便群众夜间出行,推广移动支付乘车。"
             "进展:已开通优化公交线路3条,新能源公交车完成招标,公交站台改造完成设计,首末站完成选址,定制公交线路完成调研。"
             "存在问题:一是农贸市场改造涉及商户搬迁,"
             "协调难度大;二是部分县配套资金筹措困难,资金到位率低于10%。")
