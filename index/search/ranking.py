@@ -16,6 +16,7 @@ from minsheng.index.vocabulary import (
     AHEAD,
     CAUSE,
     DATE,
+    DEADLINE,
     ENUMERATED,
     FIELD_SECTIONS,
     PROBLEM_TEXT,
@@ -139,7 +140,8 @@ def aspect_lift(chunk: Chunk, query: Query, covers: Callable[[str], float]) -> f
     lift = 0.0
     if query.asks_list and any(found.names and covers(found.sentence) >= 0.5 for found in status_lists(chunk.text)):
         lift += _ASPECT_LIFT
-    cue = CAUSE if query.asks_why else DATE if query.asks_when else None
+    # When a project is to be done is a deadline ("12月15日前"), not the day the news was written ("10月18日").
+    cue = CAUSE if query.asks_why else (DEADLINE if query.wants == Wants.STATUS else DATE) if query.asks_when else None
     if cue is not None and any(cue.search(s) and covers(s) >= 0.5 for s in split_sentences(chunk.text)):
         lift += _ASPECT_LIFT
     return lift

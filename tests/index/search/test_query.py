@@ -78,6 +78,8 @@ def test_a_district_a_report_names_is_inside_it_however_jieba_tags_it(coverage: 
 
 def test_how_and_this_year_are_no_topic(coverage: Coverage) -> None:
     assert parse_query("大兴区农村吃水难今年怎么解决", coverage).topic == "农村吃水难"
+    # "什么时候" goes whole: "时候" left behind matched every text saying 时候.
+    assert parse_query("大兴区通学公交什么时候开通", coverage).topic == "通学公交 开通"
 
 
 def test_rank_words_leave_what_is_ranked(coverage: Coverage) -> None:

@@ -36,6 +36,7 @@ def test_when_problems_are_asked_a_passage_stating_some_leads_a_record_stating_n
 
 def test_the_text_answering_the_aspect_asked_leads() -> None:
     """Which ones: the sentence naming them; why: a cause; when: a date; each on the topic, each only when asked."""
+    from minsheng.index.kinds import Wants
     from minsheng.index.search.query import Query
     from minsheng.index.search.ranking import aspect_lift
 
@@ -50,6 +51,10 @@ def test_the_text_answering_the_aspect_asked_leads() -> None:
     assert aspect_lift(named, asked(asks_list=True), covers) > 0 == aspect_lift(one, asked(asks_list=True), covers)
     assert aspect_lift(cause, asked(asks_why=True), covers) > 0 == aspect_lift(cause, asked(asks_when=True), covers)
     assert aspect_lift(dated, asked(asks_when=True), covers) > 0 == aspect_lift(dated, asked(), covers)
+    # When something is to be done: a deadline, not the day the news was written.
+    dateline = _passage("10月18日,记者从市政府获悉,十件民生实事进展顺利。")
+    done_when = asked(asks_when=True, wants=Wants.STATUS)
+    assert aspect_lift(dated, done_when, covers) > 0 == aspect_lift(dateline, done_when, covers)
 
 
 def test_a_rank_on_the_topic_is_evidence_enough() -> None:
