@@ -53,7 +53,7 @@ _CANDIDATES = 40
 # Most records one lead unit's list shows.
 _UNIT_LIST_MAX = 30
 # Enough to lead when a series of reports says much the same in each; not enough to outrank a clearly better match.
-_LATEST_LIFT = 0.15
+_LATEST_LIFT = 0.2
 # A list asked for ("哪10件实事") that runs past its passage is read on through the next windows up to this many
 # characters (the answer's own list budget).
 _READ_ON = 1000
