@@ -255,7 +255,6 @@ DEADLINE = re.compile(r"(?:\d{1,2}月(?:\d{1,2}日|底|末|中旬|上旬|下旬)
 DAY = re.compile(r"\d{1,2}月\d{1,2}日")
 # A sentence counting what it then names ("打通民生路等4条断头路。" before the four roads).
 COUNTED_IN_SENTENCE = re.compile(r"\d+\s*[个件项条处所家座批]")
-# A question asking who is in charge (the answer names the lead unit).
 # A question asking why, and the words by which a report gives a cause ("因春节前…", "受疫情影响").
 WHY_ASKED = re.compile(r"为什么|为何|为啥|什么原因|啥原因|原因是|怎么回事|咋回事|咋这么慢|怎么这么慢")
 CAUSE = re.compile(r"因为|由于|原因|导致|造成|受[^,，。;；]{1,10}影响|(?<![原基])因(?![地此而])")
@@ -268,6 +267,7 @@ RANKED = re.compile(r"[前后][一二三四五六七八九十\d]+[名位]|第[�
 # A question asking for the members of a list, and a sentence that enumerates ("一是…", "1.…", "①…").
 LIST_ASKED = re.compile(r"哪些|哪几|哪[0-9一二三四五六七八九十]+[个件项条处所家]|分别是|都有什么|都有哪|包括什么|有什么项目")
 ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]{1,3}是|\d{1,2}[.、．](?!\d)|[(（][\d一二三四五六七八九十]{1,2}[)）]|[①-⑳●•])")
+# A question asking who is in charge (the answer names the lead unit).
 WHO_ASKED = re.compile(rf"谁(?:{_alt(LEAD_VERBS)}|负责|分管|来管|在管)|是谁|哪位(?:市|县|区)?领导|哪个领导|分管领导|由谁|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|牵头单位|责任单位|负责单位|主管部门|负责人")
 # Words of a sentence that reports done work rather than a plan ("已开工", "完成80%").
 DONE_WORDS = re.compile(r"已|完成|完工|建成|竣工|开工|投用|投入使用|亮灯|开通|发放|累计|目前|截至|截止")
