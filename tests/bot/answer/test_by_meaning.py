@@ -7,7 +7,8 @@ from tests.support.answers import ask, first_line
 
 
 def test_an_everyday_wording_is_answered_from_the_sentence_it_means(own_retriever) -> None:  # type: ignore[no-untyped-def]
-    answer = ask(own_retriever, "武功县村里打井吃水的事办得咋样")
+    # Far from every bound: evidence 0.14 (< 0.4), similarity 0.79 (≥ 0.75), 0.12 above the median (≥ 0.1).
+    answer = ask(own_retriever, "武功县给村民打井吃上水了吗")
     assert not answer.abstained
     assert first_line(answer) == texts.MEANING_CAVEAT
     assert "12眼机井已全部完工并通水" in answer.text
