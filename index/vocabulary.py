@@ -500,6 +500,15 @@ LIST_VERB = re.compile(r"为|是|有|包括|即")
 NAME_JOINS = re.compile(r"[、；;]|(?<=[^\d])(?:和|及)(?=[^\d])")
 # "其中": what follows is part of what came before, not a name.
 AMONG = re.compile("其中")
+# A project named with its share of the target in a paragraph: "15个农村幸福院建设已完成8个(53%)",
+# "实体零工驿站建设完成2个,完成率200%" (its body may hold a bracketed word: "疫苗(HPV)…服务(自愿接种)").
+NAMED_SHARE = re.compile(
+    r"(?P<body>(?:[^,，;；。、:：()（）]|[(（][^()（）%]{1,8}[)）]){4,80}?)"
+    rf"(?:[(（](?P<share>\d+(?:\.\d+)?)\s*%[)）]|[,，]\s*(?:{_alt(RATIO_LABELS)})(?P<rate>\d+(?:\.\d+)?)\s*%)")
+# The done part after a project's name in such a clause: "已完成8个", "已送230场", "正在施工中", "完成2个".
+SHARE_DONE_PART = re.compile(rf"(?:已|正在|(?:{_alt(COMPLETED_WORDS)})[\d(（]).*$")
+# A figure with its unit ending a clause ("630个", "1012平方米").
+TRAILING_FIGURE = re.compile(r"\d[\d.,\-]*\s*[万亿]?[^\d\s,，;；。]{0,3}$")
 # A clause naming projects before their count and status ("创设公益性岗位、医保降费率提待遇2项工作已实现…").
 NAMES_THEN_COUNT = re.compile(rf"([^,，。；;:：]+?)(\d+|[{COUNT_NUMERALS}]+)\s*[项件个](?:工作|项目|工程|实事)?(?:均|都)?$")
 # "已完成19项", "完成了8件": a count after the state; "9件进度正常", "3项滞后": a count before it.

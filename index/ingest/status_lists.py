@@ -10,6 +10,7 @@ from minsheng.index.kinds import Status
 from minsheng.index.vocabulary import (
     ALL_DONE,
     AMONG,
+    BEHIND,
     COUNT_THEN_STATE,
     COUNTED_STATES,
     CUE_ENDS,
@@ -19,14 +20,17 @@ from minsheng.index.vocabulary import (
     LIST_TOTAL,
     LIST_VERB,
     NAME_JOINS,
+    NAMED_SHARE,
     NAMES_FOLLOW,
     NAMES_THEN_COUNT,
     PROJECT_COUNT,
     PROJECTS_NAMED,
+    SHARE_DONE_PART,
     STATE_THEN_COUNT,
     STATEMENT,
     STATUS_LIST_CUES,
     TABLE_TITLE_END,
+    TRAILING_FIGURE,
 )
 
 
@@ -89,6 +93,38 @@ def status_lists(text: str) -> list[StatusList]:
     return found
 
 
+def named_shares(text: str) -> list[StatusList]:
+    """Projects a paragraph names one by one with their share of the target ("15个农村幸福院建设已完成8个(53%)、…",
+    "实体零工驿站建设完成2个,完成率200%"), each a list of one: completed at 100% or more, else on track, behind when
+    the clause says it lags; the clause is the evidence."""
+    found = []
+    for sentence in sentences(text):
+        for match in NAMED_SHARE.finditer(sentence):
+            body, clause = match.group("body"), match.group(0).strip(" ,，")
+            if len(body.strip(" ,，")) <= _LAG_PHRASE and BEHIND.search(body) and not re.search(r"\d", body):
+                # "老旧小区加装电梯30部,进度滞后,完成率60%": the project is the clause before its lag.
+                before = re.split(r"[,，;；:：。]", sentence[:match.start("body")].rstrip(" ,，"))[-1]
+                body, clause = before, f"{before},{clause}"
+            name = _share_name(body)
+            if not name:
+                continue
+            share = float(match.group("share") or match.group("rate"))
+            status = (Status.BEHIND if BEHIND.search(clause) else Status.COMPLETED if share >= 100
+                      else Status.ON_TRACK)
+            found.append(StatusList(status, (name,), clause))
+    return found
+
+
+def _share_name(body: str) -> str:
+    """A project's name in a clause giving its share: the words before what was done, or, when the clause opens with
+    what was done ("已帮扶困难退役军人和军属烈属431人"), what it was done for; "" when too short to name one."""
+    body = body.strip()
+    if body.startswith(DONE_OPENING):
+        body = TRAILING_FIGURE.sub("", body[len(DONE_OPENING):])
+    name = TRAILING_FIGURE.sub("", SHARE_DONE_PART.sub("", body)).strip()
+    return name if len(name) >= 4 else ""
+
+
 def status_titles(text: str) -> list[tuple[Status, str]]:
     """Table titles naming the status of the rows under them ("2022年区政府民生实事项目滞后项目情况表" → behind)."""
     found = []
@@ -110,6 +146,12 @@ def _enumerated(body: str) -> list[str]:
         return []
     pieces = [body[m.end():n.start() if n else len(body)] for m, n in zip(marks, [*marks[1:], None])]
     return [p.strip(" ,，;；。、") for p in pieces if p.strip(" ,，;；。、")]
+
+
+# A clause this short that says a lag names no project ("进度滞后").
+_LAG_PHRASE = 8
+# What was done, opening a clause before what it was done for ("已帮扶…431人").
+DONE_OPENING = "已"
 
 
 def _joined(body: str) -> list[str]:

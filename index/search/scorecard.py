@@ -11,6 +11,7 @@ from minsheng.index.ingest.status_lists import (
     CountStatement,
     StatusList,
     count_statements,
+    named_shares,
     sentences,
     status_lists,
     status_titles,
@@ -81,7 +82,7 @@ class Scorecard:
 
 def scorecard(report: ReportRef, found: list[Project], text: str, previous: Scorecard | None = None) -> Scorecard:
     """The scorecard of one report from its records and its whole text (Simplified)."""
-    lists = status_lists(text)
+    lists = status_lists(text) + _named_in_paragraphs(text, found)
     # A record holding a whole list ("实施进度较慢的项目,一是…五是…") is the report's paragraph, not a project: the
     # projects it names stand in its place.
     carriers = {at for at, p in enumerate(found)
@@ -115,6 +116,18 @@ def scorecard(report: ReportRef, found: list[Project], text: str, previous: Scor
     return Scorecard(report, items, stated, _summary_sentence(text, stated), lists, previous, projects=found)
 
 
+def _named_in_paragraphs(text: str, found: list[Project]) -> list[StatusList]:
+    """The projects a record's paragraph names one by one with their shares ("…已完成8个(53%)、…已送230场(87%)"):
+    only from a record naming two or more (a table row giving its own share is its record already)."""
+    held: dict[int, list[StatusList]] = {}
+    for share in named_shares(text):
+        key = _squeeze(share.sentence)
+        at = next((i for i, p in enumerate(found) if key in _squeeze(p.text)), None)
+        if at is not None:
+            held.setdefault(at, []).append(share)
+    return [share for shares in held.values() if len(shares) >= 2 for share in shares]
+
+
 def changes(card: Scorecard) -> list[ItemChange]:
     """Each project of the card whose figure (same verb and unit) or status differs from the same project in the
     previous report; projects are matched by item number and task (series.link)."""
@@ -122,6 +135,11 @@ def changes(card: Scorecard) -> list[ItemChange]:
         return []
     earlier = card.previous.projects
     moved = []
+    if card.stated is not None and card.previous.stated is not None:
+        # The report's own count beside the previous report's own count ("已完成8项" → "已完成19项").
+        figure = figure_change(card.stated.sentence, card.previous.stated.sentence)
+        if figure:
+            moved.append(ItemChange("", "", *figure))
     for project, item in zip(card.projects, card.items):
         other = link(project, earlier)
         if other is None:
@@ -133,6 +151,13 @@ def changes(card: Scorecard) -> list[ItemChange]:
         then = card.previous.items[earlier.index(other)]
         if then.status != item.status and Status.UNKNOWN not in (then.status, item.status):
             moved.append(ItemChange(project.item, item.name, then.status, item.status))
+    # Projects a paragraph names with their shares, matched by name: their clauses' figures.
+    before = {item.name: item for item in card.previous.items if item.source == "list" and not item.item}
+    for item in card.items[len(card.projects):]:
+        then = before.get(item.name)
+        figure = figure_change(item.because, then.because) if then is not None else None
+        if figure:
+            moved.append(ItemChange(item.item, item.name, *figure))
     return moved
 
 

@@ -66,3 +66,19 @@ def test_names_before_their_count_and_status() -> None:
     assert [(f.status, f.names) for f in found] == [(Status.COMPLETED, ("创设公益性岗位", "医保降费率提待遇"))]
     assert all(not f.names for f in status_lists("甲路58号、乙路20号、丙路156号3个项目已完成镇街初审,即将开展设计。"))
     assert all(not f.names for f in status_lists("甲路、乙路、丙路2个项目已实现既定目标。"))  # the count is not theirs
+
+
+def test_projects_named_with_their_shares_in_a_paragraph() -> None:
+    """"…已完成8个(53%)、…正在施工中(75%)", "…完成2个,完成率200%", "已帮扶…431人,完成率147.6%": each project named,
+    completed at 100% or more, else on track; the clause is the evidence."""
+    from minsheng.index.ingest.status_lists import named_shares
+
+    text = ("剩余6项中,20个农村幸福院建设已完成9个(45%),乡镇供水提升工程正在施工中(75%),这2项预计年底前完成。"
+            "其中超额完成任务的有3项:零工驿站建设完成3个,完成率150%;已帮扶困难老人1200人,完成率120%;"
+            "老旧小区加装电梯30部,进度滞后,完成率60%。")
+    found = {f.names[0]: (f.status, f.sentence) for f in named_shares(text)}
+    assert found["20个农村幸福院建设"] == (Status.ON_TRACK, "20个农村幸福院建设已完成9个(45%)")
+    assert found["乡镇供水提升工程"][0] == Status.ON_TRACK
+    assert found["零工驿站建设"][0] == Status.COMPLETED and found["帮扶困难老人"][0] == Status.COMPLETED
+    # A lag said between the project and its share: the project is the clause before it.
+    assert found["老旧小区加装电梯"] == (Status.BEHIND, "老旧小区加装电梯30部,进度滞后,完成率60%")

@@ -44,7 +44,8 @@ def test_counted_from_records_and_stated_by_the_report(timeline: Timeline) -> No
     xiao = _card(timeline, "萧县2025年9月")
     assert xiao.stated is not None and (xiao.stated.total, xiao.stated.count(Status.COMPLETED)) == (30, 19)
     assert xiao.previous is not None and xiao.previous.report.label == "2025年6月"
-    assert [(c.before, c.after) for c in xiao.changes] == [("已完成8项", "已完成19项")]
+    # The report's own count beside the previous one's, and a project its paragraph names, matched by name.
+    assert [(c.before, c.after) for c in xiao.changes] == [("已完成8项", "已完成19项"), ("军属烈属421人", "军属烈属431人")]
     qingdao = _card(timeline, "青岛市")
     assert qingdao.summary == "[摘要] 2022年16件市办实事上半年总体进展良好。"
 
@@ -61,3 +62,24 @@ def test_changes_since_the_previous_quarter(timeline: Timeline) -> None:
 def test_the_most_behind_first(timeline: Timeline) -> None:
     cards = sorted((timeline.card(ref.source) for ref in timeline.refs.values()), key=behind_first)
     assert cards[0].report.region == "寿县"
+
+
+def test_projects_a_paragraph_names_with_their_shares_are_on_the_card() -> None:
+    """A news paragraph naming projects with their shares puts each on the card, with its clause as evidence, in place
+    of the paragraph; a table row giving its own share stays its record."""
+    from minsheng.index.ingest.load import parse_bytes
+
+    news = ("某县2025年9月份民生工程进展情况\n\n2025年全县20项民生实事中,截至9月底已完成15项。剩余5项中,"
+            "20个农村幸福院建设已完成9个(45%),乡镇供水提升工程正在施工中(75%),这2项预计年底前完成;"
+            "其中超额完成任务的有3项:零工驿站建设完成3个,完成率150%;已帮扶困难老人1200人,完成率120%。\n")
+    chunks = chunk_report(parse_bytes(news.encode("utf-8"), "宁陕县2025年9月份民生工程进展情况.txt"), 768)
+    card = Timeline(chunks).card(chunks[0].source)
+    named = {item.name: (item.status, item.because) for item in card.items}
+    assert named["20个农村幸福院建设"] == (Status.ON_TRACK, "20个农村幸福院建设已完成9个(45%)")
+    assert named["零工驿站建设"][0] == Status.COMPLETED and named["帮扶困难老人"][0] == Status.COMPLETED
+    assert len(card.items) == 4
+
+
+def test_a_table_row_s_own_share_is_no_second_project(timeline: Timeline) -> None:
+    card = _card(timeline, "苍南县")
+    assert len(card.items) == len(card.projects)
