@@ -222,6 +222,12 @@ DONE = re.compile(
 ONGOING = re.compile(r"正在|推进中|有序推进|正常推进|进行中|加快推进|预计|尚未|待|将于|近期将")
 STARTED = re.compile(r"已开工|已启动|启动|开工|累计|已完成|完成|开展|推进|印发|成立|制定|协调|做好|组织|召开|编制|实施|运行|开通"
                      rf"|投入|下发|已[{HAN}]")
+# Steps before a project's own work (planning, tendering, approval, design, intake): a progress text saying only these
+# reports a project not yet started, whatever verb it uses ("完成第一批申请与审核工作", "正在编制招标材料").
+PREPARATORY = re.compile(r"前期|招标|立项|方案|设计|审核|审批|申请|下发|编制|选址|评审|草拟|筹备|调研|摸排|报批|规划|论证|勘察|测绘")
+# The project's own work begun or done, which no preparatory step outweighs.
+WORK_BEGUN = re.compile(r"开工|施工|建成|完工|竣工|投用|投入使用|开通|运营|接种|发放|改造完成|安装|验收|入住|开园|开诊|服务\d|"
+                        r"\d+(?:\.\d+)?\s*%|\d+\s*(?:万)?(?:人|户|个|处|所|家|条|公里|座|台|辆|张|部|套|场|批)")
 # A sentence about what comes next, which does not make finished work unfinished.
 NEXT_STEP_START = re.compile("^(" + _alt(NEXT_STEP, NEXT_STAGE[:1], ("后续", "今后")) + ")")
 # A status cell's own verdict (是否达序: 是/否).
@@ -505,6 +511,8 @@ AMONG = re.compile("其中")
 NAMED_SHARE = re.compile(
     r"(?P<body>(?:[^,，;；。、:：()（）]|[(（][^()（）%]{1,8}[)）]){4,80}?)"
     rf"(?:[(（](?P<share>\d+(?:\.\d+)?)\s*%[)）]|[,，]\s*(?:{_alt(RATIO_LABELS)})(?P<rate>\d+(?:\.\d+)?)\s*%)")
+# What was done, opening a clause before what it was done for ("已帮扶…431人").
+DONE_OPENING = "已"
 # The done part after a project's name in such a clause: "已完成8个", "已送230场", "正在施工中", "完成2个".
 SHARE_DONE_PART = re.compile(rf"(?:已|正在|(?:{_alt(COMPLETED_WORDS)})[\d(（]).*$")
 # A figure with its unit ending a clause ("630个", "1012平方米").

@@ -6,15 +6,18 @@ import re
 from minsheng.index.kinds import Status
 from minsheng.index.script import to_simplified
 from minsheng.index.vocabulary import (
+    AHEAD,
     BEHIND,
     DONE,
     NEXT_STEP_START,
     NOT_STARTED,
     ONGOING,
+    PREPARATORY,
     RATIO,
     SAID_BEHIND,
     SAID_DONE,
     STARTED,
+    WORK_BEGUN,
 )
 
 
@@ -25,6 +28,13 @@ def find_ratio(text: str) -> float | None:
         return None
     value = float(match.group(1) or match.group(2))
     return round(value / 100, 4)
+
+
+def _only_preparatory(text: str) -> bool:
+    """Whether every clause that says what was done names a step before the work itself ("已完成方案编制,正在发改立项
+    评审"); what comes next ("将按要求每月更新") says nothing either way."""
+    said = [c for c in re.split(r"[,，;；。\n]", text) if c.strip() and not AHEAD.search(c)]
+    return bool(said) and all(PREPARATORY.search(c) and not WORK_BEGUN.search(c) for c in said)
 
 
 def derive_status(progress: str, status_cell: str = "", ratio: float | None = None) -> Status:
@@ -48,6 +58,8 @@ def derive_status(progress: str, status_cell: str = "", ratio: float | None = No
         return Status.COMPLETED
     if NOT_STARTED.search(text) and not STARTED.search(NOT_STARTED.sub("", text)):
         return Status.NOT_STARTED
+    if ratio is None and _only_preparatory(text):
+        return Status.NOT_STARTED  # only steps before the work itself: tendering, approval, a plan drafted
     if done or ongoing or STARTED.search(text) or ratio is not None:
         return Status.ON_TRACK
     return Status.UNKNOWN

@@ -14,6 +14,7 @@ from minsheng.index.vocabulary import (
     COUNT_THEN_STATE,
     COUNTED_STATES,
     CUE_ENDS,
+    DONE_OPENING,
     LIST_NAMES,
     LIST_OPEN,
     LIST_ORDINAL,
@@ -150,10 +151,6 @@ def _enumerated(body: str) -> list[str]:
 
 # A clause this short that says a lag names no project ("进度滞后").
 _LAG_PHRASE = 8
-# What was done, opening a clause before what it was done for ("已帮扶…431人").
-DONE_OPENING = "已"
-
-
 def _joined(body: str) -> list[str]:
     """The names of a list joined in prose ("A、B和C。"), when there are two or more of a name's length."""
     clause = re.split(r"[。,，]", body, maxsplit=1)[0]

@@ -14,7 +14,13 @@ from minsheng.index.ingest.status import derive_status, find_ratio
         ("已完成。根据通知缴纳保险费用。", "", "completed"),
         ("已完成验收,项目完工。", "", "completed"),
         ("目前已有15个村基本完工。", "", "on_track"),
-        ("已完成方案编制,正在发改立项评审。", "", "on_track"),
+        # Only steps before the work itself (a plan written, approval under way): not started; 完成 of a step is not
+        # completion, and a clause of the work itself ("督促…推进清管行动", "重启轮训") keeps it under way.
+        ("已完成方案编制,正在发改立项评审。", "", "not_started"),
+        ("完成第一批家改申请与街镇残联审核工作", "", "not_started"),
+        ("制定并印发工作方案,督促各管线管理单位推进清管行动。", "", "on_track"),
+        ("正在对接培训基地,完善培训方案,重启中小学生安全轮训。", "", "on_track"),
+        ("已完成设计招标,正在施工。", "", "on_track"),
         ("目前已完成523个点位无障碍整改工作。目前已完成年度整体工作任务的70%。", "", "on_track"),
         ("受疫情影响,工程进度滞后。", "", "behind"),
         ("正在选址", "否", "behind"),
