@@ -61,7 +61,9 @@ def test_changes_since_the_previous_quarter(timeline: Timeline) -> None:
 
 def test_the_most_behind_first(timeline: Timeline) -> None:
     cards = sorted((timeline.card(ref.source) for ref in timeline.refs.values()), key=behind_first)
-    assert cards[0].report.region == "寿县"
+    # 大兴区's two copies: six projects each not started (only steps before the work); then 寿县: five behind.
+    assert [card.report.region for card in cards[:3]] == ["大兴区", "大兴区", "寿县"]
+    assert [len(card.of(Status.NOT_STARTED)) + len(card.of(Status.BEHIND)) for card in cards[:4]] == [6, 6, 5, 4]
 
 
 def test_projects_a_paragraph_names_with_their_shares_are_on_the_card() -> None:
