@@ -47,7 +47,8 @@ COUNTERS = "件项条个"  # 第3件, 第3项, 第3条, 第3个
 COUNT_NUMERALS = CN_DIGITS + "两十百"
 
 # A table cell holding an item number: "3", "第3项", "三、".
-ITEM_CELL = re.compile(rf"^(?:第\s*)?(\d{{1,3}}|[{_CN}]{{1,3}})\s*[{COUNTERS}]?[.、．]?$")
+# A trailing "*" marks a footnote on the item ("9*"), not another number.
+ITEM_CELL = re.compile(rf"^(?:第\s*)?(\d{{1,3}}|[{_CN}]{{1,3}})\s*[{COUNTERS}]?[.、．]?[*＊]?$")
 # A category heading: "二、改善群众居住条件(8件)".
 SECTION_HEADING = re.compile(rf"^[{_CN}]{{1,3}}\s*[、.．]\s*\S")
 # Item markers of numbered prose, most specific first; a document uses one of them for its items.
@@ -93,7 +94,9 @@ NEXT_MONTH = ("下月", "下个月")
 # Behind its plan: 滞后 and 落后 say so alone; a report puts the slow words after what is slow ("进度缓慢").
 LAG_WORDS = ("滞后", "落后")
 SLOW_WORDS = ("缓慢", "较慢")
-BEHIND_WORDS = (*LAG_WORDS, *SLOW_WORDS)
+# Slow said of anything, a place or a part ("赤溪、灵溪偏慢"), with no progress noun before it.
+SLOW_ALONE = ("偏慢",)
+BEHIND_WORDS = (*LAG_WORDS, *SLOW_WORDS, *SLOW_ALONE)
 # What is slow or lags: "进度较慢", "推进缓慢".
 PROGRESS_NOUNS = ("进度", "推进", "进展")
 # Late against a date.
@@ -145,7 +148,8 @@ COLUMN_HEADERS: tuple[tuple[Field, re.Pattern[str]], ...] = (
     (Field.PROBLEMS, re.compile(_alt(PROBLEM_WORDS))),
     (Field.NOTE, re.compile(r"^(说明|备注|情况说明|原因说明)$")),
     (Field.STATUS, re.compile(r"是否|达序|状态|完成状况")),
-    (Field.RATIO, re.compile(_alt(RATIO_LABELS) + r"|进度\(%\)|百分比")),
+    # A share column: its label, or a column of what is done measured in % ("完成目标(%)").
+    (Field.RATIO, re.compile(_alt(RATIO_LABELS) + r"|进度\(%\)|百分比|^完成[^()]{0,4}\(%\)$")),
     # A header cell may hold only a label's verb ("配合"), or name the partners otherwise ("协同").
     (Field.UNITS, re.compile(_alt(PARTNER_VERBS, ("参与单位", "协同")))),
     # Before LEAD: "牵头领导" is a person, not the 牵头单位.
@@ -163,7 +167,8 @@ FIELD_LABELS: tuple[tuple[Field, str], ...] = (
     (Field.PLAN, r"下一步(?:工作)?(?:计划|打算|安排|措施)?|下步(?:工作)?(?:计划|打算)?|下月(?:工作)?计划"
                  r"|下阶段(?:工作)?(?:计划|安排)?"),
     (Field.PROBLEMS, r"存在(?:的)?(?:问题|困难)(?:及原因)?|困难和问题|问题和困难|主要问题"),
-    (Field.PROGRESS, f"(?:目前)?(?:{_alt(PROGRESS_LABELS)})"),
+    # "当前进展:", "最新进展:": the time of the progress said before its label.
+    (Field.PROGRESS, f"(?:目前|当前|最新|截至目前)?(?:{_alt(PROGRESS_LABELS)})"),
     (Field.LEADER, LEADER_LABEL),
     (Field.LEAD, _alt(LEAD_LABELS)),
     (Field.UNITS, _alt(PARTNER_LABELS)),
@@ -208,23 +213,26 @@ RATIO = re.compile(
     r"(?:完成|达到|达)[^,，。;；:：%]{0,14}?(?:任务|目标|工程量|计划|进度|总量)[^,，。;；:：%\d]{0,4}?"
     r"(\d+(?:\.\d+)?)\s*%"
     rf"|(?:{_alt(RATIO_LABELS, ('总体进度', '工程进度'))})[^,，。;；%\d]{{0,4}}?(\d+(?:\.\d+)?)\s*%"
+    # A progress cell that is a share and nothing more, or a share with its remark in brackets ("95%", "88%(…缓慢)").
+    r"|^\s*(\d+(?:\.\d+)?)\s*%\s*(?=$|[(（\n])"
 )
 # A record's own wording, in Simplified script. Not a bare "未开展" or "暂未开工": only the forms it has always read.
 NOT_STARTED = re.compile("|".join(f"尚{words}|{words}" for words in NOT_STARTED_WORDS) + "|"
                          + _alt(("暂未启动", "暂未开展", "尚未开展")))
-BEHIND = re.compile(rf"{_alt(RECORD_LAG_WORDS)}|(?:{_alt(PROGRESS_NOUNS, ('实施进度',))})(?:{_alt(SLOW_WORDS)})"
+BEHIND = re.compile(rf"{_alt(RECORD_LAG_WORDS, SLOW_ALONE)}|(?:{_alt(PROGRESS_NOUNS, ('实施进度',))})(?:{_alt(SLOW_WORDS)})"
                     rf"|未达(?:到)?序时|未按期|{_alt(LATE_WORDS)}|未能按|达序[:：=]?\s*否|按序时[:：=]?\s*否")
 DONE = re.compile(
-    rf"全部(?:{_alt(SENTENCE_DONE_WORDS)})|超额完成|提前完成|已完成全年|完成全年|完成年度|已竣工|已实现既定目标|"
+    rf"全部(?:{_alt(SENTENCE_DONE_WORDS)})|全部[{HAN}]{{1,3}}完毕|超额完成|提前完成|已完成全年|完成全年|完成年度|已竣工|已实现既定目标|"
     rf"(?:均|都|项目|工程|任务|此项工作)已?(?:{_alt(SENTENCE_DONE_WORDS)})(?!\d)|已建成并投入使用|已投入使用"
     r"|^已完成[。;；,，]?$"
 )
-ONGOING = re.compile(r"正在|推进中|有序推进|正常推进|进行中|加快推进|预计|尚未|待|将于|近期将")
+# Under way, or on time against the plan ("达到时间进度", "符合序时进度").
+ONGOING = re.compile(r"正在|推进中|有序推进|正常推进|进行中|加快推进|预计|尚未|待|将于|近期将|(?:达到|符合|超过?)(?:时间|序时)进度")
 STARTED = re.compile(r"已开工|已启动|启动|开工|累计|已完成|完成|开展|推进|印发|成立|制定|协调|做好|组织|召开|编制|实施|运行|开通"
                      rf"|投入|下发|已[{HAN}]")
 # Steps before a project's own work (planning, tendering, approval, design, intake): a progress text saying only these
 # reports a project not yet started, whatever verb it uses ("完成第一批申请与审核工作", "正在编制招标材料").
-PREPARATORY = re.compile(r"前期|招标|立项|方案|设计|审核|审批|申请|下发|编制|选址|评审|草拟|筹备|调研|摸排|报批|规划|论证|勘察|测绘")
+PREPARATORY = re.compile(r"前期|招标|招投标|立项|方案|设计|审核|审批|预审|申请|下发|编制|选址|评审|草拟|筹备|调研|摸排|报批|规划|论证|勘察|测绘")
 # The project's own work begun or done, which no preparatory step outweighs.
 WORK_BEGUN = re.compile(r"开工|施工|建成|完工|竣工|投用|投入使用|开通|运营|接种|发放|改造完成|安装|验收|入住|开园|开诊|服务\d|"
                         r"\d+(?:\.\d+)?\s*%|\d+\s*(?:万)?(?:人|户|个|处|所|家|条|公里|座|台|辆|张|部|套|场|批)")
@@ -491,7 +499,7 @@ STATUS_ASKED: tuple[tuple[tuple[Status, ...], re.Pattern[str]], ...] = (
 # How a report words a status of several projects at once: a cue opening a list of projects, and the status it
 # gives them ("实施进度较慢的项目,一是…").
 STATUS_LIST_CUES: tuple[tuple[Status, re.Pattern[str]], ...] = (
-    (Status.BEHIND, re.compile(rf"(?:{_alt(PROGRESS_NOUNS, ('实施进度',))})(?:较|相对|比较)?(?:慢|缓慢|滞后)"
+    (Status.BEHIND, re.compile(rf"(?:{_alt(PROGRESS_NOUNS, ('实施进度',))})(?:较|相对|比较|偏)?(?:慢|缓慢|滞后)"
                                rf"|滞后(?:于[^,，。；;:：]{{0,8}})?|未达(?:到)?(?:序时|时序|节点)|落后")),
     (Status.NOT_STARTED, re.compile(rf"(?:尚|还)?未(?:{_alt(START_VERBS, WORK_VERBS)})")),
     (Status.COMPLETED, re.compile(rf"已(?:全部|提前|超额)?(?:{_alt(COMPLETED_WORDS)})|已实现(?:既定|年度)?目标")),

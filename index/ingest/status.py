@@ -26,7 +26,7 @@ def find_ratio(text: str) -> float | None:
     match = RATIO.search(to_simplified(text))
     if not match:
         return None
-    value = float(match.group(1) or match.group(2))
+    value = float(next(group for group in match.groups() if group))
     return round(value / 100, 4)
 
 
@@ -34,7 +34,15 @@ def _only_preparatory(text: str) -> bool:
     """Whether every clause that says what was done names a step before the work itself ("已完成方案编制,正在发改立项
     评审"); what comes next ("将按要求每月更新") says nothing either way."""
     said = [c for c in re.split(r"[,，;；。\n]", text) if c.strip() and not AHEAD.search(c)]
-    return bool(said) and all(PREPARATORY.search(c) and not WORK_BEGUN.search(c) for c in said)
+    return bool(said) and all(_preparatory_clause(c) for c in said)
+
+
+def _preparatory_clause(clause: str) -> bool:
+    """A clause whose last step named is one before the work: the object of its verb comes last ("完成施工、监理资格
+    预审工作" is a pre-qualification; "完成设计并开工建设" has begun)."""
+    steps = [m.start() for m in PREPARATORY.finditer(clause)]
+    work = [m.start() for m in WORK_BEGUN.finditer(clause)]
+    return bool(steps) and (not work or max(steps) > max(work))
 
 
 def derive_status(progress: str, status_cell: str = "", ratio: float | None = None) -> Status:
@@ -56,6 +64,8 @@ def derive_status(progress: str, status_cell: str = "", ratio: float | None = No
         return Status.COMPLETED
     if cell in SAID_DONE and not ongoing:
         return Status.COMPLETED
+    if NOT_STARTED.search(text) and ratio:
+        return Status.BEHIND  # a share of the work done and a part not begun ("50%(马站未开工)"): the part lags
     if NOT_STARTED.search(text) and not STARTED.search(NOT_STARTED.sub("", text)):
         return Status.NOT_STARTED
     if ratio is None and _only_preparatory(text):

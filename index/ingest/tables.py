@@ -237,6 +237,9 @@ def _one_cell_per_line(lines: list[str], index: int) -> Table | None:
             column = Column(Field.NOTE, cell, named=False)
         if column is None:
             break
+        if columns and _wrapped_label(columns[-1], column):
+            last = columns.pop()
+            column = replace(last, label=last.label + column.label)
         columns.append(column)
         cursor += 1
     known = [c.label for c in columns if c.named]
@@ -264,6 +267,13 @@ def _header_cell(cell: str) -> Column | None:
     short = (0 < len(cell) <= 12 and not re.search(r"\d{4}", cell) and "\t" not in cell and "|" not in cell
              and not re.search(r"[:：]\s*\S", cell))
     return classify(cell) if short else None
+
+
+def _wrapped_label(first: Column, second: Column) -> bool:
+    """Two header cells that are one label wrapped onto two lines: a unit label whose first half names no unit
+    ("市级牵头" + "责任单位")."""
+    units = (Field.LEAD, Field.UNITS)
+    return first.kind == second.kind and first.kind in units and first.named and not re.search(r"单位|部门$", first.label)
 
 
 def _unit_only(cell: str) -> bool:
@@ -318,20 +328,26 @@ def _cells_after(lines: list[str], start: int) -> tuple[list[str], list[int], se
 def _group_cells(
     columns: list[Column], cells: list[str]
 ) -> tuple[list[tuple[list[str], str]], list[str], list[str]]:
-    """Cells → rows: a row starts at its item number (the next in sequence) or every len(columns)."""
+    """Cells → rows: a row starts at its item number (the next in sequence) or every len(columns). When the 序号
+    column is not the first, the cells before it (a 工程名称 merged over several rows) head the rows below as their
+    section: before the first number, and where a later cell like that first one stands before a number."""
     width = len(columns)
-    has_item = columns[0].kind == Field.ITEM
+    item_at = next((i for i, c in enumerate(columns) if c.kind == Field.ITEM), None)
+    has_item = item_at is not None and (item_at == 0 or _numbered_after_heading(cells, item_at))
+    skipped = item_at if has_item and item_at else 0
     rows: list[tuple[list[str], str]] = []
     overflow: list[str] = []
     section = ""
     sections: list[str] = []
     current: list[str] = []
     expected = 1
+    heading_end = ""  # how the merged heading before the first number ends ("…工程")
 
     def close() -> None:
-        if current and has_item and len(current) != width:
-            # A row bounded by item numbers keeps every cell; their content says which column each fills.
-            rows.append((align_cells(columns, current), section))
+        if current and has_item and (skipped or len(current) != width):
+            # A row bounded by item numbers keeps every cell; their content says which column each fills (always so
+            # under merged cells before the 序号, where a row's cells are as many as its columns only by chance).
+            rows.append(([""] * skipped + align_cells(columns[skipped:], current), section))
         elif current:
             rows.append((current[:width], section))
             overflow.extend(current[width:])
@@ -340,13 +356,24 @@ def _group_cells(
         if not cell:
             continue
         number = item_number(cell) if has_item else None
-        full = len(current) >= width - 1
+        full = len(current) >= width - 1 - skipped
         following = cells[position + 1] if position + 1 < len(cells) else ""
         starts = number is not None and (
             not current or (full and (int(number) == expected or item_number(following) is None))
         )
+        if skipped and not rows and not current and number is None:
+            section, heading_end = cell, cell[-2:]
+            sections.append(cell)
+            continue
         if has_item and starts:
-            close()
+            if skipped and len(current) > 1 and heading_end and current[-1].endswith(heading_end) \
+                    and not re.search(r"\d", current[-1]):
+                heading = current.pop()
+                close()
+                section = heading
+                sections.append(heading)
+            else:
+                close()
             current = [cell]
             expected = int(number) + 1
         elif is_section(cell) and (not current or full):
@@ -363,6 +390,13 @@ def _group_cells(
             overflow.append(cell)
     close()
     return rows, overflow, sections
+
+
+def _numbered_after_heading(cells: list[str], item_at: int) -> bool:
+    """Whether the rows start at item number 1 within the first few cells, after at most the merged cells that come
+    before a 序号 column that is not the first."""
+    first = next((i for i, c in enumerate(cells[: item_at + 3]) if item_number(c) == "1"), None)
+    return first is not None and first <= item_at
 
 
 def align_cells(columns: list[Column], cells: list[str]) -> list[str]:
@@ -398,6 +432,9 @@ def align_cells(columns: list[Column], cells: list[str]) -> list[str]:
         elif column.kind == Field.NOTE and column.named:
             if len(rest) > 1 and len(rest[-1]) <= 20:
                 aligned[right - 1] = rest.pop()
+        elif column.kind == Field.RATIO:
+            if re.fullmatch(r"\d+(?:\.\d+)?\s*%?", rest[-1]):
+                aligned[right - 1] = rest.pop()  # a share column holds a figure; a sentence belongs to another
         else:
             aligned[right - 1] = rest.pop()
         right -= 1
@@ -470,6 +507,12 @@ def rows_to_records(columns: list[Column], rows: list[tuple[list[str], str]]) ->
                 record.progress = "\n".join(p for p in (record.progress, NOTE_LABEL + note) if p)
         if values.get(Field.RATIO):
             record.ratio = _ratio_cell(values[Field.RATIO][0])
+            label = next(c.label for c in columns if c.kind == Field.RATIO)
+            # The share as written stays in the text ("完成目标(%):123.4") unless the progress says it already; words
+            # under a share header are said of the project and kept as they are.
+            kept = [cell if record.ratio is None else f"{label}:{cell}" for cell in values[Field.RATIO]
+                    if cell not in record.progress]
+            record.progress = "\n".join(p for p in (record.progress, *kept) if p)
         records.append(finish(record, " ".join(values.get(Field.STATUS, []))))
     return records
 

@@ -68,9 +68,3 @@ def test_a_long_cell_between_short_cells_of_a_cell_per_line_table_is_no_paragrap
                            "新建幼儿园2所,已完成主体工程。", "三、养老"])
     assert [r.progress for r in parse_text(prose, "prose.txt").records] == [
         "城镇新增就业3200人,完成全年任务的80%。", "新建幼儿园2所,已完成主体工程。"]
-
-
-def test_a_real_cell_per_line_table_left_to_passages_has_no_paragraph_records() -> None:
-    """眉山市2017's table (two-level header, merged cells): no cell read as a paragraph of its own."""
-    parsed = load_report(corpus_file("眉山市2017"))
-    assert parsed.records == [] and any("发放一次性创业补贴262万元" in line for line in parsed.leftover)

@@ -192,3 +192,20 @@ def test_pipe_row_cells_spanning_lines() -> None:
     assert records[0].progress == "已改造12公里"
     assert records[1].problems == "资金不足" and records[1].plan == "争取资金"
     assert records[2].status == "completed"
+
+
+def test_a_real_cell_per_line_table_with_merged_cells_before_its_numbers() -> None:
+    """眉山市2017's table: the 工程名称 merged over its rows stands before the 序号 column and heads them; "市级牵头" +
+    "责任单位" are one wrapped header cell; every row is a record, its status from its 备注 and share."""
+    from minsheng.index.kinds import Status
+
+    parsed = load_report(corpus_file("眉山市2017"))
+    records = {r.item: r for r in parsed.records}
+    assert list(records) == [str(n) for n in range(1, 17)]
+    assert records["1"].section == "就业促进工程" and records["16"].section == "扶贫解困工程"
+    assert records["1"].status == Status.COMPLETED and records["1"].ratio == 1.234  # 超额完成, 123.4
+    eight = records["8"]  # no share, its 备注 says it keeps to the timetable; no cell lost
+    assert "发放一次性创业补贴262万元" in eight.progress and "团市委" in eight.lead_unit
+    assert eight.status == Status.ON_TRACK
+    assert records["13"].lead_unit == "市商务局"  # "13*": a footnote mark, not another number
+
