@@ -650,3 +650,22 @@ STOPWORDS = frozenset(
     "如何 多少 几 情况 进展 目前 现在 已经 请问 一下 一共 总共 还 又 再 让 给 从 到 于 以 上 下 我 你 他 它 我们 "
     "关于 有关 有人 没有 可以 能 会 要 想 吧 吗 呢 啊".split()
 )
+
+# --- projects named in prose (ingest/prose_projects.py) ---------------------------------------------------------
+# A bullet flattened into a paragraph: " - 养老与助餐服务:…".
+BULLET = re.compile(r"(?:^|\s)[-–—•·]\s*(?P<name>[^\s:：\-–—•·\[\]]{2,16})[:：]")
+# The list's count closing on a colon before its enumeration ("为民办了10件实事:", "20项民生实事:").
+COUNT_OPENER = re.compile(rf"(\d+|[{COUNT_NUMERALS}]+)\s*[件项个][{HAN}]{{0,6}}?(?:实事|工程|项目|工作)[:：]")
+# Words before such a count saying the projects were done ("办了10件", "已全部完成").
+DONE_BY_COUNT = re.compile(r"办了|完成了|办结了|已完成|已办结|已全部|兑现了")
+# Names in brackets after their count: "已完成8项(A、B、…)", "常态化开展的有3项(A;B;C)".
+COUNT_BEFORE_NAMES = re.compile(rf"(?P<count>\d+|[{COUNT_NUMERALS}]+)\s*[项件个][{HAN}]{{0,4}}"
+                                r"[(（](?P<names>[^()（）]{4,}?)[)）]")
+# A sentence announcing the list below it.
+ANNOUNCED = re.compile(r"(?:包括|如下|分别是|分别为|主要有)[:：]$")
+# "在城市建设方面," "其中," before a clause of such a list: the field, not the project.
+ASPECT_OPENING = re.compile(rf"^(?:其中[,，]?)?(?:在)?[{HAN}]{{2,8}}方面[,，]")
+# A sentence opening with a project's name: "就业保障工程中,…", "“惠民菜篮子”行动:…".
+PROJECT_OPENING = re.compile(rf"^(?:在)?(?P<name>[{HAN}“”\"]{{2,12}}(?:工程|行动))(?:中|方面)?[,，:：]")
+# Said of the list as a whole, not of one project ("保障民生实事高效推进").
+SPEAKS_OF_LIST = re.compile(_alt(LIST_NAMES, ("民生项目",)))

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from minsheng.index.ingest.fields import cn_number
+from minsheng.index.ingest.prose_projects import prose_projects
 from minsheng.index.ingest.status_lists import (
     CountStatement,
     StatusList,
@@ -82,7 +83,8 @@ class Scorecard:
 
 def scorecard(report: ReportRef, found: list[Project], text: str, previous: Scorecard | None = None) -> Scorecard:
     """The scorecard of one report from its records and its whole text (Simplified)."""
-    lists = status_lists(text) + _named_in_paragraphs(text, found)
+    lists = status_lists(text)
+    lists += _named_in_paragraphs(text, found, lists)
     # A record holding a whole list ("实施进度较慢的项目,一是…五是…") is the report's paragraph, not a project: the
     # projects it names stand in its place.
     carriers = {at for at, p in enumerate(found)
@@ -113,19 +115,34 @@ def scorecard(report: ReportRef, found: list[Project], text: str, previous: Scor
     stated = max(statements, key=lambda s: rank[s.sentence], default=None)
     if stated is not None and rank[stated.sentence] < 2:
         stated = None
+    if stated is not None and stated.all_done:
+        # The report says every project is done ("已全部办结10件民生实事"): so is each, unless it is said to lag.
+        items = [item if item.status == Status.BEHIND or item.status == Status.COMPLETED else
+                 ScoredItem(item.item, item.name, Status.COMPLETED, "list", stated.sentence) for item in items]
     return Scorecard(report, items, stated, _summary_sentence(text, stated), lists, previous, projects=found)
 
 
-def _named_in_paragraphs(text: str, found: list[Project]) -> list[StatusList]:
-    """The projects a record's paragraph names one by one with their shares ("…已完成8个(53%)、…已送230场(87%)"):
-    only from a record naming two or more (a table row giving its own share is its record already)."""
+def _named_in_paragraphs(text: str, found: list[Project], lists: list[StatusList]) -> list[StatusList]:
+    """The projects a record's paragraph names one by one: with their shares ("…已完成8个(53%)、…已送230场(87%)"),
+    or in prose (prose_projects: bullets, an enumeration after a count, names in brackets, an announced list,
+    sentences opening with a project's name). Only from a record naming two or more (a table row giving its own
+    share is its record already), and for prose only from a paragraph (a record with no task of its own); a name
+    the report's status lists give already is not repeated."""
+    listed = {name for status_list in lists for name in status_list.names}
     held: dict[int, list[StatusList]] = {}
     for share in named_shares(text):
         key = _squeeze(share.sentence)
         at = next((i for i, p in enumerate(found) if key in _squeeze(p.text)), None)
         if at is not None:
             held.setdefault(at, []).append(share)
-    return [share for shares in held.values() if len(shares) >= 2 for share in shares]
+    for at, project in enumerate(found):
+        if project.task:
+            continue
+        shares = held.setdefault(at, [])
+        given = [name for named in shares for name in named.names]
+        shares.extend(named for named in prose_projects(project.progress) if named.names[0] not in listed
+                      and not any(name in named.names[0] or named.names[0] in name for name in given))
+    return [named for nameds in held.values() if len(nameds) >= 2 for named in nameds]
 
 
 def changes(card: Scorecard) -> list[ItemChange]:

@@ -115,14 +115,23 @@ def report_refs(chunks: Iterable[Chunk]) -> dict[str, ReportRef]:
 
 
 def projects(chunks: Iterable[Chunk]) -> dict[str, list[Project]]:
-    """Each report's records (their first part), in report order, by source name."""
-    found: dict[str, list[Project]] = {}
+    """Each report's records, in report order, by source name; a record cut into parts is whole again (its first
+    part's text, then the others' without their context line)."""
+    rest: dict[tuple[str, int], list[tuple[int, str]]] = {}
+    firsts: list[Chunk] = []
     for chunk in chunks:
-        if chunk.is_passage or chunk.part != 0:
+        if chunk.is_passage:
             continue
+        if chunk.part == 0:
+            firsts.append(chunk)
+        else:
+            rest.setdefault((chunk.source, chunk.record), []).append((chunk.part, chunk.text.split("\n", 1)[-1]))
+    found: dict[str, list[Project]] = {}
+    for chunk in firsts:
+        more = [text for _, text in sorted(rest.get((chunk.source, chunk.record), []))]
         found.setdefault(chunk.source, []).append(Project(
             chunk.source, chunk.record, chunk.item, chunk.section, field_text(chunk.text, Field.TASK),
-            chunk.lead_unit, chunk.status, chunk.text))
+            chunk.lead_unit, chunk.status, "\n".join([chunk.text, *more])))
     return found
 
 

@@ -54,9 +54,10 @@ def test_progress_in_another_column_is_quoted_over_a_bare_status(retriever) -> N
 
 
 def test_progress_written_under_the_task_is_quoted_before_the_target(retriever) -> None:  # type: ignore[no-untyped-def]
-    """怀柔区's report puts "当前进展:…" on the line after each task: that line answers, the target follows."""
+    """怀柔区's report puts "当前进展:…" on the line after each task: it is the progress field, and answers; the target
+    follows."""
     answer = ask(retriever, "怀柔区背街小巷整治完成得怎么样了")
-    assert first_line(answer) == "怀柔区（2022年）：当前进展:施工,完成工程量的80%。"
+    assert first_line(answer) == "怀柔区（2022年）：施工,完成工程量的80%。"
     assert answer.text.splitlines()[1] == "目标：整治提升背街小巷15条" and "责任编辑" not in answer.text
 
 

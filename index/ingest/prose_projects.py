@@ -1,0 +1,154 @@
+"""Projects a report names one by one in its prose rather than in rows or numbered items: bullets flattened into a
+paragraph ("- 养老与助餐服务:…"), an enumeration after the list's count ("办了10件实事:一是…;二是…"), names in
+brackets after a count ("已完成8项(A、B、…)"), the clauses under an announcement ("新增完成的16项具体工作包括:" and
+"A;B;C" below it) and sentences opening with a project's name ("就业保障工程中,…"). Text in, StatusLists out: each
+project a list of one, its clause the evidence, its status the announcement's or else its own wording's."""
+from __future__ import annotations
+
+import re
+
+from minsheng.index.ingest.fields import cn_number
+from minsheng.index.ingest.status import derive_status, find_ratio
+from minsheng.index.ingest.status_lists import StatusList, sentences
+from minsheng.index.kinds import Status
+from minsheng.index.vocabulary import (
+    ANNOUNCED,
+    ASPECT_OPENING,
+    BEHIND,
+    BULLET,
+    COUNT_BEFORE_NAMES,
+    COUNT_OPENER,
+    COUNTED_STATES,
+    DONE_BY_COUNT,
+    LIST_ORDINAL,
+    NOT_STARTED,
+    PROJECT_OPENING,
+    SPEAKS_OF_LIST,
+    WORK_DONE,
+)
+
+# A bullet or clause this short names nothing; one this long is a paragraph, not a name.
+_NAME_MIN, _NAME_MAX = 4, 40
+# Bullets or openings fewer than this in a text are no list.
+_LIST_MIN = 2
+
+
+def prose_projects(text: str) -> list[StatusList]:
+    """Every project the text names in prose, in the order found; each name once."""
+    found: list[StatusList] = []
+    seen: set[str] = set()
+    for listed in [*_bullets(text), *_enumerated_after_count(text), *_bracketed(text), *_announced(text),
+                   *_openings(text)]:
+        name = listed.names[0]
+        if name not in seen and not SPEAKS_OF_LIST.search(listed.sentence):
+            seen.add(name)
+            found.append(listed)
+    return found
+
+
+def _own_status(clause: str) -> Status:
+    """A clause's status from its own words (as a record's progress would get it)."""
+    return derive_status(clause, "", find_ratio(clause))
+
+
+def _bullets(text: str) -> list[StatusList]:
+    """'- 名称:内容 [2]' flattened into one line, three or more of them."""
+    found = []
+    # A record's text may be cut into lines where it was cut into parts; bullets run on across such cuts.
+    for line in [text.replace("\n", " ")]:
+        marks = list(BULLET.finditer(line))
+        if len(marks) < 3:
+            continue
+        for mark, after in zip(marks, [*marks[1:], None]):
+            body = line[mark.end():after.start() if after else len(line)]
+            refs = list(re.finditer(r"(?:\[\d+\])+", body))
+            # Its sources' marks close a bullet's text; what follows them heads the next bullets ("公共空间与交通设施").
+            body = (body[:refs[-1].start()] if refs else body).strip()
+            name = mark.group("name")
+            if body:
+                found.append(StatusList(_own_status(body), (name,), f"{name}:{body}"))
+    return found
+
+
+def _enumerated_after_count(text: str) -> list[StatusList]:
+    """'我县为民办了10件实事:一是X,…;二是Y,…': each piece a project, done when the count says they were done."""
+    found = []
+    for sentence in sentences(text):
+        opener = COUNT_OPENER.search(sentence)
+        if not opener:
+            continue
+        body = sentence[opener.end():]
+        marks = list(LIST_ORDINAL.finditer(body))
+        if len(marks) < _LIST_MIN or marks[0].start() > 2:
+            continue
+        done = bool(DONE_BY_COUNT.search(sentence[:opener.end()]))
+        for mark, after in zip(marks, [*marks[1:], None]):
+            piece = body[mark.end():after.start() if after else len(body)].strip(" ,，;；。")
+            if len(piece) >= _NAME_MIN:
+                found.append(StatusList(Status.COMPLETED if done else _own_status(piece), (piece[:_NAME_MAX],), piece))
+    return found
+
+
+def _bracketed(text: str) -> list[StatusList]:
+    """'已完成8项(A、B、…)', '常态化开展的有3项(A;B;C)': names in brackets, as many as counted, with the state said
+    before the count (none said: not stated)."""
+    found = []
+    for sentence in sentences(text):
+        for match in COUNT_BEFORE_NAMES.finditer(sentence):
+            inside = match.group("names")
+            # Names parted by ";" may hold "、" themselves ("餐饮油烟、噪声及恶臭异味扰民问题整治行动").
+            names = [n.strip() for n in re.split(r"[;；]" if re.search("[;；]", inside) else "、", inside) if n.strip()]
+            if len(names) < _LIST_MIN or len(names) != cn_number(match.group("count")):
+                continue
+            before = sentence[:match.start("count")]
+            said = next(((state, found_state) for state, words in COUNTED_STATES
+                         for found_state in [re.search(f"(?:{words})(?:任务)?(?:的有|的|了)?$", before)] if found_state),
+                        None)
+            status = said[0] if said else Status.UNKNOWN
+            evidence = before[said[1].start():] + match.group(0) if said else match.group(0)  # "已完成8项(…)"
+            found.extend(StatusList(status, (name,), evidence) for name in names if len(name) >= _NAME_MIN)
+    return found
+
+
+def _announced(text: str) -> list[StatusList]:
+    """A sentence closing on '包括:' / '如下:' and the clauses of the line below it, as many as it counts: done when
+    it announces done work ('新增完成的16项具体工作包括:'), behind or not started when it says so."""
+    lines = text.split("\n")
+    found = []
+    for at, line in enumerate(lines):
+        head = line.strip()
+        if not ANNOUNCED.search(head):
+            continue
+        opening = re.split(r"[。！？]", head)[-1]
+        status = _announced_status(opening)
+        count = re.search(r"(\d+)\s*[项件个]", opening)
+        wanted = int(count.group(1)) if count else None
+        below = next((ln.strip() for ln in lines[at + 1:at + 3] if ln.strip()), "")
+        pieces = [ASPECT_OPENING.sub("", p).strip(" ,，") for p in re.split(r"[;；。]", below)]
+        pieces = [p for p in pieces if _NAME_MIN <= len(p)]
+        if len(pieces) < _LIST_MIN:
+            continue
+        for piece in pieces[:wanted]:
+            found.append(StatusList(status or _own_status(piece), (piece[:_NAME_MAX],), piece))
+    return found
+
+
+def _announced_status(opening: str) -> Status | None:
+    if BEHIND.search(opening):
+        return Status.BEHIND
+    if NOT_STARTED.search(opening):
+        return Status.NOT_STARTED
+    if WORK_DONE.search(opening) or re.search(COUNTED_STATES[0][1], opening):
+        return Status.COMPLETED
+    return None
+
+
+def _openings(text: str) -> list[StatusList]:
+    """Sentences opening with a project's name ('就业保障工程中,本市…'), two or more in the text; the sentence is
+    the project's evidence."""
+    found = []
+    for sentence in sentences(text):
+        match = PROJECT_OPENING.match(sentence)
+        if match:
+            found.append(StatusList(_own_status(sentence[match.end():]), (match.group("name"),), sentence))
+    return found if len(found) >= _LIST_MIN else []
