@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from minsheng.index.ingest.fields import cn_number, finish, is_section, lead_in_prose
+from minsheng.index.ingest.news import is_boilerplate
 from minsheng.index.ingest.records import Record
 from minsheng.index.kinds import Field
 from minsheng.index.script import to_simplified
@@ -116,6 +117,8 @@ def find_blocks(lines: list[str], claimed: set[int], marker: int) -> list[Block]
         elif is_section(line) and not LABEL_AT.match(to_simplified(line)):
             section = line
             current = None
+        elif is_boilerplate(line):
+            current = None  # the page's byline ("责任编辑:…") ends the item above it
         elif current is not None and (not blank or _continues(line)):
             current.body.append(line)
             current.lines.append(index)
