@@ -125,6 +125,8 @@ UNFINISHED_WORDS = ("未完成", "尚未")
 LEAD_VERBS = ("牵头", "主办", "承办", "主责")
 LEAD_FULL_LABELS = ("责任单位", "责任部门", "考评对象")
 LEAD_LABELS = (*(f"{verb}单位" for verb in LEAD_VERBS), "牵头部门", *LEAD_FULL_LABELS)
+# A unit label complete in itself ("责任单位"); one without this ending ("市级牵头") is half of a wrapped header cell.
+UNIT_LABEL_END = re.compile(r"(?:单位|部门)$")
 # Partner-unit labels, the same way: "配合单位", and "配合" alone in a header cell.
 PARTNER_VERBS = ("协办", "配合", "协作")
 PARTNER_LABELS = (*(f"{verb}单位" for verb in PARTNER_VERBS), "配合部门", "参与单位")
@@ -222,7 +224,8 @@ NOT_STARTED = re.compile("|".join(f"尚{words}|{words}" for words in NOT_STARTED
 BEHIND = re.compile(rf"{_alt(RECORD_LAG_WORDS, SLOW_ALONE)}|(?:{_alt(PROGRESS_NOUNS, ('实施进度',))})(?:{_alt(SLOW_WORDS)})"
                     rf"|未达(?:到)?序时|未按期|{_alt(LATE_WORDS)}|未能按|达序[:：=]?\s*否|按序时[:：=]?\s*否")
 DONE = re.compile(
-    rf"全部(?:{_alt(SENTENCE_DONE_WORDS)})|全部[{HAN}]{{1,3}}完毕|超额完成|提前完成|已完成全年|完成全年|完成年度|已竣工|已实现既定目标|"
+    rf"全部(?:{_alt(SENTENCE_DONE_WORDS)})|全部[{HAN}]{{1,3}}完毕|(?:均|都)已[{HAN}]{{1,4}}?(?:完成|建成|完工)(?!\d)"
+    rf"|超额(?:完成|建设|建成)|提前完成|已完成全年|完成全年|完成年度|已竣工|已实现既定目标|"
     rf"(?:均|都|项目|工程|任务|此项工作)已?(?:{_alt(SENTENCE_DONE_WORDS)})(?!\d)|已建成并投入使用|已投入使用"
     r"|^已完成[。;；,，]?$"
 )
@@ -232,9 +235,9 @@ STARTED = re.compile(r"已开工|已启动|启动|开工|累计|已完成|完成
                      rf"|投入|下发|已[{HAN}]")
 # Steps before a project's own work (planning, tendering, approval, design, intake): a progress text saying only these
 # reports a project not yet started, whatever verb it uses ("完成第一批申请与审核工作", "正在编制招标材料").
-PREPARATORY = re.compile(r"前期|招标|招投标|立项|方案|设计|审核|审批|预审|申请|下发|编制|选址|评审|草拟|筹备|调研|摸排|报批|规划|论证|勘察|测绘")
+PREPARATORY = re.compile(r"前期|招标|招投标|比选|立项|方案|设计|审核|审批|预审|申请|下发|编制|选址|评审|草拟|筹备|调研|摸排|报批|规划|论证|勘察|测绘")
 # The project's own work begun or done, which no preparatory step outweighs.
-WORK_BEGUN = re.compile(r"开工|施工|建成|完工|竣工|投用|投入使用|开通|运营|接种|发放|改造完成|安装|验收|入住|开园|开诊|服务\d|"
+WORK_BEGUN = re.compile(r"开工|施工(?!单位|图|许可|招标|监理)|建成|完工|竣工|投用|投入使用|开通|(?:投入|正式|开始|试)运营|接种|发放|改造完成|安装|验收|入住|开园|开诊|服务\d|"
                         r"\d+(?:\.\d+)?\s*%|\d+\s*(?:万)?(?:人|户|个|处|所|家|条|公里|座|台|辆|张|部|套|场|批)")
 # A sentence about what comes next, which does not make finished work unfinished.
 NEXT_STEP_START = re.compile("^(" + _alt(NEXT_STEP, NEXT_STAGE[:1], ("后续", "今后")) + ")")
@@ -250,6 +253,9 @@ WORK_DONE = re.compile(rf"已(?:经)?(?:全部)?(?:{_alt(COMPLETED_WORDS)}|开�
                        r"|实际(?:完成|新增)|累计(?:完成|新增|发放|惠及)|完成率|截至")
 # A passage stating a plan of its own ("下一步,…", "接下来…"), not only a date ahead in its progress (预计…).
 PLAN_TEXT = re.compile(_alt(NEXT_STEP, NEXT_STAGE, ("接下来", "后续将", "今后")))
+# What is still to come in a progress text, beyond AHEAD's plan words: "下周将召开", "后续启动" (not "已将…下发",
+# where 将 marks the object).
+STILL_AHEAD = re.compile(r"(?<!已)将(?!近)|后续|下周|下月")
 AHEAD = re.compile(_alt(NEXT_STEP, NEXT_STAGE[:1], ("接下来", "后续将", "计划于", "预计", "将于", "拟于", "争取")))
 # A question asking when, and a sentence that holds a date ("3月26日", "2014年11月14日前", "4月").
 # A question about a report itself, the time it covers ("进度表统计到几月份", "数据截至什么时候", "这份通报是哪一期的"),
@@ -487,7 +493,7 @@ _OPEN = (Status.BEHIND, Status.NOT_STARTED, Status.ON_TRACK, Status.UNKNOWN)
 STATUS_ASKED: tuple[tuple[tuple[Status, ...], re.Pattern[str]], ...] = (
     # 推迟 is not read as asking for lagging projects, as it never was ("推迟到几月" asks a date).
     ((Status.BEHIND, Status.NOT_STARTED),
-     re.compile(rf"{_alt(LAG_WORDS)}|(?:{_alt(PROGRESS_NOUNS)})慢|{_alt(SLOW_WORDS)}|拖后腿|拖延|没按时|未按时"
+     re.compile(rf"{_alt(LAG_WORDS, SLOW_ALONE)}|(?:{_alt(PROGRESS_NOUNS)})慢|{_alt(SLOW_WORDS)}|拖后腿|拖延|没按时|未按时"
                 rf"|{_alt(_but(LATE_WORDS, '推迟'))}|未达序|没达序")),
     ((Status.NOT_STARTED,), re.compile(rf"[未没](?:{_alt(START_VERBS)})|还?没开始")),
     (_OPEN, re.compile(r"未完成|没完成|没有完成|还没完成|没做完|未办结|没办完|还在推进|正在推进|在建|在办")),

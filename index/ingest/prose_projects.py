@@ -22,8 +22,10 @@ from minsheng.index.vocabulary import (
     DONE_BY_COUNT,
     LIST_ORDINAL,
     NOT_STARTED,
+    PROJECT_COUNT,
     PROJECT_OPENING,
     SPEAKS_OF_LIST,
+    STATE_THEN_COUNT,
     WORK_DONE,
 )
 
@@ -102,8 +104,8 @@ def _bracketed(text: str) -> list[StatusList]:
                 continue
             before = sentence[:match.start("count")]
             said = next(((state, found_state) for state, words in COUNTED_STATES
-                         for found_state in [re.search(f"(?:{words})(?:任务)?(?:的有|的|了)?$", before)] if found_state),
-                        None)
+                         for found_state in [re.search(STATE_THEN_COUNT.format(state=words, count="$"), before)]
+                         if found_state), None)
             status = said[0] if said else Status.UNKNOWN
             evidence = before[said[1].start():] + match.group(0) if said else match.group(0)  # "已完成8项(…)"
             found.extend(StatusList(status, (name,), evidence) for name in names if len(name) >= _NAME_MIN)
@@ -121,8 +123,8 @@ def _announced(text: str) -> list[StatusList]:
             continue
         opening = re.split(r"[。！？]", head)[-1]
         status = _announced_status(opening)
-        count = re.search(r"(\d+)\s*[项件个]", opening)
-        wanted = int(count.group(1)) if count else None
+        count = re.search(PROJECT_COUNT, opening)
+        wanted = cn_number(count.group(1)) if count else None
         below = next((ln.strip() for ln in lines[at + 1:at + 3] if ln.strip()), "")
         pieces = [ASPECT_OPENING.sub("", p).strip(" ,，") for p in re.split(r"[;；。]", below)]
         pieces = [p for p in pieces if _NAME_MIN <= len(p)]

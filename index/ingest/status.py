@@ -17,6 +17,7 @@ from minsheng.index.vocabulary import (
     SAID_BEHIND,
     SAID_DONE,
     STARTED,
+    STILL_AHEAD,
     WORK_BEGUN,
 )
 
@@ -30,10 +31,14 @@ def find_ratio(text: str) -> float | None:
     return round(value / 100, 4)
 
 
+def _clauses(text: str) -> list[str]:
+    return [c for c in re.split(r"[,，;；。\n]", text) if c.strip()]
+
+
 def _only_preparatory(text: str) -> bool:
     """Whether every clause that says what was done names a step before the work itself ("已完成方案编制,正在发改立项
-    评审"); what comes next ("将按要求每月更新") says nothing either way."""
-    said = [c for c in re.split(r"[,，;；。\n]", text) if c.strip() and not AHEAD.search(c)]
+    评审", "任务已下发至各属地"); what comes next ("将按要求每月更新", "下周将召开…") says nothing either way."""
+    said = [c for c in _clauses(text) if not AHEAD.search(c) and not STILL_AHEAD.search(c)]
     return bool(said) and all(_preparatory_clause(c) for c in said)
 
 
@@ -56,9 +61,11 @@ def derive_status(progress: str, status_cell: str = "", ratio: float | None = No
     if BEHIND.search(text):
         return Status.BEHIND
     sentences = [s for s in re.split(r"[。;；\n]", text) if s.strip()]
-    # A stated ratio below 100% outweighs wording such as "完成全年目标的87.9%".
+    # A stated ratio below 100% outweighs wording such as "完成全年目标的87.9%"; a step before the work done
+    # ("均已完成系统开发前期准备") is not the work done.
     partial = ratio is not None and ratio < 1.0
-    done = not partial and (any(DONE.search(s.strip()) for s in sentences) or (ratio or 0) >= 1.0)
+    done = not partial and (any(DONE.search(c.strip()) and not _preparatory_clause(c) for c in _clauses(text))
+                            or (ratio or 0) >= 1.0)
     ongoing = any(ONGOING.search(s) for s in sentences if not NEXT_STEP_START.match(s.strip()))
     if done and not ongoing:
         return Status.COMPLETED

@@ -8,7 +8,14 @@ from minsheng.index.ingest.fields import explains_delay, finish, is_section, ite
 from minsheng.index.ingest.records import PeriodText, Record
 from minsheng.index.kinds import Field
 from minsheng.index.script import to_simplified
-from minsheng.index.vocabulary import BYLINE_LABEL, COLUMN_HEADERS, NOTE_LABEL, PERIOD_IN_HEADER, UNIT_CELL
+from minsheng.index.vocabulary import (
+    BYLINE_LABEL,
+    COLUMN_HEADERS,
+    NOTE_LABEL,
+    PERIOD_IN_HEADER,
+    UNIT_CELL,
+    UNIT_LABEL_END,
+)
 
 
 @dataclass(frozen=True)
@@ -273,7 +280,7 @@ def _wrapped_label(first: Column, second: Column) -> bool:
     """Two header cells that are one label wrapped onto two lines: a unit label whose first half names no unit
     ("市级牵头" + "责任单位")."""
     units = (Field.LEAD, Field.UNITS)
-    return first.kind == second.kind and first.kind in units and first.named and not re.search(r"单位|部门$", first.label)
+    return first.kind == second.kind and first.kind in units and first.named and not UNIT_LABEL_END.search(first.label)
 
 
 def _unit_only(cell: str) -> bool:
