@@ -508,7 +508,8 @@ STATUS_LIST_CUES: tuple[tuple[Status, re.Pattern[str]], ...] = (
     (Status.BEHIND, re.compile(rf"(?:{_alt(PROGRESS_NOUNS, ('实施进度',))})(?:较|相对|比较|偏)?(?:慢|缓慢|滞后)"
                                rf"|滞后(?:于[^,，。；;:：]{{0,8}})?|未达(?:到)?(?:序时|时序|节点)|落后")),
     (Status.NOT_STARTED, re.compile(rf"(?:尚|还)?未(?:{_alt(START_VERBS, WORK_VERBS)})")),
-    (Status.COMPLETED, re.compile(rf"已(?:全部|提前|超额)?(?:{_alt(COMPLETED_WORDS)})|已实现(?:既定|年度)?目标")),
+    (Status.COMPLETED, re.compile(rf"已(?:全部|提前|超额)?(?:{_alt(COMPLETED_WORDS)})|已实现(?:既定|年度)?目标"
+                                  rf"|(?:如期|按期|按时)(?:{_alt(COMPLETED_WORDS)})")),
 )
 # Where a list's names begin a little after its status cue ("已提前完成全年任务,分别是…").
 NAMES_FOLLOW = re.compile(r"^[^。；;]{0,10}?(?:分别是|分别为|包括|即)[:：]?")
@@ -520,6 +521,8 @@ LIST_VERB = re.compile(r"为|是|有|包括|即")
 NAME_JOINS = re.compile(r"[、；;]|(?<=[^\d])(?:和|及)(?=[^\d])")
 # "其中": what follows is part of what came before, not a name.
 AMONG = re.compile("其中")
+# "剩余5项中": among the projects counted, a lead-in to those that follow, not one of them.
+COUNT_AMONG = re.compile(rf"(?:\d+|[{COUNT_NUMERALS}]+)\s*[项件个]中$")
 # A project named with its share of the target in a paragraph: "15个农村幸福院建设已完成8个(53%)",
 # "实体零工驿站建设完成2个,完成率200%" (its body may hold a bracketed word: "疫苗(HPV)…服务(自愿接种)").
 NAMED_SHARE = re.compile(

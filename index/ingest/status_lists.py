@@ -11,6 +11,7 @@ from minsheng.index.vocabulary import (
     ALL_DONE,
     AMONG,
     BEHIND,
+    COUNT_AMONG,
     COUNT_THEN_STATE,
     COUNTED_STATES,
     CUE_ENDS,
@@ -98,10 +99,20 @@ def named_shares(text: str) -> list[StatusList]:
     """Projects a paragraph names one by one with their share of the target ("15个农村幸福院建设已完成8个(53%)、…",
     "实体零工驿站建设完成2个,完成率200%"), each a list of one: completed at 100% or more, else on track, behind when
     the clause says it lags; the clause is the evidence."""
-    found = []
+    found: list[StatusList] = []
     for sentence in sentences(text):
+        last_end = 0  # a segment starts after the share before it, too
         for match in NAMED_SHARE.finditer(sentence):
             body, clause = match.group("body"), match.group(0).strip(" ,，")
+            segment = sentence[last_end:match.start("body")].rstrip(" ,，")
+            last_end = match.end()
+            segment = segment[max(segment.rfind(mark) for mark in ";；。:：") + 1:].lstrip(" ,，")
+            opening = re.split(r"[,，]", segment, maxsplit=1)[0]
+            if segment and re.search(r"[,，]$", sentence[:match.start("body")].rstrip(" ")) and not (
+                    AMONG.search(opening) or COUNT_AMONG.search(opening) or re.search(PROJECT_COUNT, opening)):
+                # "安心托幼行动新增托位540个,千人口托位数达到3.88个,完成率260%": the project opens the segment, its
+                # last clause only measures it (not "剩余5项中,…": that opening counts the projects that follow).
+                body, clause = opening, f"{segment},{clause}"
             if len(body.strip(" ,，")) <= _LAG_PHRASE and BEHIND.search(body) and not re.search(r"\d", body):
                 # "老旧小区加装电梯30部,进度滞后,完成率60%": the project is the clause before its lag.
                 before = re.split(r"[,，;；:：。]", sentence[:match.start("body")].rstrip(" ,，"))[-1]
@@ -112,7 +123,9 @@ def named_shares(text: str) -> list[StatusList]:
             share = float(match.group("share") or match.group("rate"))
             status = (Status.BEHIND if BEHIND.search(clause) else Status.COMPLETED if share >= 100
                       else Status.ON_TRACK)
-            found.append(StatusList(status, (name,), clause))
+            listed = StatusList(status, (name,), clause)
+            if listed not in found:  # a clause met twice (overlapping passages of the text) is one project
+                found.append(listed)
     return found
 
 
