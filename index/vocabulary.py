@@ -678,3 +678,5 @@ ASPECT_OPENING = re.compile(rf"^(?:其中[,，]?)?(?:在)?[{HAN}]{{2,8}}方面[,
 PROJECT_OPENING = re.compile(rf"^(?:在)?(?P<name>[{HAN}“”\"]{{2,12}}(?:工程|行动))(?:中|方面)?[,，:：]")
 # Said of the list as a whole, not of one project ("保障民生实事高效推进").
 SPEAKS_OF_LIST = re.compile(_alt(LIST_NAMES, ("民生项目",)))
+# A target to be kept under, not reached ("城镇登记失业率低于(%)"): done when the figure stays below it.
+BELOW_TARGET = re.compile(r"低于|不超过|控制在|以下|以内")

@@ -8,6 +8,7 @@ from minsheng.index.errors import ParseError
 from minsheng.index.ingest.fields import finish
 from minsheng.index.ingest.meta import find_months, find_period, issuer_lines, places_named, report_place, report_year
 from minsheng.index.ingest.news import is_boilerplate, news_records, paragraph_records
+from minsheng.index.ingest.pivot import pivot_tables
 from minsheng.index.ingest.prose import NoticeTask, inline_records, notice_tasks, prose_records
 from minsheng.index.ingest.records import ParsedReport, Record, Report
 from minsheng.index.ingest.tables import find_tables
@@ -38,6 +39,10 @@ def _parse(text: str, source: str) -> ParsedReport:
         claimed |= table.lines
         records.extend(table.records)
         shapes.append(f"table:{table.layout}")
+    for pivot in pivot_tables(lines, claimed):
+        claimed |= pivot.lines
+        records.extend(pivot.records)
+        shapes.append("table:pivot")
     tasks = notice_tasks(lines, claimed)
     if tasks:
         records = link_notice(tasks, records)

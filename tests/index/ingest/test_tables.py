@@ -122,11 +122,15 @@ def test_rows_without_the_merged_cell_before_their_number_start_at_the_number() 
     assert second.progress == "已完成。端州区提高到20100元/人年。"
 
 
-def test_a_two_level_header_a_cell_per_line_is_left_to_the_passages() -> None:
-    """Header words repeated under a two-level header cannot be placed: no records are read from its figures."""
+def test_a_two_level_header_a_cell_per_line_is_read_as_a_pivot_not_a_table_of_rows() -> None:
+    """Header words repeated under a two-level header cannot be placed as rows: the cells reader leaves them, and the
+    pivot reader takes the projects across with the first row's figures."""
     text = "\n".join(["地区", "新增就业(人)", "再就业(人)", "目标", "进度", "完成比例(%)", "目标", "进度", "完成比例(%)",
                      "全市", "500", "620", "124", "40", "41", "102.5"])
-    assert "table" not in parse_text(text, "fixture.txt").shape
+    parsed = parse_text(text, "fixture.txt")
+    assert parsed.shape == "table:pivot"
+    assert [(r.task, r.progress) for r in parsed.records] == [
+        ("新增就业(人)", "全市 目标:500 进度:620 完成比例(%):124"), ("再就业(人)", "全市 目标:40 进度:41 完成比例(%):102.5")]
 
 
 def test_period_columns_latest_is_progress() -> None:
