@@ -221,6 +221,8 @@ RATIO = re.compile(
 # A record's own wording, in Simplified script. Not a bare "未开展" or "暂未开工": only the forms it has always read.
 NOT_STARTED = re.compile("|".join(f"尚{words}|{words}" for words in NOT_STARTED_WORDS) + "|"
                          + _alt(("暂未启动", "暂未开展", "尚未开展")))
+# A lag since made good ("…进度比原进度计划滞后,经采取…措施后,目前已达到正常进度"): the project is on time again.
+CAUGHT_UP = re.compile(r"(?:已|又)?(?:达到|恢复|回到)(?:正常|序时|计划)进度|已赶上(?:进度)?|追回(?:了)?(?:工期|进度)")
 BEHIND = re.compile(rf"{_alt(RECORD_LAG_WORDS, SLOW_ALONE)}|(?:{_alt(PROGRESS_NOUNS, ('实施进度',))})(?:{_alt(SLOW_WORDS)})"
                     rf"|未达(?:到)?序时|未按期|{_alt(LATE_WORDS)}|未能按|达序[:：=]?\s*否|按序时[:：=]?\s*否")
 DONE = re.compile(

@@ -8,6 +8,7 @@ from minsheng.index.script import to_simplified
 from minsheng.index.vocabulary import (
     AHEAD,
     BEHIND,
+    CAUGHT_UP,
     DONE,
     NEXT_STEP_START,
     NOT_STARTED,
@@ -50,6 +51,12 @@ def _preparatory_clause(clause: str) -> bool:
     return bool(steps) and (not work or max(steps) > max(work))
 
 
+def _lags(sentence: str) -> bool:
+    """A sentence saying the work lags, and not that it has since caught up."""
+    lag = BEHIND.search(sentence)
+    return bool(lag) and not CAUGHT_UP.search(sentence, lag.end())
+
+
 def derive_status(progress: str, status_cell: str = "", ratio: float | None = None) -> Status:
     """completed / on_track / behind / not_started / unknown from the report's wording."""
     cell = to_simplified(status_cell).strip().rstrip("。")
@@ -58,7 +65,7 @@ def derive_status(progress: str, status_cell: str = "", ratio: float | None = No
     text = to_simplified(progress).strip()
     if not text:
         return Status.COMPLETED if cell in SAID_DONE else Status.UNKNOWN
-    if BEHIND.search(text):
+    if any(_lags(sentence) for sentence in re.split(r"[。;；\n]", text)):
         return Status.BEHIND
     sentences = [s for s in re.split(r"[。;；\n]", text) if s.strip()]
     # A stated ratio below 100% outweighs wording such as "完成全年目标的87.9%"; a step before the work done

@@ -25,6 +25,24 @@ from minsheng.index.ingest.status import derive_status, find_ratio
         ("受疫情影响,工程进度滞后。", "", "behind"),
         ("正在选址", "否", "behind"),
         ("尚未启动。", "", "not_started"),
+        # A share as the whole cell is the project's share; a part not begun or slow beside it lags.
+        ("92%", "", "on_track"),
+        ("64%(东片偏慢)", "", "behind"),
+        ("40%(北区未开工", "", "behind"),
+        # The last step a clause names decides: a pre-qualification for the builders is before the work.
+        ("完成施工、监理单位资格预审,正在编制工程量清单。", "", "not_started"),
+        ("已完成招投标工作。", "", "not_started"),
+        ("完成设计并开工建设。", "", "on_track"),
+        # A preparation finished is not the project finished; what is still to come says nothing.
+        ("两家医院均已完成系统开发前期准备,进入审批阶段。", "", "not_started"),
+        ("两家医院均已完成系统开发前期准备,进入审批阶段;一家已申请技术验收。", "", "on_track"),
+        ("年度任务已下发至各街镇,下月将召开推进会。", "", "not_started"),
+        # Done in other words.
+        ("路灯已于5月全部安装完毕,正式亮灯。", "", "completed"),
+        ("新建的3处驿站均已建设完成并通过验收。", "", "completed"),
+        ("较全年计划超额建设12台。", "", "completed"),
+        ("经加班赶工,目前已达到正常进度,此前因拆迁进度滞后。", "", "behind"),
+        ("因拆迁原因进度滞后,经加班赶工,目前已达到正常进度。", "", "on_track"),
         ("", "", "unknown"),
     ],
 )
@@ -41,3 +59,4 @@ def test_ratio_only_when_stated_as_completion() -> None:
     assert find_ratio("完成率达到95%") == 0.95
     assert find_ratio("運河商務區預計完成稅收近50億元,年復合增長率達到29%") is None
     assert find_ratio("呼叫满足率已超95%") is None
+    assert find_ratio("88%(园区六路推进缓慢)") == 0.88 and find_ratio("88%的学校已完成") is None
