@@ -12,6 +12,8 @@ from minsheng.index.search import STATUS_ORDER, Scorecard, ScoredItem, SearchRes
 _NAMED = 12
 _PLACES = 8
 _SUMMARY_NAMED = 5
+# The evidence shown after a project's name, at most this many characters.
+_EVIDENCE_CHARS = 30
 # Places named in the line about places whose reports name none of the statuses asked.
 _SILENT_NAMED = 6
 
@@ -67,15 +69,21 @@ def heading(card: Scorecard) -> str:
     return texts.CARD_HEADING_BARE.format(place=report.region, issuer=report.issuer)
 
 
-def _item(item: ScoredItem) -> str:
-    return f"{texts.ITEM.format(item=item.item)} {item.name}" if item.item else item.name
+def _item(item: ScoredItem, quoted: set[str] | None = None) -> str:
+    """"第1项 名称", with the phrase its status comes from ("（报告：进度滞后）") unless the answer quotes it whole."""
+    named = f"{texts.ITEM.format(item=item.item)} {item.name}" if item.item else item.name
+    if quoted is None or not item.because or item.because in quoted:
+        return named
+    phrase = item.because if len(item.because) <= _EVIDENCE_CHARS else item.because[:_EVIDENCE_CHARS] + texts.CUT
+    return named + texts.EVIDENCE.format(phrase=phrase)
 
 
-def _items(items: list[ScoredItem], named: int) -> tuple[str, str]:
-    """The first items named, joined, and " 等N项" when there are more."""
+def _items(items: list[ScoredItem], named: int, quoted: set[str] | None = None) -> tuple[str, str]:
+    """The first items named, joined, each with its evidence when `quoted` (the sentences the answer quotes whole)
+    is given, and " 等N项" when there are more."""
     shown = items[:named]
     more = texts.MORE_ITEMS.format(count=len(items)) if len(items) > len(shown) else ""
-    return texts.CLAUSE_JOIN.join(_item(i) for i in shown), more
+    return texts.CLAUSE_JOIN.join(_item(i, quoted) for i in shown), more
 
 
 def _counted_line(card: Scorecard) -> str:
@@ -100,7 +108,7 @@ def status_list_text(card: Scorecard, statuses: tuple[Status, ...]) -> str:
         items = card.of(status)
         if not items:
             continue
-        shown, more = _items(items, _NAMED)
+        shown, more = _items(items, _NAMED, {listed.sentence for listed in card.lists if listed.status in wanted})
         lines.append(texts.STATUS_ITEMS.format(status=texts.STATUS_NAMES[status], count=len(items), items=shown,
                                                more=more))
         named += len(items)
@@ -142,7 +150,7 @@ def summary_text(card: Scorecard) -> str:
         lines.append(counted)
     behind = card.of(Status.BEHIND) + card.of(Status.NOT_STARTED)
     if behind:
-        shown, more = _items(behind, _SUMMARY_NAMED)
+        shown, more = _items(behind, _SUMMARY_NAMED, {listed.sentence for listed in card.lists})
         lines.append(texts.BEHIND_OR_NOT_STARTED.format(items=shown, more=more))
     for listed in card.lists:
         if listed.status in (Status.BEHIND, Status.NOT_STARTED) and listed.sentence != card.summary:

@@ -28,7 +28,9 @@ from minsheng.index.vocabulary import GOVERNMENT_LEVELS, MUNICIPALITY_END, NOT_L
 # 11: a period the report's opening lines give ("1-4月", "前三季度") when its title gives none, over a title that only
 # sounds like a year's end.
 #     A lead unit written in prose ("由区民政局牵头") when no column or label gives one; 全年任务/目标/计划 is no period.
-FORMAT = 16
+# 17: statuses from shares, lags since made good and preparations; cell tables with merged cells before the 序号; pivot
+#     tables; "当前进展:" labels; bylines end a numbered item.
+FORMAT = 17
 
 
 class IndexMissing(MinshengError):

@@ -60,6 +60,9 @@ class Chunk:
     # A record's own wording in the report (the passages it holds, in order): what its fields were read from, so a
     # source can be checked against the report word for word. "" for passages (their text is the wording).
     original: str = ""
+    # A record's share of its target done, as a fraction (1.879 for 187.9%), from the report's own figures; -1 when it
+    # gives none (the vector store takes no None).
+    share: float = -1.0
 
     @property
     def is_passage(self) -> bool:
@@ -100,6 +103,8 @@ class Chunk:
         return cls(id=chunk_id, text=text, simplified=meta.get("simplified", ""), **fields)
 
 
+# A chunk's share when its record states none.
+NO_SHARE = -1.0
 # Passages outside every record are numbered from here (records count from 0), and passages' parts from
 # _PASSAGE_PART, so their ids never meet a record's.
 _OWN_RECORD = 100_000
@@ -238,7 +243,8 @@ def chunk_report(parsed: ParsedReport, max_tokens: int, counter: Callable[[str],
             chunks.append(Chunk(
                 id=chunk_id(report.source, number, part, key), text=text, item=record.item, section=record.section,
                 lead_unit=record.lead_unit, status=str(record.status), record=number, part=part,
-                simplified=simplify(text), places=" ".join(record.places), original=original, **common))
+                simplified=simplify(text), places=" ".join(record.places), original=original,
+                share=record.ratio if record.ratio is not None else NO_SHARE, **common))
     for number, (passage, owner) in enumerate(zip(passages, owners)):
         head = " · ".join(p for p in (report.region, period_label(report.year, report.period), passage.heading) if p)
         text = f"{head}\n{passage.text}"

@@ -59,31 +59,55 @@ def _lags(sentence: str) -> bool:
 
 def derive_status(progress: str, status_cell: str = "", ratio: float | None = None) -> Status:
     """completed / on_track / behind / not_started / unknown from the report's wording."""
+    return explain_status(progress, status_cell, ratio)[0]
+
+
+def explain_status(progress: str, status_cell: str = "", ratio: float | None = None) -> tuple[Status, str]:
+    """The status from the report's wording and the phrase that decides it, as written in the progress text (the
+    status cell when it decides; "" when nothing does)."""
     cell = to_simplified(status_cell).strip().rstrip("。")
     if cell in SAID_BEHIND:
-        return Status.BEHIND
+        return Status.BEHIND, status_cell.strip()
     text = to_simplified(progress).strip()
     if not text:
-        return Status.COMPLETED if cell in SAID_DONE else Status.UNKNOWN
-    if any(_lags(sentence) for sentence in re.split(r"[。;；\n]", text)):
-        return Status.BEHIND
+        return (Status.COMPLETED, status_cell.strip()) if cell in SAID_DONE else (Status.UNKNOWN, "")
+    clauses = _clauses(text)
+    lag = next((s for s in re.split(r"[。;；\n]", text) if _lags(s)), None)
+    if lag is not None:
+        return Status.BEHIND, _phrase(progress, text, next(c for c in _clauses(lag) if BEHIND.search(c)))
     sentences = [s for s in re.split(r"[。;；\n]", text) if s.strip()]
     # A stated ratio below 100% outweighs wording such as "完成全年目标的87.9%"; a step before the work done
     # ("均已完成系统开发前期准备") is not the work done.
     partial = ratio is not None and ratio < 1.0
-    done = not partial and (any(DONE.search(c.strip()) and not _preparatory_clause(c) for c in _clauses(text))
-                            or (ratio or 0) >= 1.0)
-    ongoing = any(ONGOING.search(s) for s in sentences if not NEXT_STEP_START.match(s.strip()))
-    if done and not ongoing:
-        return Status.COMPLETED
-    if cell in SAID_DONE and not ongoing:
-        return Status.COMPLETED
-    if NOT_STARTED.search(text) and ratio:
-        return Status.BEHIND  # a share of the work done and a part not begun ("50%(马站未开工)"): the part lags
-    if NOT_STARTED.search(text) and not STARTED.search(NOT_STARTED.sub("", text)):
-        return Status.NOT_STARTED
+    done_clause = next((c for c in clauses if DONE.search(c.strip()) and not _preparatory_clause(c)), None)
+    share_clause = next((c for c in clauses if re.search(r"\d\s*%", c)), None)
+    done = not partial and (done_clause is not None or (ratio or 0) >= 1.0)
+    ongoing_at = next((s for s in sentences if ONGOING.search(s) and not NEXT_STEP_START.match(s.strip())), None)
+    if done and ongoing_at is None:
+        return Status.COMPLETED, _phrase(progress, text, done_clause or share_clause or clauses[0])
+    if cell in SAID_DONE and ongoing_at is None:
+        return Status.COMPLETED, status_cell.strip()
+    not_begun = NOT_STARTED.search(text)
+    if not_begun and ratio:
+        # A share of the work done and a part not begun ("50%(马站未开工)"): the part lags.
+        return Status.BEHIND, _phrase(progress, text, next(c for c in clauses if NOT_STARTED.search(c)))
+    if not_begun and not STARTED.search(NOT_STARTED.sub("", text)):
+        return Status.NOT_STARTED, _phrase(progress, text, next(c for c in clauses if NOT_STARTED.search(c)))
     if ratio is None and _only_preparatory(text):
-        return Status.NOT_STARTED  # only steps before the work itself: tendering, approval, a plan drafted
-    if done or ongoing or STARTED.search(text) or ratio is not None:
-        return Status.ON_TRACK
-    return Status.UNKNOWN
+        # Only steps before the work itself: tendering, approval, a plan drafted.
+        return Status.NOT_STARTED, _phrase(progress, text, next(c for c in clauses if _preparatory_clause(c)))
+    if done or ongoing_at is not None or STARTED.search(text) or ratio is not None:
+        said = share_clause if ratio is not None and share_clause else next(
+            (c for c in clauses if ONGOING.search(c) or STARTED.search(c)), clauses[0])
+        return Status.ON_TRACK, _phrase(progress, text, said)
+    return Status.UNKNOWN, ""
+
+
+def _phrase(progress: str, simple: str, clause: str) -> str:
+    """A clause of the Simplified text as the report writes it (its script kept when the texts align)."""
+    clause = clause.strip()
+    at = simple.find(clause)
+    original = progress.strip()
+    if at >= 0 and len(original) == len(simple):
+        return original[at:at + len(clause)]
+    return clause

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from minsheng.index.ingest.fields import cn_number
 from minsheng.index.ingest.prose_projects import prose_projects
+from minsheng.index.ingest.status import explain_status, find_ratio
 from minsheng.index.ingest.status_lists import (
     CountStatement,
     StatusList,
@@ -38,6 +39,8 @@ class ScoredItem:
     status: Status
     source: str  # "record" (its own wording) or "list" (named in the report's list, quoted in `because`)
     because: str = ""
+    # Its share of the target done (1.879 for 187.9%) when the report gives one.
+    share: float | None = None
 
 
 @dataclass(frozen=True)
@@ -90,13 +93,14 @@ def scorecard(report: ReportRef, found: list[Project], text: str, previous: Scor
     carriers = {at for at, p in enumerate(found)
                 if any(listed.names and _squeeze(listed.sentence) in _squeeze(p.text) for listed in lists)}
     found = [p for at, p in enumerate(found) if at not in carriers]
-    items = [ScoredItem(p.item, p.name, Status(p.status) if p.status in Status.__members__.values() else
-                        Status.UNKNOWN, "record") for p in found]
+    items = [_record_item(p) for p in found]
     for listed in lists:
         for name in listed.names:
             at = _match(name, found)
+            share = _clause_share(listed.sentence) if len(listed.names) == 1 else None
             scored = ScoredItem(found[at].item if at is not None else "", name if at is None else items[at].name,
-                                listed.status, "list", listed.sentence)
+                                listed.status, "list", listed.sentence,
+                                share if at is None or share is not None else items[at].share)
             if at is None:
                 items.append(scored)
             else:
@@ -107,7 +111,7 @@ def scorecard(report: ReportRef, found: list[Project], text: str, previous: Scor
         for at, project in enumerate(found):
             key = (project.task or project.name)[:12]
             if key and text.find(key, start + len(title)) > start and items[at].source == "record":
-                items[at] = ScoredItem(project.item, items[at].name, status, "list", title)
+                items[at] = ScoredItem(project.item, items[at].name, status, "list", title, items[at].share)
     statements = count_statements(text)
     expected = _title_count(report.title) or (len(found) or None)
     opening = set(sentences(text)[:_OPENING_SENTENCES])
@@ -118,8 +122,22 @@ def scorecard(report: ReportRef, found: list[Project], text: str, previous: Scor
     if stated is not None and stated.all_done:
         # The report says every project is done ("已全部办结10件民生实事"): so is each, unless it is said to lag.
         items = [item if item.status == Status.BEHIND or item.status == Status.COMPLETED else
-                 ScoredItem(item.item, item.name, Status.COMPLETED, "list", stated.sentence) for item in items]
+                 ScoredItem(item.item, item.name, Status.COMPLETED, "list", stated.sentence, item.share) for item in items]
     return Scorecard(report, items, stated, _summary_sentence(text, stated), lists, previous, projects=found)
+
+
+def _clause_share(clause: str) -> float | None:
+    """The share a project's own clause states ("…已完成8个(53%)" → 0.53), None when it states none."""
+    shares = re.findall(r"(\d+(?:\.\d+)?)\s*%", clause)
+    return round(float(shares[-1]) / 100, 4) if len(shares) == 1 else None
+
+
+def _record_item(project: Project) -> ScoredItem:
+    """A record's project with its own status and the phrase of its progress that decides it ("" when the status
+    came from elsewhere: a status column, a share column)."""
+    status = Status(project.status) if project.status in Status.__members__.values() else Status.UNKNOWN
+    said, phrase = explain_status(project.progress, "", find_ratio(project.progress))
+    return ScoredItem(project.item, project.name, status, "record", phrase if said == status else "", project.share)
 
 
 def _named_in_paragraphs(text: str, found: list[Project], lists: list[StatusList]) -> list[StatusList]:

@@ -68,6 +68,8 @@ class Project:
     lead_unit: str
     status: str
     text: str
+    # The record's share of its target done (1.879 for 187.9%), None when it states none.
+    share: float | None = None
 
     @cached_property
     def name(self) -> str:
@@ -131,7 +133,7 @@ def projects(chunks: Iterable[Chunk]) -> dict[str, list[Project]]:
         more = [text for _, text in sorted(rest.get((chunk.source, chunk.record), []))]
         found.setdefault(chunk.source, []).append(Project(
             chunk.source, chunk.record, chunk.item, chunk.section, field_text(chunk.text, Field.TASK),
-            chunk.lead_unit, chunk.status, "\n".join([chunk.text, *more])))
+            chunk.lead_unit, chunk.status, "\n".join([chunk.text, *more]), chunk.share if chunk.share >= 0 else None))
     return found
 
 

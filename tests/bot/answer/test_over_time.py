@@ -44,8 +44,8 @@ def test_status_lists_by_place_and_across_places(series_retriever: MinshengRetri
     assert "报告原文：“目前,我县实施进度较慢的项目,一是乡镇污水处理设施建设" in slow.text
     assert "滞后（5项）：乡镇污水处理设施建设(八公山乡污水处理站)；基层防汛预报预警体系建设" in slow.text
     done = ask(series_retriever, "大兴区有哪些项目已经完成了")
-    # 第5项 (医保移动支付) finished only its preparations: not done.
-    assert done.text.splitlines()[1] == "已完成（1项）：第12项 为学生提供安全、高效、便捷的通学服务"
+    # 第5项 (医保移动支付) finished only its preparations: not done. Each project with the phrase its status comes from.
+    assert done.text.splitlines()[1] == "已完成（1项）：第12项 为学生提供安全、高效、便捷的通学服务（报告：已全部完成）"
     anywhere = series_retriever.searcher.search("哪些项目进度滞后")
     assert anywhere.query.kind == QueryKind.STATUS_LIST and anywhere.query.statuses[0] == Status.BEHIND
     text = compose(anywhere).text
