@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("place", help=texts.CLI_HELP["summary place"])
     summary.add_argument("--json", action="store_true", help=texts.CLI_HELP["summary --json"])
     summary.add_argument("--chart", type=Path, default=None, metavar="PNG", help=texts.CLI_HELP["summary --chart"])
+    summary.add_argument("--period", default="", metavar="P", help=texts.CLI_HELP["summary --period"])
     evaluate = sub.add_parser("eval", help=texts.CLI_HELP["eval"])
     evaluate.add_argument("file", type=Path, help=texts.CLI_HELP["eval file"])
     evaluate.add_argument("--no-baseline", action="store_true", help=texts.CLI_HELP["eval --no-baseline"])
@@ -108,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "chat":
             return chat_command(settings, sys.stdin, sys.stdout)
         if args.command == "summary":
-            return summary_command(settings, args.place, args.json, args.chart, sys.stdout)
+            return summary_command(settings, args.place, args.json, args.chart, sys.stdout, args.period)
         if args.command == "eval":
             return eval_command(settings, args.file, not args.no_baseline, sys.stdout, args.by_type)
     except MinshengError as exc:
@@ -290,7 +291,8 @@ def ask_command(settings: Settings, question: str, k: int | None, as_json: bool,
     return 0
 
 
-def summary_command(settings: Settings, place: str, as_json: bool, chart: Path | None, out: TextIO) -> int:
+def summary_command(settings: Settings, place: str, as_json: bool, chart: Path | None, out: TextIO,
+                    period: str = "") -> int:
     """Print a place's scorecards (text with sources, or JSON); with --chart, draw the latest one's bar chart."""
     require_index(settings.index_dir)
     from minsheng.bot.answer.render import to_terminal
@@ -298,7 +300,7 @@ def summary_command(settings: Settings, place: str, as_json: bool, chart: Path |
     from minsheng.bot.summary import PlaceError, card_json, summarize, with_chart
 
     try:
-        summary = summarize(open_searcher(settings), place)
+        summary = summarize(open_searcher(settings), place, period)
     except PlaceError as exc:
         print(texts.CLI_SAYS.format(message=exc), file=sys.stderr)
         return 2

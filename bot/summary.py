@@ -30,9 +30,12 @@ class Summary:
     chart_error: str = ""
 
 
-def summarize(searcher: Searcher, place: str) -> Summary:
-    """The scorecards of a place's latest reports (each series); PlaceError naming what is covered otherwise."""
-    query = searcher.parse(place)
+def summarize(searcher: Searcher, place: str, period: str = "") -> Summary:
+    """The scorecards of a place's latest reports (each series), or of its reports of the period asked ("2024年一季度",
+    "一季度", "2023年"); PlaceError naming what is covered, or the periods the place has, otherwise."""
+    query = searcher.parse(f"{place} {period}".strip())
+    if period and query.year is None and not query.period:
+        raise PlaceError(texts.PERIOD_NOT_UNDERSTOOD.format(period=period))
     if not query.regions:
         covered = covered_line(searcher.coverage) if searcher.coverage else ""
         named = texts.LIST_JOIN.join(query.uncovered) or place.strip() or texts.NO_PLACE_GIVEN
@@ -41,7 +44,19 @@ def summarize(searcher: Searcher, place: str) -> Summary:
     result = searcher.search_query(replace(query, kind=QueryKind.SUMMARY, topic="", expansions=(), statuses=()))
     if not result.cards:
         raise PlaceError(texts.NOTHING_TO_SUMMARIZE.format(places=texts.LIST_JOIN.join(query.regions)))
+    if period and not any(_of_period(card, query.year, query.period) for card in result.cards):
+        # The search falls back on the latest report when none is of the period asked: say so instead.
+        labels = [ref.label for region in query.regions for reports in searcher.timeline.series_of_place(region)
+                  for ref in reports]
+        raise PlaceError(texts.NO_REPORT_OF_PERIOD.format(
+            places=texts.LIST_JOIN.join(query.regions), period=period,
+            periods=texts.LIST_JOIN.join(dict.fromkeys(labels))))
     return Summary(compose_whole(result), result.cards)
+
+
+def _of_period(card: Scorecard, year: int | None, period: str) -> bool:
+    report = card.report
+    return (year is None or report.year == year) and (not period or period in report.period or period in report.label)
 
 
 def with_chart(summary: Summary, font: Path | None, out: Path) -> Summary:

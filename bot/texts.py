@@ -274,6 +274,8 @@ COVERED_SO_FAR = "目前收录：{covered}"
 NO_REPORTS_INDEXED = "索引里还没有任何报告。"
 NO_PLACE_GIVEN = "（空）"
 NOTHING_TO_SUMMARIZE = "{places}没有可以汇总的报告。"
+PERIOD_NOT_UNDERSTOOD = "看不出“{period}”是哪个时期：请写成 2024年一季度、上半年、1-9月 或 2023年 这样。"
+NO_REPORT_OF_PERIOD = "{places}没有{period}的报告；已收录的时期：{periods}。"
 # Where the chart's counts come from.
 CHART_FROM_REPORT = "报告原文的统计"
 CHART_COUNTED = "按报告逐项统计"
@@ -318,6 +320,7 @@ CLI_HELP: dict[str, str] = {
     "summary place": "a covered place, e.g. 大兴区",
     "summary --json": "print the scorecards as JSON",
     "summary --chart": "also draw the bar chart of the latest report into this PNG file",
+    "summary --period": "an earlier report's card: the period it covers (2024年一季度, 上半年, 2023年)",
     "eval": "score a question file (see the eval README) beside plain BM25 and dense",
     "eval file": "a JSONL question file",
     "eval --no-baseline": "skip the plain BM25 and dense baselines",

@@ -24,3 +24,23 @@ def test_a_status_that_moved_is_named_as_people_read_it(series_retriever) -> Non
 def test_a_place_not_covered_is_refused_by_name(series_retriever) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(PlaceError, match="昌平区"):
         summarize(series_retriever.searcher, "昌平区")
+
+
+def test_every_status_in_the_json_carries_its_evidence(series_retriever) -> None:  # type: ignore[no-untyped-def]
+    """苍南县's rows: the phrase of each row that decides its status, as written."""
+    data = card_json(summarize(series_retriever.searcher, "苍南县").cards[0])
+    because = {row["item"]: row["because"] for rows in data["by_status"].values() for row in rows}
+    assert because["6"] == "57%(赤溪、灵溪偏慢)" and because["2"] == "95%"
+    assert all(because.values())
+
+
+def test_an_earlier_report_s_card_by_its_period(series_retriever) -> None:  # type: ignore[no-untyped-def]
+    searcher = series_retriever.searcher
+    latest = summarize(searcher, "大兴区").cards[0]
+    earlier = summarize(searcher, "大兴区", "2024年一季度").cards[0]
+    assert latest.report.label == "2024年二季度" and earlier.report.label == "2024年一季度"
+    assert summarize(searcher, "大兴区", "一季度").cards[0].report.label == "2024年一季度"
+    with pytest.raises(PlaceError, match="大兴区没有2023年的报告；已收录的时期：2024年一季度、2024年二季度"):
+        summarize(searcher, "大兴区", "2023年")
+    with pytest.raises(PlaceError, match="看不出“去年冬天”是哪个时期"):
+        summarize(searcher, "大兴区", "去年冬天")
