@@ -53,6 +53,14 @@ STATUS_VERDICTS: dict[Status, str] = {
     Status.NOT_STARTED: "尚未启动",
     Status.UNKNOWN: "报告未说明是否完成",
 }
+# The verdict that answers 落后了吗.
+LAG_VERDICTS: dict[Status, str] = {
+    Status.COMPLETED: "没有落后：已完成",
+    Status.ON_TRACK: "报告未说滞后：正在推进",
+    Status.BEHIND: "是，进度滞后",
+    Status.NOT_STARTED: "尚未启动",
+    Status.UNKNOWN: "报告未说明进度是否滞后",
+}
 # A status as a list heading on a scorecard, its chart and its answers.
 STATUS_NAMES: dict[Status, str] = {
     Status.COMPLETED: "已完成",
@@ -281,6 +289,10 @@ CHART_FROM_REPORT = "报告原文的统计"
 CHART_COUNTED = "按报告逐项统计"
 CHART_AXIS = "项目数（{how}）"
 CHART_TITLE = "{place}{issuer} {period} 民生实事进展"
+# Places' cards compared, before the cards themselves.
+SIDE_BY_SIDE = "并列对照：{parts}。"
+SIDE_PART = "{heading}已完成{done}/{total}项（{share}%，{how}）"
+PERIODS_DIFFER = "各报告的时期不同，完成多少只能对照，不能直接相比。"
 CHART_TOTAL = "共{total}项 · 已完成{done}项（{share}%）"
 CHART_BEHIND = "滞后或未启动：{items}{more}"
 CHART_SHARES = "各项目完成目标的比例（报告所列）"

@@ -278,6 +278,14 @@ DAY = re.compile(r"\d{1,2}月\d{1,2}日")
 # A sentence counting what it then names ("打通民生路等4条断头路。" before the four roads).
 COUNTED_IN_SENTENCE = re.compile(r"\d+\s*[个件项条处所家座批]")
 # A question asking why, and the words by which a report gives a cause ("因春节前…", "受疫情影响").
+# Places compared as a whole ("密云区和大兴区哪个完成得多", "谁进展快"): their cards side by side.
+_WHICH_PLACE = r"哪个|哪一个|哪家|谁|哪边"
+_DONE_HOW = r"(?:完成|进展|推进|进度|做|办)?(?:得|的)?更?(?:多|快|好|高)"
+PLACES_COMPARED = re.compile(rf"(?:{_WHICH_PLACE})[^,，。？?]{{0,6}}?{_DONE_HOW}")
+# The words of such a comparison: what is left of a topic without them is a topic ("哪个养老项目进展快" compares 养老).
+COMPARED_WORD = re.compile(rf"(?:{_WHICH_PLACE}|的|{_DONE_HOW})+")
+# A yes-or-no question whether a project lags ("加梯落后了吗", "是不是滞后了", "慢了没有"): answered with a verdict.
+LAG_ASKED = re.compile(rf"(?:{_alt(LAG_WORDS, SLOW_ALONE, LATE_WORDS)}|慢|拖后腿|拖延)了?(?:吗|没有|没|么)|是不是(?:{_alt(LAG_WORDS)})")
 WHY_ASKED = re.compile(r"为什么|为何|为啥|什么原因|啥原因|原因是|怎么回事|咋回事|咋这么慢|怎么这么慢")
 CAUSE = re.compile(r"因为|由于|原因|导致|造成|受[^,，。;；]{1,10}影响|(?<![原基])因(?![地此而])")
 # A question asking for a rank ("排名倒数的是哪几个乡镇", "排第一", "前三名", "哪个最高"), and a sentence giving one
@@ -444,7 +452,8 @@ WANTS_CUES: tuple[tuple[Wants, re.Pattern[str]], ...] = (
     # "什么时候建成": when a project is done is a question about its state too (the answer weighs state words);
     # Query.asks_when keeps the verdict line out of such an answer.
     (Wants.STATUS, re.compile(r"(?:完成|建成|开工|动工|完工|竣工|启动|投用|运营|开通|通车|验收|实施)了(?:吗|没)|完成没|建好了吗|完了吗|完了没|好了吗|通车了吗|开通了吗|投用了吗|了没有|了没|"
-                              r"是否|" + _alt(WHEN_OF_STATE) + r"|能不能|有没有完成|完工了吗|落实了吗|到位了吗|进度如何|达标")),
+                              r"是否|" + _alt(WHEN_OF_STATE) + r"|能不能|有没有完成|完工了吗|落实了吗|到位了吗|进度如何|达标|"
+                              + LAG_ASKED.pattern)),
     (Wants.AMOUNT, re.compile(r"多少|几[个处所家条项次座台批场万千百人户公里]|几|数量|比例|比率|占比|总数|总额|金额|规模")),
     (Wants.PROGRESS, re.compile(r"进展|进度|情况|怎么样|如何|咋样|动态|推进")),
 )

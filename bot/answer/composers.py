@@ -30,8 +30,8 @@ def single(result: SearchResult) -> Answer:
     lead = record_lead(best.chunk, query)
     lines = []
     if query.wants == Wants.STATUS and not query.asks_when:
-        verdict = texts.STATUS_VERDICTS.get(verdict_status(best.chunk.status, lead),
-                                            texts.STATUS_VERDICTS[Status.UNKNOWN])
+        verdicts = texts.LAG_VERDICTS if query.asks_lag else texts.STATUS_VERDICTS
+        verdict = verdicts.get(verdict_status(best.chunk.status, lead), verdicts[Status.UNKNOWN])
         lines.append(texts.SENTENCE.format(text=verdict))
     if query.asks_who:
         leader = field_text(best.chunk.text, Field.LEADER)

@@ -42,6 +42,8 @@ def compose_whole(result: SearchResult) -> Answer:
         blocks.append(texts.MORE_PLACES.format(count=len(result.cards) - len(cards)))
     if not query.regions and len(cards) > 1:
         blocks.insert(0, texts.BEHIND_FIRST)
+    elif query.kind == QueryKind.SUMMARY and len({card.report.region for card in cards}) > 1:
+        blocks.insert(0, side_by_side(cards))
     shown = {card.report.source for card in cards}
     citations = {}
     for hit in result.hits:
@@ -49,6 +51,23 @@ def compose_whole(result: SearchResult) -> Answer:
             citation = citation_of(hit)
             citations.setdefault(citation.label(), citation)  # two passages of one report cite it once
     return Answer("\n\n".join(blocks), list(citations.values()))
+
+
+def side_by_side(cards: list[Scorecard]) -> str:
+    """Places' cards compared: each one's share done, as counted or as its report counts, with its period; a word
+    when the periods differ (then the shares are not like with like)."""
+    from minsheng.bot.chart import chart_counts
+
+    parts = []
+    for card in cards:
+        counts, how = chart_counts(card)
+        total, done = sum(counts.values()), counts[Status.COMPLETED]
+        parts.append(texts.SIDE_PART.format(heading=heading(card), done=done, total=total,
+                                            share=round(100 * done / total) if total else 0, how=how))
+    lines = [texts.SIDE_BY_SIDE.format(parts=texts.CLAUSE_JOIN.join(parts))]
+    if len({card.report.label for card in cards}) > 1:
+        lines.append(texts.PERIODS_DIFFER)
+    return "\n".join(lines)
 
 
 def _names_any(card: Scorecard, statuses: tuple[Status, ...]) -> bool:

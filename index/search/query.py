@@ -20,13 +20,16 @@ from minsheng.index.vocabulary import (
     COLLECTION_NAMED,
     COLLECTION_WORDS,
     COMPARE_JOIN,
+    COMPARED_WORD,
     COUNT_ASKED,
     FILLERS,
     GREETING,
     HAN,
     JOINERS,
+    LAG_ASKED,
     LIST_ASKED,
     PER_REGION_CUE,
+    PLACES_COMPARED,
     QUESTION_OPENING,
     QUIT_WORDS,
     RANK_ASKED,
@@ -77,6 +80,7 @@ class Query:
     asks_who: bool = False
     asks_when: bool = False
     asks_why: bool = False
+    asks_lag: bool = False  # whether it lags, yes or no ("落后了吗")
     asks_rank: bool = False
     asked_unit: str = ""
     asked_verb: str = ""
@@ -300,6 +304,10 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
     # What is left between removed names ("青岛和大兴区的学校" → "和 的学校") is joining words, not topic.
     topic = " ".join(w for w in (t.lstrip(TOPIC_PARTICLES) for t in topic.split()) if w and w not in JOINERS)
     statuses: tuple[Status, ...] = ()
+    if kind == QueryKind.COMPARE and PLACES_COMPARED.search(simplified) and not COLLECTION_WORDS.sub(
+            " ", COMPARED_WORD.sub(" ", topic)).strip():
+        # Places compared as a whole ("密云区和大兴区哪个完成得多"): each one's card, side by side.
+        kind, topic = QueryKind.SUMMARY, ""
     if kind == QueryKind.SINGLE and wanted not in (Wants.PROBLEMS, Wants.PLAN, Wants.TASK):
         kind, statuses = _whole_list_kind(simplified, topic, asked["asks_list"])
         if kind in COLLECTION_KINDS:
@@ -359,6 +367,7 @@ def asked_in(simplified: str) -> dict[str, Any]:
         "asks_who": bool(WHO_ASKED.search(simplified)),
         "asks_when": bool(WHEN_ASKED.search(simplified)),
         "asks_why": bool(WHY_ASKED.search(simplified)),
+        "asks_lag": bool(LAG_ASKED.search(simplified)),
         "asks_rank": bool(RANK_ASKED.search(simplified)),
         "asked_unit": asked_unit(simplified),
         "asked_verb": asked_verb(simplified),

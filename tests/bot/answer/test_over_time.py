@@ -82,3 +82,22 @@ def test_the_scorecard_of_a_place(series_retriever: MinshengRetriever) -> None:
     assert any("第6项" in line and "已开工19部 → 已开工26部" in line for line in lines)
     qingdao = ask(series_retriever, "青岛的民生实事总体进展怎么样")
     assert "报告原文：“[摘要] 2022年16件市办实事上半年总体进展良好。”" in qingdao.text
+
+
+def test_is_it_behind_gets_a_verdict_then_the_report_s_words(series_retriever: MinshengRetriever) -> None:
+    """落后了吗: yes when the report says it lags, not said when it is under way; the quoted line follows."""
+    behind = ask(series_retriever, "苍南县职业中专扩容落后了吗").text.splitlines()
+    assert behind[:2] == ["是，进度滞后。", "苍南县（2022年截至10月31日）：22%(严重滞后)"]
+    moving = ask(series_retriever, "大兴区老楼加梯落后了吗").text.splitlines()
+    assert moving[0] == "报告未说滞后：正在推进。" and "已开工" in moving[1]
+
+
+def test_places_compared_as_a_whole_side_by_side(series_retriever: MinshengRetriever) -> None:
+    """哪个完成得多: each place's share done with its period and how it was counted, then both cards; different
+    periods are said to be only side by side."""
+    text = ask(series_retriever, "萧县和寿县哪个完成得多").text
+    first, second = text.splitlines()[:2]
+    assert first == ("并列对照：萧县（2025年9月）已完成19/30项（63%，报告原文的统计）；"
+                     "寿县（2020年9月）已完成1/10项（10%，按报告逐项统计）。")
+    assert second == "各报告的时期不同，完成多少只能对照，不能直接相比。"
+    assert "萧县（2025年9月）《萧县9月份民生工程进展情况》" in text and "寿县（2020年9月）《" in text

@@ -7,6 +7,7 @@ from minsheng.bot.coverage import covered_line
 from minsheng.index.indexing.catalog import Coverage
 from minsheng.index.indexing.chunk import chunk_report
 from minsheng.index.ingest.records import ParsedReport
+from minsheng.index.kinds import QueryKind, Wants
 from minsheng.index.search.query import asked_in, find_units, parse_query, region_names
 
 
@@ -328,3 +329,16 @@ def test_who_and_the_verb_asked(question: str, who: bool, verb: str) -> None:
     asked = asked_in(question)
     assert asked["asks_who"] is who
     assert asked["asked_verb"] == verb
+
+
+def test_places_compared_as_a_whole_or_by_a_topic(retriever) -> None:  # type: ignore[no-untyped-def]
+    """Two places and 哪个完成得多 / 谁进展快 compare their cards; a topic between ("哪个养老项目进展快") compares
+    that topic; 落后了吗 asks for a verdict."""
+    parse = retriever.searcher.parse
+    for question in ("密云区和大兴区哪个完成得多", "萧县和寿县谁进展快", "萧县和寿县哪个民生实事完成得好"):
+        query = parse(question)
+        assert query.kind == QueryKind.SUMMARY and len(query.regions) == 2 and not query.topic, question
+    topical = parse("密云区和大兴区哪个养老项目进展快")
+    assert topical.kind == QueryKind.COMPARE and "养老" in topical.topic
+    lag = parse("大兴区老楼加梯落后了吗")
+    assert lag.asks_lag and lag.wants == Wants.STATUS and not parse("大兴区老楼加梯进展").asks_lag
