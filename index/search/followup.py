@@ -57,8 +57,17 @@ def complete(question: str, query: Query, last: Turn) -> FollowUp | None:
     if last.record is None:
         return None
     # "它的问题是什么？" / "下个月呢？" / "完成了吗？": the same record, the field now asked for.
-    asked = replace(last.query, text=question, wants=query.wants, traditional=query.traditional, kind=QueryKind.SINGLE)
+    asked = replace(last.query, text=question, wants=query.wants, traditional=query.traditional, kind=QueryKind.SINGLE,
+                    **_own_cues(query))
     return FollowUp(asked, last.record)
+
+
+def _own_cues(query: Query) -> dict[str, object]:
+    """What the follow-up itself asks of the record ("谁负责？", "什么时候完成？", "为什么慢？", "落后了吗？"), in place
+    of what the last question asked."""
+    return {"asks_who": query.asks_who, "asks_when": query.asks_when, "asks_why": query.asks_why,
+            "asks_lag": query.asks_lag, **({"asked_unit": query.asked_unit, "asked_verb": query.asked_verb}
+                                           if query.asked_unit else {})}
 
 
 def same_topic(query: Query, previous: Query) -> Query:

@@ -300,7 +300,9 @@ def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool]
         kind = QueryKind.REPORT
 
     wanted = next((name for name, cue in WANTS_CUES if _cued(name, cue, simplified)), Wants.PROGRESS)
-    topic = re.sub(r"\s+", " ", FILLERS.sub(" ", re.sub(r"[^\w%.]+", " ", rest).strip())).strip()
+    # "落后了吗" asks for a verdict on the topic; it is no part of it.
+    asked_rest = LAG_ASKED.sub(" ", rest) if asked["asks_lag"] else rest
+    topic = re.sub(r"\s+", " ", FILLERS.sub(" ", re.sub(r"[^\w%.]+", " ", asked_rest).strip())).strip()
     # What is left between removed names ("青岛和大兴区的学校" → "和 的学校") is joining words, not topic.
     topic = " ".join(w for w in (t.lstrip(TOPIC_PARTICLES) for t in topic.split()) if w and w not in JOINERS)
     statuses: tuple[Status, ...] = ()

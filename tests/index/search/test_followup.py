@@ -57,3 +57,12 @@ def test_a_question_about_the_whole_list_keeps_the_place_not_the_record() -> Non
     assert (done.query.kind, done.query.regions, done.query.topic) == (QueryKind.COUNT, ("大兴区",), "")
     named = ask("密云区有哪些项目滞后", kind=QueryKind.STATUS_LIST, regions=("密云区",))
     assert complete("密云区有哪些项目滞后", named, LAST) is None
+
+
+def test_who_when_and_is_it_behind_after_a_project_read_that_project_for_what_they_ask() -> None:
+    """"谁负责？", "落后了吗？" after a project: the same record, asking who leads it or whether it lags (not what
+    the last question asked)."""
+    who = complete("谁负责？", ask("谁负责?"), LAST)
+    assert who is not None and who.record == ("大兴区.txt", 3) and who.query.asks_who
+    lag = complete("落后了吗？", ask("落后了吗?", wants=Wants.STATUS), LAST)
+    assert lag is not None and lag.record == ("大兴区.txt", 3) and lag.query.asks_lag and not lag.query.asks_who
