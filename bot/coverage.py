@@ -27,6 +27,20 @@ def covered_line(coverage: Coverage, group_over: int = 8) -> str:
     return texts.CLAUSE_JOIN.join(parts)
 
 
+def covered_near(coverage: Coverage, places: list[str], examples: int = 4, named_already: bool = False) -> str:
+    """After a refusal: the covered places near what was asked (those asked, the same city's or province's), else a
+    few, and how many places and reports the index holds in all; not every place. named_already: the refusal named
+    the places near already, the count alone follows."""
+    named = [region for region in coverage.regions if region]
+    reports = sum(max(len(periods), 1) for periods in coverage.regions.values()) + len(coverage.unplaced)
+    if named_already:
+        return texts.COVERED_COUNT.format(regions=len(named), reports=reports)
+    near = [region for region in dict.fromkeys(places) if region in coverage.regions]
+    shown = texts.LIST_JOIN.join(_entry(coverage, region) for region in (near or named[:examples]))
+    form = texts.COVERED_NEAR if near else texts.COVERED_SOME
+    return form.format(places=shown, regions=len(named), reports=reports)
+
+
 def place_label(coverage: Coverage, region: str) -> str:
     """A place with its parent, as shown to people ("城关区（兰州市）", "青岛市")."""
     parent = coverage.parent(region)

@@ -167,6 +167,10 @@ TOPIC_NOT_FOUND = "{places}的报告里没有找到“{topic}”的内容。"
 NOT_ANSWERABLE = ("这个问题在收录的民生实事报告里找不到答案。我能回答各地民生实事项目（学校、养老、旧房改造、公交、"
                   "充电设施等）的任务目标、进展、存在问题和下一步计划。")
 COVERED_NOW = "目前收录：{covered}。"
+# After a refusal: the places near what was asked (or a few) and the count, not every place.
+COVERED_NEAR = "相关的已收录地方：{places}。共收录{regions}个地方的{reports}份报告（问“你能做什么”可看全部）。"
+COVERED_COUNT = "共收录{regions}个地方的{reports}份报告（问“你能做什么”可看全部）。"
+COVERED_SOME = "共收录{regions}个地方的{reports}份报告，如{places}（问“你能做什么”可看全部）。"
 ASK_LIKE = "可以这样问：{questions}"
 
 # --- greetings and other languages ---------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ place's report), and why nothing is answered at all, with what is covered and wh
 from __future__ import annotations
 
 from minsheng.bot import texts
-from minsheng.bot.coverage import covered_line, place_label
+from minsheng.bot.coverage import covered_line, covered_near, place_label
 from minsheng.index.search import SearchResult
 
 
@@ -27,7 +27,9 @@ def abstention_text(result: SearchResult) -> str:
         head = texts.TOPIC_NOT_FOUND.format(places=texts.LIST_JOIN.join(query.regions), topic=topic)
     else:
         head = texts.NOT_ANSWERABLE
-    return "\n".join([head, texts.COVERED_NOW.format(covered=covered), *ask_like(result.examples)])
+    near = covered_near(coverage, [*query.regions, *query.nearby],
+                        named_already=result.reason == "region" and bool(query.nearby)) if coverage else ""
+    return "\n".join([head, near, *ask_like(result.examples)])
 
 
 def ask_like(examples: tuple[str, ...]) -> list[str]:

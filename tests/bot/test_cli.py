@@ -145,7 +145,7 @@ def test_ask_json_from_stdin_contract(indexed) -> None:  # type: ignore[no-untyp
     assert scores == sorted(scores, reverse=True)
     assert "老旧小区" in first["sources"][0]["text"]
     assert second["abstained"] is True and second["sources"] == []
-    assert "目前收录" in second["answer"] and "大兴区" in second["answer"]
+    assert "共收录" in second["answer"] and "大兴区" in second["answer"]
 
 
 def test_ask_text(indexed, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]

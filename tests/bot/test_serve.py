@@ -130,7 +130,7 @@ def test_a_question_is_answered_with_typing_html_and_buttons(bot: Bot) -> None:
 
 def test_an_abstention_says_what_is_covered_and_has_no_buttons(bot: Bot) -> None:
     (reply,) = bot.say(13, "帮我写一首关于秋天的歌词")
-    assert "我能回答" in reply.params["text"] and "目前收录" in reply.params["text"]
+    assert "我能回答" in reply.params["text"] and "共收录" in reply.params["text"]
     assert "reply_markup" not in reply.params
 
 

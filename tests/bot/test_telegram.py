@@ -43,7 +43,7 @@ def test_more_and_full_buttons(indexed) -> None:  # type: ignore[no-untyped-def]
 
 def test_abstention_has_no_buttons(indexed) -> None:  # type: ignore[no-untyped-def]
     reply = service(indexed).ask(5, "帮我写一首诗")
-    assert reply.abstained and reply.key is None and "目前收录" in reply.html
+    assert reply.abstained and reply.key is None and "共收录" in reply.html
 
 
 def test_reset_words_start_a_new_topic(indexed) -> None:  # type: ignore[no-untyped-def]

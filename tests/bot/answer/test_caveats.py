@@ -29,7 +29,9 @@ def test_uncovered_district_abstains_with_coverage_and_examples(retriever) -> No
     answer = ask(retriever, "上海市浦东新区养老服务进展")
     assert answer.abstained and not answer.citations
     assert answer.text.startswith("收录的报告里没有") and "浦东新区" in first_line(answer)
-    assert "目前收录：" in answer.text and "北京市：大兴区（2024年一季度）、密云区（2022年三季度）" in answer.text
+    # Not every place: how many places and reports, a few of them, and how to see all.
+    assert "共收录20个地方的24份报告，如" in answer.text and "问“你能做什么”可看全部" in answer.text
+    assert "肇庆市" not in answer.text
     assert f"可以这样问：“{retriever.searcher.examples()[0]}”" in answer.text
 
 
@@ -80,3 +82,15 @@ def test_a_short_name_joined_to_a_covered_place_is_said_first(retriever) -> None
     """"青岛和昌平…": 青岛 answers, and the first line says 昌平区 is not held (the answer was 青岛 alone)."""
     answer = ask(retriever, "青岛和昌平的养老服务进展")
     assert first_line(answer) == "（没有收录昌平区（北京市）的报告，以下是青岛市的内容。）"
+
+
+def test_a_refusal_names_the_places_near_the_one_asked_and_a_count(retriever) -> None:  # type: ignore[no-untyped-def]
+    """A place not covered: its covered neighbours named once, then the count; a topic missing from covered places:
+    those places with their periods, then the count."""
+    uncovered = ask(retriever, "海淀区学校建设").text.splitlines()
+    assert uncovered[0].startswith("收录的报告里没有海淀区（北京市）的内容。附近收录的有：") and "大兴区（北京市）" in uncovered[0]
+    assert uncovered[1] == "共收录20个地方的24份报告（问“你能做什么”可看全部）。"
+    missing = ask(retriever, "密云区和大兴区的垃圾分类").text.splitlines()
+    assert missing[1] == ("相关的已收录地方：密云区（北京市，2022年三季度）、大兴区（北京市，2024年一季度）。"
+                          "共收录20个地方的24份报告（问“你能做什么”可看全部）。")
+
