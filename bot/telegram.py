@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 from telegram.ext import BaseUpdateProcessor
 
 from minsheng.bot import texts
-from minsheng.bot.answer.extractive import more_text
+from minsheng.bot.answer.extractive import more_text, unquoted
 from minsheng.bot.answer.over_time import heading
 from minsheng.bot.answer.render import to_html
 from minsheng.bot.answer.responder import Responder
@@ -39,6 +39,7 @@ from minsheng.bot.session import Conversations
 from minsheng.bot.settings import Settings, TelegramSettings
 from minsheng.index.errors import MinshengError
 from minsheng.index.indexing import BuildReport, Coverage, read_manifest
+from minsheng.index.ingest.news import is_boilerplate
 from minsheng.index.script import to_simplified, to_traditional
 from minsheng.index.search import MinshengRetriever, SearchResult, starts_over
 
@@ -51,7 +52,11 @@ questions_log = logging.getLogger("minsheng.questions")
 
 COMMANDS = tuple((name, texts.COMMAND_DESCRIPTIONS[name])
                  for name in ("start", "help", "ask", "regions", "reports", "summary", "stats", "reindex"))
-_MORE, _FULL = "m", "f"
+_MORE, _FULL, _SUMMARY = "m", "f", "s"
+# Places offered as /summary buttons, and buttons on a row.
+_PLACE_BUTTONS, _PLACES_PER_ROW = 30, 3
+# Telegram's limit on a button's callback data, in bytes.
+_CALLBACK_BYTES = 64
 # Telegram's limit on a photo's caption (characters after HTML is parsed).
 _CAPTION_CHARS = 1024
 
@@ -64,6 +69,7 @@ class Reply:
     abstained: bool
     key: str | None = None
     traditional: bool = False  # the question was in Traditional script: so are the buttons
+    more: bool = True  # whether other related records were found ("更多结果" is offered only then)
 
 
 @dataclass(frozen=True)
@@ -134,7 +140,7 @@ class BotService:
         questions_log.info("chat=%s latency=%.3f abstained=%s composer=%s chars=%d", chat_id, seconds,
                            answer.abstained, answer.composer, len(question))
         key = None if answer.abstained else self.asked.put(Asked(result, answer.citations))
-        return Reply(to_html(answer), answer.abstained, key, answer.traditional)
+        return Reply(to_html(answer), answer.abstained, key, answer.traditional, bool(unquoted(result, answer.citations)))
 
     def summary(self, place: str, chart: Path) -> SummaryReply:
         """HTML of a place's scorecard and its bar chart drawn into chart (None, with the reason, when it cannot be)."""
@@ -164,10 +170,12 @@ class BotService:
         searcher = self.retriever.searcher
         script = to_traditional if asked.result.query.traditional else to_simplified
         blocks, replaced = [], False
+        shown: set[tuple[str, int]] = set()
         for citation in asked.citations:
             hit = next((h for h in asked.result.hits if h.chunk.id == citation.chunk_id), None)
-            if hit is None:
-                continue
+            if hit is None or (hit.chunk.source, hit.chunk.record) in shown:
+                continue  # two passages of one record: the record once
+            shown.add((hit.chunk.source, hit.chunk.record))
             if searcher.has(hit.chunk.id):
                 # Content-addressed ids: the index still holds the very record the answer quoted.
                 parts = searcher.record_hits(hit.chunk.source, hit.chunk.record) or [hit]
@@ -176,8 +184,12 @@ class BotService:
                 replaced = True
                 parts = [h for h in asked.result.hits
                          if (h.chunk.source, h.chunk.record) == (hit.chunk.source, hit.chunk.record)]
+            # The record's fields once: its passages repeat its wording.
+            parts = [p for p in parts if not p.chunk.is_passage] or parts
             head, *_ = parts[0].chunk.text.split("\n", 1)
             body = "\n".join(p.chunk.text.split("\n", 1)[1] if "\n" in p.chunk.text else "" for p in parts)
+            # The page's bylines, share buttons and navigation are no part of the record.
+            body = "\n".join(line for line in body.split("\n") if line.strip() and not is_boilerplate(line))
             label = script(citation.label())
             blocks.append(f"<b>{html.escape(label, quote=False)}</b>\n"
                           f"{html.escape(script(body.strip() or head), quote=False)}")
@@ -345,8 +357,29 @@ class TelegramHandlers:
             return
         place = " ".join(context.args or []).strip()
         if not place:
+            await self._offer_places(update)
+            return
+        await self._summary(update, context, place)
+
+    async def _offer_places(self, update: "Update") -> None:
+        """/summary alone: a button for each covered place (most reports first), or how to name one."""
+        from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+        message = update.effective_message
+        if message is None:
+            return
+        coverage = self.service.coverage
+        places = [p for p in sorted((r for r in coverage.regions if r), key=lambda r: -len(coverage.regions[r]))
+                  if len(f"{_SUMMARY}:{p}".encode()) <= _CALLBACK_BYTES][:_PLACE_BUTTONS]
+        if not places:
             await self._send(update, texts.SUMMARY_NEEDS_PLACE)
             return
+        buttons = [InlineKeyboardButton(p, callback_data=f"{_SUMMARY}:{p}") for p in places]
+        rows = [buttons[i:i + _PLACES_PER_ROW] for i in range(0, len(buttons), _PLACES_PER_ROW)]
+        await message.reply_text(texts.SUMMARY_PICK_PLACE, reply_markup=InlineKeyboardMarkup(rows))
+
+    async def _summary(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE", place: str) -> None:
+        """The place's scorecard: its chart as a photo with the text as caption (or after)."""
         message = update.effective_message
         chat = update.effective_chat
         if message is None or chat is None:
@@ -411,6 +444,11 @@ class TelegramHandlers:
         if query is None:
             return
         kind, _, key = (query.data or "").partition(":")
+        if kind == _SUMMARY:
+            await query.answer()
+            if await self._allowed(update):
+                await self._summary(update, context, key)
+            return
         text = self.service.more(key) if kind == _MORE else self.service.full(key) if kind == _FULL else None
         if text is None:
             await query.answer(texts.BUTTON_EXPIRED, show_alert=False)
@@ -452,7 +490,7 @@ class TelegramHandlers:
 
         await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
         reply = await asyncio.to_thread(self.service.ask, chat.id, question)
-        await self._send(update, reply.html, reply.key, reply.traditional)
+        await self._send(update, reply.html, reply.key, reply.traditional, reply.more)
 
     async def _allowed(self, update: "Update") -> bool:
         chat = update.effective_chat
@@ -464,7 +502,8 @@ class TelegramHandlers:
         await self._send(update, texts.CHAT_NOT_ALLOWED)
         return False
 
-    async def _send(self, update: "Update", text: str, key: str | None = None, traditional: bool = False) -> None:
+    async def _send(self, update: "Update", text: str, key: str | None = None, traditional: bool = False,
+                    more: bool = True) -> None:
         """Send HTML in pieces under Telegram's limit; the answer's buttons, in the question's script, go under the
         last piece."""
         from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -476,9 +515,10 @@ class TelegramHandlers:
         markup = None
         if key is not None:
             script = to_traditional if traditional else (lambda label: label)
-            markup = InlineKeyboardMarkup([[
-                InlineKeyboardButton(script(texts.BUTTON_MORE), callback_data=f"{_MORE}:{key}"),
-                InlineKeyboardButton(script(texts.BUTTON_FULL), callback_data=f"{_FULL}:{key}")]])
+            buttons = [InlineKeyboardButton(script(texts.BUTTON_FULL), callback_data=f"{_FULL}:{key}")]
+            if more:  # offered only when other related records were found
+                buttons.insert(0, InlineKeyboardButton(script(texts.BUTTON_MORE), callback_data=f"{_MORE}:{key}"))
+            markup = InlineKeyboardMarkup([buttons])
         for n, piece in enumerate(pieces):
             await message.reply_text(piece, parse_mode="HTML", reply_markup=markup if n == len(pieces) - 1 else None)
 

@@ -194,12 +194,13 @@ START_NOTHING_COVERED = "（还没有）"
 START_HOW_GROUP = "在群里请用 /ask 问题，或 @我 提问。"
 START_HOW_PRIVATE = "直接发问题就行，也可以追问，比如“那……呢？”“它的问题是什么？”。"
 FOR_EXAMPLE = "例如："
-START_COMMANDS = "命令：/help 帮助 · /regions 收录地区 · /reports 报告列表 · /stats 使用统计"
+START_COMMANDS = "命令：/summary 地区 进展汇总和图表 · /help 帮助 · /regions 收录地区 · /reports 报告列表 · /stats 使用统计"
 HOW_TO_ASK = "\n".join([
     "<b>怎么问</b>",
     "· 进展：地区＋项目＋“进展”",
     "· 数字：“…建了多少个”“…完成了多少”",
-    "· 是否完成：“…完成了吗”",
+    "· 是否完成、是否落后：“…完成了吗”“…落后了吗”",
+    "· 整体情况：“…民生实事总体进展怎么样”“哪些项目滞后”“A和B哪个完成得多”",
     "· 问题和计划：“…存在什么问题”“…下个月计划做什么”",
     "· 某单位的项目：“…局负责哪些项目”",
     "· 比较：“A和B的…分别进展如何”；“哪些地区有…”",
@@ -207,6 +208,7 @@ HOW_TO_ASK = "\n".join([
     "",
     "<b>命令</b>",
     "/ask 问题 — 提问（群里用）",
+    "/summary 地区 — 一个地区的项目完成情况（已完成、正在推进、滞后）和图表；不写地区就从按钮里选",
     "/regions — 收录的地区和报告期",
     "/reports — 收录的报告",
     "/stats — 使用统计",
@@ -258,6 +260,7 @@ REINDEX_FAILED = "失败"
 REINDEX_ADMINS_ONLY = "只有管理员可以重新索引。"
 REINDEX_STARTED = "开始重新索引…"
 SUMMARY_NEEDS_PLACE = "请在 /summary 后面写上地区，例如：/summary 大兴区"
+SUMMARY_PICK_PLACE = "要看哪个地区的民生实事完成情况？点一下地区（也可以写 /summary 地区）："
 ASK_NEEDS_QUESTION = "请在 /ask 后面写上问题。"
 ASK_NEEDS_QUESTION_EXAMPLE = "请在 /ask 后面写上问题，例如：/ask {question}"
 BUTTON_EXPIRED = "这个按钮已经过期，请重新提问。"

@@ -15,7 +15,7 @@ from minsheng.bot.answer.quoting import grouped
 from minsheng.bot.answer.types import Answer, Citation
 from minsheng.index.kinds import QueryKind
 from minsheng.index.script import to_simplified, to_traditional
-from minsheng.index.search import Query, SearchResult
+from minsheng.index.search import Hit, Query, SearchResult
 
 
 @dataclass(frozen=True)
@@ -68,11 +68,16 @@ def answers_with_figure(result: SearchResult) -> bool:
     return not answer.abstained and bool(re.search(r"\d", quoted))
 
 
-def more_text(result: SearchResult, shown: list[Citation]) -> str:
-    """The retrieved records an answer did not quote, one line each, grouped by district."""
+def unquoted(result: SearchResult, shown: list[Citation]) -> list[Hit]:
+    """The retrieved records an answer did not quote (another part of a quoted record is not another)."""
     ids = {c.chunk_id for c in shown}
     quoted = {(h.chunk.source, h.chunk.record) for h in result.hits if h.chunk.id in ids}
-    rest = [h for h in result.hits if (h.chunk.source, h.chunk.record) not in quoted]
+    return [h for h in result.hits if (h.chunk.source, h.chunk.record) not in quoted]
+
+
+def more_text(result: SearchResult, shown: list[Citation]) -> str:
+    """The retrieved records an answer did not quote, one line each, grouped by district."""
+    rest = unquoted(result, shown)
     text = "\n".join([texts.MORE_RECORDS, *grouped(rest, result.query)]) if rest else texts.NO_MORE_RECORDS
     return script_of(result.query)(text)
 

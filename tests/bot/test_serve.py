@@ -93,8 +93,10 @@ def test_commands_are_registered_at_start(bot: Bot) -> None:
 def test_start_help_and_regions(bot: Bot) -> None:
     start = only_text(bot.say(11, "/start"))
     assert "民生实事问答" in start and f"目前收录 {SHIPPED} 份报告" in start and "例如：" in start
+    assert "/summary 地区" in start
     assert "北京市：大兴区（2024年一季度）" in start and "城关区（兰州市，2025年）" in start
-    assert "怎么问" in only_text(bot.say(11, "/help"))
+    help_text = only_text(bot.say(11, "/help"))
+    assert "怎么问" in help_text and "/summary 地区" in help_text
     regions = only_text(bot.say(11, "/regions"))
     assert "· 大兴区（北京市）：2024年一季度（1份报告）" in regions and "收录的地区</b>（20个）" in regions
     assert "· 城关区（兰州市）：2025年（1份报告）" in regions and "<b>甘肃省</b>" in regions
@@ -113,7 +115,16 @@ def test_summary_sends_the_chart_as_a_photo_with_the_scorecard(bot: Bot) -> None
     assert bot.api.wait_for("sendChatAction", lambda p: p["chat_id"] == 15, after=mark).params["action"] == \
         "upload_photo"
     assert "没有成都市的内容" in only_text(bot.say(15, "/summary 成都市"))
-    assert "/summary 大兴区" in only_text(bot.say(15, "/summary"))
+    # /summary alone: a button per covered place; pressing one sends that place's chart.
+    (pick,) = bot.say(15, "/summary")
+    assert pick.params["text"].startswith("要看哪个地区的民生实事完成情况？")
+    places = [b for row in pick.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert len(places) == 20 and {"大兴区", "萧县", "城关区"} <= {b["text"] for b in places}
+    assert all(len(b["callback_data"].encode()) <= 64 for b in places)
+    mark = bot.api.mark()
+    bot.api.push_callback(15, 15, bot.api.message_of(pick), next(b for b in places if b["text"] == "萧县")["callback_data"])
+    chosen = bot.api.wait_for("sendPhoto", lambda p: p["chat_id"] == 15, timeout=60, after=mark)
+    assert chosen.result["caption"].startswith("萧县（2025年9月）")
 
 
 def test_a_question_is_answered_with_typing_html_and_buttons(bot: Bot) -> None:

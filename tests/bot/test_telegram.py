@@ -94,3 +94,21 @@ def test_a_long_scorecard_is_sent_after_its_picture() -> None:
     assert photo_caption(short, "寿县（2020年9月）") == (short, "")
     long = "<b>密云区（2022年三季度）</b>\n" + "第1项 &lt;操场&gt;；" * 120
     assert photo_caption(long, "密云区（2022年三季度）") == ("密云区（2022年三季度）", long)
+
+
+def test_more_results_is_offered_only_when_there_are_more(indexed) -> None:  # type: ignore[no-untyped-def]
+    """A place's scorecard quotes every record it found: no "更多结果"; a project's answer leaves others."""
+    bot = service(indexed)
+    whole = bot.ask(7, "寿县的民生实事总体进展怎么样")
+    assert whole.key and not whole.more and bot.more(whole.key) == "没有更多相关记录了。"
+    one = bot.ask(8, "济宁高新区明厨亮灶工程进展")
+    assert one.more and (bot.more(one.key or "") or "").startswith("其他相关记录：")
+
+
+def test_the_full_record_is_shown_once_without_page_furniture(indexed) -> None:  # type: ignore[no-untyped-def]
+    """完整原文: a record two quoted passages belong to is shown once; bylines and share buttons are left out."""
+    bot = service(indexed)
+    reply = bot.ask(9, "怀柔区背街小巷整治完成得怎么样了")
+    full = bot.full(reply.key or "") or ""
+    assert full.count("整治提升背街小巷15条") == 1 and "责任编辑" not in full
+
