@@ -26,6 +26,7 @@ from minsheng.index.vocabulary import (
     PROJECT_OPENING,
     SPEAKS_OF_LIST,
     STATE_THEN_COUNT,
+    WORK_BEGUN,
     WORK_DONE,
 )
 
@@ -33,6 +34,8 @@ from minsheng.index.vocabulary import (
 _NAME_MIN, _NAME_MAX = 4, 40
 # Bullets or openings fewer than this in a text are no list.
 _LIST_MIN = 2
+# A line this short reports no project of its own.
+_LINE_MIN = 20
 
 
 def prose_projects(text: str) -> list[StatusList]:
@@ -153,4 +156,17 @@ def _openings(text: str) -> list[StatusList]:
         match = PROJECT_OPENING.match(sentence)
         if match:
             found.append(StatusList(_own_status(sentence[match.end():]), (match.group("name"),), sentence))
+    return found if len(found) >= _LIST_MIN else []
+
+
+def line_projects(text: str) -> list[StatusList]:
+    """A paragraph of several lines, two or more of which each report work of their own ("今年秋季学期,已完工的…学校
+    均已顺利开学投用…", "…新建2处轮椅坡道,增设46处缘石坡道…"): each such line a project, named by its first sentence;
+    lines about the list as a whole or reporting nothing done are not."""
+    found = []
+    for line in (ln.strip() for ln in text.split("\n")):
+        if len(line) < _LINE_MIN or SPEAKS_OF_LIST.search(line) or not (WORK_DONE.search(line) or WORK_BEGUN.search(line)):
+            continue
+        name = re.split(r"[。！？;；]", line, maxsplit=1)[0][:_NAME_MAX]
+        found.append(StatusList(_own_status(line), (name,), line))
     return found if len(found) >= _LIST_MIN else []

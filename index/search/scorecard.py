@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from minsheng.index.ingest.fields import cn_number
-from minsheng.index.ingest.prose_projects import prose_projects
+from minsheng.index.ingest.prose_projects import line_projects, prose_projects
 from minsheng.index.ingest.status import explain_status, find_ratio
 from minsheng.index.ingest.status_lists import (
     CountStatement,
@@ -92,6 +92,10 @@ def scorecard(report: ReportRef, found: list[Project], text: str, previous: Scor
     # projects it names stand in its place.
     carriers = {at for at, p in enumerate(found)
                 if any(listed.names and _squeeze(listed.sentence) in _squeeze(p.text) for listed in lists)}
+    if any(_paragraph(found[at]) for at in carriers):
+        # The report names its projects in a paragraph's prose: its other paragraphs (an editor's note, a question
+        # put to an official, the article's opening) are the article, not projects.
+        carriers |= {at for at, p in enumerate(found) if _paragraph(p)}
     found = [p for at, p in enumerate(found) if at not in carriers]
     items = [_record_item(p) for p in found]
     for listed in lists:
@@ -140,11 +144,17 @@ def _record_item(project: Project) -> ScoredItem:
     return ScoredItem(project.item, project.name, status, "record", phrase if said == status else "", project.share)
 
 
+def _paragraph(project: Project) -> bool:
+    """A record that is a paragraph of the report's text: no task, no heading of its own (a news section under its
+    headline is a project)."""
+    return not project.task and not project.section
+
+
 def _named_in_paragraphs(text: str, found: list[Project], lists: list[StatusList]) -> list[StatusList]:
     """The projects a record's paragraph names one by one: with their shares ("…已完成8个(53%)、…已送230场(87%)"),
     or in prose (prose_projects: bullets, an enumeration after a count, names in brackets, an announced list,
     sentences opening with a project's name). Only from a record naming two or more (a table row giving its own
-    share is its record already), and for prose only from a paragraph (a record with no task of its own); a name
+    share is its record already), and for prose only from a paragraph (a record with no task or heading); a name
     the report's status lists give already is not repeated."""
     listed = {name for status_list in lists for name in status_list.names}
     held: dict[int, list[StatusList]] = {}
@@ -154,11 +164,12 @@ def _named_in_paragraphs(text: str, found: list[Project], lists: list[StatusList
         if at is not None:
             held.setdefault(at, []).append(share)
     for at, project in enumerate(found):
-        if project.task:
+        if not _paragraph(project):
             continue
         shares = held.setdefault(at, [])
         given = [name for named in shares for name in named.names]
-        shares.extend(named for named in prose_projects(project.progress) if named.names[0] not in listed
+        prose = prose_projects(project.progress) or line_projects(project.progress)
+        shares.extend(named for named in prose if named.names[0] not in listed
                       and not any(name in named.names[0] or named.names[0] in name for name in given))
     return [named for nameds in held.values() if len(nameds) >= 2 for named in nameds]
 
@@ -204,6 +215,10 @@ def _match(name: str, found: list[Project]) -> int | None:
     best, best_score = None, 0.0
     for at, project in enumerate(found):
         key = project.task or project.name
+        if name in key and key.find(name) > len(re.split(r"[,，;；。]", key, maxsplit=1)[0]):
+            # Named in a later clause of a record's task ("实现城镇新增就业35万人以上,创设公益性岗位3.7万个以上"): one
+            # of its goals, listed on its own, not the record.
+            continue
         score = 1.0 if name in key or (len(key) >= 4 and key in name) else similarity(name, key)
         if score >= _LISTED_MATCH and score > best_score:
             best, best_score = at, score
