@@ -34,7 +34,7 @@ _BEHIND_NAMED = 8
 _LINE_CHARS = 46
 # A share drawn beyond this (in %) is cut at it, its figure written in full.
 _SHARE_AXIS_MAX = 200.0
-_SHARES_DRAWN = 20
+SHARES_DRAWN = 20
 
 
 class ChartError(MinshengError):
@@ -136,7 +136,7 @@ def figure(data: ChartData, font: Path) -> Figure:
 
     prop = font_manager.FontProperties(fname=str(font))
     behind_lines = _behind_lines(data.behind)
-    shares = data.shares[-_SHARES_DRAWN:]
+    shares = data.shares[-SHARES_DRAWN:]
     # Heights in inches of each part: the bars with their axis and legend, the names behind, the shares panel.
     parts = [0.55 * len(data.bars) + 1.3]
     if behind_lines:

@@ -226,7 +226,7 @@ CAUGHT_UP = re.compile(r"(?:已|又)?(?:达到|恢复|回到)(?:正常|序时|�
 BEHIND = re.compile(rf"{_alt(RECORD_LAG_WORDS, SLOW_ALONE)}|(?:{_alt(PROGRESS_NOUNS, ('实施进度',))})(?:{_alt(SLOW_WORDS)})"
                     rf"|未达(?:到)?序时|未按期|{_alt(LATE_WORDS)}|未能按|达序[:：=]?\s*否|按序时[:：=]?\s*否")
 DONE = re.compile(
-    rf"全部(?:{_alt(SENTENCE_DONE_WORDS)})|全部[{HAN}]{{1,3}}完毕|(?:均|都)已[{HAN}]{{1,4}}?(?:完成|建成|完工)(?!\d)"
+    rf"全部(?:{_alt(SENTENCE_DONE_WORDS)})|全部[{HAN}]{{1,3}}完毕|(?:均|都)已[{HAN}]{{1,4}}?(?:完成|建成|完工|投用|投入使用)(?!\d)"
     rf"|超额(?:完成|建设|建成)|提前完成|已完成全年|完成全年|完成年度|已竣工|已实现既定目标|"
     rf"(?:均|都|项目|工程|任务|此项工作)已?(?:{_alt(SENTENCE_DONE_WORDS)})(?!\d)|已建成并投入使用|已投入使用"
     r"|^已完成[。;；,，]?$"
@@ -234,7 +234,13 @@ DONE = re.compile(
 # Under way, or on time against the plan ("达到时间进度", "符合序时进度").
 ONGOING = re.compile(r"正在|推进中|有序推进|正常推进|进行中|加快推进|预计|尚未|待|将于|近期将|(?:达到|符合|超过?)(?:时间|序时)进度")
 STARTED = re.compile(r"已开工|已启动|启动|开工|累计|已完成|完成|开展|推进|印发|成立|制定|协调|做好|组织|召开|编制|实施|运行|开通"
-                     rf"|投入|下发|已[{HAN}]")
+                     rf"|投入|下发|已[{HAN}]|(?:新建|增设|安装|新增|改造|建成|发放)\d")
+# A work verb and the figure it reached, in one clause ("新建2处轮椅坡道", "完成农贸市场食用农产品快检106.55万批次"); not
+# a figure of anything else ("对25个乡镇实施进度考核评分").
+WORK_FIGURE = re.compile(r"(?:新建|建成|建设|完成|完工|开工|改造|新增|增设|发放|帮扶|培训|接种|安装|开通|惠及|服务|救助|资助)"
+                         r"[^,，。;；]{0,20}?\d")
+# An activity held, a project's work when the project is a service ("开展…暑期主题实践活动", "举办8场…讲座").
+WORK_HELD = re.compile(r"(?:开展|举办|举行)[^,，。;；]{0,30}?(?:活动|比赛|讲座|演出|招聘会|培训|义诊)")
 # Steps before a project's own work (planning, tendering, approval, design, intake): a progress text saying only these
 # reports a project not yet started, whatever verb it uses ("完成第一批申请与审核工作", "正在编制招标材料").
 PREPARATORY = re.compile(r"前期|招标|招投标|比选|立项|方案|设计|审核|审批|预审|申请|下发|编制|选址|评审|草拟|筹备|调研|摸排|报批|规划|论证|勘察|测绘")
@@ -683,6 +689,8 @@ COUNT_BEFORE_NAMES = re.compile(rf"(?P<count>\d+|[{COUNT_NUMERALS}]+)\s*[项件�
                                 r"[(（](?P<names>[^()（）]{4,}?)[)）]")
 # A sentence announcing the list below it.
 ANNOUNCED = re.compile(r"(?:包括|如下|分别是|分别为|主要有)[:：]$")
+# An announcement the list follows on the same line: "超额完成任务的已有10项:A;B…", "分别是:A;B".
+ANNOUNCED_INLINE = re.compile(rf"(?:包括|如下|分别是|分别为|主要有|的(?:已)?有(?:\d+|[{COUNT_NUMERALS}]+)\s*[项件个])[:：](?=\S)")
 # "在城市建设方面," "其中," before a clause of such a list: the field, not the project.
 ASPECT_OPENING = re.compile(rf"^(?:其中[,，]?)?(?:在)?[{HAN}]{{2,8}}方面[,，]")
 # A sentence opening with a project's name: "就业保障工程中,…", "“惠民菜篮子”行动:…".

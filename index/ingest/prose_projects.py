@@ -13,6 +13,7 @@ from minsheng.index.ingest.status_lists import StatusList, sentences
 from minsheng.index.kinds import Status
 from minsheng.index.vocabulary import (
     ANNOUNCED,
+    ANNOUNCED_INLINE,
     ASPECT_OPENING,
     BEHIND,
     BULLET,
@@ -26,16 +27,18 @@ from minsheng.index.vocabulary import (
     PROJECT_OPENING,
     SPEAKS_OF_LIST,
     STATE_THEN_COUNT,
-    WORK_BEGUN,
     WORK_DONE,
+    WORK_FIGURE,
+    WORK_HELD,
 )
 
 # A bullet or clause this short names nothing; one this long is a paragraph, not a name.
 _NAME_MIN, _NAME_MAX = 4, 40
 # Bullets or openings fewer than this in a text are no list.
 _LIST_MIN = 2
-# A line this short reports no project of its own.
+# A line this short reports no project of its own; a project named by its sentence keeps this much of it.
 _LINE_MIN = 20
+_SENTENCE_NAME = 60
 
 
 def prose_projects(text: str) -> list[StatusList]:
@@ -122,13 +125,19 @@ def _announced(text: str) -> list[StatusList]:
     found = []
     for at, line in enumerate(lines):
         head = line.strip()
-        if not ANNOUNCED.search(head):
+        inline = ANNOUNCED_INLINE.search(head)
+        if ANNOUNCED.search(head):
+            opening = re.split(r"[。！？]", head)[-1]
+            below = next((ln.strip() for ln in lines[at + 1:at + 3] if ln.strip()), "")
+        elif inline:
+            # "其中超额完成任务的已有10项:A,完成率200%;B…。": the clauses after the colon, to the sentence's end.
+            opening = re.split(r"[。！？]", head[:inline.end()])[-1]
+            below = re.split(r"[。！？]", head[inline.end():], maxsplit=1)[0]
+        else:
             continue
-        opening = re.split(r"[。！？]", head)[-1]
         status = _announced_status(opening)
         count = re.search(PROJECT_COUNT, opening)
         wanted = cn_number(count.group(1)) if count else None
-        below = next((ln.strip() for ln in lines[at + 1:at + 3] if ln.strip()), "")
         pieces = [ASPECT_OPENING.sub("", p).strip(" ,，") for p in re.split(r"[;；。]", below)]
         pieces = [p for p in pieces if _NAME_MIN <= len(p)]
         if len(pieces) < _LIST_MIN:
@@ -160,13 +169,20 @@ def _openings(text: str) -> list[StatusList]:
 
 
 def line_projects(text: str) -> list[StatusList]:
-    """A paragraph of several lines, two or more of which each report work of their own ("今年秋季学期,已完工的…学校
-    均已顺利开学投用…", "…新建2处轮椅坡道,增设46处缘石坡道…"): each such line a project, named by its first sentence;
-    lines about the list as a whole or reporting nothing done are not."""
+    """A paragraph of several lines or sentences, two or more of which each report work of their own ("广州56条行政村
+    农村供水改造已进场动工50条行政村…。", "已持续122天举办线上招聘会…"): each such one a project, named by its
+    first words; those about the list as a whole or reporting nothing done are not."""
     found = []
     for line in (ln.strip() for ln in text.split("\n")):
-        if len(line) < _LINE_MIN or SPEAKS_OF_LIST.search(line) or not (WORK_DONE.search(line) or WORK_BEGUN.search(line)):
-            continue
-        name = re.split(r"[。！？;；]", line, maxsplit=1)[0][:_NAME_MAX]
-        found.append(StatusList(_own_status(line), (name,), line))
+        for piece in (p.strip() for p in re.findall(r"[^。！？]+[。！？]?", line)):
+            if len(piece) < _LINE_MIN or SPEAKS_OF_LIST.search(piece) or not reports_work(piece):
+                continue
+            found.append(StatusList(_own_status(piece), (piece.rstrip("。！？")[:_SENTENCE_NAME],), piece))
     return found if len(found) >= _LIST_MIN else []
+
+
+def reports_work(text: str) -> bool:
+    """Whether a text reports work done or under way of its own (a figure built, served, begun, an activity held),
+    as a project's paragraph does and an editor's note does not."""
+    return bool(WORK_DONE.search(text) or WORK_FIGURE.search(text) or WORK_HELD.search(text))
+

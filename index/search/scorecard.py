@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from minsheng.index.ingest.fields import cn_number
-from minsheng.index.ingest.prose_projects import line_projects, prose_projects
+from minsheng.index.ingest.prose_projects import line_projects, prose_projects, reports_work
 from minsheng.index.ingest.status import explain_status, find_ratio
 from minsheng.index.ingest.status_lists import (
     CountStatement,
@@ -93,9 +93,9 @@ def scorecard(report: ReportRef, found: list[Project], text: str, previous: Scor
     carriers = {at for at, p in enumerate(found)
                 if any(listed.names and _squeeze(listed.sentence) in _squeeze(p.text) for listed in lists)}
     if any(_paragraph(found[at]) for at in carriers):
-        # The report names its projects in a paragraph's prose: its other paragraphs (an editor's note, a question
-        # put to an official, the article's opening) are the article, not projects.
-        carriers |= {at for at, p in enumerate(found) if _paragraph(p)}
+        # The report names its projects in a paragraph's prose: its other paragraphs that report no work of their own
+        # (an editor's note, a question put to an official, the article's opening) are the article, not projects.
+        carriers |= {at for at, p in enumerate(found) if _paragraph(p) and not reports_work(p.progress)}
     found = [p for at, p in enumerate(found) if at not in carriers]
     items = [_record_item(p) for p in found]
     for listed in lists:
