@@ -39,7 +39,7 @@ from minsheng.bot.session import Conversations
 from minsheng.bot.settings import Settings, TelegramSettings
 from minsheng.index.errors import MinshengError
 from minsheng.index.indexing import BuildReport, Coverage, read_manifest
-from minsheng.index.ingest.news import is_boilerplate
+from minsheng.index.ingest import is_boilerplate
 from minsheng.index.script import to_simplified, to_traditional
 from minsheng.index.search import MinshengRetriever, SearchResult, starts_over
 
