@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from minsheng.bot import texts
 from minsheng.index.errors import MinshengError
 from minsheng.index.kinds import Status
-from minsheng.index.search import STATUS_ORDER, Scorecard
+from minsheng.index.search import STATUS_ORDER, Scorecard, ScoredItem
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -99,6 +99,17 @@ def chart_counts(card: Scorecard, how: str = "") -> tuple[dict[Status, int], str
     return card.counted(), texts.CHART_COUNTED
 
 
+def item_label(item: ScoredItem) -> str:
+    """"第1项 名称", or the name alone for a project with no item number."""
+    return f"{texts.ITEM.format(item=item.item)} {item.name}" if item.item else item.name
+
+
+def done_share(counts: dict[Status, int]) -> tuple[int, int, int]:
+    """Projects in all, those done, and the share done in whole percent."""
+    total, done = sum(counts.values()), counts[Status.COMPLETED]
+    return total, done, round(100 * done / total) if total else 0
+
+
 def chart_data(card: Scorecard) -> ChartData:
     """What the card's chart shows: its bar and the previous report's counted the same way (both counted one by
     one when only one of them states its own count), title, behind projects, footer and shares."""
@@ -114,12 +125,11 @@ def chart_data(card: Scorecard) -> ChartData:
             before, _ = chart_counts(previous, texts.CHART_COUNTED)
             bars = [Bar(card.report.label, now)]
         bars.append(Bar(previous.report.label, before))
-    total, done = bars[0].total, bars[0].counts[Status.COMPLETED]
+    total, done, share = done_share(bars[0].counts)
     report = card.report
     title = texts.CHART_TITLE.format(place=report.region, issuer=report.issuer, period=report.label) + "\n" + \
-        texts.CHART_TOTAL.format(total=total, done=done, share=round(100 * done / total) if total else 0)
-    behind = [f"{texts.ITEM.format(item=i.item)} {i.name}" if i.item else i.name
-              for i in card.of(Status.BEHIND) + card.of(Status.NOT_STARTED)]
+        texts.CHART_TOTAL.format(total=total, done=done, share=share)
+    behind = [item_label(i) for i in card.of(Status.BEHIND) + card.of(Status.NOT_STARTED)]
     footer = texts.CHART_FOOTER.format(title=report.title, source=report.source, period=report.label or report.year)
     shares = sorted(((i.name, round(i.share * 100, 1), i.status) for i in card.items if i.share is not None),
                     key=lambda share: share[1])

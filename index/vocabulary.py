@@ -687,10 +687,12 @@ DONE_BY_COUNT = re.compile(r"办了|完成了|办结了|已完成|已办结|已�
 # Names in brackets after their count: "已完成8项(A、B、…)", "常态化开展的有3项(A;B;C)".
 COUNT_BEFORE_NAMES = re.compile(rf"(?P<count>\d+|[{COUNT_NUMERALS}]+)\s*[项件个][{HAN}]{{0,4}}"
                                 r"[(（](?P<names>[^()（）]{4,}?)[)）]")
+# Words introducing a list's clauses after a colon.
+LIST_INTRO = ("包括", "如下", "分别是", "分别为", "主要有")
 # A sentence announcing the list below it.
-ANNOUNCED = re.compile(r"(?:包括|如下|分别是|分别为|主要有)[:：]$")
+ANNOUNCED = re.compile(rf"(?:{_alt(LIST_INTRO)})[:：]$")
 # An announcement the list follows on the same line: "超额完成任务的已有10项:A;B…", "分别是:A;B".
-ANNOUNCED_INLINE = re.compile(rf"(?:包括|如下|分别是|分别为|主要有|的(?:已)?有(?:\d+|[{COUNT_NUMERALS}]+)\s*[项件个])[:：](?=\S)")
+ANNOUNCED_INLINE = re.compile(rf"(?:{_alt(LIST_INTRO)}|的(?:已)?有(?:\d+|[{COUNT_NUMERALS}]+)\s*[项件个])[:：](?=\S)")
 # "在城市建设方面," "其中," before a clause of such a list: the field, not the project.
 ASPECT_OPENING = re.compile(rf"^(?:其中[,，]?)?(?:在)?[{HAN}]{{2,8}}方面[,，]")
 # A sentence opening with a project's name: "就业保障工程中,…", "“惠民菜篮子”行动:…".

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from minsheng.bot import texts
 from minsheng.bot.answer.types import Answer, citation_of
+from minsheng.bot.chart import chart_counts, done_share, item_label
 from minsheng.index.kinds import QueryKind, Status
 from minsheng.index.search import STATUS_ORDER, Scorecard, ScoredItem, SearchResult
 
@@ -56,14 +57,11 @@ def compose_whole(result: SearchResult) -> Answer:
 def side_by_side(cards: list[Scorecard]) -> str:
     """Places' cards compared: each one's share done, as counted or as its report counts, with its period; a word
     when the periods differ (then the shares are not like with like)."""
-    from minsheng.bot.chart import chart_counts
-
     parts = []
     for card in cards:
         counts, how = chart_counts(card)
-        total, done = sum(counts.values()), counts[Status.COMPLETED]
-        parts.append(texts.SIDE_PART.format(heading=heading(card), done=done, total=total,
-                                            share=round(100 * done / total) if total else 0, how=how))
+        total, done, share = done_share(counts)
+        parts.append(texts.SIDE_PART.format(heading=heading(card), done=done, total=total, share=share, how=how))
     lines = [texts.SIDE_BY_SIDE.format(parts=texts.CLAUSE_JOIN.join(parts))]
     if len({card.report.label for card in cards}) > 1:
         lines.append(texts.PERIODS_DIFFER)
@@ -90,7 +88,7 @@ def heading(card: Scorecard) -> str:
 
 def _item(item: ScoredItem, quoted: set[str] | None = None) -> str:
     """"第1项 名称", with the phrase its status comes from ("（报告：进度滞后）") unless the answer quotes it whole."""
-    named = f"{texts.ITEM.format(item=item.item)} {item.name}" if item.item else item.name
+    named = item_label(item)
     if quoted is None or not item.because or item.because in quoted:
         return named
     phrase = item.because if len(item.because) <= _EVIDENCE_CHARS else item.because[:_EVIDENCE_CHARS] + texts.CUT

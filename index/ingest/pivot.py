@@ -4,12 +4,11 @@ becomes a record with the first row's figures (the whole place), its status from
 Records out."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from minsheng.index.ingest.fields import finish
 from minsheng.index.ingest.records import Record
-from minsheng.index.ingest.tables import classify
+from minsheng.index.ingest.tables import classify, unit_only
 from minsheng.index.kinds import Field
 from minsheng.index.script import to_simplified
 from minsheng.index.vocabulary import BELOW_TARGET, FIGURE_CELL, SHORT_CELL, UNIT_CELL
@@ -32,10 +31,12 @@ class Pivot:
 def pivot_tables(lines: list[str], claimed: set[int]) -> list[Pivot]:
     """Every pivot table among the unclaimed lines, in order."""
     cells = [(i, line.strip()) for i, line in enumerate(lines) if i not in claimed and line.strip()]
+    texts = [text for _, text in cells]
     found: list[Pivot] = []
+    numbered = 0
     at = 0
     while at < len(cells):
-        group = _group_at([text for _, text in cells], at)
+        group = _group_at(texts, at)
         if group is None:
             at += 1
             continue
@@ -44,7 +45,8 @@ def pivot_tables(lines: list[str], claimed: set[int]) -> list[Pivot]:
         if pivot is not None:
             for record in pivot.records:
                 # Numbered in the order the tables give them (column by column), as the card lists them.
-                record.item = str(sum(len(p.records) for p in found) + pivot.records.index(record) + 1)
+                numbered += 1
+                record.item = str(numbered)
             found.append(pivot)
         at += size * count
     return found
@@ -81,7 +83,7 @@ def _read(cells: list[tuple[int, str]], at: int, size: int, count: int) -> Pivot
         text = texts[back]
         if FIGURE_CELL.match(text) or _header_word(text) or not SHORT_CELL.match(text):
             return None
-        if re.fullmatch(r"[(（][^()（）]{1,4}[)）]", text) and back > 0:
+        if unit_only(text) and back > 0:
             # "(人次)": the unit of the name above it, wrapped onto a line of its own
             names.append((texts[back - 1] + text, [back - 1, back]))
             back -= 2

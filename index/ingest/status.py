@@ -72,10 +72,10 @@ def explain_status(progress: str, status_cell: str = "", ratio: float | None = N
     if not text:
         return (Status.COMPLETED, status_cell.strip()) if cell in SAID_DONE else (Status.UNKNOWN, "")
     clauses = _clauses(text)
-    lag = next((s for s in re.split(r"[。;；\n]", text) if _lags(s)), None)
+    sentences = [s for s in re.split(r"[。;；\n]", text) if s.strip()]
+    lag = next((s for s in sentences if _lags(s)), None)
     if lag is not None:
         return Status.BEHIND, _phrase(progress, text, next(c for c in _clauses(lag) if BEHIND.search(c)))
-    sentences = [s for s in re.split(r"[。;；\n]", text) if s.strip()]
     # A stated ratio below 100% outweighs wording such as "完成全年目标的87.9%"; a step before the work done
     # ("均已完成系统开发前期准备") is not the work done.
     partial = ratio is not None and ratio < 1.0

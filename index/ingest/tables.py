@@ -231,7 +231,7 @@ def _one_cell_per_line(lines: list[str], index: int) -> Table | None:
             cursor += 1  # some exports put a blank line between header cells
             continue
         column = _header_cell(cell)
-        if column is None and columns and _unit_only(cell):
+        if column is None and columns and unit_only(cell):
             # "(万元)", "(%)": the unit of the header cell above, wrapped onto a line of its own
             last = columns.pop()
             column = classify(last.label + cell) or replace(last, label=last.label + cell)
@@ -283,7 +283,7 @@ def _wrapped_label(first: Column, second: Column) -> bool:
     return first.kind == second.kind and first.kind in units and first.named and not UNIT_LABEL_END.search(first.label)
 
 
-def _unit_only(cell: str) -> bool:
+def unit_only(cell: str) -> bool:
     """A header cell that is only a unit in brackets: "(万元)", "（%）"."""
     return bool(re.fullmatch(r"[(（][^()（）]{1,4}[)）]", cell))
 
@@ -295,7 +295,7 @@ def _header_follows(lines: list[str], cursor: int) -> bool:
         return False
     ahead = [ln.strip() for ln in lines[cursor + 1 : cursor + 24] if ln.strip()][:6]
     ahead = ahead[: next((i + 1 for i, c in enumerate(ahead) if len(c) > 12), len(ahead))]
-    return any(_header_cell(c) or _unit_only(c) for c in ahead)
+    return any(_header_cell(c) or unit_only(c) for c in ahead)
 
 
 def _unused_sections(sections: list[str], records: list[Record]) -> list[str]:
