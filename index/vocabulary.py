@@ -239,6 +239,10 @@ STARTED = re.compile(r"已开工|已启动|启动|开工|累计|已完成|完成
 # a figure of anything else ("对25个乡镇实施进度考核评分").
 WORK_FIGURE = re.compile(r"(?:新建|建成|建设|完成|完工|开工|改造|新增|增设|发放|帮扶|培训|接种|安装|开通|惠及|服务|救助|资助)"
                          r"[^,，。;；]{0,20}?\d")
+# A measured result stated as a rate or a change, a project's figure when its target is a rate ("公办幼儿园在园幼儿数
+# 占比约42.33%", "规模以上工业煤炭消费同比减少约53万吨").
+WORK_RATE = re.compile(r"(?:占比|覆盖率|达标率|合格率|比例|比重)[^,，。;；\d]{0,4}\d+(?:\.\d+)?\s*%"
+                       r"|同比(?:增长|增加|提高|减少|下降|降低)[^,，。;；\d]{0,3}\d")
 # An activity held, a project's work when the project is a service ("开展…暑期主题实践活动", "举办8场…讲座").
 WORK_HELD = re.compile(r"(?:开展|举办|举行)[^,，。;；]{0,30}?(?:活动|比赛|讲座|演出|招聘会|培训|义诊)")
 # Steps before a project's own work (planning, tendering, approval, design, intake): a progress text saying only these
@@ -265,6 +269,8 @@ PLAN_TEXT = re.compile(_alt(NEXT_STEP, NEXT_STAGE, ("接下来", "后续将", "�
 # where 将 marks the object).
 STILL_AHEAD = re.compile(r"(?<!已)将(?!近)|后续|下周|下月")
 AHEAD = re.compile(_alt(NEXT_STEP, NEXT_STAGE[:1], ("接下来", "后续将", "计划于", "预计", "将于", "拟于", "争取")))
+# Work a sentence only plans ("年初计划发放…", "拟新建…", "将于…建成").
+PLANNED = re.compile(AHEAD.pattern + "|" + STILL_AHEAD.pattern + r"|计划|拟")
 # A question asking when, and a sentence that holds a date ("3月26日", "2014年11月14日前", "4月").
 # A question about a report itself, the time it covers ("进度表统计到几月份", "数据截至什么时候", "这份通报是哪一期的"),
 # not about a project's dates: a time asked for (REPORT_ASKED) of the report named (REPORT_NAMED), so "养老项目截至什么时候
@@ -424,6 +430,9 @@ PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+
 BOILERPLATE = re.compile(
     r"^\[?\s*(责任编辑|编辑|来源|作者|记者|审核|校对|打印|关闭|分享到?)\s*[:：]|^(我要评论|返回|上一篇|下一篇|相关阅读|扫一扫)"
 )
+# A site's footer: copyright, licence and filing numbers, the report line ("津滨网版权所有…", "津ICP备2021001896号").
+SITE_FOOTER = re.compile(r"版权所有|ICP备|ICP证|公网安备|网安备\s*\d|Copyright|©|不良信息举报|网站标识码|新闻信息服务许可证",
+                         re.IGNORECASE)
 # A page's byline ("发表时间:2025-10-09 14:34 信息来源:民生办 作者:…", "2017-12-15 00:00 [字号: ] 打印"): two of these
 # labels on one line, or the page's own controls and pictures' file names.
 BYLINE_LABEL = re.compile(r"(?:发布时间|发表时间|发布日期|信息来源|来源|稿源|作者|责任编辑|编辑|审核|初审|复审|终审|浏览次数|阅读次数|"
@@ -697,6 +706,24 @@ ANNOUNCED_INLINE = re.compile(rf"(?:{_alt(LIST_INTRO)}|的(?:已)?有(?:\d+|[{CO
 ASPECT_OPENING = re.compile(rf"^(?:其中[,，]?)?(?:在)?[{HAN}]{{2,8}}方面[,，]")
 # A sentence opening with a project's name: "就业保障工程中,…", "“惠民菜篮子”行动:…".
 PROJECT_OPENING = re.compile(rf"^(?:在)?(?P<name>[{HAN}“”\"]{{2,12}}(?:工程|行动))(?:中|方面)?[,，:：]")
+# A project a news report designates as one of its list under a headline of its own: "把“加快推进厂通路建设”作为重点
+# 任务", "以“双减”工作为抓手,将其作为…重要实事项目", "“三大建筑”建设是…最大民生实事工程", "“建设美丽乡村‘幸福路’”等4项
+# 民生实事项目". The name is the quoted phrase with the few words that close it ("…”建设").
+_QUOTED = r"[“\"「『][^”\"」』]{2,30}[”\"」』]"
+_DESIGNATED_AS = rf"(?:重点|重要|民生|实事|惠民|为民)[{HAN}]{{0,4}}(?:任务|项目|工程)"
+DESIGNATED = (
+    re.compile(rf"(?:把|将)(?P<name>{_QUOTED}[{HAN}]{{0,4}}?)(?:作为|列为|列入)[^。；;]{{0,24}}?{_DESIGNATED_AS}"),
+    re.compile(rf"以(?P<name>{_QUOTED}[{HAN}]{{0,4}}?)为抓手[^。；;]{{0,30}}?{_DESIGNATED_AS}"),
+    re.compile(rf"(?P<name>{_QUOTED}[{HAN}]{{0,4}}?)(?:是|作为)[^。；;，,]{{0,20}}?{_DESIGNATED_AS}"),
+    re.compile(rf"(?P<name>{_QUOTED})等(?:\d+|[{COUNT_NUMERALS}]+)\s*[项件个](?:{_DESIGNATED_AS}|{_alt(LIST_NAMES)})"),
+)
+# Projects named after the list they were set in: "建立7项为民办实事项目清单…,其中就包括A以及B".
+DESIGNATED_LIST = re.compile(r"(?:项目|实事)清单[^。]{0,30}?其中(?:就)?包括(?P<names>[^。]+)")
+DESIGNATED_LIST_SPLIT = re.compile(r"以及|[、;；]")
+QUOTED = re.compile(_QUOTED)
+# Such a name among others inside a sentence, after a comma or a conjunction and before one or "中": "其中,就医减负
+# 工程和灾后重建工程中的…" (not "完成总工程量").
+PROJECT_MENTION = re.compile(rf"(?:^|[,，、和与及])(?P<name>[{HAN}]{{2,8}}?(?:工程|行动))(?=[,，、和与及中])")
 # Said of the list as a whole, not of one project ("保障民生实事高效推进").
 SPEAKS_OF_LIST = re.compile(_alt(LIST_NAMES, ("民生项目",)))
 # A target to be kept under, not reached ("城镇登记失业率低于(%)"): done when the figure stays below it.

@@ -6,7 +6,7 @@ import re
 from minsheng.index.ingest.fields import finish
 from minsheng.index.ingest.records import Record
 from minsheng.index.script import to_simplified
-from minsheng.index.vocabulary import BOILERPLATE, BYLINE_LABEL, PAGE_CONTROL, SHORT_CELL
+from minsheng.index.vocabulary import BOILERPLATE, BYLINE_LABEL, PAGE_CONTROL, SHORT_CELL, SITE_FOOTER
 
 _SENTENCE_PUNCT = re.compile(r"[。，,；;！!？?：:]")
 
@@ -18,7 +18,8 @@ def is_boilerplate(line: str) -> bool:
         return True
     if "|" in simple and len(simple) < 60 or simple.count(">") >= 2 or simple.count("|") >= 2:
         return True
-    if BOILERPLATE.search(simple) or PAGE_CONTROL.search(simple) or len(BYLINE_LABEL.findall(simple)) >= 2:
+    if BOILERPLATE.search(simple) or PAGE_CONTROL.search(simple) or SITE_FOOTER.search(simple) or len(
+            BYLINE_LABEL.findall(simple)) >= 2:
         return True
     return not re.search(r"[\u4e00-\u9fff\w]", simple)
 

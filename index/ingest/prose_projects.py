@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 
 from minsheng.index.ingest.fields import cn_number
-from minsheng.index.ingest.status import derive_status, find_ratio
+from minsheng.index.ingest.status import derive_status, explain_status, find_ratio
 from minsheng.index.ingest.status_lists import StatusList, sentences
 from minsheng.index.kinds import Status
+from minsheng.index.script import to_simplified
 from minsheng.index.vocabulary import (
     ANNOUNCED,
     ANNOUNCED_INLINE,
@@ -20,16 +21,23 @@ from minsheng.index.vocabulary import (
     COUNT_BEFORE_NAMES,
     COUNT_OPENER,
     COUNTED_STATES,
+    DESIGNATED,
+    DESIGNATED_LIST,
+    DESIGNATED_LIST_SPLIT,
     DONE_BY_COUNT,
     LIST_ORDINAL,
     NOT_STARTED,
+    PLANNED,
     PROJECT_COUNT,
+    PROJECT_MENTION,
     PROJECT_OPENING,
+    QUOTED,
     SPEAKS_OF_LIST,
     STATE_THEN_COUNT,
     WORK_DONE,
     WORK_FIGURE,
     WORK_HELD,
+    WORK_RATE,
 )
 
 # A bullet or clause this short names nothing; one this long is a paragraph, not a name.
@@ -168,6 +176,49 @@ def _openings(text: str) -> list[StatusList]:
     return found if len(found) >= _LIST_MIN else []
 
 
+def mentioned_projects(text: str, listed: list[StatusList]) -> list[StatusList]:
+    """Where two or more of the listed projects are sentences opening with their names, the list's other projects
+    with the same kind of name that a sentence names among others ("其中,就医减负工程和灾后重建工程中的两项具体工作
+    已完成"), each once, its status that sentence's."""
+    opened = [one.names[0] for one in listed if len(one.names) == 1 and (match := PROJECT_OPENING.match(one.sentence))
+              and match.group("name") == one.names[0]]
+    if len(opened) < _LIST_MIN:
+        return []
+    known = {name for one in listed for name in one.names}
+    kinds = {name[-2:] for name in opened}
+    found = []
+    for sentence in sentences(text):
+        for match in PROJECT_MENTION.finditer(sentence):
+            name = match.group("name")
+            if name not in known and name[-2:] in kinds and not SPEAKS_OF_LIST.search(name):
+                known.add(name)
+                found.append(StatusList(_own_status(sentence), (name,), sentence))
+    return found
+
+
+def designated_projects(text: str) -> list[StatusList]:
+    """The projects a text designates as ones of its list ("把“…”作为重点任务", "“…”建设是…民生实事工程", "“…”等4项
+    民生实事项目", "…项目清单,其中就包括A以及B"), in the order found, each once. A project's status is its own
+    wording's in the sentences naming it (by its quoted words), its evidence the phrase deciding it (else the designating
+    sentence); a sentence designating several says nothing of each."""
+    found: list[StatusList] = []
+    all_sentences = sentences(text)
+    for sentence in all_sentences:
+        named = [match.group("name") for pattern in DESIGNATED for match in pattern.finditer(sentence)]
+        for match in DESIGNATED_LIST.finditer(sentence):
+            named += [piece.strip(" ,，") for piece in DESIGNATED_LIST_SPLIT.split(match.group("names"))]
+        for name in named:
+            name = name[1:-1] if QUOTED.fullmatch(name) else name
+            if not _NAME_MIN <= len(name) <= _NAME_MAX or any(name == listed.names[0] for listed in found):
+                continue
+            quoted = QUOTED.search(name)
+            key = quoted.group(0)[1:-1] if quoted else name
+            own = "。".join(s for s in all_sentences if key in s and (s != sentence or len(named) == 1))
+            status, phrase = explain_status(own, "", find_ratio(own)) if own else (Status.UNKNOWN, "")
+            found.append(StatusList(status, (name,), phrase or sentence))
+    return found
+
+
 def line_projects(text: str) -> list[StatusList]:
     """A paragraph of several lines or sentences, two or more of which each report work of their own ("广州56条行政村
     农村供水改造已进场动工50条行政村…。", "已持续122天举办线上招聘会…"): each such one a project, named by its
@@ -177,12 +228,15 @@ def line_projects(text: str) -> list[StatusList]:
         for piece in (p.strip() for p in re.findall(r"[^。！？]+[。！？]?", line)):
             if len(piece) < _LINE_MIN or SPEAKS_OF_LIST.search(piece) or not reports_work(piece):
                 continue
-            found.append(StatusList(_own_status(piece), (piece.rstrip("。！？")[:_SENTENCE_NAME],), piece))
+            # Work reported, not only planned, and no word on how far it is against its target: under way.
+            status = _own_status(piece)
+            found.append(StatusList(Status.ON_TRACK if status == Status.UNKNOWN and not PLANNED.search(to_simplified(piece)) else status,
+                                    (piece.rstrip("。！？")[:_SENTENCE_NAME],), piece))
     return found if len(found) >= _LIST_MIN else []
 
 
 def reports_work(text: str) -> bool:
-    """Whether a text reports work done or under way of its own (a figure built, served, begun, an activity held),
-    as a project's paragraph does and an editor's note does not."""
-    return bool(WORK_DONE.search(text) or WORK_FIGURE.search(text) or WORK_HELD.search(text))
+    """Whether a text reports work done or under way of its own (a figure built, served, begun, an activity held, a
+    rate reached), as a project's paragraph does and an editor's note does not."""
+    return bool(WORK_DONE.search(text) or WORK_FIGURE.search(text) or WORK_HELD.search(text) or WORK_RATE.search(text))
 

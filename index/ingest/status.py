@@ -75,7 +75,7 @@ def explain_status(progress: str, status_cell: str = "", ratio: float | None = N
     sentences = [s for s in re.split(r"[。;；\n]", text) if s.strip()]
     lag = next((s for s in sentences if _lags(s)), None)
     if lag is not None:
-        return Status.BEHIND, _phrase(progress, text, next(c for c in _clauses(lag) if BEHIND.search(c)))
+        return Status.BEHIND, as_written(progress, text, next(c for c in _clauses(lag) if BEHIND.search(c)))
     # A stated ratio below 100% outweighs wording such as "完成全年目标的87.9%"; a step before the work done
     # ("均已完成系统开发前期准备") is not the work done.
     partial = ratio is not None and ratio < 1.0
@@ -84,26 +84,26 @@ def explain_status(progress: str, status_cell: str = "", ratio: float | None = N
     done = not partial and (done_clause is not None or (ratio or 0) >= 1.0)
     ongoing_at = next((s for s in sentences if ONGOING.search(s) and not NEXT_STEP_START.match(s.strip())), None)
     if done and ongoing_at is None:
-        return Status.COMPLETED, _phrase(progress, text, done_clause or share_clause or clauses[0])
+        return Status.COMPLETED, as_written(progress, text, done_clause or share_clause or clauses[0])
     if cell in SAID_DONE and ongoing_at is None:
         return Status.COMPLETED, status_cell.strip()
     not_begun = NOT_STARTED.search(text)
     if not_begun and ratio:
         # A share of the work done and a part not begun ("50%(马站未开工)"): the part lags.
-        return Status.BEHIND, _phrase(progress, text, next(c for c in clauses if NOT_STARTED.search(c)))
+        return Status.BEHIND, as_written(progress, text, next(c for c in clauses if NOT_STARTED.search(c)))
     if not_begun and not STARTED.search(NOT_STARTED.sub("", text)):
-        return Status.NOT_STARTED, _phrase(progress, text, next(c for c in clauses if NOT_STARTED.search(c)))
+        return Status.NOT_STARTED, as_written(progress, text, next(c for c in clauses if NOT_STARTED.search(c)))
     if ratio is None and _only_preparatory(text):
         # Only steps before the work itself: tendering, approval, a plan drafted.
-        return Status.NOT_STARTED, _phrase(progress, text, next(c for c in clauses if _preparatory_clause(c)))
+        return Status.NOT_STARTED, as_written(progress, text, next(c for c in clauses if _preparatory_clause(c)))
     if done or ongoing_at is not None or STARTED.search(text) or ratio is not None:
         said = share_clause if ratio is not None and share_clause else next(
             (c for c in clauses if ONGOING.search(c) or STARTED.search(c)), clauses[0])
-        return Status.ON_TRACK, _phrase(progress, text, said)
+        return Status.ON_TRACK, as_written(progress, text, said)
     return Status.UNKNOWN, ""
 
 
-def _phrase(progress: str, simple: str, clause: str) -> str:
+def as_written(progress: str, simple: str, clause: str) -> str:
     """A clause of the Simplified text as the report writes it (its script kept when the texts align)."""
     clause = clause.strip()
     at = simple.find(clause)

@@ -4,11 +4,17 @@ report of its series. Pure: projects and report text in, a Scorecard out."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from minsheng.index.ingest.fields import cn_number
-from minsheng.index.ingest.prose_projects import line_projects, prose_projects, reports_work
-from minsheng.index.ingest.status import explain_status, find_ratio
+from minsheng.index.ingest.prose_projects import (
+    designated_projects,
+    line_projects,
+    mentioned_projects,
+    prose_projects,
+    reports_work,
+)
+from minsheng.index.ingest.status import as_written, explain_status, find_ratio
 from minsheng.index.ingest.status_lists import (
     CountStatement,
     StatusList,
@@ -19,6 +25,7 @@ from minsheng.index.ingest.status_lists import (
     status_titles,
 )
 from minsheng.index.kinds import Status
+from minsheng.index.script import to_simplified
 from minsheng.index.search.series import Project, ReportRef, figure_change, link, similarity
 from minsheng.index.vocabulary import LIST_NAMED, SUMMARY_CUE, TITLE_COUNT
 
@@ -88,6 +95,7 @@ def scorecard(report: ReportRef, found: list[Project], text: str, previous: Scor
     """The scorecard of one report from its records and its whole text (Simplified)."""
     lists = status_lists(text)
     lists += _named_in_paragraphs(text, found, lists)
+    lists += mentioned_projects(text, lists)
     # A record holding a whole list ("实施进度较慢的项目,一是…五是…") is the report's paragraph, not a project: the
     # projects it names stand in its place.
     carriers = {at for at, p in enumerate(found)
@@ -96,8 +104,15 @@ def scorecard(report: ReportRef, found: list[Project], text: str, previous: Scor
         # The report names its projects in a paragraph's prose: its other paragraphs that report no work of their own
         # (an editor's note, a question put to an official, the article's opening) are the article, not projects.
         carriers |= {at for at, p in enumerate(found) if _paragraph(p) and not reports_work(p.progress)}
+    designated = _designated_in_sections(found)
+    carriers |= {at for at, named in designated.items() if len(named) >= 2}
+    items = [_record_item(p) if len(designated.get(at, ())) != 1 else _renamed(_record_item(p), designated[at][0])
+             for at, p in enumerate(found)]
+    items = [item for at, item in enumerate(items) if at not in carriers]
     found = [p for at, p in enumerate(found) if at not in carriers]
-    items = [_record_item(p) for p in found]
+    for at in sorted(designated):
+        if len(designated[at]) >= 2:
+            items += [ScoredItem("", named.names[0], named.status, "list", named.sentence) for named in designated[at]]
     for listed in lists:
         for name in listed.names:
             at = _match(name, found)
@@ -148,6 +163,32 @@ def _paragraph(project: Project) -> bool:
     """A record that is a paragraph of the report's text: no task, no heading of its own (a news section under its
     headline is a project)."""
     return not project.task and not project.section
+
+
+def _designated_in_sections(found: list[Project]) -> dict[int, list[StatusList]]:
+    """The projects each news section designates as ones of the list (designated_projects), by record, named as the
+    report writes them: a section under a journalist's headline ("廠通路預計2024年竣工通車") whose text says which
+    project it reports ("把“加快推進廠通路建設”作為重點任務") is that project; one naming several stands for them."""
+    held: dict[int, list[StatusList]] = {}
+    for at, project in enumerate(found):
+        if not project.section or project.task:
+            continue
+        text = project.progress.strip()
+        simple = to_simplified(text)
+        named = [StatusList(listed.status, (as_written(text, simple, listed.names[0]),),
+                            as_written(text, simple, listed.sentence))
+                 for listed in designated_projects(simple)]
+        if named:
+            held[at] = named
+    return held
+
+
+def _renamed(item: ScoredItem, named: StatusList) -> ScoredItem:
+    """A section's record under the name of the one project it designates, with that project's own status and
+    evidence when its sentences give one (a section may report other work beside it)."""
+    if named.status == Status.UNKNOWN:
+        return replace(item, name=named.names[0])
+    return replace(item, name=named.names[0], status=named.status, because=named.sentence)
 
 
 def _named_in_paragraphs(text: str, found: list[Project], lists: list[StatusList]) -> list[StatusList]:
