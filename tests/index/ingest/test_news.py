@@ -29,6 +29,15 @@ def test_a_pages_byline_controls_and_pictures_are_furniture() -> None:
     assert not is_boilerplate("资金来源:市级财政补助300万元,已全部拨付。")
 
 
+def test_a_site_s_footer_is_furniture() -> None:
+    """Copyright, filing and licence lines at a page's foot are no project, whatever figures they hold."""
+    assert is_boilerplate("某某网版权所有,未经书面授权禁止使用 服务邮箱:abc2015@163.com 举报电话:25204288")
+    assert is_boilerplate("备案编号:豫ICP备05015077号-1")
+    assert is_boilerplate("互联网新闻信息服务许可证:12120170004")
+    assert is_boilerplate("Copyright © 2024 某某县人民政府")
+    assert not is_boilerplate("完成版权登记服务平台建设,服务企业120家。")
+
+
 @pytest.mark.parametrize("prefix", ["萧县2025年9月", "惠東縣"])
 def test_no_real_report_keeps_its_byline_as_a_record(prefix: str) -> None:
     """These pages open with a byline line: it is left over, not a project."""

@@ -88,3 +88,20 @@ def test_projects_a_paragraph_names_with_their_shares_are_on_the_card() -> None:
 def test_a_table_row_s_own_share_is_no_second_project(timeline: Timeline) -> None:
     card = _card(timeline, "苍南县")
     assert len(card.items) == len(card.projects)
+
+
+def test_a_news_section_is_the_project_it_designates() -> None:
+    """Under a journalist's headline, the project the section designates is the card's item (its status from the
+    sentences naming it); a section designating two stands for both."""
+    from minsheng.index.ingest.load import parse_bytes
+
+    page = ("某区“我为群众办实事”成果发布\n\n滨河路预计明年通车\n\n区交通局局长介绍,区委把“加快推进滨河路建设”作为重点任务,"
+            "每月督促相关单位落实工作要点。12月滨河路开工建设,将成为进出城区的又一重要通道。\n\n一老一小都有人管\n\n"
+            "区民政局建立5项为民办实事项目清单,其中就包括为独居老人安装“一键通”呼叫系统以及打造“阳光少年”关爱品牌。"
+            "“阳光少年”项目已开展活动120场。“一键通”系统正在安装。\n")
+    chunks = chunk_report(parse_bytes(page.encode("utf-8"), "某区为群众办实事成果发布会(2021年12月).txt"), 768)
+    card = Timeline(chunks).card(chunks[0].source)
+    named = {item.name: item.status for item in card.items}
+    assert named == {"加快推进滨河路建设": Status.ON_TRACK, "为独居老人安装“一键通”呼叫系统": Status.ON_TRACK,
+                     "打造“阳光少年”关爱品牌": Status.ON_TRACK}
+    assert card.items[0].item == "1"  # the section's record, renamed
