@@ -12,6 +12,7 @@ from typing import Sequence, TextIO
 from minsheng.bot import texts
 from minsheng.bot.logs import route_to_file
 from minsheng.bot.settings import DEFAULT_CONFIG, Settings, load_settings
+from minsheng.bot.shown import ShownStream, shown
 from minsheng.index.errors import MinshengError
 from minsheng.index.indexing import require_index
 from minsheng.index.ingest import (
@@ -83,37 +84,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
     args = build_parser().parse_args(argv)
+    out: TextIO = ShownStream(sys.stdout)  # type: ignore[assignment]
     try:
         settings = load_settings(args.config, os.environ)
         route_to_file(settings.log_file)
         if args.command == "records":
             if args.check:
-                return check_command(args.file or settings.corpus_dir, sys.stdout)
+                return check_command(args.file or settings.corpus_dir, out)
             if args.file is None:
-                return corpus_summary(settings.corpus_dir, sys.stdout)
-            return show_records(args.file, args.json, sys.stdout)
+                return corpus_summary(settings.corpus_dir, out)
+            return show_records(args.file, args.json, out)
         if args.command == "index":
-            return index_command(settings, args.full, args.json, sys.stdout, args.wait)
+            return index_command(settings, args.full, args.json, out, args.wait)
         if args.command == "ask":
-            return ask_command(settings, args.question, args.k, args.json, sys.stdin, sys.stdout)
+            return ask_command(settings, args.question, args.k, args.json, sys.stdin, out)
         if args.command == "bench":
             from minsheng.bot.measure.bench import run
 
             sizes = [int(x) for x in args.sizes.split(",") if x.strip()] + ([1000] if args.large else [])
-            run(settings, sizes, args.workdir, sys.stdout)
+            run(settings, sizes, args.workdir, out)
             return 0
         if args.command == "watch":
-            return watch_command(settings, sys.stdout)
+            return watch_command(settings, out)
         if args.command == "serve":
             return serve_command(settings)
         if args.command == "chat":
-            return chat_command(settings, sys.stdin, sys.stdout)
+            return chat_command(settings, sys.stdin, out)
         if args.command == "summary":
-            return summary_command(settings, args.place, args.json, args.chart, sys.stdout, args.period)
+            return summary_command(settings, args.place, args.json, args.chart, out, args.period)
         if args.command == "eval":
-            return eval_command(settings, args.file, not args.no_baseline, sys.stdout, args.by_type)
+            return eval_command(settings, args.file, not args.no_baseline, out, args.by_type)
     except MinshengError as exc:
-        print(texts.CLI_ERROR.format(error=exc), file=sys.stderr)
+        print(texts.CLI_ERROR.format(error=shown(str(exc))), file=sys.stderr)
         return 1
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away; nothing left to tell it.
@@ -184,19 +186,19 @@ def corpus_summary(corpus: Path, out: TextIO) -> int:
     """One line per corpus file: region, period, shape, record count; failures named, the rest go on."""
     listing = list_corpus(corpus)
     for error in listing.refused:
-        out.write(texts.FILE_FAILED.format(error=error) + "\n")
+        out.write(texts.FILE_FAILED.format(error=shown(str(error))) + "\n")
     failed = len(listing.refused)
     for path in listing.files:
         try:
             parsed = parse_bytes(read_report(path, corpus), path.name)
         except MinshengError as exc:
             failed += 1
-            out.write(texts.FILE_FAILED.format(error=exc) + "\n")
+            out.write(texts.FILE_FAILED.format(error=shown(str(exc))) + "\n")
             continue
         r = parsed.report
         out.write(texts.CORPUS_LINE.format(records=len(parsed.records), leftover=len(parsed.leftover),
                                            region=r.region or "?", year=r.year or "?", period=r.period or "?",
-                                           shape=parsed.shape, name=path.name) + "\n")
+                                           shape=parsed.shape, name=shown(path.name)) + "\n")
     total = len(listing.files) + len(listing.refused)
     out.write(texts.CORPUS_PARSED.format(parsed=total - failed, total=total) + "\n")
     return 1 if failed else 0
@@ -226,7 +228,7 @@ def check_command(target: Path, out: TextIO) -> int:
     else:
         paths, refused, root = [target], [], None
     for error in refused:
-        out.write(texts.FILE_FAILED.format(error=error) + "\n")
+        out.write(texts.FILE_FAILED.format(error=shown(str(error))) + "\n")
     failed = len(refused)
     warned = 0
     for path in paths:
@@ -235,7 +237,7 @@ def check_command(target: Path, out: TextIO) -> int:
             check = check_report(path.name, text, parse_text(text, path.name))
         except MinshengError as exc:
             failed += 1
-            out.write(texts.FILE_FAILED.format(error=exc) + "\n")
+            out.write(texts.FILE_FAILED.format(error=shown(str(exc))) + "\n")
             continue
         warned += bool(check.warnings)
         out.write(format_check(check) + "\n")
@@ -265,7 +267,8 @@ def index_command(settings: Settings, full: bool, as_json: bool, out: TextIO, wa
 
 
 def ask_command(settings: Settings, question: str, k: int | None, as_json: bool, stdin: TextIO, out: TextIO) -> int:
-    """Answer one question, or every line of standard input when the question is "-"."""
+    """Answer one question, or every line of standard input when the question is "-"; a question longer than
+    [search] max_question_chars is refused with a line saying so."""
     if question != "-" and not question.strip():
         print(texts.ASK_EMPTY, file=sys.stderr)
         return 2
@@ -274,14 +277,21 @@ def ask_command(settings: Settings, question: str, k: int | None, as_json: bool,
     if not any(questions):
         print(texts.ASK_NO_QUESTIONS, file=sys.stderr)
         return 2
+    limit = settings.search.max_question_chars
+    asked = [text for text in questions if text]
+    if all(len(text) > limit for text in asked):
+        for text in asked:
+            print(texts.QUESTION_TOO_LONG.format(length=len(text), limit=limit), file=sys.stderr)
+        return 2
     from minsheng.bot.answer.render import to_json, to_terminal
     from minsheng.bot.engine import open_searcher
 
     searcher = open_searcher(settings)
     responder = _responder(settings)
     k = k or settings.search.k
-    for text in questions:
-        if not text:
+    for text in asked:
+        if len(text) > limit:
+            print(texts.QUESTION_TOO_LONG.format(length=len(text), limit=limit), file=sys.stderr)
             continue
         result = searcher.search(text, k)
         answer = responder.answer(text, result)
@@ -363,6 +373,9 @@ def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
             conversation.reset()
             out.write(texts.RESET_DONE + "\n\n")
             continue
+        if len(text) > settings.search.max_question_chars:
+            out.write(texts.QUESTION_TOO_LONG.format(length=len(text), limit=settings.search.max_question_chars) + "\n\n")
+            continue
         live.current()
         answer = responder.answer(text, conversation.search(text))
         out.write(to_terminal(answer) + "\n")
@@ -389,7 +402,7 @@ def serve_command(settings: Settings) -> int:
 
         w = settings.watch
         watcher = CorpusWatcher(settings.corpus_dir, lambda names: _log_reindex(service.reindex()), w.settle,
-                                w.polling, w.poll_interval)
+                                w.polling, w.poll_interval, w.max_wait)
         watcher.start()
     try:
         run_bot(service, token, os.environ.get("TELEGRAM_API_BASE_URL"), os.environ.get("TELEGRAM_WEBHOOK_SECRET"))
@@ -416,7 +429,7 @@ def watch_command(settings: Settings, out: TextIO) -> int:
     w = settings.watch
     # A build started by hand meanwhile is waited for, not failed.
     watch(settings.corpus_dir, lambda: run_index(settings, progress=None, wait=600), out, w.settle, w.polling,
-          poll_interval=w.poll_interval)
+          poll_interval=w.poll_interval, max_wait=w.max_wait)
     return 0
 
 

@@ -49,6 +49,7 @@ class SearchSettings:
     min_evidence: float = setting(0.4, "search", "min_evidence")
     dense_pivot: float = setting(0.7, "search", "dense_pivot")
     meaning_pivot: float = setting(0.75, "search", "meaning_pivot")
+    max_question_chars: int = setting(1000, "search", "max_question_chars")
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,6 @@ class TelegramSettings:
     allowed_chats: tuple[int, ...] = setting((), "telegram", "allowed_chats")
     rate_limit: int = setting(10, "telegram", "rate_limit")
     rate_window: float = setting(60.0, "telegram", "rate_window")
-    max_question_chars: int = setting(1000, "telegram", "max_question_chars")
     log_file: Path = setting(Path("logs/questions.log"), "telegram", "log_file")
     watch: bool = setting(False, "telegram", "watch")
 
@@ -90,6 +90,7 @@ class WatchSettings:
     settle: float = setting(2.0, "watch", "settle")
     polling: bool = setting(False, "watch", "polling")
     poll_interval: float = setting(1.0, "watch", "poll_interval")
+    max_wait: float = setting(60.0, "watch", "max_wait")
 
 
 @dataclass(frozen=True)

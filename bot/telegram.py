@@ -37,6 +37,7 @@ from minsheng.bot.messages import (
 )
 from minsheng.bot.session import Conversations
 from minsheng.bot.settings import Settings, TelegramSettings
+from minsheng.bot.shown import shown
 from minsheng.index.errors import MinshengError
 from minsheng.index.indexing import BuildReport, Coverage, read_manifest
 from minsheng.index.ingest import is_boilerplate
@@ -230,8 +231,8 @@ def reindex_text(report: BuildReport | None) -> str:
                                        unchanged=report.unchanged, records=report.records)]
     for label, names in ((texts.REINDEX_ADDED, report.added), (texts.REINDEX_UPDATED, report.updated),
                          (texts.REINDEX_REMOVED, report.removed)):
-        lines.extend(texts.REINDEX_FILE_LINE.format(change=label, name=html.escape(name)) for name in names)
-    lines.extend(texts.REINDEX_FILE_LINE.format(change=texts.REINDEX_FAILED, name=html.escape(f.error))
+        lines.extend(texts.REINDEX_FILE_LINE.format(change=label, name=html.escape(shown(name))) for name in names)
+    lines.extend(texts.REINDEX_FILE_LINE.format(change=texts.REINDEX_FAILED, name=html.escape(shown(f.error)))
                  for f in report.failed)
     return "\n".join(lines)
 
@@ -474,9 +475,9 @@ class TelegramHandlers:
         if not await self._allowed(update):
             return
         user = update.effective_user
-        if len(question) > self.config.max_question_chars:
-            await self._send(update, texts.QUESTION_TOO_LONG.format(length=len(question),
-                                                                    limit=self.config.max_question_chars))
+        limit = self.service.settings.search.max_question_chars
+        if len(question) > limit:
+            await self._send(update, texts.QUESTION_TOO_LONG.format(length=len(question), limit=limit))
             return
         if user is not None and not self.service.limiter.allow(user.id):
             self.service.stats.limited += 1

@@ -25,6 +25,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from minsheng.bot import texts
+from minsheng.bot.shown import shown
 from minsheng.index.errors import MinshengError
 from minsheng.index.indexing import BuildReport
 from minsheng.index.ingest import is_report_name
@@ -85,13 +86,16 @@ class _Pending:
 
 class Debouncer:
     """Collects changed names and says when they have settled: no event for `settle` seconds and every file's
-    size and mtime unchanged for `settle` seconds. Pure: the caller supplies the clock and the stat; not
-    thread-safe (CorpusWatcher holds a lock around it)."""
+    size and mtime unchanged for `settle` seconds, or `max_wait` seconds after the first of them even if files keep
+    changing (a file rewritten every second would otherwise never be indexed). Pure: the caller supplies the clock
+    and the stat; not thread-safe (CorpusWatcher holds a lock around it)."""
 
-    def __init__(self, settle: float) -> None:
+    def __init__(self, settle: float, max_wait: float = 60.0) -> None:
         self.settle = settle
+        self.max_wait = max(max_wait, settle)
         self._pending: dict[str, _Pending] = {}
         self._last_event = 0.0
+        self._first_event = 0.0
 
     def __contains__(self, name: object) -> bool:
         """Whether name is pending."""
@@ -106,6 +110,8 @@ class Debouncer:
         """Record an event for name at time now; False (and nothing recorded) for names that cannot be reports."""
         if not is_report_name(name):
             return False
+        if not self._pending:
+            self._first_event = now
         self._last_event = now
         self._pending.setdefault(name, _Pending())
         return True
@@ -131,10 +137,12 @@ class Debouncer:
         """Seconds until the pending names can be due if nothing changes, None when nothing is pending."""
         if not self._pending:
             return None
+        overdue = self._first_event + self.max_wait - now
         looked = [p.stable_since for p in self._pending.values() if p.observed]
         if len(looked) < len(self._pending):
-            return self.settle  # a name not yet looked at starts its settle period at the first look
-        return max(self._last_event, *looked) + self.settle - now
+            # A name not yet looked at starts its settle period at the first look.
+            return min(self.settle, overdue)
+        return min(max(self._last_event, *looked) + self.settle - now, overdue)
 
 
 class _Handler(FileSystemEventHandler):
@@ -156,13 +164,13 @@ class CorpusWatcher:
     a time from one worker thread, events during a call going to the next."""
 
     def __init__(self, corpus_dir: Path, on_change: Callable[[list[str]], None], settle: float = 2.0,
-                 polling: bool = False, poll_interval: float = 1.0) -> None:
+                 polling: bool = False, poll_interval: float = 1.0, max_wait: float = 60.0) -> None:
         self.corpus_dir = Path(corpus_dir)
         self.on_change = on_change
         self.settle = settle
         self.polling = polling
         self.poll_interval = poll_interval
-        self._debouncer = Debouncer(settle)
+        self._debouncer = Debouncer(settle, max_wait)
         self._cond = threading.Condition()
         self._stopping = False
         self._observer: BaseObserver | None = None
@@ -243,11 +251,12 @@ def report_lines(report: BuildReport) -> list[str]:
     lines = [texts.REBUILDING.format(reason=report.rebuilt)] if report.rebuilt else []
     for label, names in ((texts.INDEX_ADDED, report.added), (texts.INDEX_UPDATED, report.updated),
                          (texts.INDEX_REMOVED, report.removed)):
-        lines.extend(texts.INDEX_FILE_LINE.format(change=label, name=name) for name in names)
-    lines.extend(texts.INDEX_SAME.format(copy=copy, original=original) for copy, original in report.duplicates.items())
-    lines.extend(texts.INDEX_WARNING.format(name=name, note=note)
+        lines.extend(texts.INDEX_FILE_LINE.format(change=label, name=shown(name)) for name in names)
+    lines.extend(texts.INDEX_SAME.format(copy=shown(copy), original=shown(original))
+                 for copy, original in report.duplicates.items())
+    lines.extend(texts.INDEX_WARNING.format(name=shown(name), note=shown(note))
                  for name, notes in report.warnings.items() for note in notes)
-    lines.extend(texts.INDEX_FAILED.format(error=failure.error) for failure in report.failed)
+    lines.extend(texts.INDEX_FAILED.format(error=shown(failure.error)) for failure in report.failed)
     lines.append(texts.INDEX_TOTALS.format(
         added=len(report.added), updated=len(report.updated), removed=len(report.removed), failed=len(report.failed),
         unchanged=report.unchanged, records=report.records, chunks=report.chunks, seconds=report.seconds))
@@ -255,13 +264,14 @@ def report_lines(report: BuildReport) -> list[str]:
 
 
 def watch(corpus_dir: Path, reindex: Callable[[], BuildReport], out: TextIO, settle: float = 2.0,
-          polling: bool = False, stop: threading.Event | None = None, poll_interval: float = 1.0) -> None:
+          polling: bool = False, stop: threading.Event | None = None, poll_interval: float = 1.0,
+          max_wait: float = 60.0) -> None:
     """The loop of `minsheng watch`: reindex once, then after every settled batch of changed files, printing
     what changed; until stop is set or Ctrl-C. reindex runs on the calling thread only, never twice at once."""
     stop = stop or threading.Event()
     batches: queue.Queue[list[str]] = queue.Queue()
     # Watching starts before the first reindex so nothing changed during it is missed.
-    with CorpusWatcher(Path(corpus_dir), batches.put, settle, polling, poll_interval):
+    with CorpusWatcher(Path(corpus_dir), batches.put, settle, polling, poll_interval, max_wait):
         _say(out, texts.WATCHING.format(folder=corpus_dir, settle=settle))
         _say(out, texts.WATCH_CATCHING_UP)
         try:
@@ -274,7 +284,8 @@ def watch(corpus_dir: Path, reindex: Callable[[], BuildReport], out: TextIO, set
                     continue
                 while not batches.empty():  # batches that settled during a long reindex go in one run
                     changed.update(batches.get_nowait())
-                _say(out, texts.WATCH_CHANGED.format(time=time.strftime("%H:%M:%S"), names=", ".join(sorted(changed))))
+                _say(out, texts.WATCH_CHANGED.format(time=time.strftime("%H:%M:%S"),
+                                                     names=", ".join(shown(name) for name in sorted(changed))))
                 _reindex(reindex, out)
         except KeyboardInterrupt:
             pass
@@ -286,11 +297,11 @@ def _reindex(reindex: Callable[[], BuildReport], out: TextIO) -> None:
     try:
         report = reindex()
     except MinshengError as exc:  # a busy lock or a vanished corpus: said plainly, and watching goes on
-        _say(out, texts.WATCH_REINDEX_FAILED.format(error=exc))
+        _say(out, texts.WATCH_REINDEX_FAILED.format(error=shown(str(exc))))
         return
     except Exception as exc:  # a bug must not end a long-running watch either, but its traceback is kept
         log.exception("reindex failed")
-        _say(out, texts.WATCH_REINDEX_FAILED.format(error=exc))
+        _say(out, texts.WATCH_REINDEX_FAILED.format(error=shown(str(exc))))
         return
     for line in report_lines(report):
         _say(out, line)

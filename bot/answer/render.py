@@ -7,6 +7,7 @@ from typing import Any
 
 from minsheng.bot import texts
 from minsheng.bot.answer.types import Answer, Citation
+from minsheng.bot.shown import shown
 from minsheng.index.script import to_traditional
 from minsheng.index.search import Hit, SearchResult
 
@@ -39,17 +40,17 @@ def to_terminal(answer: Answer) -> str:
     if answer.citations:
         lines.append("")
         lines.append(texts.SOURCES_HEAD_TRADITIONAL if answer.traditional else texts.SOURCES_HEAD)
-        lines.extend(f"[{n}] {_label(answer, c)}" for n, c in enumerate(answer.citations, 1))
+        lines.extend(f"[{n}] {shown(_label(answer, c))}" for n, c in enumerate(answer.citations, 1))
     return "\n".join(lines).rstrip() + "\n"
 
 
 def to_html(answer: Answer) -> str:
     """Telegram HTML: every piece of report text escaped, sources in italics."""
-    lines = [html.escape(answer.text, quote=False)]
+    lines = [html.escape(shown(answer.text, lines=True), quote=False)]
     if answer.citations:
         lines.append("")
         lines.append(texts.SOURCES_HEAD_HTML_TRADITIONAL if answer.traditional else texts.SOURCES_HEAD_HTML)
-        lines.extend(f"<i>[{n}] {html.escape(_label(answer, c), quote=False)}</i>"
+        lines.extend(f"<i>[{n}] {html.escape(shown(_label(answer, c)), quote=False)}</i>"
                      for n, c in enumerate(answer.citations, 1))
     return "\n".join(lines).rstrip()
 

@@ -57,6 +57,23 @@ def test_corpus_summary(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     assert "31 records" in out
 
 
+def test_file_names_cannot_forge_lines_or_drive_the_terminal(capsys: pytest.CaptureFixture[str],
+                                                               tmp_path: Path) -> None:
+    """A corpus file named with a newline, ESC, BEL or CR is listed on one line with those escaped."""
+    corpus = tmp_path / "reports"
+    corpus.mkdir()
+    daxing = corpus_file("大兴区")
+    (corpus / f"fake.txt\nremoved  {daxing.name}").write_bytes(daxing.read_bytes())
+    (corpus / "bad\x1b[2J\x07\r.txt").write_bytes(b"\x00\x01\x02" * 50)
+    (tmp_path / "config.toml").write_text('[paths]\ncorpus = "reports"\n', "utf-8")
+    assert main(["--config", str(tmp_path / "config.toml"), "records"]) == 1
+    out = capsys.readouterr().out
+    assert not any(line.startswith("removed") for line in out.splitlines())
+    assert f"fake.txt\\nremoved  {daxing.name}" in out
+    assert "bad\\x1b[2J\\x07\\r.txt" in out
+    assert not any(c in out for c in "\x1b\x07\r")
+
+
 def test_corpus_summary_refuses_links_out_of_the_corpus_and_pipes(capsys: pytest.CaptureFixture[str],
                                                                tmp_path: Path) -> None:
     """`records` without FILE lists what the index would refuse: a link leaving the corpus, a FIFO; never reads them."""
@@ -167,6 +184,25 @@ def test_ask_from_an_empty_standard_input_says_so(indexed) -> None:  # type: ign
 
     out = io.StringIO()
     assert ask_command(indexed, "-", None, True, io.StringIO("\n  \n"), out) == 2 and out.getvalue() == ""
+
+
+def test_a_question_over_the_length_limit_is_refused_before_any_search(indexed) -> None:  # type: ignore[no-untyped-def]
+    """`ask` and `chat` refuse a question longer than [search] max_question_chars with a line saying so; the other
+    questions of `ask -` are answered."""
+    import io
+    from dataclasses import replace
+
+    from minsheng.bot.cli import ask_command, chat_command
+
+    small = replace(indexed, search=replace(indexed.search, max_question_chars=40))
+    out = io.StringIO()
+    assert ask_command(small, "大兴区" * 5000, None, False, io.StringIO(), out) == 2 and out.getvalue() == ""
+    out = io.StringIO()
+    assert ask_command(small, "-", None, True, io.StringIO("年月" * 10000 + "\n青岛口袋公园建了多少个\n"), out) == 0
+    assert [json.loads(line)["question"] for line in out.getvalue().splitlines()] == ["青岛口袋公园建了多少个"]
+    out = io.StringIO()
+    assert chat_command(small, io.StringIO("1" * 100000 + "\n"), out) == 0
+    assert "问题太长了（100000字）" in out.getvalue() and "不超过40字" in out.getvalue()
 
 
 def test_ask_without_index_is_one_line(tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ def bot(indexed, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:  # 
     config.write_text(
         f'[paths]\ncorpus = "{CORPUS}"\nindex = "{index_dir}"\n'
         f'[telegram]\nadmins = [{ADMIN}]\nrate_limit = {RATE_LIMIT}\nrate_window = 600\npoll_timeout = 1\n'
-        f'max_question_chars = 1000\nlog_file = "{log_file}"\n', "utf-8")
+        f'log_file = "{log_file}"\n', "utf-8")
     api = BotApiStandIn(TOKEN).start()
     env = {**os.environ, "MINSHENG_CONFIG": str(config), "TELEGRAM_BOT_TOKEN": TOKEN,
            "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{api.port}", "PYTHONIOENCODING": "utf-8"}

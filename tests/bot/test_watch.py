@@ -69,6 +69,27 @@ def test_a_growing_file_delays_the_batch_until_it_stops_growing() -> None:
     assert d.due(13.0, files.stat) == ["big.docx"]
 
 
+def test_a_file_that_never_stops_changing_is_indexed_after_max_wait() -> None:
+    """A file rewritten every 0.5 s never settles; its batch comes max_wait after the first change all the same,
+    and the next changes make a new batch that waits again."""
+    files = FakeFiles()
+    d = Debouncer(settle=2.0, max_wait=10.0)
+    now = 0.0
+    files.sizes["live.txt"] = 1
+    d.note("live.txt", now)
+    batches = []
+    while now < 25.0:
+        files.sizes["live.txt"] += 1
+        d.note("live.txt", now)
+        batch = d.due(now, files.stat)
+        if batch:
+            batches.append((now, batch))
+        assert d.remaining(now) is None or d.remaining(now) <= 10.0
+        now += 0.5
+    assert [at for at, _ in batches] == [10.0, 20.5]
+    assert Debouncer(settle=3.0, max_wait=1.0).max_wait == 3.0  # never sooner than a settle period
+
+
 def test_a_changed_mtime_counts_as_change_too() -> None:
     d = Debouncer(settle=3.0)
     stats: dict[str, Stat] = {"a.txt": (5, 1)}

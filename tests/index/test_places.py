@@ -37,6 +37,18 @@ def test_a_name_two_places_share_is_settled_by_a_parent_named_with_it() -> None:
     assert gaz.resolve(gaz.mentions("通州区")) is None  # 北京 and 南通 both have one
 
 
+def test_a_place_named_thousands_of_times_is_read_in_linear_time() -> None:
+    """Each name is weighed against the others counted once, not against every other mention (quadratic: 22 s for
+    5,000 repeats): 20,000 repeats stay well under the bound a quadratic scan would take minutes past."""
+    import time
+
+    gaz = gazetteer()
+    started = time.monotonic()
+    mentions = gaz.mentions("大兴区" * 20_000)
+    assert len(mentions) == 20_000 and gaz.resolve(mentions).name == "大兴区"
+    assert time.monotonic() - started < 10.0
+
+
 def test_short_forms_and_ordinary_words() -> None:
     """密云, 眉山 are places; 和平 in 世界和平 and 新城 in 新城建设 are not; a county's short form counts only with its
     city or province named (天津和平 is 和平区), and a common word never becomes a place alone."""

@@ -40,9 +40,11 @@ def test_the_export_holds_model_tokenizer_and_settings(onnx: OnnxEmbedder, model
     folder = export_folder(models, MODEL)
     assert {p.name for p in folder.iterdir()} >= {"model.onnx", "tokenizer.json", "embedder.json"}
     settings = json.loads((folder / "embedder.json").read_text("utf-8"))
-    assert settings == {"model": MODEL, "pooling": "mean", "max_length": 512, "version": EXPORT_VERSION}
+    # 7-bit int8 weights hold on this CPU (the export compared them with the float32 model before keeping them).
+    assert settings == {"model": MODEL, "pooling": "mean", "max_length": 512, "version": EXPORT_VERSION,
+                        "precision": "int8"}
     assert not list(models.glob(".export-*"))  # the work folder was renamed into place
-    assert onnx.name == onnx_name(MODEL) == "bundled:m3e-small (onnx-int8)"
+    assert onnx.name == onnx_name(MODEL) == "bundled:m3e-small (onnx-int8-r7)"
 
 
 def test_vectors_are_512_dim_unit_vectors_in_input_order(onnx: OnnxEmbedder) -> None:
@@ -125,3 +127,31 @@ def test_loading_an_export_does_not_import_torch(onnx: OnnxEmbedder, models: Pat
             "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.stdout.split() == ["False", "False"], done.stderr
+
+
+def test_int8_weights_are_7_bit_so_no_cpu_saturates_them(onnx: OnnxEmbedder, models: Path) -> None:
+    """u8 activations times s8 weights overflow int16 pair sums on AVX2 CPUs without VNNI (2 × 255 × 127); with
+    weights within ±64 no pair sum can (2 × 255 × 64 = 32,640 ≤ 32,767), so every x86-64 CPU gets the same vectors."""
+    import onnx as onnx_format
+    from onnx import numpy_helper
+
+    graph = onnx_format.load(str(export_folder(models, MODEL) / "model.onnx")).graph
+    weights = [numpy_helper.to_array(t) for t in graph.initializer if t.data_type == onnx_format.TensorProto.INT8]
+    assert len(weights) >= 48 and all(np.abs(w.astype(np.int32)).max() <= 64 for w in weights)
+    assert max(np.abs(w.astype(np.int32)).max() for w in weights) == 64  # the 7 bits are used, not fewer
+
+
+def test_an_int8_export_that_drifts_is_kept_as_float32(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str],
+                                                         exact: SentenceTransformerEmbedder) -> None:
+    """Checked at export on the machine it runs on: int8 vectors further from the float32 model than allowed leave
+    the float32 model in place, with a line saying so."""
+    from minsheng.index.indexing import onnx_embed
+
+    monkeypatch.setattr(onnx_embed, "_CHECK_COSINE", 1.01)  # no int8 export is that close
+    embedder = OnnxEmbedder(MODEL, tmp_path)
+    assert "using the float32 model" in capsys.readouterr().err
+    settings = json.loads((export_folder(tmp_path, MODEL) / "embedder.json").read_text("utf-8"))
+    assert settings["precision"] == "float32"
+    fast, slow = np.array(embedder.embed_documents(SENTENCES)), np.array(exact.embed_documents(SENTENCES))
+    assert (fast * slow).sum(axis=1).min() > 0.999
