@@ -6,8 +6,9 @@ import importlib
 import json
 import os
 import sys
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import TYPE_CHECKING, Sequence, TextIO
 
 from minsheng.bot import texts
 from minsheng.bot.logs import route_to_file
@@ -28,6 +29,9 @@ from minsheng.index.ingest import (
     text_of,
 )
 from minsheng.index.kinds import Field
+
+if TYPE_CHECKING:
+    from minsheng.index.indexing.reader import FileLimits, FileReader
 from minsheng.index.search import ends_chat, starts_over
 
 
@@ -89,11 +93,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(args.config, os.environ)
         route_to_file(settings.log_file)
         if args.command == "records":
+            from minsheng.bot.engine import file_limits
+
             if args.check:
                 return check_command(args.file or settings.corpus_dir, out)
             if args.file is None:
-                return corpus_summary(settings.corpus_dir, out)
-            return show_records(args.file, args.json, out)
+                return corpus_summary(settings.corpus_dir, out, file_limits(settings))
+            return show_records(args.file, args.json, out, file_limits(settings))
         if args.command == "index":
             return index_command(settings, args.full, args.json, out, args.wait)
         if args.command == "ask":
@@ -127,9 +133,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def show_records(path: Path, as_json: bool, out: TextIO) -> int:
-    """Print one parsed report, as text or as JSON."""
-    parsed = load_report(path)
+def show_records(path: Path, as_json: bool, out: TextIO, limits: FileLimits | None = None) -> int:
+    """Print one parsed report, as text or as JSON; read within the file limits when given (as `index` reads it)."""
+    if limits is None:
+        parsed = load_report(path)
+    else:
+        from minsheng.index.indexing.reader import FileReader
+
+        with FileReader(limits) as reader:
+            parsed = _parsed(read_report(path), path.name, reader)
     if as_json:
         out.write(json.dumps(parsed.to_json(), ensure_ascii=False, indent=1) + "\n")
         return 0
@@ -182,15 +194,29 @@ def format_record(record: Record) -> list[str]:
     return lines
 
 
-def corpus_summary(corpus: Path, out: TextIO) -> int:
+def _parsed(data: bytes, name: str, reader: FileReader | None) -> ParsedReport:
+    """A file's parse, by the worker within its limits when there is one (past a limit the file fails)."""
+    if reader is None:
+        return parse_bytes(data, name)
+    return reader.read(data, name, 768, "").parsed
+
+
+def corpus_summary(corpus: Path, out: TextIO, limits: FileLimits | None = None) -> int:
     """One line per corpus file: region, period, shape, record count; failures named, the rest go on."""
+    from minsheng.index.indexing.reader import FileReader
+
+    with FileReader(limits) if limits is not None else nullcontext() as reader:
+        return _corpus_lines(corpus, out, reader)
+
+
+def _corpus_lines(corpus: Path, out: TextIO, reader: FileReader | None) -> int:
     listing = list_corpus(corpus)
     for error in listing.refused:
         out.write(texts.FILE_FAILED.format(error=shown(str(error))) + "\n")
     failed = len(listing.refused)
     for path in listing.files:
         try:
-            parsed = parse_bytes(read_report(path, corpus), path.name)
+            parsed = _parsed(read_report(path, corpus), path.name, reader)
         except MinshengError as exc:
             failed += 1
             out.write(texts.FILE_FAILED.format(error=shown(str(exc))) + "\n")

@@ -30,6 +30,7 @@ from minsheng.index.search import Searcher
 if TYPE_CHECKING:
     # The builder and LangChain cost a second or two to import; answering one question needs neither.
     from minsheng.index.indexing import BuildReport, ProgressFactory
+    from minsheng.index.indexing.reader import FileLimits
     from minsheng.index.search import MinshengRetriever
 
 log = logging.getLogger("minsheng.index")
@@ -96,8 +97,18 @@ def run_index(settings: Settings, full: bool = False, progress: ProgressFactory 
     return build_index(
         settings.corpus_dir, settings.index_dir, make_store(settings), lambda: make_embedder(settings),
         embedding_name(settings), s.max_tokens, full=full, progress=progress, wait=s.lock_wait if wait is None else wait,
-        max_file_bytes=int(s.max_file_mb * 1_000_000),
+        max_file_bytes=int(s.max_file_mb * 1_000_000), limits=file_limits(settings),
     )
+
+
+def file_limits(settings: Settings) -> FileLimits:
+    """What one report file may become while it is read ([index] max_file_seconds and the rest)."""
+    from minsheng.index.indexing.reader import FileLimits
+
+    s = settings.index
+    return FileLimits(seconds=s.max_file_seconds, memory_mb=s.max_file_memory_mb, unpacked_mb=s.max_unpacked_mb,
+                      part_mb=s.max_part_mb, zip_entries=s.max_zip_entries, text_chars=s.max_text_chars,
+                      chunks=s.max_chunks_per_file)
 
 
 def open_searcher(settings: Settings, fresh: bool = False) -> Searcher:

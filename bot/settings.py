@@ -38,6 +38,13 @@ class IndexSettings:
     store_port: int = setting(8000, "store", "port")
     collection: str = setting("minsheng", "store", "collection")
     max_file_mb: float = setting(20.0, "index", "max_file_mb")
+    max_file_seconds: float = setting(60.0, "index", "max_file_seconds")
+    max_file_memory_mb: int = setting(1024, "index", "max_file_memory_mb")
+    max_unpacked_mb: float = setting(200.0, "index", "max_unpacked_mb")
+    max_part_mb: float = setting(32.0, "index", "max_part_mb")
+    max_zip_entries: int = setting(10_000, "index", "max_zip_entries")
+    max_text_chars: int = setting(2_000_000, "index", "max_text_chars")
+    max_chunks_per_file: int = setting(5_000, "index", "max_chunks_per_file")
     lock_wait: float = setting(0.0, "index", "lock_wait")
 
 

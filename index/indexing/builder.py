@@ -30,15 +30,14 @@ from minsheng.index.indexing.catalog import (
     write_chunks,
     write_manifest,
 )
-from minsheng.index.indexing.chunk import Chunk, chunk_report, search_texts
+from minsheng.index.indexing.chunk import Chunk, search_texts
 from minsheng.index.indexing.embed import Embedder
 from minsheng.index.indexing.layout import BM25_DIR, CHUNKS, LOCK, MANIFEST
 from minsheng.index.indexing.lexical import LexicalIndex
+from minsheng.index.indexing.reader import DEFAULT_LIMITS, FileLimits, FileReader, ReadFile
 from minsheng.index.indexing.store import VectorStore
 from minsheng.index.indexing.vectors import assemble, read_vectors, write_vectors
 from minsheng.index.ingest.corpus import MAX_FILE_BYTES, VANISHED, list_corpus, read_report, report_digest
-from minsheng.index.ingest.load import text_of
-from minsheng.index.ingest.parse import parse_text
 from minsheng.index.places import gazetteer
 from minsheng.index.synonyms import lexicon_version, report_terms
 from minsheng.index.vocabulary import SECTION_NUMBER_OR_REMARK
@@ -140,20 +139,23 @@ def build_index(
     progress: ProgressFactory | None = None,
     wait: float = 0.0,
     max_file_bytes: int = MAX_FILE_BYTES,
+    limits: FileLimits = DEFAULT_LIMITS,
 ) -> BuildReport:
     """Bring the index in line with the corpus, under the build lock. Readers keep the live generation until
     the new one is complete and published; the embedder is only loaded when something needs embedding."""
     with index_lock(index_dir, wait):
         return _build(corpus_dir, index_dir, store, embedder, model_name, max_tokens, full, progress,
-                      max_file_bytes)
+                      max_file_bytes, limits)
 
 
 def _build(corpus_dir: Path, index_dir: Path, store: VectorStore, embedder: Callable[[], Embedder], model_name: str,
-           max_tokens: int, full: bool, progress: ProgressFactory | None, max_file_bytes: int) -> BuildReport:
+           max_tokens: int, full: bool, progress: ProgressFactory | None, max_file_bytes: int,
+           limits: FileLimits) -> BuildReport:
     started = time.monotonic()
     report = BuildReport()
     base = _starting_point(index_dir, store, model_name, max_tokens, full, report)
-    changes = _read_corpus(corpus_dir, base.manifest, max_tokens, max_file_bytes, report)
+    with FileReader(limits) as reader:
+        changes = _read_corpus(corpus_dir, base.manifest, max_tokens, max_file_bytes, report, reader)
     vectors = _embed_into(store, embedder(), changes.fresh, progress) if changes.fresh else {}
     for chunk_id in changes.stale:
         base.catalog.pop(chunk_id, None)
@@ -248,14 +250,15 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 def _read_corpus(corpus_dir: Path, manifest: Manifest, max_tokens: int, max_file_bytes: int,
-                 report: BuildReport) -> _Changes:
+                 report: BuildReport, reader: FileReader) -> _Changes:
     """Parse and chunk every new or changed file into the manifest; files gone (or now copies) leave it. Failures
     are reported, and a known file that now fails keeps its previous version. Copies are found on the normalized
     text, so a GBK or UTF-16 copy of a report is the same report."""
     changes = _Changes()
     digests, seen = _hash_corpus(corpus_dir, manifest, max_file_bytes, report)
-    texts = _read_texts(corpus_dir, digests, manifest, max_file_bytes, report, seen)
-    keys = {name: _text_key(texts[name]) if name in texts else manifest.files[name].text_hash for name in digests}
+    reads = _read_files(corpus_dir, digests, manifest, max_tokens, max_file_bytes, report, seen, reader)
+    keys = {name: _text_key(reads[name].text) if name in reads else manifest.files[name].text_hash
+            for name in digests}
     for name, key in keys.items():
         old = manifest.files.get(name)
         if old is not None and old.hash == digests[name] and old.text_hash != key:
@@ -270,14 +273,7 @@ def _read_corpus(corpus_dir: Path, manifest: Manifest, max_tokens: int, max_file
         if old is not None and old.hash == digest:
             report.unchanged += 1
             continue
-        try:
-            parsed = parse_text(texts[name], name)
-        except MinshengError as exc:
-            report.failed.append(FailedFile(name, str(exc)))
-            if old is None:
-                seen.discard(name)
-            continue
-        chunks = chunk_report(parsed, max_tokens, key=f"{digest}:{max_tokens}")
+        parsed, chunks = reads[name].parsed, reads[name].chunks
         new_ids = {c.id for c in chunks}
         if old is not None:
             changes.stale.extend(i for i in old.chunks if i not in new_ids)
@@ -321,11 +317,12 @@ def _hash_corpus(corpus_dir: Path, manifest: Manifest, max_file_bytes: int,
     return digests, kept
 
 
-def _read_texts(corpus_dir: Path, digests: dict[str, str], manifest: Manifest, max_file_bytes: int,
-                report: BuildReport, kept: set[str]) -> dict[str, str]:
-    """The normalized text of every file that is new, changed, or indexed before its text key was kept. A file that
-    cannot be read or decoded is reported and dropped from digests (kept, when it was indexed before)."""
-    texts: dict[str, str] = {}
+def _read_files(corpus_dir: Path, digests: dict[str, str], manifest: Manifest, max_tokens: int,
+                max_file_bytes: int, report: BuildReport, kept: set[str], reader: FileReader) -> dict[str, ReadFile]:
+    """The text, parse and chunks (read by the worker, within the file limits) of every file that is new, changed,
+    or indexed before its text key was kept. A file that cannot be read, decoded or parsed, or goes past a limit, is
+    reported and dropped from digests (kept, when it was indexed before)."""
+    reads: dict[str, ReadFile] = {}
     failed: list[str] = []
     for name, digest in sorted(digests.items()):
         old = manifest.files.get(name)
@@ -335,7 +332,7 @@ def _read_texts(corpus_dir: Path, digests: dict[str, str], manifest: Manifest, m
             data = read_report(corpus_dir / name, corpus_dir, max_file_bytes, VANISHED)
             if hashlib.sha256(data).hexdigest() != digest:
                 raise ReadError(name, "changed while the corpus was being read; it is picked up next time")
-            texts[name] = text_of(data, name)
+            reads[name] = reader.read(data, name, max_tokens, f"{digest}:{max_tokens}")
         except MinshengError as exc:
             report.failed.append(FailedFile(name, str(exc)))
             failed.append(name)
@@ -343,7 +340,7 @@ def _read_texts(corpus_dir: Path, digests: dict[str, str], manifest: Manifest, m
                 kept.add(name)
     for name in failed:
         del digests[name]
-    return texts
+    return reads
 
 
 def _text_key(text: str) -> str:

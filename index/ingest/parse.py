@@ -20,8 +20,8 @@ def parse_text(text: str, source: str) -> ParsedReport:
     """Parse normalized report text; raises ParseError (naming the source) and nothing else."""
     try:
         return _parse(text, source)
-    except ParseError:
-        raise
+    except (ParseError, MemoryError):
+        raise  # out of memory is the reader's limit, not a parser bug
     except Exception as exc:  # a parser bug must not take the whole index down with it
         raise ParseError(source, f"internal parser error ({type(exc).__name__}: {exc})") from exc
 
