@@ -12,6 +12,7 @@ class RateLimiter:
         self.limit = limit
         self.window = window
         self._asked: dict[int, deque[float]] = {}
+        self._told: dict[int, float] = {}
 
     def allow(self, user_id: int, now: float | None = None) -> bool:
         """Whether this user may ask now; an allowed question is counted."""
@@ -24,6 +25,16 @@ class RateLimiter:
         if len(asked) >= self.limit:
             return False
         asked.append(now)
+        return True
+
+    def tell(self, user_id: int, now: float | None = None) -> bool:
+        """Whether a user who was just refused should be told so: once per window, so a flood of 200 messages
+        gets one notice, not 200."""
+        now = time.monotonic() if now is None else now
+        told = self._told.get(user_id)
+        if told is not None and now - told < self.window:
+            return False
+        self._told[user_id] = now
         return True
 
     def wait(self, user_id: int, now: float | None = None) -> float:

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import html
+import json
 import logging
 import re
+import secrets
+import signal
 import tempfile
 import threading
 import time
@@ -88,6 +92,7 @@ class Asked:
 
     result: SearchResult
     citations: list[Citation]
+    chat_id: int  # the chat it was asked in: its buttons work there only
 
 
 class BotService:
@@ -140,7 +145,7 @@ class BotService:
         self.stats.record(seconds, answer.abstained)
         questions_log.info("chat=%s latency=%.3f abstained=%s composer=%s chars=%d", chat_id, seconds,
                            answer.abstained, answer.composer, len(question))
-        key = None if answer.abstained else self.asked.put(Asked(result, answer.citations))
+        key = None if answer.abstained else self.asked.put(Asked(result, answer.citations, chat_id))
         return Reply(to_html(answer), answer.abstained, key, answer.traditional, bool(unquoted(result, answer.citations)))
 
     def summary(self, place: str, chart: Path) -> SummaryReply:
@@ -158,14 +163,22 @@ class BotService:
             text += "\n\n" + html.escape(texts.CHART_NOT_DRAWN.format(reason=summary.chart_error), quote=False)
         return SummaryReply(text, summary.chart, heading(summary.cards[0]))
 
-    def more(self, key: str) -> str | None:
-        """HTML of the retrieved records the answer did not quote, or None when the key is forgotten."""
+    def _asked_in(self, key: str, chat_id: int) -> Asked | None:
+        """What the key was given for, if it was given in this chat (a button pressed elsewhere, say in a forwarded
+        message, shows nothing of another chat's question)."""
         asked = self.asked.get(key)
+        return asked if asked is not None and asked.chat_id == chat_id else None
+
+    def more(self, key: str, chat_id: int) -> str | None:
+        """HTML of the retrieved records the answer did not quote, or None when the key is forgotten or another
+        chat's."""
+        asked = self._asked_in(key, chat_id)
         return None if asked is None else html.escape(more_text(asked.result, asked.citations), quote=False)
 
-    def full(self, key: str) -> str | None:
-        """HTML of the full text of every record the answer quoted, or None when the key is forgotten."""
-        asked = self.asked.get(key)
+    def full(self, key: str, chat_id: int) -> str | None:
+        """HTML of the full text of every record the answer quoted, or None when the key is forgotten or another
+        chat's."""
+        asked = self._asked_in(key, chat_id)
         if asked is None:
             return None
         searcher = self.retriever.searcher
@@ -329,32 +342,34 @@ class TelegramHandlers:
     def __init__(self, service: BotService) -> None:
         self.service = service
         self.config: TelegramSettings = service.settings.telegram
+        # Chats off the allowlist are told so once per rate window too.
+        self._outsiders = RateLimiter(0, self.config.rate_window)
 
     async def start(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
         """/start: what the bot is, what it covers, example questions."""
-        if await self._allowed(update):
+        if await self._admitted(update):
             group = update.effective_chat is not None and update.effective_chat.type != "private"
             await self._send(update, start_text(self.service.coverage, await asyncio.to_thread(self.service.examples),
                                                 group))
 
     async def help(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
         """/help: how to ask."""
-        if await self._allowed(update):
+        if await self._admitted(update):
             await self._send(update, help_text(await asyncio.to_thread(self.service.examples)))
 
     async def regions(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
         """/regions: districts and periods covered."""
-        if await self._allowed(update):
+        if await self._admitted(update):
             await self._send(update, regions_text(self.service.coverage))
 
     async def reports(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
         """/reports: the indexed reports."""
-        if await self._allowed(update):
+        if await self._admitted(update):
             await self._send(update, await asyncio.to_thread(self.service.reports))
 
     async def summary(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
         """/summary 地区: the place's scorecard, its bar chart sent as a photo with the text as caption (or after)."""
-        if not await self._allowed(update):
+        if not await self._admitted(update):
             return
         place = " ".join(context.args or []).strip()
         if not place:
@@ -401,13 +416,15 @@ class TelegramHandlers:
 
     async def stats(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
         """/stats: usage since start-up."""
-        if await self._allowed(update):
+        if await self._admitted(update):
             records = self.service.retriever.searcher.record_count()
             await self._send(update, stats_text(self.service.stats, self.service.coverage, records,
                                                 self.service.uptime()))
 
     async def reindex(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
         """/reindex (admins only): bring the index up to date with the corpus, then say what changed."""
+        if not await self._admitted(update):
+            return
         user = update.effective_user
         if user is None or user.id not in self.config.admins:
             await self._send(update, texts.REINDEX_ADMINS_ONLY)
@@ -419,6 +436,8 @@ class TelegramHandlers:
         """/ask 问题."""
         question = " ".join(context.args or [])
         if not question.strip():
+            if not await self._admitted(update):
+                return
             examples = await asyncio.to_thread(self.service.examples)
             await self._send(update, texts.ASK_NEEDS_QUESTION_EXAMPLE.format(question=html.escape(examples[0]))
                              if examples else texts.ASK_NEEDS_QUESTION)
@@ -442,23 +461,25 @@ class TelegramHandlers:
     async def button(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
         """"更多结果" / "完整原文" under an answer."""
         query = update.callback_query
-        if query is None:
+        chat = update.effective_chat
+        if query is None or chat is None:
+            return
+        # A button press is an update like a message: the allowlist and the rate limit apply to it too.
+        if not await self._admitted(update):
             return
         kind, _, key = (query.data or "").partition(":")
         if kind == _SUMMARY:
             await query.answer()
-            if await self._allowed(update):
-                await self._summary(update, context, key)
+            await self._summary(update, context, key)
             return
-        text = self.service.more(key) if kind == _MORE else self.service.full(key) if kind == _FULL else None
+        text = self.service.more(key, chat.id) if kind == _MORE else self.service.full(key, chat.id) \
+            if kind == _FULL else None
         if text is None:
             await query.answer(texts.BUTTON_EXPIRED, show_alert=False)
             return
         await query.answer()
-        chat = update.effective_chat
-        if chat is not None:
-            for piece in split_html(text):
-                await context.bot.send_message(chat.id, piece, parse_mode="HTML")
+        for piece in split_html(text):
+            await context.bot.send_message(chat.id, piece, parse_mode="HTML")
 
     async def error(self, update: object, context: "ContextTypes.DEFAULT_TYPE") -> None:
         """Log any handler failure with its traceback and tell the user politely."""
@@ -472,17 +493,11 @@ class TelegramHandlers:
                 log.warning("could not send the error reply", exc_info=True)
 
     async def _answer(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE", question: str) -> None:
-        if not await self._allowed(update):
+        if not await self._admitted(update):
             return
-        user = update.effective_user
         limit = self.service.settings.search.max_question_chars
         if len(question) > limit:
             await self._send(update, texts.QUESTION_TOO_LONG.format(length=len(question), limit=limit))
-            return
-        if user is not None and not self.service.limiter.allow(user.id):
-            self.service.stats.limited += 1
-            wait = max(1, round(self.service.limiter.wait(user.id)))
-            await self._send(update, texts.RATE_LIMITED.format(seconds=wait))
             return
         chat = update.effective_chat
         if chat is None:
@@ -493,15 +508,37 @@ class TelegramHandlers:
         reply = await asyncio.to_thread(self.service.ask, chat.id, question)
         await self._send(update, reply.html, reply.key, reply.traditional, reply.more)
 
-    async def _allowed(self, update: "Update") -> bool:
+    async def _admitted(self, update: "Update") -> bool:
+        """Whether an update of any kind (a question, a command, a button) is answered: its chat on the allowlist
+        and its user within the rate limit. A refused user, or chat off the allowlist, is told once per rate window,
+        not once per update."""
         chat = update.effective_chat
         if chat is None:
             return False
-        if chat_allowed(chat.id, self.config.allowed_chats):
-            return True
-        log.info("chat %s is not on the allowlist", chat.id)
-        await self._send(update, texts.CHAT_NOT_ALLOWED)
-        return False
+        if not chat_allowed(chat.id, self.config.allowed_chats):
+            log.info("chat %s is not on the allowlist", chat.id)
+            if self._outsiders.tell(chat.id):
+                await self._refuse(update, texts.CHAT_NOT_ALLOWED)
+            elif update.callback_query is not None:
+                await update.callback_query.answer()
+            return False
+        user = update.effective_user
+        limiter = self.service.limiter
+        if user is not None and not limiter.allow(user.id):
+            self.service.stats.limited += 1
+            if limiter.tell(user.id):
+                await self._refuse(update, texts.RATE_LIMITED.format(seconds=max(1, round(limiter.wait(user.id)))))
+            elif update.callback_query is not None:
+                await update.callback_query.answer()
+            return False
+        return True
+
+    async def _refuse(self, update: "Update", text: str) -> None:
+        """Say why an update is not answered: under a pressed button as a notice, else as a message."""
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=False)
+        else:
+            await self._send(update, text)
 
     async def _send(self, update: "Update", text: str, key: str | None = None, traditional: bool = False,
                     more: bool = True) -> None:
@@ -577,8 +614,62 @@ def run_bot(service: BotService, token: str, base_url: str | None, webhook_secre
     log.info("serving %d reports (%s mode)", sum(service.coverage.reports.values()), config.mode)
     kwargs: dict[str, Any] = {"allowed_updates": ["message", "callback_query"]}
     if config.mode == "webhook":
-        app.run_webhook(listen=config.webhook_listen, port=config.webhook_port, url_path="telegram",
-                        webhook_url=f"{config.webhook_url.rstrip('/')}/telegram", secret_token=webhook_secret,
-                        **kwargs)
+        if not webhook_secret:
+            # Without a secret anyone who reaches the port could post updates as any user (an admin's /reindex):
+            # this run makes one and gives it to Telegram with setWebhook.
+            webhook_secret = secrets.token_urlsafe(32)
+            log.warning(texts.WEBHOOK_SECRET_GENERATED)
+        asyncio.run(_serve_webhook(app, config, webhook_secret, kwargs["allowed_updates"]))
     else:
         app.run_polling(poll_interval=0.0, timeout=config.poll_timeout, **kwargs)
+
+
+WEBHOOK_PATH = "/telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def webhook_app(app: "Application", secret: str) -> Any:
+    """The tornado application Telegram posts updates to: the secret header checked in constant time (403 when it
+    is missing or wrong, 400 for a body that is no update), each update handed to the bot's queue."""
+    import tornado.web
+    from telegram import Update
+
+    expected = secret.encode("utf-8")
+
+    class UpdateHook(tornado.web.RequestHandler):
+        async def post(self) -> None:
+            given = self.request.headers.get(SECRET_HEADER, "").encode("utf-8")
+            if not hmac.compare_digest(given, expected):
+                raise tornado.web.HTTPError(403)
+            try:
+                update = Update.de_json(json.loads(self.request.body), app.bot)
+            except (ValueError, TypeError, KeyError):
+                raise tornado.web.HTTPError(400) from None
+            await app.update_queue.put(update)
+
+    return tornado.web.Application([(WEBHOOK_PATH, UpdateHook)])
+
+
+async def _serve_webhook(app: "Application", config: TelegramSettings, secret: str,
+                         allowed_updates: list[str]) -> None:
+    """Serve the webhook until SIGINT/SIGTERM: Telegram is told the address and the secret, updates are checked
+    and handled, and the hook is closed cleanly."""
+    import tornado.httpserver
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with app:
+        if app.post_init is not None:
+            await app.post_init(app)
+        await app.bot.set_webhook(f"{config.webhook_url.rstrip('/')}{WEBHOOK_PATH}", secret_token=secret,
+                                  allowed_updates=allowed_updates)
+        await app.start()
+        server = tornado.httpserver.HTTPServer(webhook_app(app, secret))
+        server.listen(config.webhook_port, address=config.webhook_listen)
+        try:
+            await stop.wait()
+        finally:
+            server.stop()
+            await app.stop()

@@ -272,6 +272,9 @@ BUTTON_MORE = "更多结果"
 BUTTON_FULL = "完整原文"
 TOKEN_MISSING = "TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and export its token"
 WEBHOOK_URL_MISSING = "config.toml [telegram] mode = \"webhook\" needs webhook_url"
+WEBHOOK_SECRET_GENERATED = ("TELEGRAM_WEBHOOK_SECRET is not set: this run uses a secret of its own, given to Telegram "
+                            "with setWebhook (set the variable to keep one across restarts, e.g. for a proxy that "
+                            "checks it)")
 
 # --- the sources under an answer --------------------------------------------------------------------------------------
 

@@ -78,7 +78,7 @@ def test_the_bot_always_sends_valid_telegram_html(service, question: str) -> Non
     reply = service.ask(77, question)
     texts = [reply.html]
     if reply.key is not None:
-        texts += [service.more(reply.key) or "", service.full(reply.key) or ""]
+        texts += [service.more(reply.key, 77) or "", service.full(reply.key, 77) or ""]
     for text in texts:
         pieces = split_html(text)
         assert pieces and all(len(p) <= TELEGRAM_LIMIT for p in pieces)

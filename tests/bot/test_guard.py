@@ -28,3 +28,12 @@ def test_zero_limit_means_no_limit() -> None:
 
 def test_allowlist() -> None:
     assert chat_allowed(5, ()) and chat_allowed(5, (5, 6)) and not chat_allowed(7, (5, 6))
+
+
+def test_a_refused_user_is_told_once_per_window() -> None:
+    """A flood past the limit gets one notice, and the next window's flood one more."""
+    limiter = RateLimiter(limit=2, window=60.0)
+    told = [limiter.tell(7, now=float(t)) for t in range(0, 50)]
+    assert told == [True] + [False] * 49
+    assert limiter.tell(8, now=10.0)  # each user has their own
+    assert limiter.tell(7, now=61.0) and not limiter.tell(7, now=62.0)

@@ -271,8 +271,8 @@ def test_an_idle_bot_answers_the_first_question_after_a_reindex_from_the_new_ind
     assert build.returncode == 0, err
     after = service.ask(6, OLD_QUESTION)
     assert "58个口袋公园已开工" in after.html and after.key is not None
-    old_full = service.full(before.key)
+    old_full = service.full(before.key, 5)
     assert old_full is not None and "46个口袋公园已开工" in old_full and "58个" not in old_full
     assert "报告已重新索引" in old_full
-    new_full = service.full(after.key)
+    new_full = service.full(after.key, 6)
     assert new_full is not None and "58个口袋公园已开工" in new_full and "重新索引" not in new_full

@@ -33,12 +33,14 @@ def test_html_special_characters_in_questions_are_escaped(indexed) -> None:  # t
 def test_more_and_full_buttons(indexed) -> None:  # type: ignore[no-untyped-def]
     bot = service(indexed)
     reply = bot.ask(4, "济宁高新区明厨亮灶工程进展")
-    more = bot.more(reply.key or "")
+    more = bot.more(reply.key or "", 4)
     assert more is not None and more.startswith("其他相关记录：")
-    full = bot.full(reply.key or "")
+    full = bot.full(reply.key or "", 4)
     assert full is not None and "任务: " in full and "下步计划: 完成二期学校明厨亮灶改造" in full
     assert full.startswith("<b>济宁高新区 · ")
-    assert bot.more("zzz") is None and bot.full("zzz") is None
+    assert bot.more("zzz", 4) is None and bot.full("zzz", 4) is None
+    # A button's key pressed in another chat (a forwarded answer, a guessed key) shows nothing of this chat's.
+    assert bot.more(reply.key or "", 5) is None and bot.full(reply.key or "", 5) is None
 
 
 def test_abstention_has_no_buttons(indexed) -> None:  # type: ignore[no-untyped-def]
@@ -100,15 +102,15 @@ def test_more_results_is_offered_only_when_there_are_more(indexed) -> None:  # t
     """A place's scorecard quotes every record it found: no "更多结果"; a project's answer leaves others."""
     bot = service(indexed)
     whole = bot.ask(7, "寿县的民生实事总体进展怎么样")
-    assert whole.key and not whole.more and bot.more(whole.key) == "没有更多相关记录了。"
+    assert whole.key and not whole.more and bot.more(whole.key, 7) == "没有更多相关记录了。"
     one = bot.ask(8, "济宁高新区明厨亮灶工程进展")
-    assert one.more and (bot.more(one.key or "") or "").startswith("其他相关记录：")
+    assert one.more and (bot.more(one.key or "", 8) or "").startswith("其他相关记录：")
 
 
 def test_the_full_record_is_shown_once_without_page_furniture(indexed) -> None:  # type: ignore[no-untyped-def]
     """完整原文: a record two quoted passages belong to is shown once; bylines and share buttons are left out."""
     bot = service(indexed)
     reply = bot.ask(9, "怀柔区背街小巷整治完成得怎么样了")
-    full = bot.full(reply.key or "") or ""
+    full = bot.full(reply.key or "", 9) or ""
     assert full.count("整治提升背街小巷15条") == 1 and "责任编辑" not in full
 
