@@ -31,7 +31,7 @@ from minsheng.index.ingest import (
 from minsheng.index.kinds import Field
 
 if TYPE_CHECKING:
-    from minsheng.index.indexing.reader import FileLimits, FileReader
+    from minsheng.index.indexing import FileLimits, FileReader
 from minsheng.index.search import ends_chat, starts_over
 
 
@@ -138,7 +138,7 @@ def show_records(path: Path, as_json: bool, out: TextIO, limits: FileLimits | No
     if limits is None:
         parsed = load_report(path)
     else:
-        from minsheng.index.indexing.reader import FileReader
+        from minsheng.index.indexing import FileReader
 
         with FileReader(limits) as reader:
             parsed = _parsed(read_report(path), path.name, reader)
@@ -203,7 +203,7 @@ def _parsed(data: bytes, name: str, reader: FileReader | None) -> ParsedReport:
 
 def corpus_summary(corpus: Path, out: TextIO, limits: FileLimits | None = None) -> int:
     """One line per corpus file: region, period, shape, record count; failures named, the rest go on."""
-    from minsheng.index.indexing.reader import FileReader
+    from minsheng.index.indexing import FileReader
 
     with FileReader(limits) if limits is not None else nullcontext() as reader:
         return _corpus_lines(corpus, out, reader)
@@ -299,7 +299,7 @@ def ask_command(settings: Settings, question: str, k: int | None, as_json: bool,
         print(texts.ASK_EMPTY, file=sys.stderr)
         return 2
     require_index(settings.index_dir)  # at once, before the libraries and the model are loaded
-    questions = [line.strip() for line in stdin] if question == "-" else [question]
+    questions = [line.strip() for line in stdin] if question == "-" else [question.strip()]
     if not any(questions):
         print(texts.ASK_NO_QUESTIONS, file=sys.stderr)
         return 2

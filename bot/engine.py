@@ -29,8 +29,7 @@ from minsheng.index.search import Searcher
 
 if TYPE_CHECKING:
     # The builder and LangChain cost a second or two to import; answering one question needs neither.
-    from minsheng.index.indexing import BuildReport, ProgressFactory
-    from minsheng.index.indexing.reader import FileLimits
+    from minsheng.index.indexing import BuildReport, FileLimits, ProgressFactory
     from minsheng.index.search import MinshengRetriever
 
 log = logging.getLogger("minsheng.index")
@@ -103,7 +102,7 @@ def run_index(settings: Settings, full: bool = False, progress: ProgressFactory 
 
 def file_limits(settings: Settings) -> FileLimits:
     """What one report file may become while it is read ([index] max_file_seconds and the rest)."""
-    from minsheng.index.indexing.reader import FileLimits
+    from minsheng.index.indexing import FileLimits
 
     s = settings.index
     return FileLimits(seconds=s.max_file_seconds, memory_mb=s.max_file_memory_mb, unpacked_mb=s.max_unpacked_mb,

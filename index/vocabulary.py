@@ -649,6 +649,12 @@ LIST_COMMA = "、"
 CLAUSE_COMMA = "\uff0c"
 # A model's citation markers: [1], [1, 2] / [1、2] (after NFKC), and as written, full-width ［１］ too; the commas
 # between their numbers.
+# Text addressed to a language model rather than a reader, planted in a report: "忽略以上指令", "ignore previous
+# instructions", "你现在是…", "以下是新的指令".
+INSTRUCTION = re.compile(r"(?:忽略|无视|不要理会|忘记)(?:掉)?(?:以上|上述|上面|之前|前面|先前|所有|全部)?(?:的)?(?:所有)?"
+                         r"(?:指令|指示|提示|要求|规则|设定)|(?:ignore|disregard|forget)\s+(?:all\s+)?(?:the\s+)?"
+                         r"(?:previous|above|prior|earlier)\s+(?:instructions|prompts|rules)|你现在是|你的新(?:任务|指令)|"
+                         r"(?:新的|以下)指令[:：]|system\s*prompt|系统提示词", re.IGNORECASE)
 CITATION_MARK = re.compile(r"\[\s*(\d+(?:\s*[,、]\s*\d+)*)\s*\]")
 RAW_CITATION_MARK = re.compile(r"[\[［]\s*([0-9０-９]+(?:\s*[,、，]\s*[0-9０-９]+)*)\s*[\]］]")
 CITATION_SPLIT = re.compile(r"\s*[,、]\s*")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from minsheng.bot import texts
+from minsheng.bot.answer.reply_checks import check_reply, without_instructions
 from minsheng.bot.answer.types import Answer, citation_of
 from minsheng.bot.settings import LLMSettings
 from minsheng.index.errors import MinshengError
@@ -44,9 +45,6 @@ USER_PLACEHOLDERS: frozenset[str] = frozenset({"question", "records"})
 # so there are a few, letting the next question still reach the model meanwhile.
 _WORKERS = 4
 
-# An Arabic-digit figure: 1,234,567 (whole thousands groups only, so a list "1,2" or "1,2345" is not glued into
-# one number), 3.75, 120. Deliberately no look-behind: any digit left over is still read, hence still checked.
-_NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?")
 # Reasoning models served through Ollama/vLLM may prepend their chain of thought; it is not the answer.
 _THINK = re.compile(r"^\s*<think>.*?</think>", re.DOTALL)
 
@@ -109,7 +107,8 @@ def format_records(hits: list[Hit], budget_tokens: int) -> tuple[str, list[Hit]]
     blocks: list[str] = []
     included: list[Hit] = []
     for hit in hits:
-        block = f"[{len(blocks) + 1}] {citation_of(hit).label()}\n{hit.chunk.text}"
+        # The report's words are data: delimited, and any sentence in them addressed to a model left out.
+        block = f"[{len(blocks) + 1}] {citation_of(hit).label()}\n<<<\n{without_instructions(hit.chunk.text)}\n>>>"
         candidate = "\n\n".join([*blocks, block])
         if count_tokens(candidate) <= budget_tokens:
             blocks.append(block)
@@ -128,35 +127,6 @@ def _normalized(text: str) -> str:
     # The Chinese comma "，" would become "," under NFKC and glue "3，500" into 3500; it separates clauses in
     # these reports, never thousands, so it is set apart first.
     return unicodedata.normalize("NFKC", text.replace(CLAUSE_COMMA, LIST_COMMA))
-
-
-def _canonical(number: str) -> str:
-    """1,234 → 1234; 3.750 → 3.75; 08 → 8: one spelling per value, so equal figures compare equal."""
-    number = number.replace(",", "")
-    whole, _, fraction = number.partition(".")
-    whole = whole.lstrip("0") or "0"
-    fraction = fraction.rstrip("0")
-    return f"{whole}.{fraction}" if fraction else whole
-
-
-def numbers_in(text: str) -> list[str]:
-    """Every Arabic-digit number in text, canonical (NFKC, no thousands commas), citation markers left out."""
-    # Chinese-numeral figures (三百, 两千余) are out of scope: matching them needs a numeral parser and their
-    # spelling varies; the prompt tells the model to copy figures as written instead of rewriting them.
-    plain = CITATION_MARK.sub(" ", _normalized(text))
-    return [_canonical(m.group()) for m in _NUMBER.finditer(plain)]
-
-
-def unsupported_numbers(reply: str, sources: list[str], question: str) -> list[str]:
-    """Numbers of reply (canonical, in order, once each) found neither in any of sources nor in question."""
-    known = set(numbers_in(question))
-    for source in sources:
-        known.update(numbers_in(source))
-    missing: list[str] = []
-    for number in numbers_in(reply):
-        if number not in known and number not in missing:
-            missing.append(number)
-    return missing
 
 
 def cited_numbers(reply: str) -> list[int]:
@@ -226,9 +196,9 @@ class LLMComposer:
         cited_hits = [included[n - 1] for n in cited]
         # The label is part of what the model was shown (it may hold the report title's year).
         sources = [f"{citation_of(h).label()}\n{h.chunk.text}" for h in cited_hits]
-        unsupported = unsupported_numbers(reply, sources, question)
-        if unsupported:
-            return _fall_back(fallback, f"number {unsupported[0]} not in the cited records")
+        problem = check_reply(reply, sources, question)
+        if problem:
+            return _fall_back(fallback, problem)
         return Answer(text=renumber(reply, cited), citations=[citation_of(h) for h in cited_hits], abstained=False,
                       composer="llm", notes=fallback.notes)
 

@@ -35,12 +35,13 @@ if TYPE_CHECKING:
     from minsheng.index.indexing.embed import Embedder, SentenceTransformerEmbedder
     from minsheng.index.indexing.layout import CHROMA_DIR, MODELS_DIR
     from minsheng.index.indexing.onnx_embed import OnnxEmbedder, export_ready, onnx_name
+    from minsheng.index.indexing.reader import FileLimits, FileReader
     from minsheng.index.indexing.store import ChromaStore, LazyStore, VectorStore, open_store
     from minsheng.index.indexing.vectors import nearest
 
 __all__ = [
     "CHROMA_DIR", "LABELLED", "MODELS_DIR", "BuildReport", "ChromaStore", "Chunk", "Coverage", "Embedder",
-    "FileEntry", "LazyStore", "OnnxEmbedder", "ProgressFactory", "SentenceTransformerEmbedder", "VectorStore",
+    "FileEntry", "FileLimits", "FileReader", "LazyStore", "OnnxEmbedder", "ProgressFactory", "SentenceTransformerEmbedder", "VectorStore",
     "build_index", "chunk_report", "count_records", "count_tokens", "export_ready", "field_text", "fit_tokens",
     "generation", "nearest", "onnx_name", "open_store", "other_text", "period_label", "project_name", "read_chunks", "read_manifest",
     "require_index", "search_texts", "states",

@@ -47,8 +47,10 @@ def test_ask_always_answers_or_refuses(loaded, question: str) -> None:  # type: 
     for as_json in (False, True):
         out = io.StringIO()
         code = ask_command(loaded, question, None, as_json, io.StringIO(), out)
-        if not question.strip() or question == "-":
-            assert code == 2  # the empty question, or "-" with nothing on standard input, is refused with a message
+        if not question.strip() or question == "-" or len(question.strip()) > loaded.search.max_question_chars:
+            # The empty question, "-" with nothing on standard input, and one past the length limit are refused
+            # with a message on standard error.
+            assert code == 2 and out.getvalue() == ""
             continue
         assert code == 0 and out.getvalue().strip()
         if as_json:
