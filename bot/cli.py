@@ -15,7 +15,7 @@ from minsheng.bot.logs import route_to_file
 from minsheng.bot.settings import DEFAULT_CONFIG, Settings, load_settings
 from minsheng.bot.shown import ShownStream, shown
 from minsheng.index.errors import MinshengError
-from minsheng.index.indexing import require_index
+from minsheng.index.indexing import index_damage, require_index
 from minsheng.index.ingest import (
     ParsedReport,
     Record,
@@ -282,6 +282,8 @@ def index_command(settings: Settings, full: bool, as_json: bool, out: TextIO, wa
     if not model_ready(settings):
         print(texts.MODEL_PREPARING, file=sys.stderr)
     report = run_index(settings, full=full, wait=wait)
+    if report.repaired:
+        print(texts.REPAIRING.format(reason=shown(report.repaired)), file=sys.stderr)
     if report.rebuilt:
         print(texts.REBUILDING.format(reason=report.rebuilt), file=sys.stderr)
     for line in report_lines(replace(report, rebuilt="")):
@@ -292,13 +294,22 @@ def index_command(settings: Settings, full: bool, as_json: bool, out: TextIO, wa
     return 1 if report.failed and not report.records else 0
 
 
+def _require_index(settings: Settings) -> None:
+    """Refuse at once when there is no index; say on standard error when a damaged one is answered from an older
+    generation."""
+    require_index(settings.index_dir)
+    damage = index_damage(settings.index_dir)
+    if damage:
+        print(texts.CLI_SAYS.format(message=shown(damage)), file=sys.stderr)
+
+
 def ask_command(settings: Settings, question: str, k: int | None, as_json: bool, stdin: TextIO, out: TextIO) -> int:
     """Answer one question, or every line of standard input when the question is "-"; a question longer than
     [search] max_question_chars is refused with a line saying so."""
     if question != "-" and not question.strip():
         print(texts.ASK_EMPTY, file=sys.stderr)
         return 2
-    require_index(settings.index_dir)  # at once, before the libraries and the model are loaded
+    _require_index(settings)  # at once, before the libraries and the model are loaded
     questions = [line.strip() for line in stdin] if question == "-" else [question.strip()]
     if not any(questions):
         print(texts.ASK_NO_QUESTIONS, file=sys.stderr)
@@ -313,6 +324,8 @@ def ask_command(settings: Settings, question: str, k: int | None, as_json: bool,
     from minsheng.bot.engine import open_searcher
 
     searcher = open_searcher(settings)
+    if searcher.damage:
+        print(texts.CLI_SAYS.format(message=shown(searcher.damage)), file=sys.stderr)
     responder = _responder(settings)
     k = k or settings.search.k
     for text in asked:
@@ -330,7 +343,7 @@ def ask_command(settings: Settings, question: str, k: int | None, as_json: bool,
 def summary_command(settings: Settings, place: str, as_json: bool, chart: Path | None, out: TextIO,
                     period: str = "") -> int:
     """Print a place's scorecards (text with sources, or JSON); with --chart, draw the latest one's bar chart."""
-    require_index(settings.index_dir)
+    _require_index(settings)
     from minsheng.bot.answer.render import to_terminal
     from minsheng.bot.engine import open_searcher
     from minsheng.bot.summary import PlaceError, card_json, summarize, with_chart
@@ -369,6 +382,7 @@ def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
     from minsheng.bot.engine import LiveRetriever
     from minsheng.bot.session import Conversation
 
+    _require_index(settings)
     interactive = stdin.isatty()
     if interactive:
         try:

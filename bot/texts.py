@@ -382,6 +382,7 @@ CHECK_READ = "{read} of {total} files read, {warned} with warnings"
 # --- indexing and watching the corpus (`minsheng index`, `minsheng watch`) -----------------------------------------
 
 REBUILDING = "rebuilding the whole index: {reason}"
+REPAIRING = "repairing the index: {reason}"
 INDEX_FILE_LINE = "{change:8s} {name}"
 INDEX_ADDED = "added"
 INDEX_UPDATED = "updated"

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
         Coverage,
         FileEntry,
         generation,
+        index_damage,
         read_chunks,
         read_manifest,
         require_index,
@@ -43,7 +44,7 @@ __all__ = [
     "CHROMA_DIR", "LABELLED", "MODELS_DIR", "BuildReport", "ChromaStore", "Chunk", "Coverage", "Embedder",
     "FileEntry", "FileLimits", "FileReader", "LazyStore", "OnnxEmbedder", "ProgressFactory", "SentenceTransformerEmbedder", "VectorStore",
     "build_index", "chunk_report", "count_records", "count_tokens", "export_ready", "field_text", "fit_tokens",
-    "generation", "nearest", "onnx_name", "open_store", "other_text", "period_label", "project_name", "read_chunks", "read_manifest",
+    "generation", "index_damage", "nearest", "onnx_name", "open_store", "other_text", "period_label", "project_name", "read_chunks", "read_manifest",
     "require_index", "search_texts", "states",
 ]
 __getattr__ = lazy_face(__name__)

@@ -1,6 +1,7 @@
 """Incremental index build: hash the corpus files, re-embed only what changed, rebuild BM25 from the catalog."""
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import os
@@ -19,12 +20,16 @@ from minsheng.index.indexing.catalog import (
     IndexMissing,
     Manifest,
     bare_unit,
+    chunks_of,
+    generations,
+    index_damage,
     live_dir,
+    manifest_of,
+    missing_parts,
+    named_generation,
     new_generation,
     prune_generations,
     publish,
-    read_chunks,
-    read_manifest,
     split_units,
     stale_format,
     write_chunks,
@@ -35,7 +40,7 @@ from minsheng.index.indexing.embed import Embedder
 from minsheng.index.indexing.layout import BM25_DIR, CHUNKS, LOCK, MANIFEST
 from minsheng.index.indexing.lexical import LexicalIndex
 from minsheng.index.indexing.reader import DEFAULT_LIMITS, FileLimits, FileReader, ReadFile
-from minsheng.index.indexing.store import VectorStore
+from minsheng.index.indexing.store import StoreError, VectorStore
 from minsheng.index.indexing.vectors import assemble, read_vectors, write_vectors
 from minsheng.index.ingest.corpus import MAX_FILE_BYTES, VANISHED, list_corpus, read_report, report_digest
 from minsheng.index.places import gazetteer
@@ -79,6 +84,8 @@ class BuildReport:
     chunks: int = 0
     seconds: float = 0.0
     rebuilt: str = ""
+    # What was damaged and is repaired by this build ("" when nothing was): printed, not in the JSON line.
+    repaired: str = ""
     duplicates: dict[str, str] = field(default_factory=dict)  # a copy's name → the name indexed
     # A file read this run → what is doubtful about it ("place: read from the file name only …").
     warnings: dict[str, list[str]] = field(default_factory=dict)
@@ -87,6 +94,7 @@ class BuildReport:
         """The JSON object of `minsheng index --json` (without the internal rebuild reason)."""
         data = asdict(self)
         data.pop("rebuilt")
+        data.pop("repaired")
         data.pop("duplicates")  # the JSON line's keys are a contract; duplicates and warnings are printed as text
         data.pop("warnings")
         data["seconds"] = round(self.seconds, 2)
@@ -144,8 +152,41 @@ def build_index(
     """Bring the index in line with the corpus, under the build lock. Readers keep the live generation until
     the new one is complete and published; the embedder is only loaded when something needs embedding."""
     with index_lock(index_dir, wait):
-        return _build(corpus_dir, index_dir, store, embedder, model_name, max_tokens, full, progress,
-                      max_file_bytes, limits)
+        try:
+            return _build(corpus_dir, index_dir, store, embedder, model_name, max_tokens, full, progress,
+                          max_file_bytes, limits)
+        except (OSError, StoreError) as exc:
+            if not disk_full(exc, index_dir):
+                raise
+            # Nothing is published before every part is written: the live generation is the one before.
+            raise DiskFull(f"{index_dir}: the disk is full ({_reason_of(exc)}); the index in use is unchanged. "
+                           "Free some space and run `minsheng index` again") from None
+
+
+class DiskFull(MinshengError):
+    """A build ran out of disk space; the live generation is untouched."""
+
+
+def disk_full(exc: BaseException, where: Path | None = None) -> bool:
+    """Whether an error comes from a full disk (or quota): the OS or a store's database says so, or (a store's
+    error that names no cause) the disk under `where` has next to no space left."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(exc).lower()
+    if "disk is full" in text or "no space left" in text or "quota exceeded" in text:
+        return True
+    try:
+        return where is not None and shutil.disk_usage(where).free < _NEARLY_FULL
+    except OSError:
+        return False
+
+
+# Free bytes under which a failed build is put down to a full disk.
+_NEARLY_FULL = 8 << 20
+
+
+def _reason_of(exc: BaseException) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).rsplit(": ", 1)[-1]
 
 
 def _build(corpus_dir: Path, index_dir: Path, store: VectorStore, embedder: Callable[[], Embedder], model_name: str,
@@ -156,12 +197,16 @@ def _build(corpus_dir: Path, index_dir: Path, store: VectorStore, embedder: Call
     base = _starting_point(index_dir, store, model_name, max_tokens, full, report)
     with FileReader(limits) as reader:
         changes = _read_corpus(corpus_dir, base.manifest, max_tokens, max_file_bytes, report, reader)
-    vectors = _embed_into(store, embedder(), changes.fresh, progress) if changes.fresh else {}
+    # Repairing, the chunks the damaged generation held are in the store already (ids are content-addressed):
+    # their vectors are taken from it, not embedded again.
+    reuse = report.repaired and report.rebuilt in ("", _CATALOG_LOST)  # never across versions, models or --full
+    stored = store.vectors([c.id for c in changes.fresh]) if changes.fresh and reuse else {}
+    vectors = _embed_into(store, embedder, changes.fresh, progress, stored) if changes.fresh else {}
     for chunk_id in changes.stale:
         base.catalog.pop(chunk_id, None)
     base.catalog.update((c.id, c) for c in changes.fresh)
     ordered = sorted(base.catalog.values(), key=lambda c: (c.source, c.record, c.part))
-    if changes.any or base.lexicon_changed or report.rebuilt or base.live is None:
+    if changes.any or base.lexicon_changed or report.rebuilt or report.repaired or base.live is None:
         _publish_generation(index_dir, store, base, changes.stale, ordered, vectors, reuse=not report.rebuilt)
     elif (base.collected or changes.manifest_only) and base.live is not None:
         write_manifest(base.live, base.manifest)  # the catalog readers use did not change
@@ -200,19 +245,32 @@ class _Changes:
 
 def _starting_point(index_dir: Path, store: VectorStore, model_name: str, max_tokens: int, full: bool,
                     report: BuildReport) -> _Base:
-    """The live generation's manifest and catalog when they can be built on (garbage collected, the store checked),
-    else a fresh manifest; the reason for rebuilding goes into the report."""
-    live = live_dir(index_dir)
-    # Directories of interrupted builds and generations two builds old; the live and the previous stay.
-    prune_generations(index_dir, [live.name] if live else [])
-    manifest = read_manifest(index_dir)
-    report.rebuilt = _rebuild_reason(manifest, model_name, max_tokens, full)
+    """The newest generation whose manifest and catalog can be read and built on (garbage collected, the store
+    checked), else a fresh manifest; the reason for rebuilding goes into the report, and what was damaged (CURRENT,
+    a part of the live generation) into report.repaired: this build publishes a whole generation again."""
+    store_damage = _readable_store(index_dir, store)
+    serving = live_dir(index_dir)
+    gen, manifest, chunks = _base_generation(index_dir, serving)
+    damage = index_damage(index_dir)
     stale_fmt = stale_format(index_dir)
-    if stale_fmt is not None and not report.rebuilt:
+    had_generations = bool(generations(index_dir))
+    # Directories of interrupted builds and generations two builds old; the one built on and the one answering stay.
+    prune_generations(index_dir, [p.name for p in (gen, serving) if p is not None])
+    if stale_fmt is not None:
         report.rebuilt = f"the index was written by another version (index format {stale_fmt}, now {FORMAT})"
-    base = _Base(manifest or Manifest(model=model_name, max_tokens=max_tokens), {}, live, [])
-    if manifest is not None and not report.rebuilt:
-        _load_live(index_dir, store, base, report)
+    else:
+        report.rebuilt = _rebuild_reason(manifest, model_name, max_tokens, full)
+    if store_damage:
+        report.repaired = store_damage
+        report.rebuilt = report.rebuilt or "the vector store could not be read"
+    elif stale_fmt is None and gen is not None and (damage or gen != serving or missing_parts(gen)):
+        report.repaired = damage or f"{gen.name} is built on, as the newest generation whose catalog can be read"
+    elif stale_fmt is None and gen is None and had_generations:
+        report.repaired = damage or _CATALOG_LOST
+        report.rebuilt = report.rebuilt or _CATALOG_LOST
+    base = _Base(manifest or Manifest(model=model_name, max_tokens=max_tokens), {}, gen, [])
+    if manifest is not None and chunks is not None and not report.rebuilt:
+        _load_live(store, base, chunks, report, check_store=not report.repaired)
     if manifest is None or report.rebuilt:
         # Content-addressed ids: re-embedding rewrites the same ids with the same vectors, so the live
         # generation keeps working during a rebuild; what it no longer needs is collected next time.
@@ -224,14 +282,48 @@ def _starting_point(index_dir: Path, store: VectorStore, model_name: str, max_to
     return base
 
 
-def _load_live(index_dir: Path, store: VectorStore, base: _Base, report: BuildReport) -> None:
-    """Read the live catalog, delete the vectors the last build left as garbage and those of an interrupted build;
-    a catalog or store that cannot be trusted sets the report's rebuild reason."""
+_CATALOG_LOST = "the chunk catalog or manifest is missing or damaged in every generation"
+
+
+def _readable_store(index_dir: Path, store: VectorStore) -> str:
+    """A vector store that answers with an error (a file of it left empty by a full disk, say) is emptied, to be
+    filled again by this build, and what was wrong is returned ("" when nothing was); one that cannot be reached,
+    or a full disk, stops the build."""
     try:
-        base.catalog = {c.id: c for c in read_chunks(index_dir)}
-        base.live_order = list(base.catalog)
-    except (IndexMissing, ValueError, KeyError, TypeError):
-        report.rebuilt = "the chunk catalog is missing or damaged"
+        store.count()
+    except StoreError as exc:
+        if exc.unreachable or disk_full(exc, index_dir):
+            raise
+        store.reset()
+        return f"the vector store could not be read ({exc}); it is emptied and filled again"
+    return ""
+
+
+def _base_generation(index_dir: Path, serving: Path | None) -> tuple[Path | None, Manifest | None, list[Chunk] | None]:
+    """The generation a build starts from: the one CURRENT names when its manifest and catalog read (a part derived
+    from them, such as BM25, may be missing: it is written again), else the one answering, else the newest that
+    reads."""
+    named = named_generation(index_dir)
+    order = [g for g in (named, serving) if g is not None] + generations(index_dir)
+    for gen in dict.fromkeys(order):
+        manifest = manifest_of(gen)
+        if manifest is None:
+            continue
+        try:
+            return gen, manifest, chunks_of(index_dir, gen)
+        except IndexMissing:
+            continue
+    return None, None, None
+
+
+def _load_live(store: VectorStore, base: _Base, chunks: list[Chunk], report: BuildReport,
+               check_store: bool = True) -> None:
+    """Take the base generation's catalog, delete the vectors the last build left as garbage and those of an
+    interrupted build; a store that cannot be trusted sets the report's rebuild reason. Not when repairing
+    (check_store False): the store then holds the vectors of the damaged generation too, to be taken again."""
+    base.catalog = {c.id: c for c in chunks}
+    base.live_order = list(base.catalog)
+    if not check_store:
         return
     if base.manifest.garbage:
         store.delete(base.manifest.garbage)
@@ -399,14 +491,20 @@ def _rebuild_reason(manifest: Manifest | None, model_name: str, max_tokens: int,
     return ""
 
 
-def _embed_into(store: VectorStore, embedder: Embedder, chunks: list[Chunk],
-                progress: ProgressFactory | None) -> dict[str, list[float]]:
-    bar = progress(len(chunks), "embedding") if progress else None
-    try:
-        vectors = embedder.embed_documents(search_texts(chunks), bar.update if bar else None)
-    finally:
-        if bar:
-            bar.close()
+def _embed_into(store: VectorStore, embedder: Callable[[], Embedder], chunks: list[Chunk],
+                progress: ProgressFactory | None, stored: dict[str, list[float]]) -> dict[str, list[float]]:
+    """Vectors of chunks, embedded (the embedder loaded only if some need it) or taken from `stored`, upserted."""
+    todo = [c for c in chunks if c.id not in stored]
+    found = dict(stored)
+    if todo:
+        bar = progress(len(todo), "embedding") if progress else None
+        try:
+            found.update(zip((c.id for c in todo), embedder().embed_documents(search_texts(todo),
+                                                                              bar.update if bar else None)))
+        finally:
+            if bar:
+                bar.close()
+    vectors = [found[c.id] for c in chunks]
     store.upsert([c.id for c in chunks], vectors, [c.text for c in chunks], [c.metadata() for c in chunks])
     return {c.id: v for c, v in zip(chunks, vectors)}
 

@@ -11,7 +11,7 @@ from typing import Any, Iterable
 
 from minsheng.index.errors import MinshengError
 from minsheng.index.indexing.chunk import Chunk, period_label
-from minsheng.index.indexing.layout import CHUNKS, CURRENT, GENERATION_PREFIX, MANIFEST
+from minsheng.index.indexing.layout import BM25_DIR, BM25_IDS, CHUNKS, CURRENT, GENERATION_PREFIX, MANIFEST
 from minsheng.index.places import gazetteer
 from minsheng.index.vocabulary import GOVERNMENT_LEVELS, MUNICIPALITY_END, NOT_LEVEL_WORDS, UNIT_SPLIT
 
@@ -35,6 +35,10 @@ FORMAT = 17
 
 class IndexMissing(MinshengError):
     """There is no usable index at the configured place."""
+
+
+class IndexDamaged(IndexMissing):
+    """The index is there but a part of it cannot be read; `minsheng index` repairs it."""
 
 
 @dataclass
@@ -87,14 +91,63 @@ class Manifest:
         )
 
 
+# The parts a generation is answered from, none of them empty (but the catalog of an empty corpus); vectors.npy is
+# optional (the vector store answers without it).
+_PARTS = (MANIFEST, CHUNKS, f"{BM25_DIR}/{BM25_IDS}")
+
+
 def live_dir(index_dir: Path) -> Path | None:
-    """The generation directory queries use now, or None when there is no finished index."""
+    """The generation directory queries use now: the one CURRENT names when all its parts are there, else (CURRENT
+    or that generation damaged) the newest generation that has them all; None when there is none."""
+    named = named_generation(index_dir)
+    if named is not None and not missing_parts(named):
+        return named
+    return next((path for path in generations(index_dir) if not missing_parts(path)), None)
+
+
+def missing_parts(gen_dir: Path) -> list[str]:
+    """The parts of a generation that are missing or empty (cheap: looks at the files, reads none)."""
+    missing = []
+    for part in _PARTS:
+        try:
+            if (gen_dir / part).stat().st_size == 0 and part != CHUNKS:
+                missing.append(part)
+        except OSError:
+            missing.append(part)
+    return missing
+
+
+def index_damage(index_dir: Path) -> str:
+    """What is wrong with the index and which generation answers meanwhile, in a sentence; "" when nothing is."""
+    named = named_generation(index_dir)
+    live = live_dir(index_dir)
+    if named is not None and named == live:
+        return ""
+    if named is None:
+        if live is None and not (index_dir / CURRENT).exists():
+            return ""  # no index yet, not a damaged one
+        what = f"{CURRENT} is missing or damaged"
+    else:
+        what = f"{named.name} is damaged ({', '.join(missing_parts(named))} missing)"
+    using = f"answering from {live.name}, the newest intact generation" if live else "no intact generation is left"
+    return f"{index_dir}: {what}; {using}; run `minsheng index` to repair it"
+
+
+def named_generation(index_dir: Path) -> Path | None:
+    """The generation CURRENT names, whatever its state; None when CURRENT is missing or damaged."""
     try:
         name = str(json.loads((index_dir / CURRENT).read_text("utf-8"))["generation"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
     path = index_dir / name
-    return path if name.startswith(GENERATION_PREFIX) and path.is_dir() else None
+    return path if name.startswith(GENERATION_PREFIX) and "/" not in name and path.is_dir() else None
+
+
+def generations(index_dir: Path) -> list[Path]:
+    """Generation directories, newest first."""
+    found = [p for p in index_dir.glob(f"{GENERATION_PREFIX}*")
+             if p.is_dir() and p.name[len(GENERATION_PREFIX):].isdigit()]
+    return sorted(found, key=lambda p: int(p.name[len(GENERATION_PREFIX):]), reverse=True)
 
 
 def generation(index_dir: Path) -> str:
@@ -129,10 +182,13 @@ def prune_generations(index_dir: Path, keep: Iterable[str]) -> None:
 def read_manifest(index_dir: Path) -> Manifest | None:
     """The live generation's manifest, or None when absent, unreadable or of another format (→ rebuild)."""
     live = live_dir(index_dir)
-    if live is None:
-        return None
+    return None if live is None else manifest_of(live)
+
+
+def manifest_of(gen_dir: Path) -> Manifest | None:
+    """A generation's manifest, or None when absent, unreadable or of another format."""
     try:
-        manifest = Manifest.from_json(json.loads((live / MANIFEST).read_text("utf-8")))
+        manifest = Manifest.from_json(json.loads((gen_dir / MANIFEST).read_text("utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return manifest if manifest.format == FORMAT else None
@@ -164,6 +220,10 @@ def require_index(index_dir: Path, model: str | None = None) -> None:
                             f"now {FORMAT}); run `minsheng index` to rebuild it")
     manifest = read_manifest(index_dir)
     if manifest is None:
+        damage = index_damage(index_dir)
+        if damage or any(generations(index_dir)):
+            raise IndexDamaged(damage or f"{index_dir}: the index is damaged (no readable manifest); run `minsheng "
+                                         "index` to repair it")
         raise MinshengError(f"{index_dir}: no index here; run `minsheng index` first")
     if model is not None and manifest.model != model:
         raise MinshengError(f"{index_dir}: built with model {manifest.model!r}, configured {model!r}; "
@@ -210,14 +270,23 @@ def read_chunks(index_dir: Path) -> list[Chunk]:
     live = live_dir(index_dir)
     if live is None:
         raise IndexMissing(f"{index_dir}: no index here; run `minsheng index`")
+    return chunks_of(index_dir, live)
+
+
+def chunks_of(index_dir: Path, live: Path) -> list[Chunk]:
+    """Every chunk of a generation of the index, in catalog order; IndexDamaged when its catalog cannot be read."""
     path = live / CHUNKS
     try:
         lines = path.read_text("utf-8").splitlines()
+        # One parse of the whole catalog, and its lines' keys are Chunk's fields as written: a tenth of the start-up
+        # of a large index was spent parsing lines one at a time and picking their fields.
+        return [Chunk.from_catalog(data) for data in json.loads("[" + ",".join(lines) + "]")]
     except OSError as exc:
-        raise IndexMissing(f"{index_dir}: no index here ({exc.strerror}); run `minsheng index`") from None
-    # One parse of the whole catalog, and its lines' keys are Chunk's fields as written: a tenth of the start-up of a
-    # large index was spent parsing lines one at a time and picking their fields.
-    return [Chunk.from_catalog(data) for data in json.loads("[" + ",".join(lines) + "]")]
+        raise IndexDamaged(f"{index_dir}: the index is damaged ({live.name}/{CHUNKS}: {exc.strerror}); run "
+                           "`minsheng index` to repair it") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise IndexDamaged(f"{index_dir}: the index is damaged ({live.name}/{CHUNKS} cannot be read: "
+                           f"{type(exc).__name__}); run `minsheng index` to repair it") from None
 
 
 @dataclass(frozen=True)

@@ -189,7 +189,7 @@ class LexicalIndex:
             words = (directory / USER_DICT).read_text("utf-8").split()
             bm25 = bm25s.BM25.load(str(directory), show_progress=False) if ids else None
         except (OSError, ValueError) as exc:
-            raise LexicalError(f"{directory}: BM25 index unreadable ({exc}); run `minsheng index --full`") from None
+            raise LexicalError(f"{directory}: BM25 index unreadable ({exc}); run `minsheng index` to repair it") from None
         return cls(ids, bm25, Tokenizer(words))
 
     def scores(self, tokens: Sequence[str]) -> np.ndarray:

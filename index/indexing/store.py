@@ -30,7 +30,12 @@ _T = TypeVar("_T")
 
 
 class StoreError(MinshengError):
-    """The vector store could not be opened or an operation on it failed."""
+    """The vector store could not be opened or an operation on it failed; unreachable: a server that did not
+    answer (the store itself may be fine), as opposed to a store that answered with an error."""
+
+    def __init__(self, message: str, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 @dataclass(frozen=True)
@@ -140,7 +145,7 @@ class ChromaStore:
         except StoreError:
             raise
         except _transport_error() as exc:
-            raise StoreError(f"cannot reach the {self._where}: {action} failed: {exc}") from exc
+            raise StoreError(f"cannot reach the {self._where}: {action} failed: {exc}", unreachable=True) from exc
         except Exception as exc:
             raise StoreError(f"{self._where}, collection {self._name!r}: {action} failed: {_reason(exc)}") from exc
 
@@ -278,7 +283,8 @@ def open_store(mode: str, path: Path, host: str, port: int, collection: str, fre
         try:
             client = chromadb.HttpClient(host=host, port=port, settings=_settings())
         except Exception as exc:
-            raise StoreError(f"cannot reach the Chroma server at http://{host}:{port}: {_reason(exc)}") from exc
+            raise StoreError(f"cannot reach the Chroma server at http://{host}:{port}: {_reason(exc)}",
+                             unreachable=True) from exc
     else:
         raise StoreError(
             f"unknown vector store mode {mode!r} (index path {path}, server http://{host}:{port}): "

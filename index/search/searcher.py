@@ -8,11 +8,20 @@ from typing import Callable
 
 import numpy as np
 
-from minsheng.index.indexing.catalog import Coverage, live_dir, read_chunks, require_index
+from minsheng.index.errors import MinshengError
+from minsheng.index.indexing.catalog import (
+    Coverage,
+    IndexMissing,
+    chunks_of,
+    generations,
+    live_dir,
+    missing_parts,
+    require_index,
+)
 from minsheng.index.indexing.chunk import Chunk, count_records, field_text, search_texts, states
 from minsheng.index.indexing.embed import Embedder
 from minsheng.index.indexing.layout import BM25_DIR
-from minsheng.index.indexing.lexical import LexicalIndex
+from minsheng.index.indexing.lexical import LexicalError, LexicalIndex
 from minsheng.index.indexing.passages import join_windows
 from minsheng.index.indexing.store import VectorStore
 from minsheng.index.indexing.vectors import read_vectors
@@ -82,6 +91,7 @@ class Searcher:
         # The index generation this searcher loaded ("" when built in memory); a reader compares it with
         # catalog.generation() to notice a re-index by another process.
         self.generation = ""
+        self.damage = ""  # what is wrong with the live generation when an older one answers
         self._examples: tuple[str, ...] | None = None
         # The answer layer's test that an example question is answered well (set by whoever wires the searcher).
         self.example_check: Callable[[SearchResult], bool] | None = None
@@ -98,11 +108,23 @@ class Searcher:
         require_index(index_dir, embedder.name)
         live = live_dir(index_dir)
         assert live is not None  # read_manifest found a manifest in it
-        chunks = read_chunks(index_dir)
-        searcher = cls(chunks, LexicalIndex.load(live / BM25_DIR), store, embedder, min_evidence, dense_pivot,
-                       read_vectors(live, len(chunks)), meaning_pivot)
-        searcher.generation = live.name
-        return searcher
+        damaged: MinshengError | None = None
+        # The live generation, else (its catalog or BM25 files damaged) the newest older one that reads.
+        for gen in [live, *(g for g in generations(index_dir) if g != live and not missing_parts(g))]:
+            try:
+                chunks = chunks_of(index_dir, gen)
+                lexical = LexicalIndex.load(gen / BM25_DIR)
+            except (IndexMissing, LexicalError) as exc:
+                damaged = damaged or exc
+                continue
+            searcher = cls(chunks, lexical, store, embedder, min_evidence, dense_pivot, read_vectors(gen, len(chunks)),
+                           meaning_pivot)
+            # What readers compare to notice a re-index: the live name, also when an older generation answers.
+            searcher.generation = live.name
+            searcher.damage = f"{damaged}; answering from {gen.name} meanwhile" if damaged else ""
+            return searcher
+        assert damaged is not None
+        raise damaged
 
     def in_reports(self, name: str) -> bool:
         """Whether a name occurs in any report text (a place inside a district, not a district we lack)."""

@@ -80,7 +80,7 @@ def test_search_texts_convert_only_traditional_reports(reports) -> None:  # type
 
 def test_simplified_text_is_made_once_and_kept_by_the_catalog(reports, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Only Traditional chunks carry a Simplified copy; the catalog keeps it and the vector store never sees it."""
-    from minsheng.index.indexing.catalog import new_generation, publish, read_chunks, write_chunks
+    from minsheng.index.indexing.catalog import chunks_of, new_generation, write_chunks
 
     chunks = [c for key in ("大兴区", "北京城市副中心") for c in chunk_report(reports[key], 768)]
     assert all(c.simplified == "" for c in chunks if c.region == "大兴区")
@@ -89,8 +89,7 @@ def test_simplified_text_is_made_once_and_kept_by_the_catalog(reports, tmp_path)
     assert all("simplified" not in c.metadata() for c in chunks)
     gen = new_generation(tmp_path)
     write_chunks(gen, chunks)
-    publish(tmp_path, gen)
-    assert read_chunks(tmp_path) == chunks
+    assert chunks_of(tmp_path, gen) == chunks
 
 
 def test_project_name_prefers_a_named_section_over_a_heading() -> None:
