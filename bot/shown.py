@@ -10,10 +10,10 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 def shown(text: str, lines: bool = False) -> str:
     """text with every control (Cc), format (Cf) and line or paragraph separator (Zl, Zp) character escaped
-    ("\\n", "\\x1b", "\\u202e"); with lines=True its newlines are kept (a multi-line answer)."""
+    ("\\n", "\\x1b", "\\u202e"); with lines=True its newlines and tabs are kept (a multi-line answer)."""
     if text.isprintable() and "\x7f" not in text:
         return text
-    return "".join(_escaped(c) if not (lines and c == "\n") else c for c in text)
+    return "".join(c if lines and c in "\n\t" else _escaped(c) for c in text)
 
 
 def _escaped(char: str) -> str:

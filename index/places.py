@@ -337,7 +337,20 @@ class Gazetteer:
         a name that could be several places is settled by a parent named among mentions or context (city or
         province), else it is not settled. None when the mentions do not agree on one branch."""
         mentions = list(mentions)
-        besides = _NamedBesides([*mentions, *context])
+        return self._resolve(mentions, _NamedBesides([*mentions, *context]))
+
+    def resolve_each(self, mentions: list[Mention]) -> list[Place | None]:
+        """Each mention resolved alone with all of them as context (as resolve([m], mentions) for each m), the
+        context counted once and each name resolved once: linear in the number of mentions."""
+        besides = _NamedBesides(mentions)
+        done: dict[tuple[str, tuple[Place, ...]], Place | None] = {}
+        for mention in mentions:
+            key = (mention.name, mention.places)
+            if key not in done:
+                done[key] = self._resolve([mention], besides)
+        return [done[(m.name, m.places)] for m in mentions]
+
+    def _resolve(self, mentions: list[Mention], besides: _NamedBesides) -> Place | None:
         chosen: list[Place] = []
         for mention in mentions:
             named = besides.of(mention)

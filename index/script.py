@@ -12,10 +12,19 @@ def _converter(config: str = "t2s"):  # type: ignore[no-untyped-def]
     return opencc.OpenCC(config)
 
 
+# Texts longer than this are converted line by line, only the lines that need it: a long Simplified report with a
+# few Traditional characters costs the time of those lines, not of the whole text (OpenCC is pure Python).
+_LINEWISE = 20_000
+
+
 def to_simplified(text: str) -> str:
     """Traditional → Simplified (OpenCC t2s); Simplified text comes back unchanged."""
-    if not text or text.isascii() or _t2s_changes().isdisjoint(text):
+    changes = _t2s_changes()
+    if not text or text.isascii() or changes.isdisjoint(text):
         return text
+    if len(text) > _LINEWISE and "\n" in text:
+        # OpenCC's phrases never span a line, so line by line gives the same text.
+        return "\n".join(line if changes.isdisjoint(line) else _converter().convert(line) for line in text.split("\n"))
     return _converter().convert(text)
 
 

@@ -83,9 +83,7 @@ def _most_named(body: str) -> Place | None:
     """The unit the body names most by full name (a county over its city on a tie), when one stands out."""
     gaz = gazetteer()
     counts: Counter[Place] = Counter()
-    mentions = gaz.mentions(body, short=False)
-    for mention in mentions:
-        place = gaz.resolve([mention], mentions)
+    for place in gaz.resolve_each(gaz.mentions(body, short=False)):
         if place is not None:
             counts[place] += 1
     if not counts:

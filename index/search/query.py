@@ -166,7 +166,7 @@ def question_places(text: str, coverage: Coverage, in_reports: Callable[[str], b
     strict = gaz.mentions(masked)
     mentions = [m for m in gaz.mentions(masked, lone_at=_naming_places(masked, strict, coverage))
                 if any((m.start, m.end) == (s.start, s.end) for s in strict) or not m.short or not in_reports(m.name)]
-    resolved = {m: gaz.resolve([m], mentions) for m in mentions}
+    resolved = dict(zip(mentions, gaz.resolve_each(mentions)))
     names = region_names(coverage)
     regions: list[str] = []
     taken: list[tuple[int, int]] = []

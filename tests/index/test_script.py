@@ -44,3 +44,14 @@ def test_text_without_a_character_t2s_changes_is_not_converted_and_comes_out_the
     characters = [chr(code) for code in range(0x4E00, 0xA000)]
     assert all(convert(c) == c for c in characters if c not in _t2s_changes())
     assert to_simplified("惠東縣民生實事辦理情況") == "惠东县民生实事办理情况"
+
+
+def test_a_long_text_is_converted_line_by_line_with_the_same_result() -> None:
+    """Only the lines holding Traditional characters are converted: the same text as converting it whole, and a
+    long Simplified report with one Traditional character costs that line."""
+    from minsheng.index.script import _converter
+
+    mixed = "\n".join(["大兴区新建养老驿站4家，已有2家投入运营。"] * 3_000 + ["通州區稅務局推行線上“銀稅互動”。"] * 3)
+    assert len(mixed) > 20_000
+    assert to_simplified(mixed) == _converter().convert(mixed)
+    assert to_simplified(mixed).endswith("通州区税务局推行线上“银税互动”。")
