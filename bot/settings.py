@@ -43,8 +43,8 @@ class IndexSettings:
     max_unpacked_mb: float = setting(200.0, "index", "max_unpacked_mb")
     max_part_mb: float = setting(32.0, "index", "max_part_mb")
     max_zip_entries: int = setting(10_000, "index", "max_zip_entries")
-    max_text_chars: int = setting(2_000_000, "index", "max_text_chars")
-    max_chunks_per_file: int = setting(5_000, "index", "max_chunks_per_file")
+    max_text_chars: int = setting(1_000_000, "index", "max_text_chars")
+    max_chunks_per_file: int = setting(1_000, "index", "max_chunks_per_file")
     lock_wait: float = setting(0.0, "index", "lock_wait")
 
 

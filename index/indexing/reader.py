@@ -33,8 +33,8 @@ class FileLimits:
     unpacked_mb: float = 200.0  # a zip-based file (.docx, .xlsx): all its parts together, unpacked
     part_mb: float = 32.0  # … and any one of its text (XML) parts
     zip_entries: int = 10_000
-    text_chars: int = 2_000_000
-    chunks: int = 5_000
+    text_chars: int = 1_000_000
+    chunks: int = 1_000
 
 
 DEFAULT_LIMITS = FileLimits()
