@@ -271,6 +271,8 @@ CHAT_NOT_ALLOWED = "这个机器人只在指定的会话里回答问题。"
 BUTTON_MORE = "更多结果"
 BUTTON_FULL = "完整原文"
 TOKEN_MISSING = "TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and export its token"
+# In place of a sentence of a record addressed to a language model, in the records the model is shown.
+INSTRUCTION_LEFT_OUT = "（此处一段对模型的指令已略去）"
 WEBHOOK_URL_MISSING = "config.toml [telegram] mode = \"webhook\" needs webhook_url"
 WEBHOOK_SECRET_GENERATED = ("TELEGRAM_WEBHOOK_SECRET is not set: this run uses a secret of its own, given to Telegram "
                             "with setWebhook (set the variable to keep one across restarts, e.g. for a proxy that "

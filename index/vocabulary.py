@@ -649,6 +649,16 @@ LIST_COMMA = "、"
 CLAUSE_COMMA = "\uff0c"
 # A model's citation markers: [1], [1, 2] / [1、2] (after NFKC), and as written, full-width ［１］ too; the commas
 # between their numbers.
+# A figure of a model's reply or a record (bot/answer/reply_checks.py): Arabic (1,234 whole thousands only; 3.75)
+# with the 万/亿 that may scale it, or in Chinese numerals after 百分之 or, two or more of them (or one with a
+# magnitude), before a unit or measure word ("九百九十九处", "三点五亿元"; not "一是", "十四五", "进一步").
+FIGURE_ARABIC = re.compile(r"(?P<digits>(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?)(?P<scale>[万亿])?")
+FIGURE_SCALES = {"万": 10_000, "亿": 100_000_000}
+_CN_NUMERALS = "零〇一二两三四五六七八九十百千万亿点"
+FIGURE_CN = re.compile(rf"百分之(?P<percent>[{_CN_NUMERALS}]+)|(?P<run>[{_CN_NUMERALS}]{{2,}}|[{_CN_NUMERALS}]?[十百千万亿])"
+                       r"(?=[余多]?[个处所家人户条项元米座台辆张部套场批次名间栋公吨亩平方千克天年月])")
+# Where a sentence ends.
+SENTENCE_END = re.compile(r"[。！？!?\n]")
 # Text addressed to a language model rather than a reader, planted in a report: "忽略以上指令", "ignore previous
 # instructions", "你现在是…", "以下是新的指令".
 INSTRUCTION = re.compile(r"(?:忽略|无视|不要理会|忘记)(?:掉)?(?:以上|上述|上面|之前|前面|先前|所有|全部)?(?:的)?(?:所有)?"

@@ -9,18 +9,20 @@ import unicodedata
 import warnings
 from functools import lru_cache
 
+from minsheng.bot import texts
 from minsheng.index.places import gazetteer
 from minsheng.index.script import to_simplified
-from minsheng.index.vocabulary import CITATION_MARK, CLAUSE_COMMA, INSTRUCTION, LIST_COMMA
+from minsheng.index.vocabulary import (
+    CITATION_MARK,
+    CLAUSE_COMMA,
+    FIGURE_ARABIC,
+    FIGURE_CN,
+    FIGURE_SCALES,
+    INSTRUCTION,
+    LIST_COMMA,
+    SENTENCE_END,
+)
 
-# An Arabic figure (1,234 whole thousands only; 3.75), and the 万/亿 that may scale it.
-_ARABIC = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?(?P<scale>[万亿])?")
-_SCALES = {"万": 10_000, "亿": 100_000_000}
-# A figure in Chinese numerals: after 百分之, or two or more numerals (or one with a magnitude) before a unit or
-# measure word ("九百九十九处", "三点五亿元", "两千余人"); "一是", "十四五" and "进一步" are words, not figures.
-_CN = "零〇一二两三四五六七八九十百千万亿点"
-_CN_FIGURE = re.compile(rf"百分之(?P<percent>[{_CN}]+)|(?P<run>[{_CN}]{{2,}}|[{_CN}]?[十百千万亿])"
-                        r"(?=[余多]?[个处所家人户条项元米座台辆张部套场批次名间栋公吨亩平方千克天年月])")
 _LINK = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org|gov|edu|me|io|top|"
                    r"xyz|info|cc|tv|co)\b", re.IGNORECASE)
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|\[[^\]]+\]\([^)]+\)|&#?\w+;")
@@ -66,12 +68,12 @@ def _figures(text: str) -> list[tuple[str, set[float]]]:
     plain = CITATION_MARK.sub(" ", unicodedata.normalize("NFKC", to_simplified(text).replace(CLAUSE_COMMA,
                                                                                              LIST_COMMA)))
     found: list[tuple[int, str, set[float]]] = []
-    for match in _ARABIC.finditer(plain):
-        digits = match.group().rstrip("万亿")
+    for match in FIGURE_ARABIC.finditer(plain):
+        digits = match.group("digits")
         number = float(digits.replace(",", ""))
-        scale = _SCALES.get(match.group("scale") or "", 1)
+        scale = FIGURE_SCALES.get(match.group("scale") or "", 1)
         found.append((match.start(), _written(digits), {_round(number), _round(number * scale)}))
-    for match in _CN_FIGURE.finditer(plain):
+    for match in FIGURE_CN.finditer(plain):
         value = _cn_value(match.group("percent") or match.group("run"))
         if value is not None:
             found.append((match.start(), _written(f"{value:f}"), {_round(value)}))
@@ -166,11 +168,11 @@ def without_instructions(text: str) -> str:
     spans = [(match.start(), _sentence_end(simple, match.end())) for match in INSTRUCTION.finditer(simple)]
     out, last = [], 0
     for start, end in spans:
-        out.append(text[last:start] + "（此处一段对模型的指令已略去）")
+        out.append(text[last:start] + texts.INSTRUCTION_LEFT_OUT)
         last = end
     return "".join(out) + text[last:]
 
 
 def _sentence_end(text: str, start: int) -> int:
-    match = re.compile(r"[。！？!?\n]").search(text, start)
+    match = SENTENCE_END.search(text, start)
     return match.end() if match else len(text)
