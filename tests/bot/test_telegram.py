@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from minsheng.bot import texts
 from minsheng.bot.answer.responder import Responder
 from minsheng.bot.engine import LiveRetriever, run_index
 from minsheng.bot.telegram import BotService, api_urls, photo_caption, reindex_text
@@ -114,3 +115,46 @@ def test_the_full_record_is_shown_once_without_page_furniture(indexed) -> None: 
     full = bot.full(reply.key or "", 9) or ""
     assert full.count("整治提升背街小巷15条") == 1 and "责任编辑" not in full
 
+
+
+class _Query:
+    """A pressed button: what the bot answered under it."""
+
+    def __init__(self, data: str) -> None:
+        self.data = data
+        self.answers: list[str | None] = []
+
+    async def answer(self, text: str | None = None, show_alert: bool = False) -> None:
+        self.answers.append(text)
+
+
+class _Update:
+    """Just enough of a python-telegram-bot Update for the handlers' admission: a chat, a user, a button."""
+
+    def __init__(self, chat_id: int, data: str) -> None:
+        self.effective_chat = type("Chat", (), {"id": chat_id, "type": "private"})()
+        self.effective_user = type("User", (), {"id": chat_id})()
+        self.effective_message = None
+        self.callback_query = _Query(data)
+
+
+def test_buttons_go_through_the_allowlist_and_the_rate_limit(indexed, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A button pressed in a chat off the allowlist is refused (told once), and presses past the rate limit are
+    answered with one notice, the rest silently: no message is sent for any of them."""
+    import asyncio
+
+    from minsheng.bot.settings import TelegramSettings
+    from minsheng.bot.telegram import TelegramHandlers
+
+    config = TelegramSettings(allowed_chats=(1,), rate_limit=2, rate_window=600, log_file=tmp_path / "q.log")
+    handlers = TelegramHandlers(service(replace(indexed, telegram=config)))
+    outsider = [_Update(99, "f:1") for _ in range(3)]
+    for update in outsider:
+        asyncio.run(handlers.button(update, None))  # type: ignore[arg-type]
+    assert [u.callback_query.answers for u in outsider] == [[texts.CHAT_NOT_ALLOWED], [None], [None]]
+    presses = [_Update(1, "f:zzz") for _ in range(6)]
+    for update in presses:
+        asyncio.run(handlers.button(update, None))  # type: ignore[arg-type]
+    answers = [u.callback_query.answers[0] for u in presses]
+    assert answers[:2] == [texts.BUTTON_EXPIRED] * 2  # within the limit: answered (this key is no answer's)
+    assert answers[2] == texts.RATE_LIMITED.format(seconds=600) and answers[3:] == [None, None, None]
