@@ -80,7 +80,9 @@ def report_place(title: str, issuers: list[str], stem: str, body: str) -> Report
 
 
 def _most_named(body: str) -> Place | None:
-    """The unit the body names most by full name (a county over its city on a tie), when one stands out."""
+    """The unit the body names most by full name (a county over its city on a tie), when one stands out; its
+    city instead when the body names three or more of the city's other units, together at least twice as often
+    (a city's report going through its districts: 黄岛区 twice, 市南区, 城阳区, 市北区 and 莱西市 once each)."""
     gaz = gazetteer()
     counts: Counter[Place] = Counter()
     for place in gaz.resolve_each(gaz.mentions(body, short=False)):
@@ -88,7 +90,15 @@ def _most_named(body: str) -> Place | None:
             counts[place] += 1
     if not counts:
         return None
-    return max(counts, key=lambda p: (counts[p], len(gaz.path(p))))
+    best = max(counts, key=lambda p: (counts[p], len(gaz.path(p))))
+    siblings = [p for p in counts if p != best and p.parent and p.parent == best.parent]
+    if best.parent and len(siblings) >= _SIBLINGS and sum(counts[p] for p in siblings) >= 2 * counts[best]:
+        return gaz.get(best.parent)
+    return best
+
+
+# A body naming this many of its most-named unit's sibling units is about their parent.
+_SIBLINGS = 3
 
 
 def places_named(text: str, report_path: tuple[str, ...]) -> list[str]:

@@ -151,3 +151,16 @@ def test_a_place_named_in_the_title_or_file_name_that_jieba_knows_as_a_noun() ->
     found = report_place("1-4月50项民生实事有序推进", [], "大观区2024年1-4月50项民生实事有序推进", "全区50项民生实事。")
     assert found.path[-1] == "大观区"
     assert report_place("城区民生实事", [], "开发区2024年民生实事", "全区民生实事。").place is None
+
+
+def test_a_report_going_through_a_city_s_districts_is_the_city_s() -> None:
+    """青岛市's report under a name that says nothing (an upload, a copy): its body names 黄岛区 twice and four other
+    units of 青岛市 once each, so it is 青岛市's, not 黄岛区's; a district's own report stays the district's."""
+    from minsheng.index.ingest.load import text_of
+    from minsheng.index.ingest.parse import parse_text
+
+    qingdao = corpus_file("青岛市")
+    parsed = parse_text(text_of(qingdao.read_bytes(), "q2.txt"), "q2.txt")
+    assert parsed.report.region == "青岛市" and parsed.report.place == ("山东省", "青岛市")
+    daxing = corpus_file("大兴区")
+    assert parse_text(text_of(daxing.read_bytes(), "d.txt"), "d.txt").report.region == "大兴区"
