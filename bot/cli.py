@@ -310,15 +310,15 @@ def ask_command(settings: Settings, question: str, k: int | None, as_json: bool,
         print(texts.ASK_EMPTY, file=sys.stderr)
         return 2
     _require_index(settings)  # at once, before the libraries and the model are loaded
-    questions = [line.strip() for line in stdin] if question == "-" else [question.strip()]
+    questions = [line.strip() for line in stdin] if question == "-" else [question]
     if not any(questions):
         print(texts.ASK_NO_QUESTIONS, file=sys.stderr)
         return 2
     limit = settings.search.max_question_chars
-    asked = [text for text in questions if text]
-    if all(len(text) > limit for text in asked):
+    asked = [text for text in questions if text.strip()]
+    if all(len(text.strip()) > limit for text in asked):
         for text in asked:
-            print(texts.QUESTION_TOO_LONG.format(length=len(text), limit=limit), file=sys.stderr)
+            print(texts.QUESTION_TOO_LONG.format(length=len(text.strip()), limit=limit), file=sys.stderr)
         return 2
     from minsheng.bot.answer.render import to_json, to_terminal
     from minsheng.bot.engine import open_searcher
@@ -329,8 +329,8 @@ def ask_command(settings: Settings, question: str, k: int | None, as_json: bool,
     responder = _responder(settings)
     k = k or settings.search.k
     for text in asked:
-        if len(text) > limit:
-            print(texts.QUESTION_TOO_LONG.format(length=len(text), limit=limit), file=sys.stderr)
+        if len(text.strip()) > limit:
+            print(texts.QUESTION_TOO_LONG.format(length=len(text.strip()), limit=limit), file=sys.stderr)
             continue
         result = searcher.search(text, k)
         answer = responder.answer(text, result)
