@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--sizes", default="10,100", help=texts.CLI_HELP["bench --sizes"])
     bench.add_argument("--large", action="store_true", help=texts.CLI_HELP["bench --large"])
     bench.add_argument("--workdir", type=Path, default=Path(".bench"), help=texts.CLI_HELP["bench --workdir"])
+    bench.add_argument("--hostile", action="store_true", help=texts.CLI_HELP["bench --hostile"])
     summary = sub.add_parser("summary", help=texts.CLI_HELP["summary"])
     summary.add_argument("place", help=texts.CLI_HELP["summary place"])
     summary.add_argument("--json", action="store_true", help=texts.CLI_HELP["summary --json"])
@@ -104,6 +105,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return index_command(settings, args.full, args.json, out, args.wait)
         if args.command == "ask":
             return ask_command(settings, args.question, args.k, args.json, sys.stdin, out)
+        if args.command == "bench" and args.hostile:
+            from minsheng.bot.measure.hostile import run_hostile
+
+            run_hostile(settings.corpus_dir, args.workdir, out)
+            return 0
         if args.command == "bench":
             from minsheng.bot.measure.bench import run
 

@@ -340,6 +340,8 @@ CLI_HELP: dict[str, str] = {
     "bench --sizes": "numbers of synthetic districts (default 10,100)",
     "bench --large": "also run 1,000 districts (long)",
     "bench --workdir": "where corpora and indexes go",
+    "bench --hostile": "instead: index the corpus with hostile files (zip bombs, huge texts, odd names) in a fresh "
+                       "process; its time, peak memory and refusals",
     "summary": "a place's scorecard: projects by status, the behind ones, the change",
     "summary place": "a covered place, e.g. 大兴区",
     "summary --json": "print the scorecards as JSON",
