@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 
 from minsheng.index.errors import MinshengError, ReadError
 from minsheng.index.indexing.chunk import Chunk, chunk_report
+from minsheng.index.ingest.formats.common import zip_parts
 from minsheng.index.ingest.records import ParsedReport
 
 _ZIPPED = frozenset({".docx", ".xlsx"})
@@ -54,15 +55,10 @@ def check_zip_limits(data: bytes, name: str, limits: FileLimits) -> None:
     library unpacks it."""
     if PurePath(name).suffix.lower() not in _ZIPPED or not zipfile.is_zipfile(io.BytesIO(data)):
         return  # not a zip: the format's reader says what it is instead
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        entries = archive.infolist()
+    entries = zip_parts(data, name, limits.unpacked_mb * 1e6, "[index] max_unpacked_mb")
     if len(entries) > limits.zip_entries:
         raise ReadError(name, f"holds {len(entries)} parts, more than the {limits.zip_entries} allowed "
                               "([index] max_zip_entries)")
-    total = sum(info.file_size for info in entries)
-    if total > limits.unpacked_mb * 1e6:
-        raise ReadError(name, f"unpacks to {total / 1e6:.0f} MB, more than the {limits.unpacked_mb:g} MB allowed "
-                              "([index] max_unpacked_mb)")
     largest = max((info for info in entries if info.filename.lower().endswith((".xml", ".rels"))),
                   key=lambda info: info.file_size, default=None)
     if largest is not None and largest.file_size > limits.part_mb * 1e6:
@@ -71,11 +67,11 @@ def check_zip_limits(data: bytes, name: str, limits: FileLimits) -> None:
 
 
 def read_file(data: bytes, name: str, max_tokens: int, key: str, limits: FileLimits) -> ReadFile:
-    """Text, parse and chunks of one file's content, in this process; ReadError past a limit of size."""
+    """Text, parse and chunks of one file's content, in this process; ReadError past a limit of size. The caller
+    has checked a zip-based file with check_zip_limits (FileReader.read does, before handing it to the worker)."""
     from minsheng.index.ingest.load import text_of
     from minsheng.index.ingest.parse import parse_text
 
-    check_zip_limits(data, name, limits)
     text = text_of(data, name)
     if len(text) > limits.text_chars:
         raise ReadError(name, f"its text is {len(text):,} characters, more than the {limits.text_chars:,} allowed "

@@ -62,9 +62,18 @@ def check_zip(data: bytes, name: str, kind: str) -> None:
         raise ReadError(name, f"an encrypted (password-protected) {kind} file or an old binary Office file, "
                               f"not a {PurePath(name).suffix.lower()} file")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+        zip_parts(data, name, MAX_UNPACKED_BYTES)
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
         raise ReadError(name, f"not a valid {PurePath(name).suffix.lower()} file ({describe(exc)})") from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ReadError(name, f"unpacks to {unpacked >> 20} MB, more than the {MAX_UNPACKED_BYTES >> 20} MB allowed")
+
+
+def zip_parts(data: bytes, name: str, max_bytes: float, setting: str = "") -> list[zipfile.ZipInfo]:
+    """The parts of a zip archive, as its directory lists them (nothing is unpacked); ReadError when together they
+    would unpack to more than max_bytes (the message names the setting that says so, when there is one)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = archive.infolist()
+    unpacked = sum(info.file_size for info in parts)
+    if unpacked > max_bytes:
+        named = f" ({setting})" if setting else ""
+        raise ReadError(name, f"unpacks to {unpacked / 1e6:.0f} MB, more than the {max_bytes / 1e6:.0f} MB allowed{named}")
+    return parts
