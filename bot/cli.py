@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence, TextIO
 
 from minsheng.bot import texts
+from minsheng.bot.guard import too_long
 from minsheng.bot.logs import route_to_file
 from minsheng.bot.settings import DEFAULT_CONFIG, Settings, load_settings
 from minsheng.bot.shown import ShownStream, shown
@@ -322,9 +323,9 @@ def ask_command(settings: Settings, question: str, k: int | None, as_json: bool,
         return 2
     limit = settings.search.max_question_chars
     asked = [text for text in questions if text.strip()]
-    if all(len(text.strip()) > limit for text in asked):
+    if all(too_long(text.strip(), limit) for text in asked):
         for text in asked:
-            print(texts.QUESTION_TOO_LONG.format(length=len(text.strip()), limit=limit), file=sys.stderr)
+            print(too_long(text.strip(), limit), file=sys.stderr)
         return 2
     from minsheng.bot.answer.render import to_json, to_terminal
     from minsheng.bot.engine import open_searcher
@@ -335,8 +336,9 @@ def ask_command(settings: Settings, question: str, k: int | None, as_json: bool,
     responder = _responder(settings)
     k = k or settings.search.k
     for text in asked:
-        if len(text.strip()) > limit:
-            print(texts.QUESTION_TOO_LONG.format(length=len(text.strip()), limit=limit), file=sys.stderr)
+        refusal = too_long(text.strip(), limit)
+        if refusal:
+            print(refusal, file=sys.stderr)
             continue
         result = searcher.search(text, k)
         answer = responder.answer(text, result)
@@ -419,8 +421,9 @@ def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
             conversation.reset()
             out.write(texts.RESET_DONE + "\n\n")
             continue
-        if len(text) > settings.search.max_question_chars:
-            out.write(texts.QUESTION_TOO_LONG.format(length=len(text), limit=settings.search.max_question_chars) + "\n\n")
+        refusal = too_long(text, settings.search.max_question_chars)
+        if refusal:
+            out.write(refusal + "\n\n")
             continue
         live.current()
         answer = responder.answer(text, conversation.search(text))

@@ -1,8 +1,10 @@
-"""Who may ask what, how often: a per-user rate limit and the chat allowlist."""
+"""Who may ask what, how often and how much: a per-user rate limit, the chat allowlist, the question length."""
 from __future__ import annotations
 
 import time
 from collections import deque
+
+from minsheng.bot import texts
 
 
 class RateLimiter:
@@ -49,3 +51,8 @@ class RateLimiter:
 def chat_allowed(chat_id: int, allowed: tuple[int, ...]) -> bool:
     """Whether the bot answers in this chat (an empty allowlist allows every chat)."""
     return not allowed or chat_id in allowed
+
+
+def too_long(question: str, limit: int) -> str:
+    """The reply refusing a question longer than limit characters ([search] max_question_chars), "" when it is not."""
+    return texts.QUESTION_TOO_LONG.format(length=len(question), limit=limit) if len(question) > limit else ""

@@ -26,7 +26,7 @@ from minsheng.bot.answer.render import to_html
 from minsheng.bot.answer.responder import Responder
 from minsheng.bot.answer.types import Citation
 from minsheng.bot.engine import LiveRetriever
-from minsheng.bot.guard import RateLimiter, chat_allowed
+from minsheng.bot.guard import RateLimiter, chat_allowed, too_long
 from minsheng.bot.logs import FORMAT as LOG_FORMAT
 from minsheng.bot.logs import OwnRecords
 from minsheng.bot.messages import (
@@ -495,9 +495,9 @@ class TelegramHandlers:
     async def _answer(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE", question: str) -> None:
         if not await self._admitted(update):
             return
-        limit = self.service.settings.search.max_question_chars
-        if len(question) > limit:
-            await self._send(update, texts.QUESTION_TOO_LONG.format(length=len(question), limit=limit))
+        refusal = too_long(question, self.service.settings.search.max_question_chars)
+        if refusal:
+            await self._send(update, refusal)
             return
         chat = update.effective_chat
         if chat is None:
