@@ -209,25 +209,26 @@ def _latency_and_accuracy(m: Measures, ask: Callable[[str], list[str]], mix: lis
 
 def _cold_median(command: list[str], env: dict[str, str], runs: int = COLD_RUNS) -> tuple[float, float]:
     """Median wall time of `runs` fresh processes and the largest peak memory among them."""
-    samples = [_cold(command, env) for _ in range(runs)]
-    return statistics.median(s for s, _ in samples), max(rss for _, rss in samples)
+    samples = [fresh_process(command, env) for _ in range(runs)]
+    return statistics.median(s for s, _, _ in samples), max(rss for _, rss, _ in samples)
 
 
-def _cold(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall time of a fresh process and its peak resident memory (MB), read from /usr/bin/time-free
-    getrusage of a wrapper."""
+def fresh_process(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall time of a fresh process, its peak resident memory (MB, the largest of it and the processes it waited
+    for), read from /usr/bin/time-free getrusage of a wrapper, and what it printed on standard output."""
     wrapper = [sys.executable, "-c",
                "import resource, subprocess, sys, json\n"
-               "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
-               "print(json.dumps([code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))\n", *command]
+               "done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)\n"
+               "print(json.dumps([done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+               " done.stdout]))\n", *command]
     started = time.perf_counter()
     done = subprocess.run(wrapper, capture_output=True, text=True, env={**os.environ, **env},
                           cwd=Path(__file__).resolve().parents[2])
     seconds = time.perf_counter() - started
-    code, rss_kb = json.loads(done.stdout.strip().splitlines()[-1])
+    code, rss_kb, printed = json.loads(done.stdout.strip().splitlines()[-1])
     if code != 0:
         raise RuntimeError(f"{command[:3]} failed with exit code {code}")
-    return seconds, rss_kb / 1024
+    return seconds, rss_kb / 1024, printed
 
 
 def _disk(path: Path) -> float:

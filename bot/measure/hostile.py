@@ -4,15 +4,13 @@ its peak memory (the largest of the process and its reader workers) and what it 
 from __future__ import annotations
 
 import io
-import json
-import os
 import shutil
-import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 from typing import TextIO
+
+from minsheng.bot.measure.bench import fresh_process
 
 _DOCX_TYPES = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
                '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" '
@@ -70,20 +68,11 @@ def run_hostile(real: Path, workdir: Path, out: TextIO) -> tuple[float, float, l
     corpus, index = workdir / "hostile-corpus", workdir / "hostile-index"
     names = hostile_corpus(real, corpus)
     shutil.rmtree(index, ignore_errors=True)
-    env = {**os.environ, "MINSHENG_CORPUS": str(corpus), "MINSHENG_INDEX": str(index)}
-    wrapper = [sys.executable, "-c",
-               "import resource, subprocess, sys, json\n"
-               "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-               "print(json.dumps([done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
-               " done.stdout]))\n",
-               sys.executable, "-m", "minsheng.bot.cli", "index"]
-    started = time.perf_counter()
-    done = subprocess.run(wrapper, capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[2])
-    seconds = time.perf_counter() - started
-    code, rss_kb, printed = json.loads(done.stdout.strip().splitlines()[-1])
+    env = {"MINSHENG_CORPUS": str(corpus), "MINSHENG_INDEX": str(index)}
+    seconds, peak_mb, printed = fresh_process([sys.executable, "-m", "minsheng.bot.cli", "index"], env)
     failed = [line for line in printed.splitlines() if line.startswith("FAILED")]
-    out.write(f"hostile files: {len(names)} among {len(list(real.iterdir()))} reports; index exit code {code}\n")
-    out.write(f"time {seconds:.1f} s, peak memory {rss_kb / 1024:.0f} MB\n")
+    out.write(f"hostile files: {len(names)} among {len(list(real.iterdir()))} reports\n")
+    out.write(f"time {seconds:.1f} s, peak memory {peak_mb:.0f} MB\n")
     out.writelines(line + "\n" for line in failed)
     out.write(printed.strip().splitlines()[-1] + "\n")
-    return seconds, rss_kb / 1024, failed
+    return seconds, peak_mb, failed
