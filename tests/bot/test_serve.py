@@ -1,19 +1,15 @@
 """End to end: `minsheng serve` as a real process against a Bot API stand-in on 127.0.0.1 (tests/support/botapi.py)."""
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from tests.conftest import CORPUS, ROOT, SHIPPED
+from tests.conftest import SHIPPED
 from tests.support.botapi import BotApiStandIn, Call
+from tests.support.serving import serving
 
 TOKEN = "123456:SERVE-test-token"
 ADMIN = 1001
@@ -23,9 +19,8 @@ RATE_LIMIT = 5
 class Bot:
     """The running bot process and the stand-in it talks to."""
 
-    def __init__(self, api: BotApiStandIn, process: subprocess.Popen[str], log_file: Path, stderr: Path) -> None:
+    def __init__(self, api: BotApiStandIn, log_file: Path, stderr: Path) -> None:
         self.api = api
-        self.process = process
         self.log_file = log_file
         self.stderr = stderr
 
@@ -49,36 +44,11 @@ class Bot:
 @pytest.fixture(scope="module")
 def bot(indexed, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:  # type: ignore[no-untyped-def]
     home = tmp_path_factory.mktemp("serve")
-    index_dir = home / "index"
-    shutil.copytree(indexed.index_dir, index_dir)
     log_file = home / "logs" / "questions.log"
-    config = home / "config.toml"
-    config.write_text(
-        f'[paths]\ncorpus = "{CORPUS}"\nindex = "{index_dir}"\n'
-        f'[telegram]\nadmins = [{ADMIN}]\nrate_limit = {RATE_LIMIT}\nrate_window = 600\npoll_timeout = 1\n'
-        f'log_file = "{log_file}"\n', "utf-8")
-    api = BotApiStandIn(TOKEN).start()
-    env = {**os.environ, "MINSHENG_CONFIG": str(config), "TELEGRAM_BOT_TOKEN": TOKEN,
-           "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{api.port}", "PYTHONIOENCODING": "utf-8"}
-    for name in ("MINSHENG_INDEX", "MINSHENG_CORPUS"):
-        env.pop(name, None)
-    stderr = home / "stderr.log"
-    with stderr.open("w", encoding="utf-8") as err:
-        process = subprocess.Popen([sys.executable, "-m", "minsheng.bot.cli", "serve"], cwd=ROOT, env=env, text=True,
-                                   stdout=subprocess.DEVNULL, stderr=err)
-    running = Bot(api, process, log_file, stderr)
-    try:
-        api.wait_for("getUpdates", timeout=180)  # index and model loaded, commands registered, polling
-        yield running
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            code = process.wait(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-            api.stop()
-    assert code == 0, stderr.read_text("utf-8")[-2000:]  # SIGTERM is a clean shutdown
+    telegram = (f'admins = [{ADMIN}]\nrate_limit = {RATE_LIMIT}\nrate_window = 600\npoll_timeout = 1\n'
+                f'log_file = "{log_file}"\n')
+    with serving(home, indexed.index_dir, telegram, TOKEN, "getUpdates") as (api, stderr):
+        yield Bot(api, log_file, stderr)
 
 
 def only_text(calls: list[Call]) -> str:

@@ -3,12 +3,7 @@ setWebhook, and only updates posted with that secret are handled; forged ones ge
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -17,8 +12,8 @@ from typing import Iterator
 
 import pytest
 
-from tests.conftest import CORPUS, ROOT
 from tests.support.botapi import BotApiStandIn
+from tests.support.serving import serving
 
 TOKEN = "123456:HOOK-test-token"
 ADMIN = 1001
@@ -58,25 +53,10 @@ def _update(update_id: int, user: int, text: str) -> dict[str, object]:
 @pytest.fixture(scope="module")
 def hook(indexed, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hook]:  # type: ignore[no-untyped-def]
     home = tmp_path_factory.mktemp("hook")
-    index_dir = home / "index"
-    shutil.copytree(indexed.index_dir, index_dir)
     port = _free_port()
-    config = home / "config.toml"
-    config.write_text(
-        f'[paths]\ncorpus = "{CORPUS}"\nindex = "{index_dir}"\n'
-        f'[telegram]\nmode = "webhook"\nwebhook_url = "https://bot.example.invalid/"\nwebhook_listen = "127.0.0.1"\n'
-        f'webhook_port = {port}\nadmins = [{ADMIN}]\nlog_file = "{home / "q.log"}"\n', "utf-8")
-    api = BotApiStandIn(TOKEN).start()
-    env = {**os.environ, "MINSHENG_CONFIG": str(config), "TELEGRAM_BOT_TOKEN": TOKEN,
-           "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{api.port}", "PYTHONIOENCODING": "utf-8"}
-    for name in ("MINSHENG_INDEX", "MINSHENG_CORPUS", "TELEGRAM_WEBHOOK_SECRET"):
-        env.pop(name, None)
-    stderr = home / "stderr.log"
-    with stderr.open("w", encoding="utf-8") as err:
-        process = subprocess.Popen([sys.executable, "-m", "minsheng.bot.cli", "serve"], cwd=ROOT, env=env, text=True,
-                                   stdout=subprocess.DEVNULL, stderr=err)
-    try:
-        api.wait_for("setWebhook", timeout=180)
+    telegram = (f'mode = "webhook"\nwebhook_url = "https://bot.example.invalid/"\nwebhook_listen = "127.0.0.1"\n'
+                f'webhook_port = {port}\nadmins = [{ADMIN}]\nlog_file = "{home / "q.log"}"\n')
+    with serving(home, indexed.index_dir, telegram, TOKEN, "setWebhook") as (api, stderr):
         running = Hook(api, port, stderr)
         status = 0
         for _ in range(100):  # the port opens right after setWebhook
@@ -87,15 +67,6 @@ def hook(indexed, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hook]:  
                 time.sleep(0.1)
         assert status == 403
         yield running
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            code = process.wait(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-            api.stop()
-    assert code == 0, stderr.read_text("utf-8")[-2000:]
 
 
 def test_without_a_configured_secret_the_bot_makes_one_and_gives_it_to_telegram(hook: Hook) -> None:
