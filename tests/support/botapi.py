@@ -2,8 +2,15 @@
 
 python-telegram-bot (PTB) posts every call to ``{base_url}{token}/{method}``; point the bot at
 ``BotApiStandIn.base_url`` (``http://127.0.0.1:PORT/bot``) and it polls, sends and edits here instead of
-at api.telegram.org. Tests push updates (``push_message``, ``push_callback``) and inspect what the bot
-called (``calls``, ``sent``, ``wait_for``). Every 4xx the stand-in answers is listed in ``errors``.
+at api.telegram.org. Tests push updates (``push_message``, ``push_document``, ``push_callback``) and inspect
+what the bot called (``calls``, ``sent``, ``wait_for``) and which files it fetched (``downloads``). Every 4xx
+the stand-in answers is listed in ``errors``.
+
+Files: PTB downloads from ``{base_file_url}{token}/{file_path}``; point ``base_file_url`` at
+``BotApiStandIn.base_file_url`` (``http://127.0.0.1:PORT/file/bot``). A document a user sends
+(``push_document``) or the bot uploads (sendDocument, sendPhoto) is kept with its bytes; getFile gives its
+``file_path`` (``documents/file_N.ext``), a GET of that path the bytes. As on Telegram, getFile refuses
+files over 20 MB (``Bad Request: file is too big``), so a bot can never download those.
 
 What arrives on the wire (PTB 22, HTTPXRequest): a POST whose body is
 ``application/x-www-form-urlencoded`` (multipart/form-data when files are uploaded); every value is a
@@ -26,6 +33,11 @@ Validation, as Telegram does it (answered with HTTP 400 ``{"ok": false, "error_c
   Errors read ``Bad Request: can't parse entities: <tdlib's message>``.
 * ``sendPhoto``: an uploaded PNG, JPEG, GIF or WebP (else ``IMAGE_PROCESS_FAILED``) or a file_id; its caption
   is parsed like text and may hold at most 1024 characters (``message caption is too long``).
+* ``sendDocument``: an uploaded file (non-empty, at most 50 MB, else 413 ``Request Entity Too Large``), a
+  known file_id or an http(s) URL (``wrong file identifier/HTTP URL specified`` otherwise); caption as sendPhoto.
+* ``getFile``: ``invalid file_id`` for an id the stand-in never handed out; ``file is too big`` over 20 MB.
+* ``block(chat_id)``: every send*/edit* call to that chat answers 403 ``Forbidden: bot was blocked by the
+  user`` (PTB raises ``telegram.error.Forbidden``), as after a user blocked the bot; ``unblock`` undoes it.
 * Text length is counted after entity parsing, in characters (code points) of the visible text with
   leading/trailing whitespace stripped: more than 4096 → ``Bad Request: message is too long``; nothing
   left → ``Bad Request: message text is empty``. Markdown/MarkdownV2 texts are not parsed (raw length).
@@ -40,11 +52,13 @@ Validation, as Telegram does it (answered with HTTP 400 ``{"ok": false, "error_c
   timeout expired or query ID is invalid``.
 * Unknown methods → 404 ``Not Found: method X`` (recorded in ``calls`` and ``errors``); a token other than
   the stand-in's → 401 ``Unauthorized`` (recorded in ``errors`` only); getUpdates while a webhook is set → 409.
+  File downloads: wrong token → 401, unknown path → 404 (both in ``errors`` as ``"<download>"``).
 """
 from __future__ import annotations
 
 import copy
 import json
+import mimetypes
 import re
 import threading
 import time
@@ -53,11 +67,14 @@ from email import policy
 from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
+MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile refuses bigger files: bots can't download them
+MAX_UPLOAD = 50 * 1024 * 1024  # the largest file a bot may send (multipart upload)
+BLOCKED = "Forbidden: bot was blocked by the user"
 
 # Parameters whose value is free text: never JSON-decoded (so a text "123" or "[1]" stays a string).
 TEXT_KEYS = frozenset({
@@ -105,6 +122,41 @@ class ApiError(Exception):
         super().__init__(description)
         self.code = code
         self.description = description
+
+
+@dataclass
+class StoredFile:
+    """A file the stand-in holds: its bytes and how Telegram describes it (``file_path`` once getFile asked)."""
+
+    file_id: str
+    file_unique_id: str
+    data: bytes
+    kind: str  # the file_path folder: "documents", "photos"
+    file_name: str = ""
+    mime_type: str = ""
+    file_path: str | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def as_file(self) -> dict[str, Any]:
+        """The File object getFile answers."""
+        answer: dict[str, Any] = {"file_id": self.file_id, "file_unique_id": self.file_unique_id,
+                                  "file_size": self.size}
+        if self.file_path is not None:
+            answer["file_path"] = self.file_path
+        return answer
+
+    def as_document(self) -> dict[str, Any]:
+        """The Document object of a message carrying this file."""
+        document: dict[str, Any] = {"file_id": self.file_id, "file_unique_id": self.file_unique_id}
+        if self.file_name:
+            document["file_name"] = self.file_name
+        if self.mime_type:
+            document["mime_type"] = self.mime_type
+        document["file_size"] = self.size
+        return document
 
 
 @dataclass
@@ -454,10 +506,13 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # a bug of the stand-in: answer 500 and make the test see it
             standin._record_error("<server>", f"stand-in failure: {exc!r}")
             status, payload = 500, {"ok": False, "error_code": 500, "description": f"Internal Server Error: {exc!r}"}
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        if isinstance(payload, bytes):  # a file download
+            data, content_type = payload, "application/octet-stream"
+        else:
+            data, content_type = json.dumps(payload, ensure_ascii=False).encode("utf-8"), "application/json"
         try:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
@@ -498,13 +553,18 @@ class BotApiStandIn:
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._webhook = ""
         self._allowed_updates: list[str] = []
+        self._files: dict[str, StoredFile] = {}  # file_id -> file
+        self._paths: dict[str, str] = {}  # file_path -> file_id, once getFile handed the path out
+        self._next_file = 0
+        self._downloads: list[str] = []  # file_ids, one per successful download
+        self._blocked: set[int] = set()
         self._stopping = False
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._methods: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
             name.lower(): (name, handler) for name, handler in [
                 ("getMe", self._get_me), ("getUpdates", self._get_updates), ("sendMessage", self._send_message),
-                ("sendPhoto", self._send_photo),
+                ("sendPhoto", self._send_photo), ("sendDocument", self._send_document), ("getFile", self._get_file),
                 ("editMessageText", self._edit_message_text),
                 ("editMessageReplyMarkup", self._edit_message_reply_markup),
                 ("deleteMessage", self._delete_message), ("sendChatAction", self._send_chat_action),
@@ -557,7 +617,13 @@ class BotApiStandIn:
 
     @property
     def base_url(self) -> str:
+        """The ``base_url`` for PTB: ``http://127.0.0.1:PORT/bot``."""
         return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        """The ``base_file_url`` for PTB: ``http://127.0.0.1:PORT/file/bot``."""
+        return f"http://127.0.0.1:{self.port}/file/bot"
 
     # ---------------------------------------------------------------- what tests push
 
@@ -570,13 +636,7 @@ class BotApiStandIn:
         /command[@bot] gets a bot_command entity and every "@<bot username>" a mention entity, as Telegram
         adds them. ``reply_to``: a message dict (e.g. ``message_of(call)``) the user replies to.
         """
-        if user_id is None:
-            user_id = chat_id if chat_type == "private" else 4242
-        user = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "zh-hans"}
-        if chat_type == "private":
-            chat = {"id": chat_id, "type": "private", "first_name": first_name}
-        else:
-            chat = {"id": chat_id, "type": chat_type, "title": title}
+        user, chat = self._sender(chat_id, user_id, chat_type, first_name, title)
         with self._cond:
             self._chats[chat_id] = chat
             message: dict[str, Any] = {"message_id": self._new_message_id(chat_id), "from": user, "chat": chat,
@@ -587,6 +647,44 @@ class BotApiStandIn:
             if reply_to is not None:
                 key = (reply_to["chat"]["id"], reply_to["message_id"])
                 message["reply_to_message"] = self._without_reply(self._messages.get(key, reply_to))
+            self._store(message)
+            self._queue({"message": message})
+            return copy.deepcopy(message)
+
+    def push_document(self, chat_id: int, data: bytes, file_name: str, user_id: int | None = None,
+                      mime_type: str | None = None, chat_type: str = "private", caption: str | None = None,
+                      forward_from: dict[str, Any] | None = None, *, first_name: str = "测试用户",
+                      title: str = "测试群") -> dict[str, Any]:
+        """Queue an Update with a user's Message carrying a document (the bytes kept for getFile); returns it.
+
+        user_id as in ``push_message``; mime_type guessed from file_name if not given. A caption gets the
+        bot_command/mention entities Telegram adds (``caption_entities``). ``forward_from``: a user dict (at
+        least ``id``) the document is forwarded from: the message then carries ``forward_origin`` (type
+        "user"), plus the legacy ``forward_from``/``forward_date`` Telegram still sends alongside.
+        """
+        user, chat = self._sender(chat_id, user_id, chat_type, first_name, title)
+        if mime_type is None:
+            mime_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
+        with self._cond:
+            self._chats[chat_id] = chat
+            stored = self._keep(bytes(data), "documents", file_name, mime_type)
+            now = int(time.time())
+            message: dict[str, Any] = {"message_id": self._new_message_id(chat_id), "from": user, "chat": chat,
+                                       "date": now}
+            if forward_from is not None:
+                if "id" not in forward_from:
+                    raise ValueError(f"forward_from needs the user's id: {forward_from!r}")
+                origin_user = {"is_bot": False, "first_name": "转发来源", **forward_from}
+                # Bot API 7.0 replaced forward_from/forward_date by forward_origin; Telegram still sends both
+                message["forward_origin"] = {"type": "user", "date": now, "sender_user": origin_user}
+                message["forward_from"] = copy.deepcopy(origin_user)
+                message["forward_date"] = now
+            message["document"] = stored.as_document()
+            if caption:
+                message["caption"] = caption
+                found = _command_entities(caption, self.bot_user["username"])
+                if found:
+                    message["caption_entities"] = found
             self._store(message)
             self._queue({"message": message})
             return copy.deepcopy(message)
@@ -614,6 +712,16 @@ class BotApiStandIn:
             self._queue({"callback_query": query})
             return query_id
 
+    def block(self, chat_id: int) -> None:
+        """The user blocked the bot: from now on every send/edit to chat_id answers 403 (``BLOCKED``)."""
+        with self._cond:
+            self._blocked.add(chat_id)
+
+    def unblock(self, chat_id: int) -> None:
+        """Undo ``block``: the chat accepts the bot's messages again."""
+        with self._cond:
+            self._blocked.discard(chat_id)
+
     # ---------------------------------------------------------------- what tests inspect
 
     @property
@@ -639,10 +747,24 @@ class BotApiStandIn:
         with self._cond:
             return len(self._calls)
 
-    def sent(self, chat_id: int | None = None) -> list[dict[str, Any]]:
-        """The params of successful sendMessage calls (to one chat if given), in order."""
-        return [call.params for call in self.calls if call.method == "sendMessage" and call.ok
+    def sent(self, chat_id: int | None = None,
+             methods: tuple[str, ...] = ("sendMessage", "sendPhoto", "sendDocument")) -> list[dict[str, Any]]:
+        """The params of successful sendMessage/sendPhoto/sendDocument calls (to one chat if given), in order.
+
+        Tell them apart by their "text"/"photo"/"document" key, or narrow ``methods`` (``("sendMessage",)``).
+        """
+        return [call.params for call in self.calls if call.method in methods and call.ok
                 and (chat_id is None or str(call.params.get("chat_id")) == str(chat_id))]
+
+    def downloads(self) -> list[str]:
+        """The file_id of every file downloaded so far (GET of its file_path), in order, repeats included."""
+        with self._cond:
+            return list(self._downloads)
+
+    def file_data(self, file_id: str) -> bytes:
+        """The bytes the stand-in holds under file_id (pushed or uploaded by the bot); KeyError if none."""
+        with self._cond:
+            return self._files[file_id].data
 
     def history(self, chat_id: int) -> list[dict[str, Any]]:
         """The chat's messages as they stand now (user and bot, edits applied, deleted ones gone)."""
@@ -713,7 +835,8 @@ class BotApiStandIn:
                 parts.append(f"getUpdates×{run}" if run > 1 else "getUpdates")
                 run = 0
                 continue
-            brief = ", ".join(f"{key}={str(call.params[key])[:60]!r}" for key in ("chat_id", "text", "data", "action")
+            brief = ", ".join(f"{key}={str(call.params[key])[:60]!r}"
+                              for key in ("chat_id", "text", "caption", "file_id", "data", "action")
                               if key in call.params)
             parts.append(f"#{call.index} {call.method}({brief}){'' if call.ok else ' -> ' + str(call.error)}")
         return "[" + "; ".join(parts) + "]" if parts else "none"
@@ -725,8 +848,12 @@ class BotApiStandIn:
             self._errors.append((method, description))
             self._cond.notify_all()
 
-    def _dispatch(self, path: str, content_type: str, body: bytes) -> tuple[int, dict[str, Any]]:
+    def _dispatch(self, path: str, content_type: str, body: bytes) -> tuple[int, dict[str, Any] | bytes]:
         parts = urlsplit(path)
+        # PTB percent-encodes the whole path of a download, the token's ":" included
+        download = re.fullmatch(r"/file/bot([^/]+)/(.+)", unquote(parts.path))
+        if download:
+            return self._download(*download.groups())
         match = re.fullmatch(r"/bot([^/]+)/([A-Za-z0-9_]+)/?", parts.path)
         if not match:
             self._record_error(parts.path, "Not Found")
@@ -742,6 +869,7 @@ class BotApiStandIn:
         try:
             if handler is None:
                 raise ApiError(404, f"Not Found: method {requested}")
+            self._refuse_blocked(name, params)
             result = handler(params)
         except ApiError as exc:
             call = Call(name, params, raw, ok=False, status=exc.code, error=exc.description)
@@ -756,6 +884,29 @@ class BotApiStandIn:
                 self._errors.append((name, call.error or ""))
             self._cond.notify_all()
         return call.status, payload
+
+    def _download(self, token: str, path: str) -> tuple[int, dict[str, Any] | bytes]:
+        """GET {base_file_url}{token}/{file_path}: the bytes of a file getFile handed the path out for."""
+        if token != self.token:
+            self._record_error("<download>", "Unauthorized")
+            return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        with self._cond:
+            file_id = self._paths.get(path)
+            if file_id is None:
+                self._errors.append(("<download>", f"Not Found: {path}"))
+                self._cond.notify_all()
+                return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+            self._downloads.append(file_id)
+            self._cond.notify_all()
+            return 200, self._files[file_id].data
+
+    def _refuse_blocked(self, method: str, params: dict[str, Any]) -> None:
+        """403 for a send/edit to a chat whose user blocked the bot, before any other check (as Telegram)."""
+        if not method.startswith(("send", "edit", "copy", "forward")):
+            return
+        with self._cond:
+            if params.get("chat_id") in self._blocked:
+                raise ApiError(403, BLOCKED)
 
     @staticmethod
     def _read_params(query: str, content_type: str, body: bytes) -> tuple[dict[str, str], dict[str, Any]]:
@@ -793,6 +944,27 @@ class BotApiStandIn:
         self._next_update_id += 1
         self._pending.append(update)
         self._cond.notify_all()
+
+    def _keep(self, data: bytes, kind: str, file_name: str = "", mime_type: str = "") -> StoredFile:
+        """Store bytes under a new file_id (Telegram's ids are opaque; these say what they are)."""
+        self._next_file += 1
+        stored = StoredFile(f"{kind[:-1]}-{self._next_file}", f"AgAD{self._next_file:04d}", data, kind,
+                            file_name, mime_type)
+        self._files[stored.file_id] = stored
+        return stored
+
+    @staticmethod
+    def _sender(chat_id: int, user_id: int | None, chat_type: str, first_name: str,
+                title: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The user and chat of a pushed message; user_id defaults to chat_id in private chats, 4242 elsewhere."""
+        if user_id is None:
+            user_id = chat_id if chat_type == "private" else 4242
+        user = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "zh-hans"}
+        if chat_type == "private":
+            chat = {"id": chat_id, "type": "private", "first_name": first_name}
+        else:
+            chat = {"id": chat_id, "type": chat_type, "title": title}
+        return user, chat
 
     def _new_message_id(self, chat_id: int) -> int:
         self._message_ids[chat_id] = self._message_ids.get(chat_id, 0) + 1
@@ -972,19 +1144,76 @@ class BotApiStandIn:
             size = 0
         else:
             raise ApiError(400, "Bad Request: there is no photo in the request")
-        caption, entities = "", []
-        if params.get("caption"):
-            caption, entities = self._text({"text": params["caption"], "parse_mode": params.get("parse_mode"),
-                                            "entities": params.get("caption_entities")})
-            if len(caption) > MAX_CAPTION:
-                raise ApiError(400, "Bad Request: message caption is too long")
+        caption = self._caption(params)
+
         def content(message_id: int) -> dict[str, Any]:
-            photo = [{"file_id": f"photo-{chat_id}-{message_id}", "file_unique_id": f"u{chat_id}x{message_id}",
+            file_id = f"photo-{chat_id}-{message_id}"
+            if isinstance(photo, dict):  # kept, so getFile and a download work on it as on Telegram
+                self._files[file_id] = StoredFile(file_id, f"u{chat_id}x{message_id}", photo["data"], "photos",
+                                                  mime_type="image/jpeg")
+            sizes = [{"file_id": file_id, "file_unique_id": f"u{chat_id}x{message_id}",
                       "width": 640, "height": 480, "file_size": size}]
-            return {"photo": photo, **({"caption": caption} if caption else {}),
-                    **({"caption_entities": entities} if entities else {})}
+            return {"photo": sizes, **caption}
 
         return self._post(chat_id, params, content)
+
+    def _caption(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The caption and caption_entities of a media message: parsed like text, at most MAX_CAPTION long."""
+        if not params.get("caption"):
+            return {}
+        caption, entities = self._text({"text": params["caption"], "parse_mode": params.get("parse_mode"),
+                                        "entities": params.get("caption_entities")})
+        if len(caption) > MAX_CAPTION:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        return {"caption": caption, **({"caption_entities": entities} if entities else {})}
+
+    def _send_document(self, params: dict[str, Any]) -> Any:
+        """An uploaded file (multipart), a known file_id or an http(s) URL; caption as sendPhoto."""
+        chat_id = self._chat_id(params)
+        document = params.get("document")
+        if isinstance(document, dict):
+            if not document.get("size"):
+                raise ApiError(400, "Bad Request: file must be non-empty")
+            if document["size"] > MAX_UPLOAD:
+                raise ApiError(413, "Request Entity Too Large")
+        elif isinstance(document, str) and document:
+            with self._cond:
+                known = document in self._files
+            if not known and not document.startswith(("http://", "https://")):
+                raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        else:
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        caption = self._caption(params)
+
+        def content(message_id: int) -> dict[str, Any]:
+            if isinstance(document, dict):
+                stored = self._keep(document["data"], "documents", document.get("filename") or "",
+                                    document.get("content_type") or "application/octet-stream")
+            elif document in self._files:  # resending a file keeps its id, as Telegram does
+                stored = self._files[document]
+            else:  # a URL: Telegram would fetch it; the stand-in has no bytes for it
+                name = urlsplit(document).path.rsplit("/", 1)[-1]
+                stored = self._keep(b"", "documents", name, mimetypes.guess_type(name)[0] or "")
+            return {"document": stored.as_document(), **caption}
+
+        return self._post(chat_id, params, content)
+
+    def _get_file(self, params: dict[str, Any]) -> Any:
+        """The File of a known file_id, with a file_path to download it from; too big → 400, as Telegram."""
+        file_id = str(params.get("file_id") or "")
+        with self._cond:
+            stored = self._files.get(file_id)
+            if stored is None:
+                raise ApiError(400, "Bad Request: invalid file_id")
+            if stored.size > MAX_DOWNLOAD:
+                raise ApiError(400, "Bad Request: file is too big")
+            if stored.file_path is None:  # handed out once and kept, as Telegram keeps it for an hour at least
+                suffix = ("." + stored.file_name.rsplit(".", 1)[-1].lower()) if "." in stored.file_name else ""
+                if stored.kind == "photos":
+                    suffix = ".jpg"
+                stored.file_path = f"{stored.kind}/file_{len(self._paths)}{suffix}"
+                self._paths[stored.file_path] = file_id
+            return stored.as_file()
 
     def _edit_message_text(self, params: dict[str, Any]) -> Any:
         if params.get("inline_message_id"):

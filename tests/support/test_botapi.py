@@ -10,9 +10,10 @@ import httpx
 import pytest
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, EndPointNotFound, InvalidToken
+from telegram.error import BadRequest, EndPointNotFound, Forbidden, InvalidToken
+from telegram.request import HTTPXRequest
 
-from tests.support.botapi import BotApiStandIn, HtmlParseError, parse_html
+from tests.support.botapi import MAX_DOWNLOAD, BotApiStandIn, HtmlParseError, parse_html
 
 TOKEN = "123456:TEST-token"
 CHAT = 1001
@@ -24,10 +25,10 @@ def standin() -> Iterator[BotApiStandIn]:
         yield server
 
 
-def with_bot(standin: BotApiStandIn, action: Any, token: str = TOKEN) -> Any:
-    """Run ``await action(bot)`` with a real telegram.Bot pointed at the stand-in."""
+def with_bot(standin: BotApiStandIn, action: Any, token: str = TOKEN, request: HTTPXRequest | None = None) -> Any:
+    """Run ``await action(bot)`` with a real telegram.Bot pointed at the stand-in (API and file URLs)."""
     async def main() -> Any:
-        bot = Bot(token, base_url=standin.base_url)
+        bot = Bot(token, base_url=standin.base_url, base_file_url=standin.base_file_url, request=request)
         await bot.initialize()
         try:
             return await action(bot)
@@ -208,14 +209,15 @@ def test_unknown_methods_are_404_and_recorded(standin: BotApiStandIn) -> None:
         with_bot(standin, lambda bot: bot.do_api_request("noSuchMethod", api_kwargs={"x": 1}))
     # multipart bodies (file uploads) are parsed too; PTB maps any 404 of its own methods to InvalidToken
     with pytest.raises(InvalidToken):
-        with_bot(standin, lambda bot: bot.send_document(CHAT, document=b"abc", filename="a.txt", caption="说明"))
+        with_bot(standin, lambda bot: bot.send_audio(CHAT, audio=b"abc", filename="a.txt", caption="说明"))
     unknown = [call for call in standin.calls if not call.ok]
     assert [(c.method, c.status, c.params.get("x")) for c in unknown][0] == ("noSuchMethod", 404, 1)
     assert unknown[1].params["chat_id"] == CHAT and unknown[1].params["caption"] == "说明"
-    assert unknown[1].params["document"] == {"filename": "a.txt", "content_type": "text/plain",  # PTB guesses from the name
-                                             "size": 3, "head": b"abc", "data": b"abc"}
+    # PTB guesses the content type from the name
+    assert unknown[1].params["audio"] == {"filename": "a.txt", "content_type": "text/plain",
+                                          "size": 3, "head": b"abc", "data": b"abc"}
     assert standin.errors == [("noSuchMethod", "Not Found: method noSuchMethod"),
-                              ("sendDocument", "Not Found: method sendDocument")]
+                              ("sendAudio", "Not Found: method sendAudio")]
 
 
 def test_raw_requests_empty_bodies_and_case_insensitive_methods(standin: BotApiStandIn) -> None:
@@ -325,3 +327,138 @@ def test_send_photo_refuses_what_is_no_picture_and_an_over_long_caption(standin:
 
     with pytest.raises(BadRequest, match="caption is too long"):
         with_bot(standin, long_caption)
+
+
+def test_a_pushed_document_arrives_and_downloads(standin: BotApiStandIn) -> None:
+    pdf = b"%PDF-1.4\n" + bytes(range(256)) * 40
+
+    pushed = standin.push_document(CHAT, pdf, "寿县报告.pdf", caption="/ask 这份报告说了什么")
+    assert standin.downloads() == []  # pushing is not downloading
+
+    async def flow(bot: Bot) -> tuple[Any, Any, bytearray]:
+        update = (await bot.get_updates())[0]
+        file = await bot.get_file(update.message.document.file_id)
+        return update.message, file, await file.download_as_bytearray()
+
+    message, file, data = with_bot(standin, flow)
+    document = message.document
+    assert (document.file_name, document.file_size) == ("寿县报告.pdf", len(pdf))
+    assert document.mime_type == "application/pdf"  # guessed from the name
+    assert document.file_id == pushed["document"]["file_id"] and document.file_unique_id
+    assert message.caption == "/ask 这份报告说了什么" and message.caption_entities[0].type == "bot_command"
+    assert message.text is None and message.from_user.id == CHAT and message.forward_origin is None
+    assert file.file_size == len(pdf) and file.file_path.endswith("/documents/file_0.pdf")
+    assert file.file_path.startswith(f"{standin.base_file_url}{TOKEN}/")  # PTB makes the path a URL
+    assert bytes(data) == pdf == standin.file_data(document.file_id)
+    assert standin.downloads() == [document.file_id]
+    assert [c.method for c in standin.calls if c.method == "getFile"] == ["getFile"]
+    assert standin.errors == []
+
+
+def test_a_forwarded_document_carries_its_origin(standin: BotApiStandIn) -> None:
+    standin.push_document(-100777, b"a,b\n1,2\n", "数据.csv", user_id=31, chat_type="supergroup",
+                          mime_type="text/csv", forward_from={"id": 55, "first_name": "原作者"})
+    message = with_bot(standin, lambda bot: bot.get_updates())[0].message
+    assert message.chat.type == "supergroup" and message.from_user.id == 31
+    assert message.forward_origin.type == "user" and message.forward_origin.sender_user.id == 55
+    assert message.forward_origin.sender_user.first_name == "原作者"
+    assert message.document.mime_type == "text/csv" and message.document.file_size == 8
+
+
+def test_files_over_20_mb_and_unknown_ids_cannot_be_fetched(standin: BotApiStandIn) -> None:
+    big = standin.push_document(CHAT, bytes(MAX_DOWNLOAD + 1), "大文件.zip")["document"]
+    limit = standin.push_document(CHAT, bytes(MAX_DOWNLOAD), "刚好.zip")["document"]
+    with pytest.raises(BadRequest, match="(?i)file is too big"):
+        with_bot(standin, lambda bot: bot.get_file(big["file_id"]))
+    with pytest.raises(BadRequest, match="(?i)invalid file_id"):
+        with_bot(standin, lambda bot: bot.get_file("no-such-file"))
+    assert with_bot(standin, lambda bot: bot.get_file(limit["file_id"])).file_size == MAX_DOWNLOAD  # 20 MB: fine
+    assert standin.downloads() == []
+    assert standin.errors == [("getFile", "Bad Request: file is too big"), ("getFile", "Bad Request: invalid file_id")]
+
+
+def test_raw_downloads_need_the_token_and_a_handed_out_path(standin: BotApiStandIn) -> None:
+    file_id = standin.push_document(CHAT, b"hello", "a.txt")["document"]["file_id"]
+    with httpx.Client() as client:
+        answer = client.post(f"{standin.base_url}{TOKEN}/getFile", data={"file_id": file_id}).json()
+        path = answer["result"]["file_path"]
+        assert path == "documents/file_0.txt"
+        assert client.get(f"{standin.base_file_url}{TOKEN}/documents/file_1.txt").status_code == 404
+        assert client.get(f"{standin.base_file_url}999:WRONG/{path}").status_code == 401
+        got = client.get(f"{standin.base_file_url}{TOKEN}/{path}")
+    assert got.status_code == 200 and got.content == b"hello"
+    assert got.headers["content-type"] == "application/octet-stream"
+    assert standin.downloads() == [file_id]
+    assert standin.errors == [("<download>", "Not Found: documents/file_1.txt"), ("<download>", "Unauthorized")]
+
+
+def test_send_document_is_stored_sent_and_downloadable(standin: BotApiStandIn) -> None:
+    async def flow(bot: Bot) -> tuple[Any, Any, bytearray]:
+        message = await bot.send_document(CHAT, document="答案全文".encode(), filename="答案.txt",
+                                          caption="<b>附件</b>：全文", parse_mode="HTML")
+        again = await bot.send_document(CHAT, document=message.document.file_id)
+        assert again.document.file_id == message.document.file_id  # resent by id: the same file
+        with pytest.raises(BadRequest, match="(?i)wrong file identifier"):
+            await bot.send_document(CHAT, document="no-such-file")
+        with pytest.raises(BadRequest, match="(?i)file must be non-empty"):
+            await bot.send_document(CHAT, document=b"", filename="空.txt")
+        file = await bot.get_file(message.document.file_id)
+        return message, again, await file.download_as_bytearray()
+
+    message, again, data = with_bot(standin, flow)
+    assert message.document.file_name == "答案.txt" and message.document.mime_type == "text/plain"
+    assert message.caption == "附件：全文" and message.caption_entities[0].type == "bold"
+    assert bytes(data) == "答案全文".encode()
+    sent = standin.sent(CHAT)
+    assert [p["document"]["data"] if isinstance(p["document"], dict) else p["document"] for p in sent] == \
+        ["答案全文".encode(), message.document.file_id]
+    assert standin.sent(CHAT, methods=("sendMessage",)) == []
+    assert [m["document"]["file_name"] for m in standin.history(CHAT)] == ["答案.txt", "答案.txt"]
+    assert standin.downloads() == [message.document.file_id]
+    assert [e[0] for e in standin.errors] == ["sendDocument", "sendDocument"]
+
+
+def test_a_blocked_chat_refuses_everything_the_bot_sends(standin: BotApiStandIn) -> None:
+    async def flow(bot: Bot) -> None:
+        earlier = await bot.send_message(CHAT, "之前")
+        standin.block(CHAT)
+        with pytest.raises(Forbidden, match="bot was blocked by the user"):
+            await bot.send_message(CHAT, "你好")
+        with pytest.raises(Forbidden):
+            await bot.send_photo(CHAT, photo=b"\x89PNG\r\n\x1a\n" + bytes(10))
+        with pytest.raises(Forbidden):
+            await bot.send_document(CHAT, document=b"x", filename="x.txt")
+        with pytest.raises(Forbidden):
+            await bot.send_chat_action(CHAT, ChatAction.TYPING)
+        with pytest.raises(Forbidden):
+            await bot.edit_message_text("改", CHAT, earlier.message_id)
+        with pytest.raises(Forbidden):
+            await bot.send_message(CHAT, "<b", parse_mode="HTML")  # blocked wins over a parse error
+        await bot.send_message(CHAT + 1, "别的聊天照常")
+        standin.unblock(CHAT)
+        await bot.send_message(CHAT, "又能发了")
+    with_bot(standin, flow)
+    assert [p["text"] for p in standin.sent()] == ["之前", "别的聊天照常", "又能发了"]
+    assert standin.errors == [(method, "Forbidden: bot was blocked by the user") for method in (
+        "sendMessage", "sendPhoto", "sendDocument", "sendChatAction", "editMessageText", "sendMessage")]
+
+
+def test_concurrent_sends_from_many_chats(standin: BotApiStandIn) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(100)
+    chats = [2001 + n for n in range(8)]
+
+    async def flow(bot: Bot) -> None:
+        async def chat(chat_id: int) -> None:
+            for k in range(3):
+                await bot.send_message(chat_id, f"答{k}")
+                await bot.send_photo(chat_id, photo=png, caption=f"图{k}")
+        await asyncio.gather(*(chat(chat_id) for chat_id in chats))
+
+    # PTB's Bot keeps one connection by default; an Application (like ours) keeps many
+    with_bot(standin, flow, request=HTTPXRequest(connection_pool_size=16))
+    assert standin.errors == []
+    for chat_id in chats:
+        history = standin.history(chat_id)
+        assert [m["message_id"] for m in history] == list(range(1, 7))
+        assert [m.get("text") or m["caption"] for m in history] == ["答0", "图0", "答1", "图1", "答2", "图2"]
+        assert len(standin.sent(chat_id)) == 6
