@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from minsheng.index.ingest.check import ReportCheck, check_report
     from minsheng.index.ingest.corpus import corpus_files, is_report_name, list_corpus, read_report
     from minsheng.index.ingest.fields import is_section
+    from minsheng.index.ingest.formats import SUFFIXES
+    from minsheng.index.ingest.formats.html import decode_html
     from minsheng.index.ingest.load import load_report, parse_bytes, read_text, text_of
     from minsheng.index.ingest.meta import find_region
     from minsheng.index.ingest.news import is_boilerplate
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from minsheng.index.ingest.status import derive_status
 
 __all__ = [
-    "TONE_MARKS", "ParsedReport", "ReportCheck", "Record", "check_report", "clean", "corpus_files", "derive_status", "find_region",
+    "SUFFIXES", "TONE_MARKS", "ParsedReport", "ReportCheck", "Record", "check_report", "clean", "corpus_files", "decode_html", "derive_status", "find_region",
     "is_boilerplate", "is_report_name", "is_section", "list_corpus", "load_report", "match_key", "parse_bytes",
     "parse_text", "read_report", "read_text", "text_of",
 ]

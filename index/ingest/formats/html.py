@@ -28,12 +28,15 @@ _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "ascii
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n\s*(?=[{_CJK}])")
 
 
-def decode_html(data: bytes) -> str:
-    """HTML bytes → str: BOM, then the declared charset, then UTF-8, then GB18030."""
+def decode_html(data: bytes, charset: str = "") -> str:
+    """HTML bytes → str: BOM, then the declared charset (the page's own, else `charset` from an HTTP header), then
+    UTF-8, then GB18030."""
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             return data.decode(codec, errors="replace")
-    declared = _declared_charset(data[:4096])
+    header = _charset(charset.encode("ascii", "ignore"))
+    # A server's ISO-8859-1 is its default for pages it knows nothing about, not the page's encoding.
+    declared = _declared_charset(data[:4096]) or (header if header != "cp1252" else None)
     candidates = [declared] if declared else []
     if declared and declared != "utf-8" and not data.isascii():
         # Bytes that are valid UTF-8 with Chinese in them are UTF-8 whatever the page claims: GBK text is
@@ -49,10 +52,15 @@ def decode_html(data: bytes) -> str:
 
 def _declared_charset(head: bytes) -> str | None:
     match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
-    if not match:
+    return _charset(match.group(1)) if match else None
+
+
+def _charset(name: bytes) -> str | None:
+    """A declared charset name as the codec to read it with (its superset); None when unknown or UTF-16/32."""
+    if not name.strip():
         return None
     try:
-        codec = codecs.lookup(match.group(1).decode("ascii")).name
+        codec = codecs.lookup(name.strip().decode("ascii")).name
     except (LookupError, UnicodeDecodeError):
         return None  # an unknown charset name: fall back to UTF-8 / GB18030
     if codec.startswith("utf-16") or codec.startswith("utf-32"):
