@@ -5,6 +5,7 @@ import argparse
 import importlib
 import json
 import os
+import re
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -49,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--full", action="store_true", help=texts.CLI_HELP["index --full"])
     index.add_argument("--json", action="store_true", help=texts.CLI_HELP["index --json"])
     index.add_argument("--wait", type=float, default=None, metavar="SECONDS", help=texts.CLI_HELP["index --wait"])
+    add = sub.add_parser("add", help=texts.CLI_HELP["add"])
+    add.add_argument("sources", nargs="+", metavar="URL|FILE", help=texts.CLI_HELP["add sources"])
     ask = sub.add_parser("ask", help=texts.CLI_HELP["ask"])
     ask.add_argument("question", help=texts.CLI_HELP["ask question"])
     ask.add_argument("--k", type=_positive, default=None, help=texts.CLI_HELP["ask --k"])
@@ -104,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return show_records(args.file, args.json, out, file_limits(settings))
         if args.command == "index":
             return index_command(settings, args.full, args.json, out, args.wait)
+        if args.command == "add":
+            return add_command(settings, args.sources, out)
         if args.command == "ask":
             return ask_command(settings, args.question, args.k, args.json, sys.stdin, out)
         if args.command == "bench" and args.hostile:
@@ -295,10 +300,93 @@ def index_command(settings: Settings, full: bool, as_json: bool, out: TextIO, wa
         print(texts.REBUILDING.format(reason=report.rebuilt), file=sys.stderr)
     for line in report_lines(replace(report, rebuilt="")):
         out.write(line + "\n")
+    for line in changed_lines(settings, [*report.added, *report.updated]):
+        out.write(line + "\n")
     if as_json:
         out.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
     # Broken files are reported, not fatal: the rest of the corpus is indexed and searchable.
     return 1 if report.failed and not report.records else 0
+
+
+def changed_lines(settings: Settings, names: Sequence[str]) -> list[str]:
+    """For each report named that follows an earlier report of its place indexed before (not one of names: a first
+    build is no news), what changed since that one."""
+    if not names:
+        return []
+    from minsheng.bot.changes import news_lines, report_news
+
+    timeline, paths = _timeline(settings)
+    lines = []
+    for name in names:
+        news = report_news(timeline, paths, name)
+        if news is not None and news.card.previous is not None and news.card.previous.report.source not in names:
+            lines.append(texts.CHANGED_HEAD.format(name=shown(name)))
+            lines.extend(texts.CHANGED_LINE.format(line=line) for line in news_lines(news)[1:])
+    return lines
+
+
+def _timeline(settings: Settings):  # type: ignore[no-untyped-def]
+    """The index's reports over time and each place's path, from its catalog (no model loaded)."""
+    from minsheng.index.indexing import Coverage, read_chunks
+    from minsheng.index.search import Timeline
+
+    chunks = read_chunks(settings.index_dir)
+    return Timeline(chunks), Coverage.of(chunks).paths
+
+
+def add_command(settings: Settings, sources: Sequence[str], out: TextIO) -> int:
+    """Add report files and links to the corpus, index them, and print what was read from each and what changed
+    since the previous report of its place; exit 1 when any source was not added."""
+    from minsheng.bot.arrivals import Incoming, add_reports
+    from minsheng.bot.changes import news_lines
+    from minsheng.bot.engine import destination, incoming_link, run_index
+    from minsheng.bot.intake import Origin
+
+    incoming = []
+    failed = 0
+    for source in sources:
+        try:
+            if _LINK.match(source):
+                incoming.append(incoming_link(settings, source, ""))
+            else:
+                path = Path(source)
+                incoming.append(Incoming(read_report(path, None, int(settings.index.max_file_mb * 1_000_000)),
+                                         path.name, Origin("file", given_name=str(path.resolve()))))
+        except MinshengError as exc:
+            failed += 1
+            out.write(texts.ADD_FAILED.format(error=shown(str(exc))) + "\n")
+    if not incoming:
+        if not failed:
+            print(texts.ADD_NOTHING, file=sys.stderr)
+        return 1
+    arrival = add_reports(incoming, destination(settings), lambda: run_index(settings),
+                          lambda: _timeline(settings))
+    for added in arrival.added:
+        origin = next(i.origin for i in incoming if i.given_name == added.given_name)
+        said = texts.ADD_ORIGIN_URL.format(url=origin.url, at=origin.fetched_at) if origin.url else \
+            texts.ADD_ORIGIN_FILE.format(path=origin.given_name)
+        out.write(texts.ADD_SAVED.format(name=shown(added.name), origin=shown(said)) + "\n")
+        for line in added.lines:
+            out.write(texts.ADD_READ.format(line=shown(line)) + "\n")
+        if added.news is not None and not added.news.first:
+            for line in news_lines(added.news)[1:]:
+                out.write(texts.ADD_READ.format(line=shown(line)) + "\n")
+    for refusal in arrival.refused:
+        out.write(texts.ADD_FAILED.format(error=shown(str(refusal))) + "\n")
+    if arrival.build is not None:
+        out.write(report_lines_total(arrival.build) + "\n")
+    return 1 if failed or arrival.refused else 0
+
+
+# An address to fetch rather than a file name: a scheme and "://".
+_LINK = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def report_lines_total(report) -> str:  # type: ignore[no-untyped-def]
+    """The totals line of an index run."""
+    from minsheng.bot.watch import report_lines
+
+    return report_lines(report)[-1]
 
 
 def _require_index(settings: Settings) -> None:

@@ -29,6 +29,7 @@ from minsheng.index.search import Searcher
 
 if TYPE_CHECKING:
     # The builder and LangChain cost a second or two to import; answering one question needs neither.
+    from minsheng.bot.arrivals import Destination, Incoming
     from minsheng.index.indexing import BuildReport, FileLimits, ProgressFactory
     from minsheng.index.search import MinshengRetriever
 
@@ -204,3 +205,29 @@ class LiveRetriever:
 
 # Seconds before a generation that failed to load is tried again.
 _RETRY_SECONDS = 30.0
+
+
+def destination(settings: Settings) -> Destination:
+    """Where added reports go and the limits they are read within."""
+    from minsheng.bot.arrivals import Destination
+
+    return Destination(settings.corpus_dir, settings.index_dir, int(settings.index.max_file_mb * 1_000_000),
+                       settings.index.max_tokens, file_limits(settings))
+
+
+def incoming_link(settings: Settings, url: str, by: str) -> Incoming:
+    """A report fetched from a link ([fetch] limits), named after its page's title or its file; FetchError (a
+    MinshengError) saying why it could not be."""
+    from minsheng.bot.arrivals import Incoming
+    from minsheng.bot.fetch import FetchLimits, fetch_report
+    from minsheng.bot.intake import Origin
+
+    f = settings.fetch
+    fetched = fetch_report(url, FetchLimits(max_bytes=int(f.max_mb * 1_000_000), timeout=f.timeout,
+                                            max_redirects=f.max_redirects, allow_networks=f.allow_networks))
+    hint = fetched.name_hint if fetched.name_hint.lower().endswith(fetched.suffix) else ""
+    # A page's title names the report better than its address ("index.html", "t20240412_123.html").
+    name = f"{fetched.title}{fetched.suffix}" if fetched.title and (fetched.suffix == ".txt" or not hint) else \
+        hint or f"report{fetched.suffix}"
+    return Incoming(fetched.data, name, Origin("link", url=fetched.url, final_url=fetched.final_url,
+                                               fetched_at=fetched.fetched_at, by=by))

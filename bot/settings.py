@@ -88,6 +88,18 @@ class TelegramSettings:
     rate_window: float = setting(60.0, "telegram", "rate_window")
     log_file: Path = setting(Path("logs/questions.log"), "telegram", "log_file")
     watch: bool = setting(False, "telegram", "watch")
+    # Who follows which place, and which reports were announced (None: follows.sqlite inside the index directory).
+    follows: Path | None = setting(None, "telegram", "follows")
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """Reports added by link (`minsheng add URL`, /add); see config.toml [fetch]."""
+
+    max_mb: float = setting(20.0, "fetch", "max_mb")
+    timeout: float = setting(20.0, "fetch", "timeout")
+    max_redirects: int = setting(5, "fetch", "max_redirects")
+    allow_networks: tuple[str, ...] = setting((), "fetch", "allow_networks")
 
 
 @dataclass(frozen=True)
@@ -124,6 +136,13 @@ class Settings:
     telegram: TelegramSettings = TelegramSettings()
     watch: WatchSettings = WatchSettings()
     chart: ChartSettings = ChartSettings()
+    fetch: FetchSettings = FetchSettings()
+
+    @property
+    def follows_db(self) -> Path:
+        """The follows database: [telegram] follows, else inside the index directory (it belongs with the index's
+        reports, and every bot process of that index shares it)."""
+        return self.telegram.follows or self.index_dir / "follows.sqlite"
 
 
 def load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
@@ -205,6 +224,16 @@ class _Reader:
                                                              for v in raw):
                 raise ConfigError(texts.CONFIG_NOT_IDS.format(where=self.where, key=key, value=raw))
             return tuple(raw)
+        if kind == "tuple[str, ...]":
+            # Networks in CIDR form ("127.0.0.1/32").
+            import ipaddress
+
+            try:
+                if not isinstance(raw, (list, tuple)):
+                    raise TypeError(raw)
+                return tuple(str(ipaddress.ip_network(v, strict=False)) for v in raw)
+            except (TypeError, ValueError):
+                raise ConfigError(texts.CONFIG_NOT_NETWORKS.format(where=self.where, key=key, value=raw)) from None
         expected = {"str": str, "int": int, "bool": bool, "float": (int, float)}[kind]
         # bool is an int in Python; a setting written as true/false where a number belongs is a mistake.
         if not isinstance(raw, expected) or (isinstance(raw, bool) and kind != "bool"):

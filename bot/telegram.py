@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Mapping
 
 from telegram.ext import BaseUpdateProcessor
 
@@ -26,6 +26,7 @@ from minsheng.bot.answer.render import to_html
 from minsheng.bot.answer.responder import Responder
 from minsheng.bot.answer.types import Citation
 from minsheng.bot.engine import LiveRetriever
+from minsheng.bot.follows import MAX_FOLLOWS, Follows
 from minsheng.bot.guard import RateLimiter, chat_allowed, too_long
 from minsheng.bot.logs import FORMAT as LOG_FORMAT
 from minsheng.bot.logs import OwnRecords
@@ -52,12 +53,20 @@ if TYPE_CHECKING:
     from telegram import Update
     from telegram.ext import Application, ContextTypes
 
+    from minsheng.bot.arrivals import Arrival, Incoming
+    from minsheng.index.search import Scorecard, Timeline
+
 log = logging.getLogger("minsheng.bot")
 questions_log = logging.getLogger("minsheng.questions")
 
 COMMANDS = tuple((name, texts.COMMAND_DESCRIPTIONS[name])
-                 for name in ("start", "help", "ask", "regions", "reports", "summary", "stats", "reindex"))
-_MORE, _FULL, _SUMMARY = "m", "f", "s"
+                 for name in ("start", "help", "ask", "regions", "reports", "summary", "follow", "following",
+                              "unfollow", "stats", "reindex", "add"))
+_MORE, _FULL, _SUMMARY, _REMOVE = "m", "f", "s", "x"
+# The largest file Telegram lets a bot download (getFile).
+_BOT_DOWNLOAD_BYTES = 20 * 1024 * 1024
+# Seconds between looks for a new index generation whose reports followers have not been told of.
+_NOTICE_EVERY = 1.0
 # Places offered as /summary buttons, and buttons on a row.
 _PLACE_BUTTONS, _PLACES_PER_ROW = 30, 3
 # Telegram's limit on a button's callback data, in bytes.
@@ -87,6 +96,16 @@ class SummaryReply:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A new report for the chats following its place: the message (HTML), its scorecard for the chart, a title."""
+
+    chats: tuple[int, ...]
+    html: str
+    card: Scorecard
+    title: str
+
+
+@dataclass(frozen=True)
 class Asked:
     """What a button under an answer needs later: the search result and the records quoted."""
 
@@ -111,6 +130,16 @@ class BotService:
         self.stats = Stats()
         self.started = time.monotonic()
         self._reindexing = threading.Lock()
+        self.removable: ShortKeys[str] = ShortKeys()  # a remove button's key → the report file it removes
+        self._follows: Follows | None = None
+        self._announced_generation: str | None = None
+
+    @property
+    def follows(self) -> Follows:
+        """The follows database (opened on first use; FollowsUnavailable when it cannot be)."""
+        if self._follows is None:
+            self._follows = Follows(self.settings.follows_db)
+        return self._follows
 
     @property
     def retriever(self) -> MinshengRetriever:
@@ -222,6 +251,114 @@ class BotService:
         finally:
             self._reindexing.release()
 
+    def add(self, incoming: list[Incoming]) -> Arrival:
+        """Save reports into the corpus, index them and say what was read (blocking)."""
+        from minsheng.bot.arrivals import add_reports
+        from minsheng.bot.engine import destination
+
+        def timeline() -> tuple[Timeline, Mapping[str, tuple[str, ...]]]:
+            searcher = self.retriever.searcher
+            return searcher.timeline, searcher.coverage.paths
+
+        return add_reports(incoming, destination(self.settings), self.reindex, timeline)
+
+    def fetch(self, url: str, by: str) -> Incoming:
+        """A report fetched from a link within [fetch]'s limits (blocking); FetchError saying why not."""
+        from minsheng.bot.engine import incoming_link
+
+        return incoming_link(self.settings, url, by)
+
+    def remove(self, name: str, by: str) -> bool:
+        """Delete an added report from the corpus and re-index; False when it was gone already."""
+        from minsheng.bot.intake import remove_report
+
+        gone = remove_report(self.settings.corpus_dir, name, by)
+        if gone:
+            self.reindex()
+        return gone
+
+    def follow(self, chat_id: int, names: list[str]) -> str:
+        """Follow each place named; HTML saying what was done and what was not understood."""
+        from minsheng.bot.follows import FollowsUnavailable, PlaceNotUnderstood, named_place
+
+        coverage = self.coverage
+        done, already, unclear, uncovered = [], [], [], []
+        for name in names:
+            try:
+                place = named_place(name, coverage)
+            except PlaceNotUnderstood as exc:
+                unclear.append(str(exc))
+                continue
+            try:
+                added = self.follows.follow(chat_id, place)
+            except FollowsUnavailable:
+                if self.follows.following(chat_id):
+                    return texts.FOLLOW_TOO_MANY.format(count=MAX_FOLLOWS)
+                raise
+            (done if added else already).append(place.label)
+            if added and not any(place.covers(tuple(coverage.paths.get(r, ())), r) for r in coverage.regions if r):
+                uncovered.append(place.label)
+        lines = []
+        if done:
+            lines.append(texts.FOLLOW_DONE.format(places=texts.LIST_JOIN.join(done)))
+        if uncovered:
+            lines.append(texts.FOLLOW_NOT_COVERED_YET.format(places=texts.LIST_JOIN.join(uncovered)))
+        if already:
+            lines.append(texts.FOLLOW_ALREADY.format(places=texts.LIST_JOIN.join(already)))
+        lines.extend(unclear)
+        return html.escape("\n".join(lines), quote=False)
+
+    def unfollow(self, chat_id: int, names: list[str]) -> str:
+        """Stop following each place named (and the places inside it the chat follows); HTML saying so."""
+        from minsheng.bot.follows import PlaceNotUnderstood, named_place
+
+        done, none, unclear = [], [], []
+        for name in names:
+            try:
+                place = named_place(name, self.coverage)
+            except PlaceNotUnderstood as exc:
+                unclear.append(str(exc))
+                continue
+            (done if self.follows.unfollow(chat_id, place) else none).append(place.label)
+        lines = [texts.UNFOLLOW_DONE.format(places=texts.LIST_JOIN.join(done))] if done else []
+        lines += [texts.UNFOLLOW_NONE.format(places=texts.LIST_JOIN.join(none))] if none else []
+        return html.escape("\n".join(lines + unclear), quote=False)
+
+    def following(self, chat_id: int) -> str:
+        """HTML of the places a chat follows."""
+        places = self.follows.following(chat_id)
+        if not places:
+            return texts.FOLLOWING_NONE
+        return html.escape(texts.FOLLOWING_HEAD.format(places=texts.LIST_JOIN.join(p.label for p in places)),
+                           quote=False)
+
+    def notices(self) -> list[Notice]:
+        """When the live index generation is new to this process: the reports it holds that no process has announced
+        yet, each as a notice for the chats following its place (claimed in the follows database, so one process
+        sends it). The first look at a new database announces nothing: what is indexed then is no news."""
+        from minsheng.bot.changes import news_lines, report_news
+        from minsheng.index.indexing import manifest_of
+
+        searcher = self.retriever.searcher
+        if searcher.generation == self._announced_generation or not searcher.generation:
+            return []
+        manifest = manifest_of(self.settings.index_dir / searcher.generation)
+        if manifest is None:
+            return []
+        claimed = self.follows.claim((entry.text_hash, name) for name, entry in sorted(manifest.files.items())
+                                     if entry.text_hash)
+        self._announced_generation = searcher.generation
+        found = []
+        for name in claimed:
+            news = report_news(searcher.timeline, searcher.coverage.paths, name)
+            if news is None:
+                continue
+            chats = tuple(self.follows.followers(news.path, news.region))
+            if chats:
+                found.append(Notice(chats, html.escape("\n".join(news_lines(news)), quote=False), news.card,
+                                    heading(news.card)))
+        return found
+
     def uptime(self) -> float:
         """Seconds since start-up."""
         return time.monotonic() - self.started
@@ -304,15 +441,19 @@ def _chat_id(update: object) -> int | None:
 
 def build_application(service: BotService, token: str, base_url: str | None) -> "Application":
     """The python-telegram-bot Application with every handler; one chat's updates in order, chats concurrently."""
-    from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+    from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
     api, files = api_urls(base_url)
-    builder = Application.builder().token(token).concurrent_updates(PerChatOrder()).post_init(_register_commands)
+    # The rate limiter keeps every call (answers and notices to followers alike) within Telegram's limits, and
+    # waits out a "retry after" instead of failing.
+    builder = Application.builder().token(token).concurrent_updates(PerChatOrder()).post_init(_started) \
+        .post_stop(_stopping).rate_limiter(AIORateLimiter(max_retries=2))
     if api and files:
         builder = builder.base_url(api).base_file_url(files)
     app = builder.build()
     app.bot_data["service"] = service
     handlers = TelegramHandlers(service)
+    app.bot_data["handlers"] = handlers
     app.add_handler(CommandHandler("start", handlers.start))
     app.add_handler(CommandHandler("help", handlers.help))
     app.add_handler(CommandHandler("ask", handlers.ask))
@@ -321,6 +462,11 @@ def build_application(service: BotService, token: str, base_url: str | None) -> 
     app.add_handler(CommandHandler("summary", handlers.summary))
     app.add_handler(CommandHandler("stats", handlers.stats))
     app.add_handler(CommandHandler("reindex", handlers.reindex))
+    app.add_handler(CommandHandler("add", handlers.add))
+    app.add_handler(CommandHandler("follow", handlers.follow))
+    app.add_handler(CommandHandler("following", handlers.following))
+    app.add_handler(CommandHandler("unfollow", handlers.unfollow))
+    app.add_handler(MessageHandler(filters.Document.ALL, handlers.document))
     # Private chats: every text is a question. Groups: only messages that mention the bot.
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, handlers.text))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS
@@ -330,10 +476,23 @@ def build_application(service: BotService, token: str, base_url: str | None) -> 
     return app
 
 
-async def _register_commands(app: "Application") -> None:
+async def _started(app: "Application") -> None:
+    """Register the command menu and start telling followers of new reports."""
     from telegram import BotCommand
 
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    handlers: TelegramHandlers = app.bot_data["handlers"]
+    app.bot_data["notifier"] = asyncio.create_task(handlers.tell_followers(app), name="notices")
+
+
+async def _stopping(app: "Application") -> None:
+    task = app.bot_data.pop("notifier", None)
+    if task is not None:
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
 
 
 class TelegramHandlers:
@@ -432,6 +591,195 @@ class TelegramHandlers:
         await self._send(update, texts.REINDEX_STARTED)
         await self._send(update, reindex_text(await asyncio.to_thread(self.service.reindex)))
 
+    def _admin(self, update: "Update") -> bool:
+        user = update.effective_user
+        return user is not None and user.id in self.config.admins
+
+    async def document(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
+        """A file sent or forwarded to the bot: an admin's is downloaded, checked, saved into the corpus, indexed and
+        described; anyone else's is refused with one line and never downloaded."""
+        message = update.effective_message
+        if message is None or message.document is None or not await self._admitted(update):
+            return
+        if not self._admin(update):
+            await self._send(update, texts.UPLOAD_NOT_ADMIN)
+            return
+        document = message.document
+        name = document.file_name or "report"
+        limit = min(_BOT_DOWNLOAD_BYTES, int(self.service.settings.index.max_file_mb * 1_000_000))
+        if document.file_size and document.file_size > limit:
+            reason = texts.UPLOAD_TOO_BIG_FOR_BOTS if document.file_size > _BOT_DOWNLOAD_BYTES else \
+                f"{document.file_size / 1e6:.1f} MB is more than the {limit / 1e6:g} MB a report may be"
+            await self._send(update, html.escape(texts.UPLOAD_REFUSED.format(name=shown(name), reason=reason)))
+            return
+        await self._send(update, html.escape(texts.UPLOAD_RECEIVED.format(name=shown(name))))
+        from telegram.error import BadRequest, TelegramError
+
+        try:
+            data = bytes(await (await context.bot.get_file(document.file_id)).download_as_bytearray())
+        except BadRequest as exc:
+            reason = texts.UPLOAD_TOO_BIG_FOR_BOTS if "too big" in str(exc) else \
+                texts.UPLOAD_DOWNLOAD_FAILED.format(reason=exc)
+            await self._send(update, html.escape(texts.UPLOAD_REFUSED.format(name=shown(name), reason=reason)))
+            return
+        except TelegramError as exc:
+            await self._send(update, html.escape(texts.UPLOAD_REFUSED.format(
+                name=shown(name), reason=texts.UPLOAD_DOWNLOAD_FAILED.format(reason=exc))))
+            return
+        from minsheng.bot.arrivals import Incoming
+        from minsheng.bot.intake import Origin
+
+        user = update.effective_user
+        by = str(user.id) if user else ""
+        incoming = Incoming(data, name, Origin("upload", given_name=name, by=by))
+        await self._added(update, await asyncio.to_thread(self.service.add, [incoming]))
+
+    async def add(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
+        """/add URL… (admins): each link fetched, saved into the corpus, indexed and described."""
+        if not await self._admitted(update):
+            return
+        if not self._admin(update):
+            await self._send(update, texts.UPLOAD_NOT_ADMIN)
+            return
+        urls = [arg for arg in (context.args or []) if arg.strip()]
+        if not urls:
+            await self._send(update, html.escape(texts.ADD_NEEDS_URL))
+            return
+        user = update.effective_user
+        by = str(user.id) if user else ""
+        incoming = []
+        for url in urls:
+            await self._send(update, html.escape(texts.ADD_FETCHING.format(url=shown(url))))
+            try:
+                incoming.append(await asyncio.to_thread(self.service.fetch, url, by))
+            except MinshengError as exc:
+                await self._send(update, html.escape(texts.UPLOAD_REFUSED.format(name=shown(url),
+                                                                                 reason=shown(str(exc)))))
+        if incoming:
+            await self._added(update, await asyncio.to_thread(self.service.add, incoming))
+
+    async def _added(self, update: "Update", arrival: "Arrival") -> None:
+        """Say what was read from each added report (with a button to remove it again) and why others were not."""
+        from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+        from minsheng.bot.changes import news_lines
+        from minsheng.bot.intake import AlreadyHave
+
+        message = update.effective_message
+        if message is None:
+            return
+        for added in arrival.added:
+            lines = [texts.READ_HEAD.format(name=shown(added.name)), *added.lines]
+            if added.news is not None and not added.news.first:
+                lines.extend(news_lines(added.news)[1:])
+            key = self.service.removable.put(added.name)
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton(texts.BUTTON_REMOVE,
+                                                                 callback_data=f"{_REMOVE}:{key}")]])
+            for n, piece in enumerate(pieces := split_html(html.escape("\n".join(lines), quote=False))):
+                await message.reply_text(piece, parse_mode="HTML", reply_markup=markup if n == len(pieces) - 1 else None)
+        for refusal in arrival.refused:
+            text = texts.UPLOAD_DUPLICATE.format(name=shown(refusal.name)) if isinstance(refusal, AlreadyHave) else \
+                texts.UPLOAD_NOT_ADDED.format(reason=shown(str(refusal)))
+            await self._send(update, html.escape(text, quote=False))
+
+    async def _remove(self, update: "Update", key: str) -> None:
+        """The remove button under an added report (admins): the file deleted from the corpus, the index updated."""
+        query = update.callback_query
+        if query is None:
+            return
+        name = self.service.removable.get(key)
+        if not self._admin(update):
+            await query.answer(texts.UPLOAD_NOT_ADMIN, show_alert=False)
+            return
+        if name is None:
+            await query.answer(texts.BUTTON_EXPIRED, show_alert=False)
+            return
+        await query.answer()
+        user = update.effective_user
+        gone = await asyncio.to_thread(self.service.remove, name, str(user.id) if user else "")
+        await self._send(update, html.escape((texts.REMOVED if gone else texts.REMOVE_GONE).format(name=shown(name))))
+
+    async def follow(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
+        """/follow 地区…: tell this chat when a report of these places is indexed."""
+        await self._follows(update, context, self.service.follow, texts.FOLLOW_NEEDS_PLACE)
+
+    async def unfollow(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
+        """/unfollow 地区…"""
+        await self._follows(update, context, self.service.unfollow, texts.UNFOLLOW_NEEDS_PLACE)
+
+    async def following(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
+        """/following: the places this chat follows."""
+        chat = update.effective_chat
+        if chat is None or not await self._admitted(update):
+            return
+        await self._send(update, await self._with_follows(self.service.following, chat.id))
+
+    async def _follows(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE",
+                       change: Callable[[int, list[str]], str], needs: str) -> None:
+        chat = update.effective_chat
+        if chat is None or not await self._admitted(update):
+            return
+        names = [name for arg in (context.args or []) for name in re.split(texts.PLACE_LIST_SPLIT, arg) if name.strip()]
+        if not names:
+            await self._send(update, html.escape(needs))
+            return
+        await self._send(update, await self._with_follows(change, chat.id, names))
+
+    @staticmethod
+    async def _with_follows(call: Callable[..., str], *args: Any) -> str:
+        """A follows call off the event loop; a database that fails is a polite line, and a log entry."""
+        from minsheng.bot.follows import FollowsUnavailable
+
+        try:
+            return await asyncio.to_thread(call, *args)
+        except FollowsUnavailable as exc:
+            log.error("follows: %s", exc)
+            return texts.FOLLOWS_UNAVAILABLE
+
+    async def tell_followers(self, app: "Application") -> None:
+        """Forever: when a new index generation is live, send each new report's notice (its chart as a photo) to
+        the chats following its place; a chat that blocked the bot is dropped."""
+        from minsheng.bot.follows import FollowsUnavailable
+
+        while True:
+            try:
+                notices = await asyncio.to_thread(self.service.notices)
+                for notice in notices:
+                    await self._tell(app, notice)
+            except asyncio.CancelledError:
+                raise
+            except FollowsUnavailable as exc:
+                log.error("follows: %s", exc)
+            except Exception:  # noqa: BLE001 — one failed round must not end the notices for good
+                log.exception("telling followers failed")
+            await asyncio.sleep(_NOTICE_EVERY)
+
+    async def _tell(self, app: "Application", notice: Notice) -> None:
+        from telegram.error import Forbidden, TelegramError
+
+        from minsheng.bot.chart import ChartError, cjk_font, draw
+
+        with tempfile.TemporaryDirectory(prefix="minsheng-notice-") as folder:
+            chart: Path | None = Path(folder) / "chart.png"
+            try:
+                chart = await asyncio.to_thread(draw, notice.card, cjk_font(self.service.settings.chart.font), chart)
+            except ChartError as exc:
+                log.warning("notice chart not drawn: %s", exc)
+                chart = None
+            caption, rest = photo_caption(notice.html, notice.title)
+            for chat_id in notice.chats:
+                try:
+                    if chart is not None:
+                        with chart.open("rb") as picture:
+                            await app.bot.send_photo(chat_id, picture, caption=caption, parse_mode="HTML")
+                    for piece in split_html(rest if chart is not None else notice.html):
+                        await app.bot.send_message(chat_id, piece, parse_mode="HTML")
+                except Forbidden:
+                    dropped = await asyncio.to_thread(self.service.follows.drop_chat, chat_id)
+                    log.info("chat %s blocked the bot: its %d follows are dropped", chat_id, dropped)
+                except TelegramError as exc:
+                    log.warning("could not tell chat %s of %s: %s", chat_id, notice.title, exc)
+
     async def ask(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
         """/ask 问题."""
         question = " ".join(context.args or [])
@@ -468,6 +816,9 @@ class TelegramHandlers:
         if not await self._admitted(update):
             return
         kind, _, key = (query.data or "").partition(":")
+        if kind == _REMOVE:
+            await self._remove(update, key)
+            return
         if kind == _SUMMARY:
             await query.answer()
             await self._summary(update, context, key)

@@ -145,7 +145,9 @@ BEHIND_OR_NOT_STARTED = "滞后或未启动：{items}{more}"
 NO_SUMMARY = "报告没有总体的说法，也没有逐项列出项目。"
 COUNT_MOVED = "{status} {before}项 → {after}项"
 COUNTS_SINCE = "与上一期（{period}）相比（逐项统计）：{moved}。"
-ITEM_MOVED = "{item}{name}：{before} → {after}"
+ITEM_MOVED = "{item}{name}{before} → {after}"
+# After a moved project's name (a change without a name or number, the report's overall count, has none).
+ITEM_MOVED_NAMED = "{name}："
 ITEM_PREFIX = "第{item}项 "
 ITEMS_SINCE = "与上一期（{period}）相比有变化的项目：{items}{more}"
 PREVIOUS_SAYS = "上一期（{period}）报告原文：“{sentence}”"
@@ -243,6 +245,10 @@ COMMAND_DESCRIPTIONS: dict[str, str] = {
     "summary": "某地总体进展和图表：/summary 大兴区",
     "stats": "使用统计",
     "reindex": "重新索引报告（管理员）",
+    "add": "按网址添加报告（管理员）：/add 网址",
+    "follow": "关注某地，有新报告时通知：/follow 大兴区",
+    "following": "正在关注的地方",
+    "unfollow": "取消关注：/unfollow 大兴区",
 }
 # Said after 新话题 in a chat and on the command line.
 RESET_DONE = "好的，换个话题。"
@@ -329,6 +335,8 @@ CLI_HELP: dict[str, str] = {
     "index --full": "rebuild everything from scratch",
     "index --json": "end with one JSON line describing the run",
     "index --wait": "when another build is running, wait this long for it (default: [index] lock_wait)",
+    "add": "add reports by link or file: save them into the corpus, index them, say what was read and changed",
+    "add sources": "http(s) links to report pages or files, or report files on this machine",
     "ask": "answer a question from the indexed reports",
     "ask question": 'the question, or "-" to read one question a line from standard input',
     "ask --k": "how many sources to return (default: config.toml)",
@@ -411,6 +419,7 @@ CONFIG_NOT_TABLE = "{where}: [{section}] must be a table"
 CONFIG_UNKNOWN_KEY = "{where}: unknown setting {key!r} in [{section}]{guess}"
 CONFIG_NOT_PATH = "{where}: {key} must be a non-empty path, got {value!r}"
 CONFIG_NOT_IDS = "{where}: {key} must be a list of numeric Telegram ids, got {value!r}"
+CONFIG_NOT_NETWORKS = "{where}: {key} must be a list of networks such as \"127.0.0.1/32\", got {value!r}"
 CONFIG_WRONG_TYPE = "{where}: {key} = {value!r} has the wrong type"
 CONFIG_NOT_CHOICE = "{where}: {key} = {value!r}; expected one of {choices}"
 DID_YOU_MEAN = " (did you mean {name}?)"
@@ -432,3 +441,53 @@ CHECK_UNKNOWN = "?"
 CHECK_ONE_MONTH = "（{month}月）"
 CHECK_MONTHS = "（{first}-{last}月）"
 CHECK_WHOLE_YEAR = "全年"
+
+# --- new reports: what was read, what changed, following a place (bot/changes.py, bot/intake.py, bot/follows.py) ----
+
+NEWS_HEAD = "新报告：{heading}《{title}》"
+NEWS_FIRST = "这是{place}收录的第一份报告。"
+NEWS_PREVIOUS = "上一期：{period}《{title}》"
+READ_HEAD = "已收录：{name}"
+READ_TITLE = "标题：{title}"
+READ_PLACE = "地区：{place}"
+READ_PERIOD = "时期：{period}"
+READ_PROJECTS = "项目：{count}项{counted}"
+READ_COUNTED = "（{parts}）"
+READ_WARNING = "⚠ {warning}"
+READ_UNKNOWN = "未识别"
+ADD_FAILED = "FAILED   {error}"
+ADD_SAVED = "saved    {name} ({origin})"
+ADD_READ = "         {line}"
+ADD_NOTHING = "minsheng: nothing to add; give report files or http(s) links"
+ADD_ORIGIN_FILE = "from {path}"
+ADD_ORIGIN_URL = "from {url}, fetched {at}"
+CHANGED_HEAD = "changes  {name}:"
+CHANGED_LINE = "         {line}"
+UPLOAD_NOT_ADMIN = "只有管理员可以添加报告。想看某地的报告，可以直接提问或用 /summary。"
+UPLOAD_RECEIVED = "收到《{name}》，正在检查和索引…"
+UPLOAD_REFUSED = "没有收录《{name}》：{reason}"
+UPLOAD_NOT_ADDED = "没有收录：{reason}"
+UPLOAD_DUPLICATE = "这份报告已经收录了，文件名是《{name}》。"
+UPLOAD_NOT_INDEXED = "《{name}》已保存，但索引没有成功：{reason}"
+UPLOAD_TOO_BIG_FOR_BOTS = "文件超过 Telegram 允许机器人下载的 20 MB"
+UPLOAD_DOWNLOAD_FAILED = "下载文件失败（{reason}），请重发一次"
+BUTTON_REMOVE = "删除这份报告"
+REMOVED = "已删除《{name}》并重新索引。"
+REMOVE_GONE = "《{name}》已经不在报告目录里了。"
+ADD_NEEDS_URL = "请在 /add 后面写上报告的网址，例如：/add https://www.example.gov.cn/art/2024/report.html"
+ADD_FETCHING = "正在获取 {url} …"
+# Between places named in one /follow argument ("大兴区、密云区").
+PLACE_LIST_SPLIT = r"[、，,；;]+"
+FOLLOW_NEEDS_PLACE = "请在 /follow 后面写上地区，例如：/follow 大兴区（可以写几个，用空格分开）。"
+UNFOLLOW_NEEDS_PLACE = "请在 /unfollow 后面写上地区，例如：/unfollow 大兴区"
+FOLLOW_DONE = "已关注{places}。这些地方有新报告收录时，会告诉你有什么变化。"
+FOLLOW_ALREADY = "{places}已经在关注了。"
+FOLLOW_NOT_COVERED_YET = "（{places}目前还没有收录的报告，第一份收录时会告诉你。）"
+FOLLOW_UNKNOWN = "看不出“{name}”是哪个地方：请写地区的名称，例如 大兴区、青岛市、萧县。"
+FOLLOW_AMBIGUOUS = "“{name}”可能是{places}，请写上上一级，例如“{example}”。"
+FOLLOW_TOO_MANY = "每个会话最多关注{count}个地方，请先用 /unfollow 取消一些。"
+FOLLOWING_NONE = "还没有关注任何地方。用 /follow 地区 关注，有新报告时会告诉你。"
+FOLLOWING_HEAD = "正在关注：{places}"
+UNFOLLOW_DONE = "已取消关注{places}。"
+UNFOLLOW_NONE = "没有关注{places}。"
+FOLLOWS_UNAVAILABLE = "关注功能暂时不可用，请稍后再试。"

@@ -103,7 +103,8 @@ def _items(items: list[ScoredItem], named: int, quoted: set[str] | None = None) 
     return texts.CLAUSE_JOIN.join(_item(i, quoted) for i in shown), more
 
 
-def _counted_line(card: Scorecard) -> str:
+def counted_line(card: Scorecard) -> str:
+    """"按报告逐项统计…：共N项，已完成a项，…。" ("" when no item has a status)."""
     counts = [(status, n) for status, n in card.counted().items() if n]
     if not counts:
         return ""
@@ -130,7 +131,7 @@ def status_list_text(card: Scorecard, statuses: tuple[Status, ...]) -> str:
                                                more=more))
         named += len(items)
     if not named and len(lines) == 1:
-        counted = _counted_line(card)
+        counted = counted_line(card)
         lines[0] = texts.NONE_OF_STATUS.format(heading=heading(card), asked=asked) + (
             counted and texts.PARENTHESES.format(text=counted[:-1]))
     elif card.items:
@@ -143,7 +144,7 @@ def count_text(card: Scorecard, statuses: tuple[Status, ...]) -> str:
     lines = []
     if card.stated is not None:
         lines.append(texts.HEADING_REPORT_SAYS.format(heading=heading(card), sentence=card.stated.sentence))
-    counted = "" if card.counts_more() else _counted_line(card)
+    counted = "" if card.counts_more() else counted_line(card)
     if counted:
         if statuses and card.stated is None:
             n = sum(card.counted()[s] for s in dict.fromkeys(statuses))
@@ -162,7 +163,7 @@ def summary_text(card: Scorecard) -> str:
     lines = [texts.CARD_TITLE.format(heading=heading(card), title=card.report.title)]
     if card.summary:
         lines.append(texts.REPORT_SAYS.format(sentence=card.summary))
-    counted = _counted_line(card)
+    counted = counted_line(card)
     if counted and not card.counts_more():
         lines.append(counted)
     behind = card.of(Status.BEHIND) + card.of(Status.NOT_STARTED)
@@ -199,7 +200,8 @@ def change_lines(card: Scorecard) -> list[str]:
     if card.changes:
         shown = card.changes[:_SUMMARY_NAMED]
         told = texts.CLAUSE_JOIN.join(
-            texts.ITEM_MOVED.format(item=texts.ITEM_PREFIX.format(item=c.item) if c.item else "", name=c.name,
+            texts.ITEM_MOVED.format(item=texts.ITEM_PREFIX.format(item=c.item) if c.item else "",
+                                    name=texts.ITEM_MOVED_NAMED.format(name=c.name) if c.name or c.item else "",
                                     before=moved_value(c.before), after=moved_value(c.after)) for c in shown)
         more = texts.MORE_ITEMS.format(count=len(card.changes)) if len(card.changes) > len(shown) else ""
         lines.append(texts.ITEMS_SINCE.format(period=period, items=told, more=more))

@@ -33,9 +33,9 @@ def hostile_corpus(real: Path, target: Path) -> list[str]:
         if path.is_file():
             shutil.copy(path, target)
     made = {
-        "炸弹1GB.docx": _docx(16_000_000),  # 2.8 MB unpacking to 960 MB
-        "炸弹100MB.docx": _docx(1_500_000),
-        "四百万字.docx": _docx(400_000),  # under the part limit; 4 M characters of text
+        "炸弹1GB.docx": many_paragraphs_docx(16_000_000),  # 2.8 MB unpacking to 960 MB
+        "炸弹100MB.docx": many_paragraphs_docx(1_500_000),
+        "四百万字.docx": many_paragraphs_docx(400_000),  # under the part limit; 4 M characters of text
         "大文本19MB.txt": (_LINE + "\n").encode() * 220_000,
         "单行1MB.txt": _LINE.encode() * 12_000,
         "billion.html": _LAUGHS.encode(),
@@ -47,7 +47,8 @@ def hostile_corpus(real: Path, target: Path) -> list[str]:
     return list(made)
 
 
-def _docx(paragraphs: int) -> bytes:
+def many_paragraphs_docx(paragraphs: int) -> bytes:
+    """A .docx of `paragraphs` identical paragraphs (in blocks of 10,000): tiny packed, huge unpacked."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", _DOCX_TYPES)

@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 from minsheng.index.lazy import lazy_face
 
 if TYPE_CHECKING:
-    from minsheng.index.indexing.builder import BuildReport, ProgressFactory, build_index
+    from minsheng.index.indexing.builder import BuildReport, ProgressFactory, build_index, text_key
     from minsheng.index.indexing.catalog import (
         Coverage,
         FileEntry,
+        Manifest,
         generation,
         index_damage,
+        manifest_of,
         read_chunks,
         read_manifest,
         require_index,
@@ -42,9 +44,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHROMA_DIR", "LABELLED", "MODELS_DIR", "BuildReport", "ChromaStore", "Chunk", "Coverage", "Embedder",
-    "FileEntry", "FileLimits", "FileReader", "LazyStore", "OnnxEmbedder", "ProgressFactory", "SentenceTransformerEmbedder", "VectorStore",
+    "FileEntry", "FileLimits", "Manifest", "FileReader", "LazyStore", "OnnxEmbedder", "ProgressFactory", "SentenceTransformerEmbedder", "VectorStore",
     "build_index", "chunk_report", "count_records", "count_tokens", "export_ready", "field_text", "fit_tokens",
-    "generation", "index_damage", "nearest", "onnx_name", "open_store", "other_text", "period_label", "project_name", "read_chunks", "read_manifest",
-    "require_index", "search_texts", "states",
+    "generation", "index_damage", "manifest_of", "nearest", "onnx_name", "open_store", "other_text", "period_label", "project_name", "read_chunks", "read_manifest",
+    "require_index", "search_texts", "states", "text_key",
 ]
 __getattr__ = lazy_face(__name__)

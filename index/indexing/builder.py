@@ -349,7 +349,7 @@ def _read_corpus(corpus_dir: Path, manifest: Manifest, max_tokens: int, max_file
     changes = _Changes()
     digests, seen = _hash_corpus(corpus_dir, manifest, max_file_bytes, report)
     reads = _read_files(corpus_dir, digests, manifest, max_tokens, max_file_bytes, report, seen, reader)
-    keys = {name: _text_key(reads[name].text) if name in reads else manifest.files[name].text_hash
+    keys = {name: text_key(reads[name].text) if name in reads else manifest.files[name].text_hash
             for name in digests}
     for name, key in keys.items():
         old = manifest.files.get(name)
@@ -435,7 +435,7 @@ def _read_files(corpus_dir: Path, digests: dict[str, str], manifest: Manifest, m
     return reads
 
 
-def _text_key(text: str) -> str:
+def text_key(text: str) -> str:
     """What two copies of one report share: their normalized text, white space aside (a spreadsheet's export has no
     blank line where the Word file has one)."""
     return hashlib.sha256(_WHITESPACE.sub("", text).encode("utf-8")).hexdigest()

@@ -57,8 +57,8 @@ def only_text(calls: list[Call]) -> str:
 
 def test_commands_are_registered_at_start(bot: Bot) -> None:
     commands = bot.api.wait_for("setMyCommands").params["commands"]
-    assert [c["command"] for c in commands] == ["start", "help", "ask", "regions", "reports", "summary", "stats",
-                                                "reindex"]
+    assert [c["command"] for c in commands] == ["start", "help", "ask", "regions", "reports", "summary", "follow",
+                                                "following", "unfollow", "stats", "reindex", "add"]
 
 
 def test_start_help_and_regions(bot: Bot) -> None:

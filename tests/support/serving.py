@@ -15,14 +15,17 @@ from tests.support.botapi import BotApiStandIn
 
 
 @contextmanager
-def serving(home: Path, index: Path, telegram: str, token: str, ready: str) -> Iterator[tuple[BotApiStandIn, Path]]:
-    """Run `minsheng serve` with a copy of index under home and config.toml's [telegram] lines `telegram` (no
+def serving(home: Path, index: Path, telegram: str, token: str, ready: str, corpus: Path = CORPUS,
+            more: str = "") -> Iterator[tuple[BotApiStandIn, Path]]:
+    """Run `minsheng serve` with a copy of index under home (copied once: a second run in the same home is a
+    restart) on corpus, and config.toml's [telegram] lines `telegram` and further sections `more` (no
     MINSHENG_INDEX/CORPUS or TELEGRAM_WEBHOOK_SECRET from the caller's environment); yields the stand-in and the
     process's stderr file once the bot has made its `ready` call; SIGTERM at the end must be a clean exit."""
     index_dir = home / "index"
-    shutil.copytree(index, index_dir)
+    if not index_dir.exists():
+        shutil.copytree(index, index_dir)
     config = home / "config.toml"
-    config.write_text(f'[paths]\ncorpus = "{CORPUS}"\nindex = "{index_dir}"\n[telegram]\n{telegram}', "utf-8")
+    config.write_text(f'[paths]\ncorpus = "{corpus}"\nindex = "{index_dir}"\n[telegram]\n{telegram}\n{more}', "utf-8")
     api = BotApiStandIn(token).start()
     env = {**os.environ, "MINSHENG_CONFIG": str(config), "TELEGRAM_BOT_TOKEN": token,
            "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{api.port}", "PYTHONIOENCODING": "utf-8"}
