@@ -246,5 +246,8 @@ def read_lines(name: str, vetted: Vetted, card: Scorecard | None, warnings: list
     items = len(card.items) if card is not None and card.items else len(vetted.parsed.records)
     lines = [texts.READ_TITLE.format(title=report.title or texts.READ_UNKNOWN), texts.READ_PLACE.format(place=place),
              texts.READ_PERIOD.format(period=period), texts.READ_PROJECTS.format(count=items, counted=counted)]
-    lines.extend(texts.READ_WARNING.format(warning=w) for w in dict.fromkeys([*check.warnings, *warnings]))
+    doubts = [*check.warnings, *warnings]
+    if not report.period and not report.months:
+        doubts.append(texts.READ_NO_PERIOD)
+    lines.extend(texts.READ_WARNING.format(warning=w) for w in dict.fromkeys(doubts))
     return lines

@@ -102,3 +102,14 @@ def test_saving_never_overwrites_and_notes_where_each_report_came_from(tmp_path:
     assert first not in origins(tmp_path) and (tmp_path / ORIGINS).exists()
     with pytest.raises(ReportRefused, match="not a report file name"):
         remove_report(tmp_path, "../outside.txt")
+
+
+def test_what_was_read_names_every_doubt(reader: FileReader) -> None:
+    from minsheng.bot.intake import read_lines
+
+    vetted = vet("某区民生实事进展\n一、养老服务\n新建驿站3个，已完成。\n".encode(), "note.txt", reader)
+    lines = read_lines("note.txt", vetted, None, ["chunks: one record split"])
+    assert lines[:4] == ["标题：某区民生实事进展", "地区：未识别", "时期：未识别", "项目：1项"]
+    assert any("place: no place found" in line for line in lines)
+    assert any("year: none found" in line for line in lines) and any("period: none named" in line for line in lines)
+    assert "⚠ chunks: one record split" in lines  # the index run's warnings too
