@@ -67,6 +67,8 @@ _MORE, _FULL, _SUMMARY, _REMOVE = "m", "f", "s", "x"
 _BOT_DOWNLOAD_BYTES = 20 * 1024 * 1024
 # Seconds between looks for a new index generation whose reports followers have not been told of.
 _NOTICE_EVERY = 1.0
+# Seconds before a follows database that failed is tried again.
+_FOLLOWS_RETRY = 60.0
 # Places offered as /summary buttons, and buttons on a row.
 _PLACE_BUTTONS, _PLACES_PER_ROW = 30, 3
 # Telegram's limit on a button's callback data, in bytes.
@@ -750,6 +752,7 @@ class TelegramHandlers:
                 raise
             except FollowsUnavailable as exc:
                 log.error("follows: %s", exc)
+                await asyncio.sleep(_FOLLOWS_RETRY)  # a broken database is not fixed within a second
             except Exception:  # noqa: BLE001 — one failed round must not end the notices for good
                 log.exception("telling followers failed")
             await asyncio.sleep(_NOTICE_EVERY)
@@ -1023,4 +1026,5 @@ async def _serve_webhook(app: "Application", config: TelegramSettings, secret: s
             await stop.wait()
         finally:
             server.stop()
+            await _stopping(app)  # run_polling calls post_stop itself; this serving loop is ours
             await app.stop()
