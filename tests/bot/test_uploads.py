@@ -157,6 +157,17 @@ def test_a_report_copied_into_the_folder_is_announced_once_after_reindex(bot: Bo
     assert not [c for c in bot.api.calls[mark:] if c.method == "sendPhoto"]
 
 
+def test_a_forwarded_pdf_is_added_like_a_sent_one(bot: Bot) -> None:
+    from tests.bot.test_arrivals import PDF
+
+    mark = bot.api.mark()
+    bot.api.push_document(ADMIN, PDF, "萧县10月.pdf", user_id=ADMIN, mime_type="application/pdf",
+                          forward_from={"id": 777, "is_bot": False, "first_name": "县民生办"})
+    text = "\n".join(c.params["text"] for c in bot.replies(ADMIN, mark, 2))
+    assert "已收录：萧县10月.pdf" in text and "地区：安徽省 / 宿州市 / 萧县" in text, text
+    assert (bot.home / "corpus" / "萧县10月.pdf").read_bytes() == PDF
+
+
 def test_an_upload_from_anyone_else_is_refused_and_never_downloaded(bot: Bot) -> None:
     downloads = bot.api.downloads()
     text, _, _ = bot.send_file(STRANGER, b"some report", "报告.txt", STRANGER, count=1)
