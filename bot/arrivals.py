@@ -4,6 +4,7 @@ report of its place. Shared by `minsheng add` and the bot's uploads and /add."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from minsheng.bot.intake import (
     vet_report,
 )
 from minsheng.index.errors import MinshengError
-from minsheng.index.indexing import BuildReport, FileLimits
+from minsheng.index.indexing import BuildReport, FileLimits, FileReader
 from minsheng.index.search import Timeline
 
 
@@ -63,16 +64,18 @@ class Destination:
 
 
 def add_reports(incoming: list[Incoming], to: Destination, reindex: Callable[[], BuildReport | None],
-                timeline: Callable[[], tuple[Timeline, Mapping[str, tuple[str, ...]]]]) -> Arrival:
-    """Check and save each file, index once, and say what was read; a file refused, or failing in the index run,
-    leaves the corpus as it was (a saved file that the run cannot index is removed again)."""
+                timeline: Callable[[], tuple[Timeline, Mapping[str, tuple[str, ...]]]],
+                files: FileReader | None = None) -> Arrival:
+    """Check and save each file (read by `files` when given, a running bot's warm worker), index once, and say what
+    was read; a file refused, or failing in the index run, leaves the corpus as it was (a saved file that the run
+    cannot index is removed again)."""
     from minsheng.index.indexing import FileReader, read_manifest
 
     arrival = Arrival()
     saved: list[tuple[str, Incoming, Vetted]] = []
     manifest = read_manifest(to.index_dir)
     keys: dict[str, str] = {}
-    with FileReader(to.limits) as reader:
+    with nullcontext(files) if files is not None else FileReader(to.limits) as reader:
         for item in incoming:
             try:
                 vetted = vet_report(item.data, item.given_name, manifest, reader, to.max_bytes, to.max_tokens)

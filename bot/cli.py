@@ -522,8 +522,9 @@ def chat_command(settings: Settings, stdin: TextIO, out: TextIO) -> int:
 
 def serve_command(settings: Settings) -> int:
     """Run the Telegram bot until interrupted; the index and model are loaded before it starts polling."""
-    from minsheng.bot.engine import LiveRetriever, run_index
+    from minsheng.bot.engine import LiveRetriever, file_limits, run_index
     from minsheng.bot.telegram import BotService, run_bot
+    from minsheng.index.indexing import FileReader
 
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "")
     if not token:
@@ -531,8 +532,10 @@ def serve_command(settings: Settings) -> int:
     # /reindex waits for a build another process is running instead of failing.
     live = LiveRetriever(settings)
     live.poll()
+    # One reader worker for the bot's life: uploads and re-indexes do not each start one.
+    files = FileReader(file_limits(settings))
     service = BotService(settings, live, _responder(settings),
-                         lambda: run_index(settings, progress=None, wait=600))
+                         lambda: run_index(settings, progress=None, wait=600, reader=files), files)
     watcher = None
     if settings.telegram.watch:
         from minsheng.bot.watch import CorpusWatcher
@@ -546,6 +549,7 @@ def serve_command(settings: Settings) -> int:
     finally:
         if watcher is not None:
             watcher.stop()
+        files.close()
     return 0
 
 
@@ -560,16 +564,16 @@ def _log_reindex(report) -> None:  # type: ignore[no-untyped-def]
 
 def watch_command(settings: Settings, out: TextIO) -> int:
     """Watch the corpus and re-index after changes settle, printing what changed, until Ctrl-C."""
-    from minsheng.bot.engine import run_index
+    from minsheng.bot.engine import file_limits, run_index
     from minsheng.bot.watch import watch
+    from minsheng.index.indexing import FileReader
 
     w = settings.watch
-    # A build started by hand meanwhile is waited for, not failed.
-    watch(settings.corpus_dir, lambda: run_index(settings, progress=None, wait=600), out, w.settle, w.polling,
-          poll_interval=w.poll_interval, max_wait=w.max_wait)
+    # A build started by hand meanwhile is waited for, not failed; one reader worker serves every batch.
+    with FileReader(file_limits(settings)) as files:
+        watch(settings.corpus_dir, lambda: run_index(settings, progress=None, wait=600, reader=files), out,
+              w.settle, w.polling, poll_interval=w.poll_interval, max_wait=w.max_wait)
     return 0
-
-
 
 
 def eval_command(settings: Settings, path: Path, baseline: bool, out: TextIO, by_type: bool = False) -> int:

@@ -30,7 +30,7 @@ from minsheng.index.search import Searcher
 if TYPE_CHECKING:
     # The builder and LangChain cost a second or two to import; answering one question needs neither.
     from minsheng.bot.arrivals import Destination, Incoming
-    from minsheng.index.indexing import BuildReport, FileLimits, ProgressFactory
+    from minsheng.index.indexing import BuildReport, FileLimits, FileReader, ProgressFactory
     from minsheng.index.search import MinshengRetriever
 
 log = logging.getLogger("minsheng.index")
@@ -88,16 +88,17 @@ def tqdm_progress(total: int, label: str) -> Any:
 
 
 def run_index(settings: Settings, full: bool = False, progress: ProgressFactory | None = tqdm_progress,
-              wait: float | None = None) -> BuildReport:
+              wait: float | None = None, reader: FileReader | None = None) -> BuildReport:
     """Bring the configured index up to date with the corpus (waiting `wait` seconds, default
-    [index] lock_wait, when another build holds the lock)."""
+    [index] lock_wait, when another build holds the lock); files are read by `reader` when given (a running bot or
+    watcher keeps one warm), else by a worker of this run."""
     from minsheng.index.indexing import build_index
 
     s = settings.index
     return build_index(
         settings.corpus_dir, settings.index_dir, make_store(settings), lambda: make_embedder(settings),
         embedding_name(settings), s.max_tokens, full=full, progress=progress, wait=s.lock_wait if wait is None else wait,
-        max_file_bytes=int(s.max_file_mb * 1_000_000), limits=file_limits(settings),
+        max_file_bytes=int(s.max_file_mb * 1_000_000), limits=file_limits(settings), reader=reader,
     )
 
 

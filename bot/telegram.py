@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from telegram.ext import Application, ContextTypes
 
     from minsheng.bot.arrivals import Arrival, Incoming
+    from minsheng.index.indexing import FileReader
     from minsheng.index.search import Scorecard, Timeline
 
 log = logging.getLogger("minsheng.bot")
@@ -120,10 +121,11 @@ class BotService:
     """Answers for chats (with follow-ups), what buttons refer to, usage counters and re-indexing; no Telegram."""
 
     def __init__(self, settings: Settings, live: LiveRetriever, responder: Responder,
-                 reindex: Callable[[], BuildReport]) -> None:
+                 reindex: Callable[[], BuildReport], files: FileReader | None = None) -> None:
         self.settings = settings
         self.live = live
         self._reindex = reindex
+        self.files = files  # the reader worker uploads are checked with (None: one per upload)
         self.responder = responder
         self.conversations = Conversations(live.current().searcher, settings.search.k)
         live.listeners.append(lambda retriever: self.conversations.use(retriever.searcher))
@@ -262,7 +264,7 @@ class BotService:
             searcher = self.retriever.searcher
             return searcher.timeline, searcher.coverage.paths
 
-        return add_reports(incoming, destination(self.settings), self.reindex, timeline)
+        return add_reports(incoming, destination(self.settings), self.reindex, timeline, self.files)
 
     def fetch(self, url: str, by: str) -> Incoming:
         """A report fetched from a link within [fetch]'s limits (blocking); FetchError saying why not."""

@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol
@@ -148,13 +148,17 @@ def build_index(
     wait: float = 0.0,
     max_file_bytes: int = MAX_FILE_BYTES,
     limits: FileLimits = DEFAULT_LIMITS,
+    reader: FileReader | None = None,
 ) -> BuildReport:
     """Bring the index in line with the corpus, under the build lock. Readers keep the live generation until
-    the new one is complete and published; the embedder is only loaded when something needs embedding."""
+    the new one is complete and published; the embedder is only loaded when something needs embedding. Files are
+    read by `reader` when given (a long-running indexer keeps its worker warm: starting one costs most of the time
+    of adding one report), else by a worker of this build within `limits`."""
     with index_lock(index_dir, wait):
         try:
-            return _build(corpus_dir, index_dir, store, embedder, model_name, max_tokens, full, progress,
-                          max_file_bytes, limits)
+            with nullcontext(reader) if reader is not None else FileReader(limits) as files:
+                return _build(corpus_dir, index_dir, store, embedder, model_name, max_tokens, full, progress,
+                              max_file_bytes, files)
         except (OSError, StoreError) as exc:
             if not disk_full(exc, index_dir):
                 raise
@@ -191,12 +195,11 @@ def _reason_of(exc: BaseException) -> str:
 
 def _build(corpus_dir: Path, index_dir: Path, store: VectorStore, embedder: Callable[[], Embedder], model_name: str,
            max_tokens: int, full: bool, progress: ProgressFactory | None, max_file_bytes: int,
-           limits: FileLimits) -> BuildReport:
+           reader: FileReader) -> BuildReport:
     started = time.monotonic()
     report = BuildReport()
     base = _starting_point(index_dir, store, model_name, max_tokens, full, report)
-    with FileReader(limits) as reader:
-        changes = _read_corpus(corpus_dir, base.manifest, max_tokens, max_file_bytes, report, reader)
+    changes = _read_corpus(corpus_dir, base.manifest, max_tokens, max_file_bytes, report, reader)
     # Repairing, the chunks the damaged generation held are in the store already (ids are content-addressed):
     # their vectors are taken from it, not embedded again.
     reuse = report.repaired and report.rebuilt in ("", _CATALOG_LOST)  # never across versions, models or --full

@@ -138,6 +138,8 @@ class FileReader:
         self.limits = limits
         self._process: subprocess.Popen[bytes] | None = None
         self._answers: queue.Queue[Any] = queue.Queue()
+        # One file at a time: a long-running indexer shares its reader between threads (a build, an upload).
+        self._reading = threading.Lock()
 
     def __enter__(self) -> FileReader:
         return self
@@ -149,6 +151,10 @@ class FileReader:
     def read(self, data: bytes, name: str, max_tokens: int, key: str) -> ReadFile:
         """The file's text, parse and chunks; ReadError naming the limit it went past."""
         check_zip_limits(data, name, self.limits)  # at once, without a worker
+        with self._reading:
+            return self._read(data, name, max_tokens, key)
+
+    def _read(self, data: bytes, name: str, max_tokens: int, key: str) -> ReadFile:
         process = self._worker()
         try:
             _send(process.stdin, (data, name, max_tokens, key, self.limits))  # type: ignore[arg-type]

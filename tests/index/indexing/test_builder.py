@@ -667,3 +667,20 @@ def test_links_out_of_the_corpus_and_pipes_are_refused_and_leave_the_index(env: 
     report, _ = env.build()
     assert report.removed == [DAXING] and DAXING in {f.file for f in report.failed}
     assert not any(c.source == DAXING or "root:x:0:0" in c.text for c in env.catalog().values())
+
+
+def test_a_reader_given_to_builds_stays_warm_between_them(env: Env) -> None:
+    """A running bot or watcher hands its reader to every build: one worker reads for all of them, and is still
+    there after each build (a build's own reader ends with it)."""
+    from minsheng.index.indexing.reader import FileLimits, FileReader
+
+    with FileReader(FileLimits()) as reader:
+        first = build_index(env.corpus, env.index, env.store, Factory("fake"), "fake", MAX_TOKENS, reader=reader)
+        worker = reader._process
+        assert first.added and worker is not None and worker.poll() is None
+        # Another report: the same one with a line more, so not a copy.
+        (env.corpus / "新报告.txt").write_text((env.corpus / ALL_FILES[0]).read_text("utf-8") + "\n下一步将继续推进。\n",
+                                             "utf-8")
+        again = build_index(env.corpus, env.index, env.store, Factory("fake"), "fake", MAX_TOKENS, reader=reader)
+        assert again.added == ["新报告.txt"] and reader._process is worker and worker.poll() is None
+    assert worker.poll() is not None  # ended with its owner
