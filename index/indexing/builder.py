@@ -350,7 +350,7 @@ def _read_corpus(corpus_dir: Path, manifest: Manifest, max_tokens: int, max_file
     are reported, and a known file that now fails keeps its previous version. Copies are found on the normalized
     text, so a GBK or UTF-16 copy of a report is the same report."""
     changes = _Changes()
-    digests, seen = _hash_corpus(corpus_dir, manifest, max_file_bytes, report)
+    digests, seen, stats = _hash_corpus(corpus_dir, manifest, max_file_bytes, report)
     reads = _read_files(corpus_dir, digests, manifest, max_tokens, max_file_bytes, report, seen, reader)
     keys = {name: text_key(reads[name].text) if name in reads else manifest.files[name].text_hash
             for name in digests}
@@ -358,6 +358,9 @@ def _read_corpus(corpus_dir: Path, manifest: Manifest, max_tokens: int, max_file
         old = manifest.files.get(name)
         if old is not None and old.hash == digests[name] and old.text_hash != key:
             old.text_hash = key  # an index written before texts were compared learns its files' keys
+            changes.manifest_only = True
+        if old is not None and old.hash == digests[name] and old.stat != stats.get(name, []):
+            old.stat = stats.get(name, [])  # known by its content; next time by its stat
             changes.manifest_only = True
     duplicates = _duplicates(keys, manifest)
     for name, digest in sorted(digests.items()):
@@ -381,6 +384,7 @@ def _read_corpus(corpus_dir: Path, manifest: Manifest, max_tokens: int, max_file
         manifest.files[name] = FileEntry(
             hash=digest, title=r.title, region=r.region, year=r.year or 0, period=r.period,
             records=len(parsed.records), chunks=[c.id for c in chunks], text_hash=keys[name],
+            stat=stats.get(name, []),
         )
         changes.fresh.extend(chunks)
     for name in sorted(set(manifest.files) - seen):
@@ -394,22 +398,48 @@ def _read_corpus(corpus_dir: Path, manifest: Manifest, max_tokens: int, max_file
 
 
 def _hash_corpus(corpus_dir: Path, manifest: Manifest, max_file_bytes: int,
-                 report: BuildReport) -> tuple[dict[str, str], set[str]]:
-    """Each readable corpus file's content hash, and the names kept although unreadable (their previous version
-    stays searchable); the unreadable and the refused are reported. A refused entry (a link leaving the corpus, a
-    pipe, a device) is not kept: whatever an earlier version of it held leaves the index."""
+                 report: BuildReport) -> tuple[dict[str, str], set[str], dict[str, list[int]]]:
+    """Each readable corpus file's content hash, the names kept although unreadable (their previous version
+    stays searchable), and each file's stat to keep; the unreadable and the refused are reported. A refused entry
+    (a link leaving the corpus, a pipe, a device) is not kept: whatever an earlier version of it held leaves the
+    index. A file whose stat is the one kept with its hash is not read again (adding one report to a large corpus
+    would otherwise read every report)."""
     digests: dict[str, str] = {}
     kept: set[str] = set()
+    stats: dict[str, list[int]] = {}
     listing = list_corpus(corpus_dir)
     report.failed.extend(FailedFile(error.source, str(error)) for error in listing.refused)
+    now = time.time_ns()
     for path in listing.files:
+        old = manifest.files.get(path.name)
         try:
+            signature = _signature(path, now)
+            if old is not None and old.stat and old.stat == signature:
+                digests[path.name], stats[path.name] = old.hash, signature
+                continue
             digests[path.name] = report_digest(path, corpus_dir, max_file_bytes, VANISHED)
+            stats[path.name] = signature
         except MinshengError as exc:
             report.failed.append(FailedFile(path.name, str(exc)))
             if path.name in manifest.files:
                 kept.add(path.name)
-    return digests, kept
+    return digests, kept, stats
+
+
+def _signature(path: Path, now: int) -> list[int]:
+    """A file's size, mtime, ctime and inode; [] when it changed within _SETTLED_NS of now (another write within
+    the same clock tick would leave the same stat: such a file is hashed again next time, as git does)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return []  # reading it says what is wrong
+    if now - max(st.st_mtime_ns, st.st_ctime_ns) < _SETTLED_NS:
+        return []
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+# A file's stat is trusted once it has not changed for this long.
+_SETTLED_NS = 2_000_000_000
 
 
 def _read_files(corpus_dir: Path, digests: dict[str, str], manifest: Manifest, max_tokens: int,

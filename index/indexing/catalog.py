@@ -54,6 +54,9 @@ class FileEntry:
     chunks: list[str] = field(default_factory=list)
     # The sha256 of the normalized text: copies in other encodings or formats have the same one.
     text_hash: str = ""
+    # The file's size, mtime, ctime (ns) and inode when it was hashed, kept only when it had not changed for a
+    # while then: the next build takes `hash` without reading a file whose stat is the same ([] : read it).
+    stat: list[int] = field(default_factory=list)
 
 
 @dataclass

@@ -684,3 +684,26 @@ def test_a_reader_given_to_builds_stays_warm_between_them(env: Env) -> None:
         again = build_index(env.corpus, env.index, env.store, Factory("fake"), "fake", MAX_TOKENS, reader=reader)
         assert again.added == ["新报告.txt"] and reader._process is worker and worker.poll() is None
     assert worker.poll() is not None  # ended with its owner
+
+
+def test_a_file_whose_stat_is_unchanged_is_not_read_again(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding one report reads that report, not the whole corpus; a file rewritten (even to the same size) is read."""
+    from minsheng.index.indexing import builder
+
+    monkeypatch.setattr(builder, "_SETTLED_NS", 0)  # every file counts as settled at once
+    read: list[str] = []
+    digest = builder.report_digest
+    monkeypatch.setattr(builder, "report_digest", lambda path, *args: read.append(path.name) or digest(path, *args))
+    first, _ = env.build()
+    assert sorted(read) == sorted(first.added) and all(read_manifest(env.index).files[n].stat for n in read)
+    read.clear()
+    (env.corpus / "新报告.txt").write_text("大兴区2024年民生实事进展\n1. 养老服务驿站：已建成3个。\n", "utf-8")
+    second, _ = env.build()
+    assert read == ["新报告.txt"] and second.added == ["新报告.txt"] and second.unchanged == len(first.added)
+    read.clear()
+    target = env.corpus / ALL_FILES[0]
+    text = target.read_bytes()
+    at = text.index(b"1")
+    target.write_bytes(text[:at] + b"2" + text[at + 1:])  # the same size, another figure
+    third, _ = env.build()
+    assert read == [ALL_FILES[0]] and third.updated == [ALL_FILES[0]]
