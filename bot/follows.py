@@ -41,6 +41,10 @@ class FollowsUnavailable(MinshengError):
     """The follows database cannot be opened or written."""
 
 
+class TooManyFollows(MinshengError):
+    """A chat already follows MAX_FOLLOWS places."""
+
+
 @dataclass(frozen=True)
 class Followed:
     """A place a chat follows: its path from the province down and how it is shown."""
@@ -83,7 +87,7 @@ class Follows:
             db.close()
 
     def follow(self, chat_id: int, place: Followed) -> bool:
-        """Add a follow; False when the chat already follows the place. FollowsUnavailable past MAX_FOLLOWS."""
+        """Add a follow; False when the chat already follows the place; TooManyFollows past MAX_FOLLOWS."""
         with self._db() as db:
             db.execute("BEGIN IMMEDIATE")
             count = db.execute("SELECT COUNT(*) FROM follows WHERE chat_id = ?", (chat_id,)).fetchone()[0]
@@ -94,7 +98,7 @@ class Follows:
                 return False
             if count >= MAX_FOLLOWS:
                 db.execute("ROLLBACK")
-                raise FollowsUnavailable(f"chat {chat_id} follows {MAX_FOLLOWS} places already")
+                raise TooManyFollows(f"chat {chat_id} follows {MAX_FOLLOWS} places already")
             db.execute("INSERT INTO follows VALUES (?, ?, ?, ?)", (chat_id, "/".join(place.path), place.label,
                                                                     time.time()))
             db.execute("COMMIT")

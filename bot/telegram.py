@@ -283,7 +283,7 @@ class BotService:
 
     def follow(self, chat_id: int, names: list[str]) -> str:
         """Follow each place named; HTML saying what was done and what was not understood."""
-        from minsheng.bot.follows import FollowsUnavailable, PlaceNotUnderstood, named_place
+        from minsheng.bot.follows import PlaceNotUnderstood, TooManyFollows, named_place
 
         coverage = self.coverage
         done, already, unclear, uncovered = [], [], [], []
@@ -295,10 +295,8 @@ class BotService:
                 continue
             try:
                 added = self.follows.follow(chat_id, place)
-            except FollowsUnavailable:
-                if self.follows.following(chat_id):
-                    return texts.FOLLOW_TOO_MANY.format(count=MAX_FOLLOWS)
-                raise
+            except TooManyFollows:
+                return texts.FOLLOW_TOO_MANY.format(count=MAX_FOLLOWS)
             (done if added else already).append(place.label)
             if added and not any(place.covers(tuple(coverage.paths.get(r, ())), r) for r in coverage.regions if r):
                 uncovered.append(place.label)

@@ -5,7 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from minsheng.bot.follows import MAX_FOLLOWS, Followed, Follows, FollowsUnavailable, PlaceNotUnderstood, named_place
+from minsheng.bot.follows import (
+    MAX_FOLLOWS,
+    Followed,
+    Follows,
+    FollowsUnavailable,
+    PlaceNotUnderstood,
+    TooManyFollows,
+    named_place,
+)
 
 DAXING = Followed(("北京市", "大兴区"), "大兴区（北京市）")
 BEIJING = Followed(("北京市",), "北京市")
@@ -68,7 +76,7 @@ def test_a_chat_may_follow_a_bounded_number_of_places(tmp_path: Path) -> None:
     follows = Follows(tmp_path / "f.sqlite")
     for n in range(MAX_FOLLOWS):
         follows.follow(1, Followed(("省", f"地{n}"), f"地{n}"))
-    with pytest.raises(FollowsUnavailable, match=f"follows {MAX_FOLLOWS} places"):
+    with pytest.raises(TooManyFollows, match=f"follows {MAX_FOLLOWS} places"):
         follows.follow(1, DAXING)
 
 
