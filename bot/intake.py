@@ -232,7 +232,9 @@ def read_lines(name: str, vetted: Vetted, card: Scorecard | None, warnings: list
     report = vetted.parsed.report
     check = check_report(name, vetted.text, vetted.parsed)
     place = " / ".join(report.place) or report.region or texts.READ_UNKNOWN
-    months = texts.RECORDS_MONTHS.format(first=report.months[0], last=report.months[1]) if report.months else ""
+    # The months covered, when the period names more than one ("三季度（7-9月）"; "6月" says its one month).
+    months = texts.RECORDS_MONTHS.format(first=report.months[0], last=report.months[1]) \
+        if report.months and report.months[0] != report.months[1] else ""
     from minsheng.index.indexing import period_label
 
     period = period_label(report.year, report.period) + months or texts.READ_UNKNOWN

@@ -113,3 +113,11 @@ def test_what_was_read_names_every_doubt(reader: FileReader) -> None:
     assert any("place: no place found" in line for line in lines)
     assert any("year: none found" in line for line in lines) and any("period: none named" in line for line in lines)
     assert "⚠ chunks: one record split" in lines  # the index run's warnings too
+
+
+def test_a_one_month_period_is_said_once(reader: FileReader) -> None:
+    from minsheng.bot.intake import read_lines
+
+    path = corpus_file("萧县2025年6月")
+    lines = read_lines(path.name, vet(path.read_bytes(), path.name, reader), None, [])
+    assert "时期：2025年6月" in lines and "地区：安徽省 / 宿州市 / 萧县" in lines
