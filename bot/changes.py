@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from minsheng.bot import texts
-from minsheng.bot.answer.over_time import change_lines, counted_line, heading
+from minsheng.bot.answer.over_time import card_opening, change_lines
 from minsheng.index.search import Scorecard, Timeline
 
 
@@ -39,12 +39,7 @@ def news_lines(news: ReportNews) -> list[str]:
     """The notice's lines (plain text): the report, its own summary sentence, its counts, then what changed since
     the previous report, or that it is the first of its place."""
     card = news.card
-    lines = [texts.NEWS_HEAD.format(heading=heading(card), title=card.report.title)]
-    if card.summary:
-        lines.append(texts.REPORT_SAYS.format(sentence=card.summary))
-    counted = counted_line(card)
-    if counted and not card.counts_more():
-        lines.append(counted)
+    lines = card_opening(card, texts.NEWS_HEAD)
     if news.first:
         lines.append(texts.NEWS_FIRST.format(place=news.region or texts.READ_UNKNOWN))
     else:

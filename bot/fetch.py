@@ -19,7 +19,7 @@ import trafilatura
 from trafilatura.xml import xmltotxt
 
 from minsheng.index.errors import MinshengError
-from minsheng.index.ingest import decode_html
+from minsheng.index.ingest import decode_html, source_text
 
 _IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 _IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -50,10 +50,6 @@ _TEXT_SUFFIXES = {".txt": ".txt", ".md": ".md", ".html": _HTML, ".htm": _HTML, "
 _HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)",
                          re.IGNORECASE | re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# Wide (CJK) characters and punctuation, written as escapes so that no Chinese text stands in this module.
-_WIDE = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_WIDE_BREAK = re.compile(rf"(?<=[{_WIDE}])[ \t\r]*\n\s*(?=[{_WIDE}])")
-_SOURCE_BREAK = re.compile(r"[ \t\r]*\n\s*")
 _HEADERS = {
     "User-Agent": "Mozilla/5.0 (compatible; minsheng report fetch)",
     "Accept": "text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.8",
@@ -143,7 +139,7 @@ def _unwrap(text: str | None) -> str | None:
     (Chinese), a space elsewhere; else a paragraph wrapped in the source would reach the report parser as lines."""
     if not text or "\n" not in text:
         return text
-    return _SOURCE_BREAK.sub(" ", _WIDE_BREAK.sub("", text))
+    return source_text(text)
 
 
 def _download(url: str, limits: FetchLimits, client: httpx.Client, deadline: float) -> tuple[str, str, str, bytes]:

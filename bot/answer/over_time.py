@@ -157,15 +157,22 @@ def count_text(card: Scorecard, statuses: tuple[Status, ...]) -> str:
     return "\n".join(lines)
 
 
-def summary_text(card: Scorecard) -> str:
-    """A place's scorecard: the report's summary sentence, items by status, the behind ones named, the change since
-    the previous report of its series."""
-    lines = [texts.CARD_TITLE.format(heading=heading(card), title=card.report.title)]
+def card_opening(card: Scorecard, title: str = texts.CARD_TITLE) -> list[str]:
+    """A card's first lines: its heading and title (in the `title` template), the report's own summary sentence,
+    and the items counted by status unless the report counts more than its records hold."""
+    lines = [title.format(heading=heading(card), title=card.report.title)]
     if card.summary:
         lines.append(texts.REPORT_SAYS.format(sentence=card.summary))
     counted = counted_line(card)
     if counted and not card.counts_more():
         lines.append(counted)
+    return lines
+
+
+def summary_text(card: Scorecard) -> str:
+    """A place's scorecard: the report's summary sentence, items by status, the behind ones named, the change since
+    the previous report of its series."""
+    lines = card_opening(card)
     behind = card.of(Status.BEHIND) + card.of(Status.NOT_STARTED)
     if behind:
         shown, more = _items(behind, _SUMMARY_NAMED, {listed.sentence for listed in card.lists})

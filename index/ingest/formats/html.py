@@ -28,6 +28,12 @@ _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "ascii
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n\s*(?=[{_CJK}])")
 
 
+def source_text(text: str) -> str:
+    """Text of an HTML source as a browser shows it: no break between two Chinese characters, any other run of white
+    space one space."""
+    return WS.sub(" ", _CJK_BREAK.sub("", text))
+
+
 def decode_html(data: bytes, charset: str = "") -> str:
     """HTML bytes → str: BOM, then the declared charset (the page's own, else `charset` from an HTTP header), then
     UTF-8, then GB18030."""
@@ -168,8 +174,7 @@ class _HtmlWriter:
                     self.newline()
                 self.buffer.append(part)
             return
-        text = _CJK_BREAK.sub("", text)
-        self.buffer.append(WS.sub(" ", text))
+        self.buffer.append(source_text(text))
 
     def newline(self) -> None:
         self.lines.append("".join(self.buffer).strip())
