@@ -35,10 +35,11 @@ class Incoming:
 
 @dataclass
 class Added:
-    """A report saved and indexed: the name it is saved under, what was read from it, and its news."""
+    """A report saved and indexed: the name it is saved under, where it came from, what was read from it, and its
+    news."""
 
     name: str
-    given_name: str
+    origin: Origin
     lines: list[str]
     news: ReportNews | None
 
@@ -98,7 +99,7 @@ def add_reports(incoming: list[Incoming], to: Destination, reindex: Callable[[],
         return arrival
     arrival.build = build
     if build is None:  # another run is under way: it, or the next one, indexes the saved files
-        arrival.added.extend(Added(name, item.given_name, read_lines(name, vetted, None, []), None)
+        arrival.added.extend(Added(name, item.origin, read_lines(name, vetted, None, []), None)
                              for name, item, vetted in saved)
         return arrival
     failed = {f.file: f.error for f in build.failed}
@@ -111,5 +112,5 @@ def add_reports(incoming: list[Incoming], to: Destination, reindex: Callable[[],
             continue
         news = report_news(found, paths, name)
         lines = read_lines(name, vetted, news.card if news else None, build.warnings.get(name, []))
-        arrival.added.append(Added(name, item.given_name, lines, news))
+        arrival.added.append(Added(name, item.origin, lines, news))
     return arrival

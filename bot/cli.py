@@ -341,6 +341,7 @@ def add_command(settings: Settings, sources: Sequence[str], out: TextIO) -> int:
     from minsheng.bot.changes import news_lines
     from minsheng.bot.engine import destination, incoming_link, run_index
     from minsheng.bot.intake import Origin
+    from minsheng.bot.watch import totals_line
 
     incoming = []
     failed = 0
@@ -350,7 +351,7 @@ def add_command(settings: Settings, sources: Sequence[str], out: TextIO) -> int:
                 incoming.append(incoming_link(settings, source, ""))
             else:
                 path = Path(source)
-                incoming.append(Incoming(read_report(path, None, int(settings.index.max_file_mb * 1_000_000)),
+                incoming.append(Incoming(read_report(path, None, settings.index.max_file_bytes),
                                          path.name, Origin("file", given_name=str(path.resolve()))))
         except MinshengError as exc:
             failed += 1
@@ -362,7 +363,7 @@ def add_command(settings: Settings, sources: Sequence[str], out: TextIO) -> int:
     arrival = add_reports(incoming, destination(settings), lambda: run_index(settings),
                           lambda: _timeline(settings))
     for added in arrival.added:
-        origin = next(i.origin for i in incoming if i.given_name == added.given_name)
+        origin = added.origin
         said = texts.ADD_ORIGIN_URL.format(url=origin.url, at=origin.fetched_at) if origin.url else \
             texts.ADD_ORIGIN_FILE.format(path=origin.given_name)
         out.write(texts.ADD_SAVED.format(name=shown(added.name), origin=shown(said)) + "\n")
@@ -374,19 +375,12 @@ def add_command(settings: Settings, sources: Sequence[str], out: TextIO) -> int:
     for refusal in arrival.refused:
         out.write(texts.ADD_FAILED.format(error=shown(str(refusal))) + "\n")
     if arrival.build is not None:
-        out.write(report_lines_total(arrival.build) + "\n")
+        out.write(totals_line(arrival.build) + "\n")
     return 1 if failed or arrival.refused else 0
 
 
 # An address to fetch rather than a file name: a scheme and "://".
 _LINK = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-def report_lines_total(report) -> str:  # type: ignore[no-untyped-def]
-    """The totals line of an index run."""
-    from minsheng.bot.watch import report_lines
-
-    return report_lines(report)[-1]
 
 
 def _require_index(settings: Settings) -> None:

@@ -98,7 +98,7 @@ def run_index(settings: Settings, full: bool = False, progress: ProgressFactory 
     return build_index(
         settings.corpus_dir, settings.index_dir, make_store(settings), lambda: make_embedder(settings),
         embedding_name(settings), s.max_tokens, full=full, progress=progress, wait=s.lock_wait if wait is None else wait,
-        max_file_bytes=int(s.max_file_mb * 1_000_000), limits=file_limits(settings), reader=reader,
+        max_file_bytes=s.max_file_bytes, limits=file_limits(settings), reader=reader,
     )
 
 
@@ -212,7 +212,7 @@ def destination(settings: Settings) -> Destination:
     """Where added reports go and the limits they are read within."""
     from minsheng.bot.arrivals import Destination
 
-    return Destination(settings.corpus_dir, settings.index_dir, int(settings.index.max_file_mb * 1_000_000),
+    return Destination(settings.corpus_dir, settings.index_dir, settings.index.max_file_bytes,
                        settings.index.max_tokens, file_limits(settings))
 
 

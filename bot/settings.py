@@ -47,6 +47,11 @@ class IndexSettings:
     max_chunks_per_file: int = setting(1_000, "index", "max_chunks_per_file")
     lock_wait: float = setting(0.0, "index", "lock_wait")
 
+    @property
+    def max_file_bytes(self) -> int:
+        """max_file_mb in bytes: the size past which a report file is refused."""
+        return int(self.max_file_mb * 1_000_000)
+
 
 @dataclass(frozen=True)
 class SearchSettings:

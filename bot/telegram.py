@@ -436,6 +436,12 @@ class PerChatOrder(BaseUpdateProcessor):
         """Nothing to tear down."""
 
 
+def _user_of(update: "Update") -> str:
+    """The id of the user an update is from, as the corpus's origins file notes it ("" when none)."""
+    user = update.effective_user
+    return str(user.id) if user else ""
+
+
 def _chat_id(update: object) -> int | None:
     chat = getattr(update, "effective_chat", None)
     return getattr(chat, "id", None)
@@ -608,7 +614,7 @@ class TelegramHandlers:
             return
         document = message.document
         name = document.file_name or "report"
-        limit = min(_BOT_DOWNLOAD_BYTES, int(self.service.settings.index.max_file_mb * 1_000_000))
+        limit = min(_BOT_DOWNLOAD_BYTES, self.service.settings.index.max_file_bytes)
         if document.file_size and document.file_size > limit:
             reason = texts.UPLOAD_TOO_BIG_FOR_BOTS if document.file_size > _BOT_DOWNLOAD_BYTES else \
                 f"{document.file_size / 1e6:.1f} MB is more than the {limit / 1e6:g} MB a report may be"
@@ -619,21 +625,16 @@ class TelegramHandlers:
 
         try:
             data = bytes(await (await context.bot.get_file(document.file_id)).download_as_bytearray())
-        except BadRequest as exc:
-            reason = texts.UPLOAD_TOO_BIG_FOR_BOTS if "too big" in str(exc) else \
+        except TelegramError as exc:
+            # Telegram's own answer when the size was not given with the document.
+            reason = texts.UPLOAD_TOO_BIG_FOR_BOTS if isinstance(exc, BadRequest) and "too big" in str(exc) else \
                 texts.UPLOAD_DOWNLOAD_FAILED.format(reason=exc)
             await self._send(update, html.escape(texts.UPLOAD_REFUSED.format(name=shown(name), reason=reason)))
-            return
-        except TelegramError as exc:
-            await self._send(update, html.escape(texts.UPLOAD_REFUSED.format(
-                name=shown(name), reason=texts.UPLOAD_DOWNLOAD_FAILED.format(reason=exc))))
             return
         from minsheng.bot.arrivals import Incoming
         from minsheng.bot.intake import Origin
 
-        user = update.effective_user
-        by = str(user.id) if user else ""
-        incoming = Incoming(data, name, Origin("upload", given_name=name, by=by))
+        incoming = Incoming(data, name, Origin("upload", given_name=name, by=_user_of(update)))
         await self._added(update, await asyncio.to_thread(self.service.add, [incoming]))
 
     async def add(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:
@@ -647,8 +648,7 @@ class TelegramHandlers:
         if not urls:
             await self._send(update, html.escape(texts.ADD_NEEDS_URL))
             return
-        user = update.effective_user
-        by = str(user.id) if user else ""
+        by = _user_of(update)
         incoming = []
         for url in urls:
             await self._send(update, html.escape(texts.ADD_FETCHING.format(url=shown(url))))
@@ -697,8 +697,7 @@ class TelegramHandlers:
             await query.answer(texts.BUTTON_EXPIRED, show_alert=False)
             return
         await query.answer()
-        user = update.effective_user
-        gone = await asyncio.to_thread(self.service.remove, name, str(user.id) if user else "")
+        gone = await asyncio.to_thread(self.service.remove, name, _user_of(update))
         await self._send(update, html.escape((texts.REMOVED if gone else texts.REMOVE_GONE).format(name=shown(name))))
 
     async def follow(self, update: "Update", context: "ContextTypes.DEFAULT_TYPE") -> None:

@@ -257,10 +257,15 @@ def report_lines(report: BuildReport) -> list[str]:
     lines.extend(texts.INDEX_WARNING.format(name=shown(name), note=shown(note))
                  for name, notes in report.warnings.items() for note in notes)
     lines.extend(texts.INDEX_FAILED.format(error=shown(failure.error)) for failure in report.failed)
-    lines.append(texts.INDEX_TOTALS.format(
-        added=len(report.added), updated=len(report.updated), removed=len(report.removed), failed=len(report.failed),
-        unchanged=report.unchanged, records=report.records, chunks=report.chunks, seconds=report.seconds))
+    lines.append(totals_line(report))
     return lines
+
+
+def totals_line(report: BuildReport) -> str:
+    """The last line of what a reindex did: files by change, records, chunks and seconds."""
+    return texts.INDEX_TOTALS.format(
+        added=len(report.added), updated=len(report.updated), removed=len(report.removed), failed=len(report.failed),
+        unchanged=report.unchanged, records=report.records, chunks=report.chunks, seconds=report.seconds)
 
 
 def watch(corpus_dir: Path, reindex: Callable[[], BuildReport], out: TextIO, settle: float = 2.0,
