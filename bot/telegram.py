@@ -339,12 +339,11 @@ class BotService:
         yet, each as a notice for the chats following its place (claimed in the follows database, so one process
         sends it). The first look at a new database announces nothing: what is indexed then is no news."""
         from minsheng.bot.changes import news_lines, report_news
-        from minsheng.index.indexing import manifest_of
 
         searcher = self.retriever.searcher
         if searcher.generation == self._announced_generation or not searcher.generation:
             return []
-        manifest = manifest_of(self.settings.index_dir / searcher.generation)
+        manifest = searcher.manifest()
         if manifest is None:
             return []
         claimed = self.follows.claim((entry.text_hash, name) for name, entry in sorted(manifest.files.items())

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
         Manifest,
         generation,
         index_damage,
-        manifest_of,
         read_chunks,
         read_manifest,
         require_index,
@@ -46,7 +45,7 @@ __all__ = [
     "CHROMA_DIR", "LABELLED", "MODELS_DIR", "BuildReport", "ChromaStore", "Chunk", "Coverage", "Embedder",
     "FileEntry", "FileLimits", "Manifest", "FileReader", "LazyStore", "OnnxEmbedder", "ProgressFactory", "SentenceTransformerEmbedder", "VectorStore",
     "build_index", "chunk_report", "count_records", "count_tokens", "export_ready", "field_text", "fit_tokens",
-    "generation", "index_damage", "manifest_of", "nearest", "onnx_name", "open_store", "other_text", "period_label", "project_name", "read_chunks", "read_manifest",
+    "generation", "index_damage", "nearest", "onnx_name", "open_store", "other_text", "period_label", "project_name", "read_chunks", "read_manifest",
     "require_index", "search_texts", "states", "text_key",
 ]
 __getattr__ = lazy_face(__name__)

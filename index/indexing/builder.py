@@ -1,4 +1,5 @@
-"""Incremental index build: hash the corpus files, re-embed only what changed, rebuild BM25 from the catalog."""
+"""Incremental index build: hash the corpus files, read and embed only what changed, and write only those rows of
+the catalog (one transaction)."""
 from __future__ import annotations
 
 import errno
@@ -7,41 +8,31 @@ import hashlib
 import os
 import re
 import shutil
+import sqlite3
 import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Protocol
+from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 from minsheng.index.errors import MinshengError, ReadError
 from minsheng.index.indexing.catalog import (
     FORMAT,
     FileEntry,
-    IndexMissing,
     Manifest,
     bare_unit,
-    chunks_of,
-    generations,
-    index_damage,
-    live_dir,
-    manifest_of,
-    missing_parts,
-    named_generation,
-    new_generation,
-    prune_generations,
-    publish,
+    catalog_path,
+    manifest_from,
     split_units,
     stale_format,
-    write_chunks,
-    write_manifest,
 )
 from minsheng.index.indexing.chunk import Chunk, search_texts
+from minsheng.index.indexing.database import Catalog, CatalogUnreadable, vector_blob
 from minsheng.index.indexing.embed import Embedder
-from minsheng.index.indexing.layout import BM25_DIR, CHUNKS, LOCK, MANIFEST
-from minsheng.index.indexing.lexical import LexicalIndex
+from minsheng.index.indexing.layout import BM25_DIR, CHUNKS, CURRENT, GENERATION_PREFIX, LOCK, MANIFEST
+from minsheng.index.indexing.lexical import TOKENS_VERSION, Tokenizer
 from minsheng.index.indexing.reader import DEFAULT_LIMITS, FileLimits, FileReader, ReadFile
 from minsheng.index.indexing.store import StoreError, VectorStore
-from minsheng.index.indexing.vectors import assemble, read_vectors, write_vectors
 from minsheng.index.ingest.corpus import MAX_FILE_BYTES, VANISHED, list_corpus, read_report, report_digest
 from minsheng.index.places import gazetteer
 from minsheng.index.synonyms import lexicon_version, report_terms
@@ -159,7 +150,7 @@ def build_index(
             with nullcontext(reader) if reader is not None else FileReader(limits) as files:
                 return _build(corpus_dir, index_dir, store, embedder, model_name, max_tokens, full, progress,
                               max_file_bytes, files)
-        except (OSError, StoreError) as exc:
+        except (OSError, StoreError, sqlite3.Error) as exc:
             if not disk_full(exc, index_dir):
                 raise
             # Nothing is published before every part is written: the live generation is the one before.
@@ -198,94 +189,125 @@ def _build(corpus_dir: Path, index_dir: Path, store: VectorStore, embedder: Call
            reader: FileReader) -> BuildReport:
     started = time.monotonic()
     report = BuildReport()
-    base = _starting_point(index_dir, store, model_name, max_tokens, full, report)
-    changes = _read_corpus(corpus_dir, base.manifest, max_tokens, max_file_bytes, report, reader)
-    # Repairing, the chunks the damaged generation held are in the store already (ids are content-addressed):
-    # their vectors are taken from it, not embedded again.
-    reuse = report.repaired and report.rebuilt in ("", _CATALOG_LOST)  # never across versions, models or --full
-    stored = store.vectors([c.id for c in changes.fresh]) if changes.fresh and reuse else {}
-    vectors = _embed_into(store, embedder, changes.fresh, progress, stored) if changes.fresh else {}
-    for chunk_id in changes.stale:
-        base.catalog.pop(chunk_id, None)
-    base.catalog.update((c.id, c) for c in changes.fresh)
-    ordered = sorted(base.catalog.values(), key=lambda c: (c.source, c.record, c.part))
-    if changes.any or base.lexicon_changed or report.rebuilt or report.repaired or base.live is None:
-        _publish_generation(index_dir, store, base, changes.stale, ordered, vectors, reuse=not report.rebuilt)
-    elif (base.collected or changes.manifest_only) and base.live is not None:
-        write_manifest(base.live, base.manifest)  # the catalog readers use did not change
-    report.records = sum(entry.records for entry in base.manifest.files.values())
-    report.chunks = len(ordered)
+    catalog, base = _starting_point(index_dir, store, model_name, max_tokens, full, report)
+    try:
+        changes = _read_corpus(corpus_dir, base.manifest, catalog, max_tokens, max_file_bytes, report, reader)
+        # Repairing, the chunks the lost catalog held are in the store already (ids are content-addressed): their
+        # vectors are taken from it, not embedded again.
+        reuse = report.repaired and report.rebuilt in ("", _CATALOG_LOST)  # never across versions, models or --full
+        stored = store.vectors([c.id for c in changes.fresh]) if changes.fresh and reuse else {}
+        vectors = _embed_into(store, embedder, changes.fresh, progress, stored) if changes.fresh else {}
+        if (changes.any or changes.entries or base.collected or base.lexicon_changed or base.clear
+                or report.rebuilt):
+            _commit(catalog, base, changes, vectors)
+        _remove_old_layout(index_dir)
+        report.records = sum(entry.records for entry in base.manifest.files.values())
+        report.chunks = catalog.count()
+    finally:
+        catalog.close()
     report.seconds = time.monotonic() - started
     return report
 
 
 @dataclass
 class _Base:
-    """What a build starts from: the manifest it updates, the chunks it keeps, and the live generation."""
+    """What a build starts from: the manifest it updates, and whether the catalog is emptied first."""
 
     manifest: Manifest
-    catalog: dict[str, Chunk]
-    live: Path | None
-    live_order: list[str]  # the live generation's chunk ids in catalog order (its vector matrix's rows)
+    clear: bool = False  # a rebuild, or a catalog made now: every table is written from nothing
     collected: bool = False  # vectors the previous build left as garbage were deleted
     lexicon_changed: bool = False
 
 
 @dataclass
 class _Changes:
-    """What the corpus changed: chunks to embed, chunk ids no longer used, and copies of the same content."""
+    """What the corpus changed: each new or changed file's chunks to embed, the files whose rows go, chunk ids no
+    longer used, file entries to write, and copies of the same content."""
 
-    fresh: list[Chunk] = field(default_factory=list)
+    fresh_files: dict[str, list[Chunk]] = field(default_factory=dict)
+    gone: list[str] = field(default_factory=list)  # files whose rows are removed (changed or removed files)
     stale: list[str] = field(default_factory=list)
+    entries: set[str] = field(default_factory=set)  # files whose entry (hash, text key, stat) is written
     duplicates_changed: bool = False
-    manifest_only: bool = False  # only file entries' text keys were filled in
+
+    @property
+    def fresh(self) -> list[Chunk]:
+        """Every chunk to embed, file by file."""
+        return [c for chunks in self.fresh_files.values() for c in chunks]
 
     @property
     def any(self) -> bool:
-        """Whether the catalog or the duplicates differ from the live generation's."""
-        return bool(self.fresh or self.stale or self.duplicates_changed)
+        """Whether the chunks or the duplicates differ from the catalog's."""
+        return bool(self.fresh_files or self.gone or self.duplicates_changed)
 
 
 def _starting_point(index_dir: Path, store: VectorStore, model_name: str, max_tokens: int, full: bool,
-                    report: BuildReport) -> _Base:
-    """The newest generation whose manifest and catalog can be read and built on (garbage collected, the store
-    checked), else a fresh manifest; the reason for rebuilding goes into the report, and what was damaged (CURRENT,
-    a part of the live generation) into report.repaired: this build publishes a whole generation again."""
+                    report: BuildReport) -> tuple[Catalog, _Base]:
+    """The catalog a build writes (made when missing; moved aside and made again when it cannot be read) and the
+    manifest it starts from (garbage collected, the store checked); the reason for rebuilding goes into the report,
+    and what was damaged into report.repaired."""
     store_damage = _readable_store(index_dir, store)
-    serving = live_dir(index_dir)
-    gen, manifest, chunks = _base_generation(index_dir, serving)
-    damage = index_damage(index_dir)
     stale_fmt = stale_format(index_dir)
-    had_generations = bool(generations(index_dir))
-    # Directories of interrupted builds and generations two builds old; the one built on and the one answering stay.
-    prune_generations(index_dir, [p.name for p in (gen, serving) if p is not None])
+    catalog, lost = _writable_catalog(index_dir)
+    meta = catalog.meta()
+    manifest = manifest_from(catalog)
+    if not lost and not stale_fmt and manifest is None and not store_damage and store.count():
+        # No catalog (or none of its settings) beside a store holding vectors: the catalog was lost, not never made.
+        lost = f"{_CATALOG_LOST} (it is missing or has no settings); it is made again"
     if stale_fmt is not None:
         report.rebuilt = f"the index was written by another version (index format {stale_fmt}, now {FORMAT})"
     else:
-        report.rebuilt = _rebuild_reason(manifest, model_name, max_tokens, full)
+        report.rebuilt = _rebuild_reason(manifest, meta, model_name, max_tokens, full)
     if store_damage:
         report.repaired = store_damage
         report.rebuilt = report.rebuilt or "the vector store could not be read"
-    elif stale_fmt is None and gen is not None and (damage or gen != serving or missing_parts(gen)):
-        report.repaired = damage or f"{gen.name} is built on, as the newest generation whose catalog can be read"
-    elif stale_fmt is None and gen is None and had_generations:
-        report.repaired = damage or _CATALOG_LOST
+    elif lost:
+        report.repaired = lost
         report.rebuilt = report.rebuilt or _CATALOG_LOST
-    base = _Base(manifest or Manifest(model=model_name, max_tokens=max_tokens), {}, gen, [])
-    if manifest is not None and chunks is not None and not report.rebuilt:
-        _load_live(store, base, chunks, report, check_store=not report.repaired)
+    base = _Base(manifest or Manifest(model=model_name, max_tokens=max_tokens), clear=manifest is None)
+    if manifest is not None and not report.rebuilt:
+        _check_store(store, catalog, base, report)
     if manifest is None or report.rebuilt:
-        # Content-addressed ids: re-embedding rewrites the same ids with the same vectors, so the live
-        # generation keeps working during a rebuild; what it no longer needs is collected next time.
-        previous = set(base.catalog) | {i for e in manifest.files.values() for i in e.chunks} if manifest else set()
+        # Content-addressed ids: re-embedding rewrites the same ids with the same vectors, so readers keep working
+        # during a rebuild; what the new catalog no longer needs is collected by the next build.
+        previous = set(catalog.all_ids()) | set(manifest.garbage if manifest else ())
         base.manifest = Manifest(model=model_name, max_tokens=max_tokens, garbage=sorted(previous))
-        base.catalog = {}
+        base.clear = True
     base.lexicon_changed = base.manifest.lexicon != lexicon_version()
     base.manifest.lexicon = lexicon_version()
-    return base
+    return catalog, base
 
 
-_CATALOG_LOST = "the chunk catalog or manifest is missing or damaged in every generation"
+_CATALOG_LOST = "the catalog could not be read"
+
+
+def _writable_catalog(index_dir: Path) -> tuple[Catalog, str]:
+    """The index's catalog opened for writing, and "" — or, when it could not be read, a new one and what was wrong
+    (the damaged file is kept beside it, renamed)."""
+    path = catalog_path(index_dir)
+    existed = path.exists()
+    if not existed:
+        for suffix in ("-wal", "-shm"):  # a log left beside a deleted catalog belongs to no database now
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+    try:
+        catalog = Catalog.open(path, create=True)
+        catalog.meta()
+        catalog.files()
+        orphans = catalog.orphans()
+        if orphans:
+            catalog.close()
+            raise CatalogUnreadable(f"{path}: {orphans} chunks of files it has no entry for")
+        return catalog, ""
+    except CatalogUnreadable as exc:
+        if not existed:
+            raise
+        reason = str(exc)
+    aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d%H%M%S')}")
+    for suffix in ("", "-wal", "-shm"):
+        part = path.with_name(path.name + suffix)
+        if part.exists():
+            os.replace(part, aside.with_name(aside.name + suffix))
+    return Catalog.open(path, create=True), f"{_CATALOG_LOST} ({reason}); it is kept as {aside.name} and made again"
 
 
 def _readable_store(index_dir: Path, store: VectorStore) -> str:
@@ -302,49 +324,27 @@ def _readable_store(index_dir: Path, store: VectorStore) -> str:
     return ""
 
 
-def _base_generation(index_dir: Path, serving: Path | None) -> tuple[Path | None, Manifest | None, list[Chunk] | None]:
-    """The generation a build starts from: the one CURRENT names when its manifest and catalog read (a part derived
-    from them, such as BM25, may be missing: it is written again), else the one answering, else the newest that
-    reads."""
-    named = named_generation(index_dir)
-    order = [g for g in (named, serving) if g is not None] + generations(index_dir)
-    for gen in dict.fromkeys(order):
-        manifest = manifest_of(gen)
-        if manifest is None:
-            continue
-        try:
-            return gen, manifest, chunks_of(index_dir, gen)
-        except IndexMissing:
-            continue
-    return None, None, None
-
-
-def _load_live(store: VectorStore, base: _Base, chunks: list[Chunk], report: BuildReport,
-               check_store: bool = True) -> None:
-    """Take the base generation's catalog, delete the vectors the last build left as garbage and those of an
-    interrupted build; a store that cannot be trusted sets the report's rebuild reason. Not when repairing
-    (check_store False): the store then holds the vectors of the damaged generation too, to be taken again."""
-    base.catalog = {c.id: c for c in chunks}
-    base.live_order = list(base.catalog)
-    if not check_store:
-        return
+def _check_store(store: VectorStore, catalog: Catalog, base: _Base, report: BuildReport) -> None:
+    """Delete the vectors the last build left as garbage and those of an interrupted build; a store that does not
+    match the catalog sets the report's rebuild reason."""
     if base.manifest.garbage:
         store.delete(base.manifest.garbage)
         base.manifest.garbage = []
         base.collected = True
-    if store.count() != len(base.catalog):
-        # Vectors of an interrupted build, never published: nobody uses them.
-        extra = sorted(set(store.ids()) - set(base.catalog))
+    held = catalog.count()
+    if store.count() != held:
+        # Vectors of an interrupted build, never committed: nobody uses them.
+        extra = sorted(set(store.ids()) - set(catalog.all_ids()))
         if extra:
             store.delete(extra)
-        if store.count() != len(base.catalog):
+        if store.count() != held:
             report.rebuilt = "the vector store does not match the chunk catalog"
 
 
 _WHITESPACE = re.compile(r"\s+")
 
 
-def _read_corpus(corpus_dir: Path, manifest: Manifest, max_tokens: int, max_file_bytes: int,
+def _read_corpus(corpus_dir: Path, manifest: Manifest, catalog: Catalog, max_tokens: int, max_file_bytes: int,
                  report: BuildReport, reader: FileReader) -> _Changes:
     """Parse and chunk every new or changed file into the manifest; files gone (or now copies) leave it. Failures
     are reported, and a known file that now fails keeps its previous version. Copies are found on the normalized
@@ -358,10 +358,10 @@ def _read_corpus(corpus_dir: Path, manifest: Manifest, max_tokens: int, max_file
         old = manifest.files.get(name)
         if old is not None and old.hash == digests[name] and old.text_hash != key:
             old.text_hash = key  # an index written before texts were compared learns its files' keys
-            changes.manifest_only = True
+            changes.entries.add(name)
         if old is not None and old.hash == digests[name] and old.stat != stats.get(name, []):
             old.stat = stats.get(name, [])  # known by its content; next time by its stat
-            changes.manifest_only = True
+            changes.entries.add(name)
     duplicates = _duplicates(keys, manifest)
     for name, digest in sorted(digests.items()):
         if name in duplicates:
@@ -374,7 +374,8 @@ def _read_corpus(corpus_dir: Path, manifest: Manifest, max_tokens: int, max_file
         parsed, chunks = reads[name].parsed, reads[name].chunks
         new_ids = {c.id for c in chunks}
         if old is not None:
-            changes.stale.extend(i for i in old.chunks if i not in new_ids)
+            changes.stale.extend(i for i in catalog.chunk_ids(name) if i not in new_ids)
+            changes.gone.append(name)
             report.updated.append(name)
         else:
             report.added.append(name)
@@ -383,12 +384,14 @@ def _read_corpus(corpus_dir: Path, manifest: Manifest, max_tokens: int, max_file
         r = parsed.report
         manifest.files[name] = FileEntry(
             hash=digest, title=r.title, region=r.region, year=r.year or 0, period=r.period,
-            records=len(parsed.records), chunks=[c.id for c in chunks], text_hash=keys[name],
+            records=len(parsed.records), text_hash=keys[name],
             stat=stats.get(name, []),
         )
-        changes.fresh.extend(chunks)
+        changes.fresh_files[name] = chunks
     for name in sorted(set(manifest.files) - seen):
-        changes.stale.extend(manifest.files.pop(name).chunks)
+        manifest.files.pop(name)
+        changes.stale.extend(catalog.chunk_ids(name))
+        changes.gone.append(name)
         if name not in duplicates:
             report.removed.append(name)
     report.duplicates = dict(sorted(duplicates.items()))
@@ -483,36 +486,72 @@ def _duplicates(keys: dict[str, str], manifest: Manifest) -> dict[str, str]:
     return {name: primary[k] for name, k in sorted(keys.items()) if primary[k] != name}
 
 
-def _publish_generation(index_dir: Path, store: VectorStore, base: _Base, stale: list[str], ordered: list[Chunk],
-                        vectors: dict[str, list[float]], reuse: bool) -> None:
-    """Write a new generation (catalog, BM25, vector matrix, manifest) and make it the live one; reuse: the last
-    build's tokens and vectors may be kept (it was of the same model, format and chunk size)."""
-    manifest, live = base.manifest, base.live
-    manifest.garbage = sorted((set(manifest.garbage) | set(stale)) - set(base.catalog))
-    gen_dir = new_generation(index_dir)
-    write_chunks(gen_dir, ordered)
-    previous = live / BM25_DIR if live is not None and reuse else None
-    lexical = LexicalIndex.build([c.id for c in ordered], search_texts(ordered), vocabulary(ordered), previous)
-    lexical.save(gen_dir / BM25_DIR)
-    kept = read_vectors(live, len(base.live_order)) if previous is not None and live is not None else None
-    matrix = assemble([c.id for c in ordered], vectors, base.live_order, kept, store.vectors)
-    if matrix is not None:
-        write_vectors(gen_dir, matrix)
-    write_manifest(gen_dir, manifest)
-    # The one step readers see: before it they use the old generation, after it the new one.
-    publish(index_dir, gen_dir)
-    prune_generations(index_dir, [gen_dir.name] + ([live.name] if live else []))
-    _remove_old_layout(index_dir)
+def _commit(catalog: Catalog, base: _Base, changes: _Changes, vectors: dict[str, list[float]]) -> None:
+    """Write what changed in one transaction: the rows of gone files out, new chunks in with their tokens and
+    vectors, the words the tokenizer keeps whole (rows a changed word occurs in cut again), entries, copies,
+    garbage and settings. Readers see the catalog before it or after it."""
+    manifest = base.manifest
+    fresh_ids = {c.id for c in changes.fresh}
+    manifest.garbage = sorted((set(manifest.garbage) | set(changes.stale)) - fresh_ids)
+    with catalog.write():
+        if base.clear:
+            catalog.clear()
+        before = set(catalog.words())
+        for name in changes.gone:
+            catalog.drop_file(name)
+        for name, chunks in changes.fresh_files.items():
+            catalog.put_words(name, file_words(chunks))
+        after = set(catalog.words())
+        tokenizer = Tokenizer(after | report_terms())
+        if base.lexicon_changed and not base.clear:
+            _retokenize(catalog, tokenizer, catalog.query("SELECT row FROM chunks"))
+        elif before != after and not base.clear:
+            _retokenize(catalog, tokenizer, _rows_touched(catalog, before, before ^ after))
+        for name, chunks in changes.fresh_files.items():
+            texts = search_texts(chunks)
+            catalog.put_chunks(name, chunks, [" ".join(tokenizer.tokens(t, simplified=True)) for t in texts],
+                               [vector_blob(vectors[c.id]) if c.id in vectors else None for c in chunks])
+        for name in sorted(changes.entries | set(changes.fresh_files)):
+            if name in manifest.files:
+                catalog.put_file(name, manifest.files[name])
+        if changes.duplicates_changed or base.clear:
+            catalog.put_duplicates(manifest.duplicates)
+        catalog.put_garbage(manifest.garbage)
+        settings: dict[str, object] = {"format": FORMAT, "model": manifest.model, "max_tokens": manifest.max_tokens,
+                                       "lexicon": manifest.lexicon, "tokens": TOKENS_VERSION}
+        if changes.any or base.clear or base.lexicon_changed:
+            settings["generation"] = catalog.generation() + 1  # readers load again
+        catalog.put_meta(settings)
+
+
+def _rows_touched(catalog: Catalog, before: set[str], changed: set[str]) -> list[tuple[int]]:
+    """Rows a word the tokenizer now keeps whole, or no longer does, may occur in: those holding every token the
+    previous tokenizer cut it into (the keyword index answers; no pass over every text)."""
+    previous = Tokenizer(before | report_terms())
+    rows: set[int] = set()
+    for word in changed:
+        rows.update(catalog.rows_with_all(previous.tokens(word, simplified=True)))
+    return [(row,) for row in sorted(rows)]
+
+
+def _retokenize(catalog: Catalog, tokenizer: Tokenizer, rows: Sequence[tuple[int]]) -> None:
+    """Cut these rows' texts again with the tokenizer (only those whose tokens change are written)."""
+    for row, chunk in catalog.rows([r for (r,) in rows]):
+        catalog.retokenize(row, " ".join(tokenizer.tokens(chunk.search_text, simplified=True)))
 
 
 def _remove_old_layout(index_dir: Path) -> None:
-    """Files of the single-directory layout (index formats 1–2), superseded by generations."""
-    for name in (MANIFEST, CHUNKS, MANIFEST + ".tmp", CHUNKS + ".tmp"):
+    """Files of the layouts before the catalog database (index formats ≤ 17)."""
+    for name in (MANIFEST, CHUNKS, MANIFEST + ".tmp", CHUNKS + ".tmp", CURRENT, CURRENT + ".tmp"):
         (index_dir / name).unlink(missing_ok=True)
     shutil.rmtree(index_dir / BM25_DIR, ignore_errors=True)
+    for path in index_dir.glob(f"{GENERATION_PREFIX}*"):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
 
 
-def _rebuild_reason(manifest: Manifest | None, model_name: str, max_tokens: int, full: bool) -> str:
+def _rebuild_reason(manifest: Manifest | None, meta: dict[str, str], model_name: str, max_tokens: int,
+                    full: bool) -> str:
     if full:
         return "--full asked for"
     if manifest is None:
@@ -521,6 +560,8 @@ def _rebuild_reason(manifest: Manifest | None, model_name: str, max_tokens: int,
         return f"the embedding model changed ({manifest.model} → {model_name})"
     if manifest.max_tokens != max_tokens:
         return f"the chunk size changed ({manifest.max_tokens} → {max_tokens} tokens)"
+    if meta.get("tokens") != str(TOKENS_VERSION):
+        return "the keyword rules changed"
     return ""
 
 
@@ -546,7 +587,12 @@ def _embed_into(store: VectorStore, embedder: Callable[[], Embedder], chunks: li
 
 def vocabulary(chunks: Iterable[Chunk]) -> set[str]:
     """Words jieba must keep whole: districts and their short names, lead units, project names, report terms."""
-    words: set[str] = set(report_terms())
+    return set(report_terms()) | file_words(chunks)
+
+
+def file_words(chunks: Iterable[Chunk]) -> set[str]:
+    """The words chunks bring to jieba: their places by every name, lead units, section names."""
+    words: set[str] = set()
     # Each distinct value once: a large index repeats the same districts, units and sections many times.
     regions, units, sections = set(), set(), set()
     for chunk in chunks:

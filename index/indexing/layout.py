@@ -1,29 +1,23 @@
 """Every file and directory of an index, named once.
 
-    <index>/CURRENT               the live generation's name (replaced atomically when a build finishes)
+    <index>/catalog.sqlite        the catalog: files, chunks (text, metadata, tokens, float16 vector), the corpus's
+                                  words, the keyword index (FTS5); each build one transaction (WAL beside it)
     <index>/lock                  the build lock (a flock; holds the builder's pid)
     <index>/chroma/               the embedded Chroma database ([store] mode = "embedded")
     <index>/models/               ONNX exports of the embedding model when [paths] models is not set
-    <index>/gen-NNNNNN/           one generation:
-        manifest.json             what it was built from and with
-        chunks.jsonl              the chunk catalog, in catalog order
-        vectors.npy               the chunks' vectors (float16, catalog order)
-        bm25/                     the BM25 matrix (bm25s's own files) and:
-            ids.json              row → chunk id
-            userdict.txt          the corpus words jieba was given
-            tokens.npz            every chunk's tokens, reused by the next build
+
+Left by index formats before 18 and removed by the first build of this one: CURRENT, gen-NNNNNN/ (manifest.json,
+chunks.jsonl, vectors.npy, bm25/).
 """
 from __future__ import annotations
 
-CURRENT = "CURRENT"
+CATALOG = "catalog.sqlite"
 LOCK = "lock"
 CHROMA_DIR = "chroma"
 MODELS_DIR = "models"
+# The layout before the catalog database (format ≤ 17): recognized to say it is old, removed by the next build.
+CURRENT = "CURRENT"
 GENERATION_PREFIX = "gen-"
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
-VECTORS = "vectors.npy"
 BM25_DIR = "bm25"
-BM25_IDS = "ids.json"
-USER_DICT = "userdict.txt"
-TOKENS = "tokens.npz"

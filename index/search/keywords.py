@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import random
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -43,9 +43,11 @@ class Keywords:
         self._telling: dict[str, float] = {}
         self._mentioned: dict[str, bool] = {}
 
-    def candidates(self, text: str, rows: np.ndarray, limit: int) -> list[tuple[str, float]]:
-        """The best BM25 matches of a question's search text among rows, with their scores."""
-        return self.lexical.search(self.lexical.tokenizer.tokens(text), limit, rows)
+    def candidates(self, text: str, rows: np.ndarray, limit: int,
+                   regions: Sequence[str] = ()) -> list[tuple[str, float]]:
+        """The best BM25 matches of a question's search text among rows (which lie in `regions`, when given), with
+        their scores."""
+        return self.lexical.search(self.lexical.tokenizer.tokens(text), limit, rows, regions)
 
     def words(self, text: str) -> list[str]:
         """A text's words as the index cuts them, each once."""

@@ -8,23 +8,14 @@ from typing import Callable
 
 import numpy as np
 
-from minsheng.index.errors import MinshengError
-from minsheng.index.indexing.catalog import (
-    Coverage,
-    IndexMissing,
-    chunks_of,
-    generations,
-    live_dir,
-    missing_parts,
-    require_index,
-)
+from minsheng.index.indexing.catalog import Coverage, IndexDamaged, Manifest, manifest_from, open_catalog, require_index
 from minsheng.index.indexing.chunk import Chunk, count_records, field_text, search_texts, states
+from minsheng.index.indexing.database import Catalog, CatalogUnreadable
 from minsheng.index.indexing.embed import Embedder
-from minsheng.index.indexing.layout import BM25_DIR
-from minsheng.index.indexing.lexical import LexicalError, LexicalIndex
+from minsheng.index.indexing.lexical import LexicalIndex, Tokenizer
 from minsheng.index.indexing.passages import join_windows
 from minsheng.index.indexing.store import VectorStore
-from minsheng.index.indexing.vectors import read_vectors
+from minsheng.index.indexing.vectors import RowVectors, StoredVectors
 from minsheng.index.kinds import COLLECTION_KINDS, QueryKind, Wants, answer_field
 from minsheng.index.script import to_simplified
 from minsheng.index.search.dense import Dense
@@ -52,6 +43,7 @@ from minsheng.index.search.results import Hit, Note, SearchResult
 from minsheng.index.search.scorecard import Scorecard, behind_first
 from minsheng.index.search.timeline import EarlierPoint, Timeline
 from minsheng.index.search.topic import topic_coverage
+from minsheng.index.synonyms import report_terms
 from minsheng.index.vocabulary import LIST_NAME_WORDS
 
 # How far the sentence found by meaning must stand above the median sentence of the candidates: measured on
@@ -72,7 +64,7 @@ class Searcher:
     """The loaded index, held in parts (filters, keywords, dense side, report rows), answering searches."""
 
     def __init__(self, chunks: list[Chunk], lexical: LexicalIndex, store: VectorStore, embedder: Embedder,
-                 min_evidence: float = 0.4, dense_pivot: float = 0.7, vectors: np.ndarray | None = None,
+                 min_evidence: float = 0.4, dense_pivot: float = 0.7, vectors: RowVectors | None = None,
                  meaning_pivot: float = 0.75) -> None:
         self.chunks = chunks
         self.embedder = embedder
@@ -91,7 +83,8 @@ class Searcher:
         # The index generation this searcher loaded ("" when built in memory); a reader compares it with
         # catalog.generation() to notice a re-index by another process.
         self.generation = ""
-        self.damage = ""  # what is wrong with the live generation when an older one answers
+        self.damage = ""  # what is wrong with the index when this searcher was loaded ("" when nothing was)
+        self.catalog: Catalog | None = None  # the catalog snapshot read (None: built in memory)
         self._examples: tuple[str, ...] | None = None
         # The answer layer's test that an example question is answered well (set by whoever wires the searcher).
         self.example_check: Callable[[SearchResult], bool] | None = None
@@ -104,27 +97,40 @@ class Searcher:
     @classmethod
     def open(cls, index_dir: Path, store: VectorStore, embedder: Embedder, min_evidence: float = 0.4,
              dense_pivot: float = 0.7, meaning_pivot: float = 0.75) -> "Searcher":
-        """Load an index directory built by `minsheng index`."""
+        """Load an index directory built by `minsheng index`: one snapshot of its catalog, kept by this searcher
+        (a build committing meanwhile is seen by the next searcher, never half by this one)."""
         require_index(index_dir, embedder.name)
-        live = live_dir(index_dir)
-        assert live is not None  # read_manifest found a manifest in it
-        damaged: MinshengError | None = None
-        # The live generation, else (its catalog or BM25 files damaged) the newest older one that reads.
-        for gen in [live, *(g for g in generations(index_dir) if g != live and not missing_parts(g))]:
-            try:
-                chunks = chunks_of(index_dir, gen)
-                lexical = LexicalIndex.load(gen / BM25_DIR)
-            except (IndexMissing, LexicalError) as exc:
-                damaged = damaged or exc
-                continue
-            searcher = cls(chunks, lexical, store, embedder, min_evidence, dense_pivot, read_vectors(gen, len(chunks)),
-                           meaning_pivot)
-            # What readers compare to notice a re-index: the live name, also when an older generation answers.
-            searcher.generation = live.name
-            searcher.damage = f"{damaged}; answering from {gen.name} meanwhile" if damaged else ""
-            return searcher
-        assert damaged is not None
-        raise damaged
+        catalog = open_catalog(index_dir)
+        try:
+            catalog.begin_snapshot()
+            chunks, db_rows = catalog.chunks()
+            words = catalog.words()
+            live = catalog.generation()
+        except CatalogUnreadable as exc:
+            catalog.close()
+            raise IndexDamaged(f"{index_dir}: the index is damaged ({exc}); run `minsheng index` to repair it") from None
+        lexical = LexicalIndex(catalog, [c.id for c in chunks], db_rows, Tokenizer(set(words) | report_terms()))
+        searcher = cls(chunks, lexical, store, embedder, min_evidence, dense_pivot, StoredVectors(catalog, db_rows),
+                       meaning_pivot)
+        # What readers compare to notice a re-index.
+        searcher.generation = f"gen-{live:06d}"
+        searcher.catalog = catalog
+        return searcher
+
+    def manifest(self) -> Manifest | None:
+        """The manifest of the catalog snapshot this searcher loaded (None when built in memory or unreadable)."""
+        if self.catalog is None:
+            return None
+        try:
+            return manifest_from(self.catalog)
+        except CatalogUnreadable:
+            return None
+
+    def close(self) -> None:
+        """Let go of the catalog snapshot (a searcher replaced by a newer one)."""
+        if self.catalog is not None:
+            self.catalog.close()
+            self.catalog = None
 
     def in_reports(self, name: str) -> bool:
         """Whether a name occurs in any report text (a place inside a district, not a district we lack)."""
@@ -316,7 +322,7 @@ class Searcher:
         """Dense and BM25 candidates among rows, fused by reciprocal rank plus topic coverage."""
         if len(rows) == 0:
             return []
-        lexical = self.keywords.candidates(query.search_text, rows, _CANDIDATES)
+        lexical = self.keywords.candidates(query.search_text, rows, _CANDIDATES, query.regions)
         dense = self.dense.nearest(self.embedder.embed_query(query.search_text or query.simplified), rows, where,
                                    _CANDIDATES)
         fused = reciprocal_rank([dense, lexical])

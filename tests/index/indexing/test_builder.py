@@ -17,15 +17,15 @@ from chromadb.config import Settings
 
 from minsheng.index.errors import MinshengError
 from minsheng.index.indexing.builder import BuildReport, build_index, vocabulary
-from minsheng.index.indexing.catalog import live_dir, read_chunks, read_manifest
+from minsheng.index.indexing.catalog import generation, open_catalog, read_chunks, read_manifest
 from minsheng.index.indexing.chunk import Chunk, chunk_report
-from minsheng.index.indexing.layout import BM25_DIR, CHUNKS, MANIFEST
-from minsheng.index.indexing.lexical import LexicalIndex
+from minsheng.index.indexing.layout import CATALOG, MANIFEST
+from minsheng.index.indexing.lexical import LexicalIndex, Tokenizer
 from minsheng.index.indexing.store import ChromaStore, open_store
-from minsheng.index.indexing.vectors import read_vectors
 from minsheng.index.ingest.corpus import corpus_files
 from minsheng.index.ingest.load import load_report
 from minsheng.index.ingest.records import ParsedReport
+from minsheng.index.synonyms import report_terms
 from tests.conftest import CORPUS, corpus_file
 from tests.support.fakes import FakeEmbedder
 
@@ -123,28 +123,34 @@ def key_of(path: Path, max_tokens: int = MAX_TOKENS) -> str:
     return f"{hashlib.sha256(path.read_bytes()).hexdigest()}:{max_tokens}"
 
 
-def live(env: Env) -> Path:
-    path = live_dir(env.index)
-    assert path is not None
-    return path
+def keywords(env: Env) -> LexicalIndex:
+    """The keyword index of the built catalog, as a searcher opens it."""
+    catalog = open_catalog(env.index)
+    chunks, rows = catalog.chunks()
+    return LexicalIndex(catalog, [c.id for c in chunks], rows, Tokenizer(set(catalog.words()) | report_terms()))
 
 
 def assert_consistent(env: Env) -> None:
-    """Catalog, vector store and BM25 index hold the same chunk ids, each once."""
+    """Catalog, vector store and keyword index hold the same chunks, each once, and every chunk's stored vector
+    is the store's."""
     catalog_ids = [c.id for c in read_chunks(env.index)]
     store_ids = env.store.ids()
     assert len(set(catalog_ids)) == len(catalog_ids)
-    # Vectors the previous generation used stay until the next build collects them.
+    # Vectors the previous build used stay until the next build collects them.
     garbage = read_manifest(env.index).garbage  # type: ignore[union-attr]
     assert sorted(store_ids) == sorted(set(catalog_ids) | set(garbage)) and not set(garbage) & set(catalog_ids)
     assert env.store.count() == len(catalog_ids) + len(garbage)
-    assert LexicalIndex.load(live(env) / BM25_DIR).ids == catalog_ids
-    # The generation's vector matrix holds each catalog chunk's stored vector in catalog order (kept rows
-    # carried over from the last generation, new ones from this build).
-    matrix = read_vectors(live(env), len(catalog_ids))
-    assert matrix is not None
+    catalog = open_catalog(env.index)
+    try:
+        catalog.db.execute("INSERT INTO terms(terms, rank) VALUES ('integrity-check', 1)")  # FTS5 against its rows
+        rows = dict(catalog.query("SELECT id, row FROM chunks"))
+        assert sorted(rows) == sorted(catalog_ids)
+        vectors = catalog.vectors(list(rows.values()))
+    finally:
+        catalog.close()
     stored = env.store.vectors(catalog_ids)
-    assert np.abs(np.asarray(matrix, dtype=np.float32) - np.array([stored[i] for i in catalog_ids])).max() < 2e-3
+    matrix = np.array([vectors[rows[i]] for i in catalog_ids], dtype=np.float32)
+    assert np.abs(matrix - np.array([stored[i] for i in catalog_ids])).max() < 2e-3
 
 
 # ---------------------------------------------------------------- first build
@@ -168,7 +174,7 @@ def test_first_build_adds_every_report(env: Env, reports: dict[str, ParsedReport
     assert sorted(manifest.files) == ALL_FILES
     for name, chunks in expected.items():
         entry = manifest.files[name]
-        assert entry.chunks == [c.id for c in chunks]
+        assert sorted(open_catalog(env.index).chunk_ids(name)) == sorted(c.id for c in chunks)
         assert entry.records == len(load_report(CORPUS / name).records)
     assert manifest.files[DAXING].region == "大兴区" and manifest.files[DAXING].year == 2024
 
@@ -211,14 +217,14 @@ def test_progress_bar_counts_every_embedded_chunk(env: Env, expected: dict[str, 
 
 def test_second_build_with_nothing_changed_embeds_nothing(env: Env) -> None:
     first, _ = env.build()
-    before = (live(env) / CHUNKS).stat().st_mtime_ns
+    before = generation(env.index)
     report, factory = env.build()
     assert report.unchanged == len(ALL_FILES)
     assert report.added == report.updated == report.removed == report.failed == []
     assert factory.calls == 0  # the model is not even loaded
     assert factory.embedded == []
     assert (report.records, report.chunks) == (first.records, first.chunks)
-    assert (live(env) / CHUNKS).stat().st_mtime_ns == before  # catalog not rewritten
+    assert generation(env.index) == before  # nothing committed: readers keep what they loaded
     assert_consistent(env)
 
 
@@ -236,7 +242,7 @@ def test_edited_file_is_updated_alone(env: Env, expected: dict[str, list[Chunk]]
     new_chunks = chunk_report(load_report(path), MAX_TOKENS, key=key_of(path))
     assert sorted(factory.embedded) == sorted(c.search_text for c in new_chunks)
     assert len(factory.embedded) == len(expected[DAXING])
-    # Changed content gets new ids: a reader still on the old generation never sees the new text under an
+    # Changed content gets new ids: a reader still on the catalog before never sees the new text under an
     # old id. The old vectors wait as garbage until the next build.
     assert not {c.id for c in new_chunks} & {c.id for c in expected[DAXING]}
     assert read_manifest(env.index).garbage == sorted(c.id for c in expected[DAXING])  # type: ignore[union-attr]
@@ -252,8 +258,8 @@ def test_edited_file_is_updated_alone(env: Env, expected: dict[str, list[Chunk]]
     for chunk in expected[MIYUN]:
         assert catalog[chunk.id] == chunk
     assert_consistent(env)
-    # BM25 was rebuilt with the new text.
-    lexical = LexicalIndex.load(live(env) / BM25_DIR)
+    # The keyword index holds the new text.
+    lexical = keywords(env)
     hits = lexical.search(lexical.tokenizer.tokens("学位1550"), 1)
     assert catalog[hits[0][0]].source == DAXING and "1550" in catalog[hits[0][0]].text
 
@@ -278,7 +284,7 @@ def test_update_that_drops_records_deletes_their_chunks(env: Env, expected: dict
     assert_consistent(env)
     env.build()  # collects the previous generation's vectors
     assert not old_ids & set(env.store.ids())
-    assert sorted(read_manifest(env.index).files[DAXING].chunks) == sorted(new_ids)  # type: ignore[union-attr]
+    assert sorted(open_catalog(env.index).chunk_ids(DAXING)) == sorted(new_ids)
     assert report.chunks == sum(map(len, expected.values())) - len(expected[DAXING]) + len(new_chunks)
     assert_consistent(env)
 
@@ -388,34 +394,26 @@ def test_chunk_size_change_forces_a_rebuild(env: Env) -> None:
 @pytest.mark.parametrize("damage", ["delete", "garbage", "truncate", "missing key"])
 def test_damaged_catalog_forces_a_rebuild(env: Env, damage: str) -> None:
     first, _ = env.build()
-    path = live(env) / CHUNKS
+    path = env.index / CATALOG
     if damage == "delete":
         path.unlink()
     elif damage == "garbage":
-        path.write_text("this is not json\n", "utf-8")
+        path.write_bytes(b"this is not a database\n" * 100)
     elif damage == "truncate":
-        text = path.read_text("utf-8")
-        path.write_text(text[: len(text) // 2], "utf-8")
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
     else:
-        lines = path.read_text("utf-8").splitlines()
-        data = json.loads(lines[0])
-        del data["region"]
-        path.write_text("\n".join([json.dumps(data, ensure_ascii=False), *lines[1:]]) + "\n", "utf-8")
+        catalog = open_catalog(env.index)
+        catalog.db.execute("DROP TABLE files")
+        catalog.close()
 
     report, factory = env.build()
     assert "catalog" in report.rebuilt and report.repaired
     assert sorted(report.added) == ALL_FILES and first.chunks == report.chunks
     assert factory.embedded == []  # the vectors are the store's already (content-addressed ids)
     assert_consistent(env)
-
-
-def test_damaged_manifest_rebuilds_from_scratch(env: Env) -> None:
-    first, _ = env.build()
-    (live(env) / MANIFEST).write_text("{not json", "utf-8")
-    report, factory = env.build()
-    assert sorted(report.added) == ALL_FILES and first.chunks == report.chunks and report.repaired
-    assert factory.embedded == []  # the vectors are the store's already (content-addressed ids)
-    assert_consistent(env)
+    if damage != "delete":
+        assert list(env.index.glob(f"{CATALOG}.damaged-*"))  # kept aside, for a look
 
 
 def test_lost_vector_store_rebuilds(env: Env) -> None:
@@ -506,17 +504,31 @@ def test_index_of_another_format_is_rebuilt_and_refused_until_then(env: Env) -> 
     from minsheng.index.search.searcher import Searcher
 
     first, _ = env.build()
-    # The layout before generations: manifest at the top of the index directory, no CURRENT.
-    data = json.loads((live(env) / MANIFEST).read_text("utf-8"))
-    data["format"] = FORMAT - 1
-    (env.index / MANIFEST).write_text(json.dumps(data), "utf-8")
-    (env.index / "CURRENT").unlink()
-    with pytest.raises(MinshengError, match=f"another version \\(index format {FORMAT - 1}, now {FORMAT}\\)"):
+    catalog = open_catalog(env.index)
+    catalog.put_meta({"format": FORMAT + 1})
+    catalog.close()
+    with pytest.raises(MinshengError, match=f"another version \\(index format {FORMAT + 1}, now {FORMAT}\\)"):
         Searcher.open(env.index, env.store, FakeEmbedder())
     report, factory = env.build()
     assert "another version" in report.rebuilt and sorted(report.added) == ALL_FILES
     assert len(factory.embedded) == first.chunks
     assert read_manifest(env.index).format == FORMAT  # type: ignore[union-attr]
+    assert_consistent(env)
+
+
+def test_the_layout_before_the_catalog_database_is_rebuilt_and_removed(env: Env) -> None:
+    """An index of generation directories (format 17): refused until the next build, which removes it."""
+    from minsheng.index.search.searcher import Searcher
+
+    gen = env.index / "gen-000003"
+    (gen / "bm25").mkdir(parents=True)
+    (gen / MANIFEST).write_text(json.dumps({"format": 17, "model": "fake", "max_tokens": MAX_TOKENS, "files": {}}))
+    (env.index / "CURRENT").write_text(json.dumps({"generation": gen.name, "format": 17}), "utf-8")
+    with pytest.raises(MinshengError, match="another version \\(index format 17"):
+        Searcher.open(env.index, env.store, FakeEmbedder())
+    report, _ = env.build()
+    assert "another version" in report.rebuilt and sorted(report.added) == ALL_FILES
+    assert not gen.exists() and not (env.index / "CURRENT").exists()
     assert_consistent(env)
 
 
@@ -554,16 +566,14 @@ def test_copies_in_other_encodings_are_the_same_report(env: Env, expected: dict[
 
 def test_an_index_without_text_keys_learns_them_without_a_new_generation(env: Env) -> None:
     """An index written before copies were compared by text keeps answering; the next build fills in each file's
-    text key (in the live manifest) and then finds copies by text."""
+    text key (readers need not load again) and then finds copies by text."""
     env.build()
-    path = live(env) / "manifest.json"
-    data = json.loads(path.read_text("utf-8"))
-    for entry in data["files"].values():
-        entry.pop("text_hash")
-    path.write_text(json.dumps(data), "utf-8")
-    generation = live(env).name
+    catalog = open_catalog(env.index)
+    catalog.db.execute("UPDATE files SET text_hash=''")
+    catalog.close()
+    before = generation(env.index)
     report, factory = env.build()
-    assert report.unchanged == len(ALL_FILES) and factory.calls == 0 and live(env).name == generation
+    assert report.unchanged == len(ALL_FILES) and factory.calls == 0 and generation(env.index) == before
     manifest = read_manifest(env.index)
     assert manifest is not None and all(entry.text_hash for entry in manifest.files.values())
     (env.corpus / "副本.txt").write_bytes((env.corpus / DAXING).read_text("utf-8").encode("utf-16"))

@@ -80,16 +80,21 @@ def test_search_texts_convert_only_traditional_reports(reports) -> None:  # type
 
 def test_simplified_text_is_made_once_and_kept_by_the_catalog(reports, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Only Traditional chunks carry a Simplified copy; the catalog keeps it and the vector store never sees it."""
-    from minsheng.index.indexing.catalog import chunks_of, new_generation, write_chunks
+    from minsheng.index.indexing.catalog import read_chunks
+    from minsheng.index.indexing.database import Catalog
 
     chunks = [c for key in ("大兴区", "北京城市副中心") for c in chunk_report(reports[key], 768)]
     assert all(c.simplified == "" for c in chunks if c.region == "大兴区")
     news = [c for c in chunks if c.region == "通州区"]
     assert all(c.simplified and "區" not in c.simplified and c.search_text == c.simplified for c in news)
     assert all("simplified" not in c.metadata() for c in chunks)
-    gen = new_generation(tmp_path)
-    write_chunks(gen, chunks)
-    assert chunks_of(tmp_path, gen) == chunks
+    catalog = Catalog.open(tmp_path / "catalog.sqlite", create=True)
+    with catalog.write():
+        catalog.put_chunks("a", chunks, [""] * len(chunks), [None] * len(chunks))
+        catalog.put_meta({"format": 0})
+    catalog.close()
+    by_id = {c.id: c for c in read_chunks(tmp_path)}
+    assert len(by_id) == len(chunks) and all(by_id[c.id] == c for c in chunks)
 
 
 def test_project_name_prefers_a_named_section_over_a_heading() -> None:

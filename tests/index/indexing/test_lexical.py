@@ -1,4 +1,4 @@
-"""index.indexing.lexical: the jieba tokenizer with user words, and the BM25 index over chunk ids."""
+"""index.indexing.lexical: the jieba tokenizer with user words, and BM25 over chunk ids (FTS5 in the catalog)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,9 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from minsheng.index.indexing.chunk import chunk_report, search_texts
-from minsheng.index.indexing.layout import USER_DICT
-from minsheng.index.indexing.lexical import LexicalError, LexicalIndex, TokenCache, Tokenizer
+from minsheng.index.indexing.chunk import chunk_report
+from minsheng.index.indexing.lexical import LexicalIndex, Tokenizer
 from minsheng.index.ingest.records import ParsedReport
 
 MADE_UP = "小蜜蜂公园"
@@ -126,12 +125,10 @@ def test_no_positive_score_gives_nothing(index: LexicalIndex) -> None:
     assert index.search([], 5) == []
 
 
-def test_unknown_tokens_score_zero(index: LexicalIndex) -> None:
-    for tokens in (["火星基地"], [], ["火星基地", "月球"]):
-        scores = index.scores(tokens)
-        assert scores.shape == (len(IDS),) and not scores.any()
-    # Unknown tokens next to known ones change nothing.
-    assert np.array_equal(index.scores(["火星基地", "改造"]), index.scores(["改造"]))
+def test_unknown_tokens_change_nothing(index: LexicalIndex) -> None:
+    for tokens in (["火星基地"], ["火星基地", "月球"]):
+        assert index.search(tokens, 5) == []
+    assert index.search(["火星基地", "改造"], 5) == index.search(["改造"], 5)
 
 
 def test_row_maps_ids(index: LexicalIndex) -> None:
@@ -139,45 +136,26 @@ def test_row_maps_ids(index: LexicalIndex) -> None:
     assert index.row("zzz") is None
 
 
-def test_save_load_round_trip(index: LexicalIndex, tmp_path: Path) -> None:
-    index.save(tmp_path / "bm25")
-    loaded = LexicalIndex.load(tmp_path / "bm25")
-    assert loaded.ids == IDS
-    assert loaded.tokenizer.user_words == [MADE_UP]
-    assert (tmp_path / "bm25" / USER_DICT).read_text("utf-8").split() == [MADE_UP]
-    assert loaded.tokenizer.words("去小蜜蜂公园") == ["去", MADE_UP]
-    for query in QUERIES:
-        assert np.array_equal(loaded.scores(loaded.tokenizer.tokens(query)), index.scores(index.tokenizer.tokens(query)))
-        assert loaded.search(loaded.tokenizer.tokens(query), 3) == index.search(index.tokenizer.tokens(query), 3)
+def test_share_counts_the_rows_holding_a_token(index: LexicalIndex) -> None:
+    assert index.share("改造") == 0.5 and index.share(MADE_UP) == 0.25 and index.share("火星基地") is None
 
 
-def test_empty_index_round_trip(tmp_path: Path) -> None:
+def test_an_empty_index_finds_nothing() -> None:
     empty = LexicalIndex.build([], [], [])
-    assert empty.search(["改造"], 5) == [] and empty.scores(["改造"]).shape == (0,)
-    empty.save(tmp_path / "bm25")
-    loaded = LexicalIndex.load(tmp_path / "bm25")
-    assert loaded.ids == [] and loaded.search(["改造"], 5) == []
+    assert empty.search(["改造"], 5) == [] and empty.share("改造") is None
 
 
-def test_text_without_tokens_still_gets_a_row(tmp_path: Path) -> None:
+def test_text_without_tokens_still_gets_a_row() -> None:
     index = LexicalIndex.build(["p", "q"], ["。。。", "公交线路"], [])
-    assert index.scores(["公交"]).shape == (2,)
     assert [i for i, _ in index.search(["公交"], 5)] == ["q"]
 
 
-def test_load_of_missing_dir_names_it_and_says_what_to_do(tmp_path: Path) -> None:
-    missing = tmp_path / "没有索引"
-    with pytest.raises(LexicalError) as info:
-        LexicalIndex.load(missing)
-    assert str(missing) in str(info.value)
-    assert "minsheng index" in str(info.value)
-
-
-def test_load_of_damaged_ids_raises_lexical_error(index: LexicalIndex, tmp_path: Path) -> None:
-    index.save(tmp_path / "bm25")
-    (tmp_path / "bm25" / "ids.json").write_text("[not json", "utf-8")
-    with pytest.raises(LexicalError, match="bm25"):
-        LexicalIndex.load(tmp_path / "bm25")
+def test_tokens_with_quotes_and_operators_are_searched_as_words() -> None:
+    """FTS5's own syntax in a token (quotes, AND, NEAR, a column name) is matched as text, never parsed."""
+    index = LexicalIndex.build(["p", "q"], ['他说"AND"不 NEAR 公交', "tokens 公交线路"], [])
+    for tokens in (['"AND"'], ["AND"], ["NEAR"], ["tokens"], ["area"], ['"', "公交"]):
+        index.search(tokens, 5)  # no syntax error
+    assert [i for i, _ in index.search(["tokens"], 5)] == ["q"]
 
 
 def test_real_report_record_is_found_by_its_own_words(reports: dict[str, ParsedReport]) -> None:
@@ -189,56 +167,41 @@ def test_real_report_record_is_found_by_its_own_words(reports: dict[str, ParsedR
     assert (best.source, best.record) == (target.source, target.record)  # the record, or its passage
 
 
-# ---------------------------------------------------------------- tokens reused by the next build
+# ---------------------------------------------------------------- tokens kept by the next build
 
 
-def _tokens(directory: Path) -> dict[str, list[str]]:
-    cache = TokenCache.read(directory)
-    assert cache is not None
-    return {i: [cache.vocab[c] for c in cache.codes(i)] for i in cache.ids}  # type: ignore[union-attr]
+def _tokens(index_dir: Path) -> dict[str, str]:
+    from minsheng.index.indexing.catalog import open_catalog
+
+    return dict(open_catalog(index_dir).query("SELECT id, tokens FROM chunks"))
 
 
-def test_a_rebuild_with_the_last_tokens_equals_a_build_from_scratch(reports: dict[str, ParsedReport],
-                                                                    tmp_path: Path) -> None:
-    """Adding a report (its district and units become new user words) and dropping one: the chunks kept from
-    the last build and those the changed words touch end up exactly as a build from nothing cuts them."""
-    from minsheng.index.indexing.builder import vocabulary
+def test_an_incremental_build_cuts_tokens_as_a_build_from_scratch(tmp_path: Path) -> None:
+    """Adding a report (its district and units become words kept whole) and dropping one: the rows kept and those the
+    changed words touch end up with exactly the tokens a build from nothing gives them."""
+    import shutil
 
-    first = [c for name in ("大兴区", "密云区") for c in chunk_report(reports[name], 512)]
-    second = [c for name in ("大兴区", "青岛市") for c in chunk_report(reports[name], 512)]
-    LexicalIndex.build([c.id for c in first], search_texts(first), vocabulary(first)).save(tmp_path / "one")
-    again = LexicalIndex.build([c.id for c in second], search_texts(second), vocabulary(second), tmp_path / "one")
-    again.save(tmp_path / "two")
-    scratch = LexicalIndex.build([c.id for c in second], search_texts(second), vocabulary(second))
-    scratch.save(tmp_path / "three")
-    assert set(vocabulary(second)) ^ set(vocabulary(first))  # the user words did change
-    assert _tokens(tmp_path / "two") == _tokens(tmp_path / "three")
-    for query in ("养老服务", "口袋公园", "青岛市老旧小区改造", "区城市管理委"):
-        tokens = again.tokenizer.tokens(query)
-        assert np.allclose(again.scores(tokens), scratch.scores(tokens))
+    from minsheng.index.indexing.builder import build_index, vocabulary
+    from minsheng.index.indexing.store import open_store
+    from minsheng.index.ingest.load import load_report
+    from tests.conftest import corpus_file
+    from tests.index.indexing.test_builder import Factory
 
+    def build(names: tuple[str, ...], where: Path) -> Path:
+        corpus = where / "corpus"
+        corpus.mkdir(parents=True, exist_ok=True)
+        for old in corpus.iterdir():
+            old.unlink()
+        for name in names:
+            shutil.copy(corpus_file(name), corpus)
+        store = open_store("embedded", where / "index" / "chroma", "127.0.0.1", 0, "test")
+        build_index(corpus, where / "index", store, Factory("fake"), "fake", 512)
+        return where / "index"
 
-def test_kept_tokens_are_not_cut_again_but_touched_ones_are(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    LexicalIndex.build(IDS, TEXTS, [MADE_UP]).save(tmp_path)
-    cut: list[str] = []
-    real = Tokenizer.tokens
-
-    def counting(self: Tokenizer, text: str, simplified: bool = False) -> list[str]:
-        cut.append(text)
-        return real(self, text, simplified)
-
-    monkeypatch.setattr(Tokenizer, "tokens", counting)
-    LexicalIndex.build(IDS + ["e"], TEXTS + ["新增的报告"], [MADE_UP], tmp_path)
-    assert cut == ["新增的报告"]
-    cut.clear()
-    LexicalIndex.build(IDS, TEXTS, [MADE_UP, "公交站台"], tmp_path)  # a new user word, in one text only
-    assert cut == [TEXTS[2]]
-
-
-def test_tokens_of_another_version_or_damaged_are_cut_again(tmp_path: Path) -> None:
-    LexicalIndex.build(IDS, TEXTS, [MADE_UP]).save(tmp_path)
-    assert TokenCache.read(tmp_path) is not None
-    (tmp_path / "tokens.npz").write_bytes(b"not numpy")
-    assert TokenCache.read(tmp_path) is None
-    rebuilt = LexicalIndex.build(IDS, TEXTS, [MADE_UP], tmp_path)
-    assert search(rebuilt, "老旧小区改造")[0] == "a"
+    build(("大兴区", "密云区"), tmp_path / "a")
+    again = build(("大兴区", "青岛市"), tmp_path / "a")
+    scratch = build(("大兴区", "青岛市"), tmp_path / "b")
+    first = [c for n in ("大兴区", "密云区") for c in chunk_report(load_report(corpus_file(n)), 512)]
+    second = [c for n in ("大兴区", "青岛市") for c in chunk_report(load_report(corpus_file(n)), 512)]
+    assert set(vocabulary(second)) ^ set(vocabulary(first))  # the words kept whole did change
+    assert _tokens(again) == _tokens(scratch)

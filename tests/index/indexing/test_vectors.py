@@ -1,12 +1,12 @@
-"""index.indexing.vectors: the generation's float16 vector matrix, written, read back and searched."""
+"""index.indexing.vectors: the chunks' float16 vectors stored in the catalog, read back per question and searched."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
 
-from minsheng.index.indexing.layout import VECTORS
-from minsheng.index.indexing.vectors import assemble, nearest, read_vectors, write_vectors
+from minsheng.index.indexing.database import Catalog, vector_blob
+from minsheng.index.indexing.vectors import MatrixVectors, StoredVectors, nearest
 
 
 def unit_rows(n: int, width: int = 8, seed: int = 0) -> np.ndarray:
@@ -15,45 +15,34 @@ def unit_rows(n: int, width: int = 8, seed: int = 0) -> np.ndarray:
     return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
 
 
-def test_written_matrix_reads_back_memory_mapped_as_float16(tmp_path: Path) -> None:
+def _catalog(tmp_path: Path, matrix: np.ndarray, missing: int | None = None) -> Catalog:
+    catalog = Catalog.open(tmp_path / "catalog.sqlite", create=True)
+    with catalog.write():
+        for row, vector in enumerate(matrix, start=10):
+            catalog.put_terms(row, "", "")
+            if row - 10 != missing:
+                catalog.db.execute("UPDATE chunks SET vector=? WHERE row=?", (vector_blob(vector), row))
+    return catalog
+
+
+def test_stored_vectors_read_back_as_float16_in_the_order_asked(tmp_path: Path) -> None:
     matrix = unit_rows(5)
-    write_vectors(tmp_path, matrix)
-    read = read_vectors(tmp_path, 5)
-    assert isinstance(read, np.memmap) and read.dtype == np.float16
-    assert np.abs(np.asarray(read, dtype=np.float32) - matrix).max() < 1e-3
+    # Catalog positions 0..4 are database rows 14, 13, … (a reader's order need not be the table's).
+    stored = StoredVectors(_catalog(tmp_path, matrix), np.array([14, 13, 12, 11, 10]))
+    read = stored.matrix(np.array([0, 4, 2]))
+    assert read is not None and read.dtype == np.float16
+    assert np.abs(read.astype(np.float32) - matrix[[4, 0, 2]]).max() < 1e-3
 
 
-def test_a_missing_damaged_or_wrong_length_matrix_reads_as_none(tmp_path: Path) -> None:
-    assert read_vectors(tmp_path, 3) is None
-    write_vectors(tmp_path, unit_rows(3))
-    assert read_vectors(tmp_path, 4) is None  # the catalog has another length: not this generation's matrix
-    (tmp_path / VECTORS).write_bytes(b"\x93NUMPY garbage")
-    assert read_vectors(tmp_path, 3) is None
+def test_a_row_without_a_stored_vector_gives_none(tmp_path: Path) -> None:
+    stored = StoredVectors(_catalog(tmp_path, unit_rows(3), missing=1), np.array([10, 11, 12]))
+    assert stored.matrix(np.array([0, 2])) is not None
+    assert stored.matrix(np.array([0, 1])) is None  # the store's search answers instead
 
 
-def test_assemble_takes_new_kept_and_fetched_vectors_in_order() -> None:
-    old = unit_rows(3, seed=1)
-    new = unit_rows(2, seed=2)
-    fetched = unit_rows(1, seed=3)
-    asked: list[list[str]] = []
-
-    def fetch(ids: list[str]) -> dict[str, list[float]]:
-        asked.append(ids)
-        return {"z": fetched[0].tolist()}
-
-    matrix = assemble(["b", "n1", "z", "a", "n2"], {"n1": new[0].tolist(), "n2": new[1].tolist()},
-                      ["a", "b", "c"], old, fetch)
-    assert matrix is not None and matrix.dtype == np.float16
-    want = np.stack([old[1], new[0], fetched[0], old[0], new[1]])
-    assert np.abs(matrix.astype(np.float32) - want).max() < 1e-3
-    assert asked == [["z"]]  # only the one neither new nor kept
-
-
-def test_assemble_without_a_previous_matrix_fetches_and_gives_up_on_gaps() -> None:
-    vectors = unit_rows(2)
-    whole = assemble(["a", "b"], {}, ["a", "b"], None, lambda ids: {i: vectors[n].tolist() for n, i in enumerate(ids)})
-    assert whole is not None and whole.shape == (2, 8)
-    assert assemble(["a", "b"], {}, [], None, lambda ids: {"a": vectors[0].tolist()}) is None
+def test_matrix_vectors_take_rows_of_a_matrix_in_memory() -> None:
+    matrix = unit_rows(4)
+    assert np.array_equal(MatrixVectors(matrix).matrix(np.array([3, 1])), matrix[[3, 1]])
 
 
 def test_nearest_is_exact_among_the_given_rows() -> None:

@@ -1,4 +1,4 @@
-"""index/search/dense.py: the nearest chunks among a question's rows, exactly from the vector matrix or through
+"""index/search/dense.py: the nearest chunks among a question's rows, exactly from their stored vectors or through
 the store's search, the same either way."""
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 import minsheng.index.search.dense as dense_module
 from minsheng.index.indexing.chunk import Chunk
 from minsheng.index.indexing.store import StoredHit
+from minsheng.index.indexing.vectors import MatrixVectors
 from minsheng.index.search.dense import Dense
 
 QUESTIONS = ["青岛口袋公园建了多少个", "大兴区就业服务进展", "密云区政务服务站设置了多少个", "养老服务驿站", "区城市管理委负责哪些项目"]
@@ -18,10 +19,11 @@ QUESTIONS = ["青岛口袋公园建了多少个", "大兴区就业服务进展",
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_exact_filtered_dense_search_agrees_with_the_store(retriever, question: str,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    """The rows a filter leaves, scored from the matrix, give the store's own neighbours and similarities."""
+    """The rows a filter leaves, scored from their stored vectors, give the store's own neighbours and
+    similarities."""
     searcher = retriever.searcher
     dense = searcher.dense
-    assert dense.vectors is not None and dense.vectors.shape[0] == len(searcher.chunks)
+    assert dense.vectors is not None and dense.vectors.matrix(np.arange(len(searcher.chunks))) is not None
     query = searcher.parse(question)
     rows, where, _ = searcher.filters.allowed(query, searcher.reports.answering())
     vector = searcher.embedder.embed_query(query.search_text or query.simplified)
@@ -34,8 +36,8 @@ def test_exact_filtered_dense_search_agrees_with_the_store(retriever, question: 
     assert {i for i, _ in exact} <= allowed and {i for i, _ in stored} <= allowed
 
 
-def test_answers_are_the_same_without_the_matrix(retriever) -> None:  # type: ignore[no-untyped-def]
-    """A generation without its matrix (written by an older build) still answers, through the store alone."""
+def test_answers_are_the_same_without_the_stored_vectors(retriever) -> None:  # type: ignore[no-untyped-def]
+    """Without stored vectors to score rows exactly, the store's search alone gives the same answers."""
     searcher = retriever.searcher
     with_matrix = [searcher.search(q).hits[0].chunk.id for q in QUESTIONS]
     kept, searcher.dense.vectors = searcher.dense.vectors, None
@@ -62,7 +64,8 @@ def _dense(n: int, vectors: np.ndarray | None) -> tuple[Dense, _Store]:
                  section="", lead_unit="", status="", record=0, part=0)
     chunks = [replace(base, id=f"c{i}", record=i) for i in range(n)]
     store = _Store([c.id for c in chunks])
-    return Dense(chunks, store, vectors, {c.id: i for i, c in enumerate(chunks)}), store  # type: ignore[arg-type]
+    held = MatrixVectors(vectors) if vectors is not None else None
+    return Dense(chunks, store, held, {c.id: i for i, c in enumerate(chunks)}), store  # type: ignore[arg-type]
 
 
 def test_many_rows_go_to_the_store_asked_for_enough_that_the_allowed_fill_the_list(

@@ -1,0 +1,327 @@
+"""The index's catalog as one SQLite database: files, chunks (text, metadata, tokens, vector), the corpus's words and
+the keyword index (FTS5), each build one transaction, each reader one snapshot.
+
+A build writes only the rows of the files it added, changed or removed; the commit is the one step readers see (WAL:
+a reader's snapshot stays the index before the commit until it reads again, a killed build leaves no trace). The
+SQL is plain (tables, an index, FTS5 for the keywords) so the catalog can move to a server database."""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from dataclasses import asdict
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from minsheng.index.errors import MinshengError
+from minsheng.index.indexing.chunk import Chunk
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files(
+    name TEXT PRIMARY KEY, hash TEXT NOT NULL, title TEXT NOT NULL, region TEXT NOT NULL, year INTEGER NOT NULL,
+    period TEXT NOT NULL, records INTEGER NOT NULL, text_hash TEXT NOT NULL, stat TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks(
+    row INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, file TEXT NOT NULL, record INTEGER NOT NULL,
+    part INTEGER NOT NULL, data TEXT NOT NULL, tokens TEXT NOT NULL, area TEXT NOT NULL, vector BLOB);
+CREATE INDEX IF NOT EXISTS chunks_in_order ON chunks(file, record, part);
+CREATE TABLE IF NOT EXISTS words(file TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY(file, word)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS words_by_word ON words(word);
+CREATE TABLE IF NOT EXISTS duplicates(name TEXT PRIMARY KEY, indexed TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS garbage(id TEXT PRIMARY KEY);
+CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5(
+    tokens, area, content='chunks', content_rowid='row', tokenize="unicode61 tokenchars '.%'");
+CREATE VIRTUAL TABLE IF NOT EXISTS term_docs USING fts5vocab(terms, 'col');
+"""
+
+
+# Values bound in one statement, under SQLite's limit.
+_BOUND = 30_000
+
+
+class CatalogUnreadable(MinshengError):
+    """The catalog database cannot be opened or read (damaged, or not a database)."""
+
+
+def area_key(region: str) -> str:
+    """The one keyword standing for a place in the keyword index (a place's name is several tokens)."""
+    return "a" + hashlib.sha1(region.encode("utf-8")).hexdigest()[:12]
+
+
+def fts_any(tokens: Iterable[str]) -> str:
+    """An FTS5 query matching rows whose tokens hold any of these (each token quoted: a phrase of itself)."""
+    quoted = ['"' + t.replace('"', '""') + '"' for t in dict.fromkeys(tokens) if t]
+    return "{tokens} : (" + " OR ".join(quoted) + ")" if quoted else ""
+
+
+def fts_all(tokens: Iterable[str]) -> str:
+    """An FTS5 query matching rows whose tokens hold every one of these."""
+    quoted = ['"' + t.replace('"', '""') + '"' for t in dict.fromkeys(tokens) if t]
+    return "{tokens} : (" + " AND ".join(quoted) + ")" if quoted else ""
+
+
+def vector_blob(vector: Sequence[float]) -> bytes:
+    """A vector as stored: float16 (the ranking needs no more; half the disk)."""
+    return np.asarray(vector, dtype=np.float16).tobytes()
+
+
+class Catalog:
+    """A connection to an index's catalog database; reads run inside `snapshot()` to see one state of it."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self.db = connection
+        # One connection may serve a bot's threads; SQLite's own locking is per connection, so this serializes them.
+        self.lock = threading.RLock()
+
+    @classmethod
+    def open(cls, path: Path, create: bool = False) -> "Catalog":
+        """Open (create: and make) the database; CatalogUnreadable when it is missing or is no catalog."""
+        if not create and not path.is_file():
+            raise CatalogUnreadable(f"{path}: no catalog database")
+        try:
+            db = sqlite3.connect(str(path), timeout=30.0, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a commit survives a crash of the process
+            if create:
+                db.executescript(_SCHEMA)
+            elif not db.execute("SELECT 1 FROM sqlite_master WHERE name='terms'").fetchone():
+                raise CatalogUnreadable(f"{path}: not a catalog database (no keyword table)")
+        except sqlite3.DatabaseError as exc:
+            raise CatalogUnreadable(f"{path}: {exc}") from None
+        return cls(path, db)
+
+    @classmethod
+    def memory(cls) -> "Catalog":
+        """An empty catalog held in memory (an index built for one process: tests, a sample)."""
+        db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        db.executescript(_SCHEMA)
+        return cls(Path(":memory:"), db)
+
+    def close(self) -> None:
+        """Close the connection (ending any open snapshot)."""
+        with self.lock:
+            self.db.close()
+
+    # --- reading -------------------------------------------------------------------------------------------------
+
+    def begin_snapshot(self) -> None:
+        """Start a read transaction that keeps seeing this state of the database until end_snapshot()."""
+        with self.lock:
+            if not self.db.in_transaction:
+                self.db.execute("BEGIN")
+                self.db.execute("SELECT 1 FROM meta LIMIT 1").fetchall()  # a deferred BEGIN takes its snapshot here
+
+    def end_snapshot(self) -> None:
+        """End the read transaction (the next read sees the newest state)."""
+        with self.lock:
+            if self.db.in_transaction:
+                self.db.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        """Rows of one statement (CatalogUnreadable when the database is damaged)."""
+        with self.lock:
+            try:
+                return self.db.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise CatalogUnreadable(f"{self.path}: {exc}") from None
+
+    def meta(self) -> dict[str, str]:
+        """The key → value settings the index was built with (model, max_tokens, format, lexicon, generation)."""
+        return dict(self.query("SELECT key, value FROM meta"))
+
+    def generation(self) -> int:
+        """How many builds have committed (what a reader compares to notice a re-index)."""
+        found = self.query("SELECT value FROM meta WHERE key='generation'")
+        return int(found[0][0]) if found else 0
+
+    def files(self) -> dict[str, dict]:
+        """Each indexed file's entry as stored (without its chunk ids)."""
+        rows = self.query("SELECT name, hash, title, region, year, period, records, text_hash, stat FROM files")
+        return {name: {"hash": h, "title": t, "region": r, "year": y, "period": p, "records": n, "text_hash": k,
+                       "stat": json.loads(s)} for name, h, t, r, y, p, n, k, s in rows}
+
+    def chunk_ids(self, file: str) -> list[str]:
+        """The ids of one file's chunks, in order."""
+        return [i for (i,) in self.query("SELECT id FROM chunks WHERE file=? ORDER BY record, part", (file,))]
+
+    def all_ids(self) -> list[str]:
+        """Every chunk id."""
+        return [i for (i,) in self.query("SELECT id FROM chunks")]
+
+    def orphans(self) -> int:
+        """How many chunks belong to no file entry (a damaged catalog)."""
+        return int(self.query("SELECT count(*) FROM chunks WHERE file NOT IN (SELECT name FROM files)")[0][0])
+
+    def duplicates(self) -> dict[str, str]:
+        """Copies' names → the name indexed."""
+        return dict(self.query("SELECT name, indexed FROM duplicates"))
+
+    def garbage(self) -> list[str]:
+        """Vector ids the last build stopped using (deleted from the store by the next one)."""
+        return [i for (i,) in self.query("SELECT id FROM garbage ORDER BY id")]
+
+    def count(self) -> int:
+        """How many chunks the catalog holds."""
+        return int(self.query("SELECT count(*) FROM chunks")[0][0])
+
+    def chunks(self) -> tuple[list[Chunk], np.ndarray]:
+        """Every chunk in catalog order (file, record, part) and its database row."""
+        rows = self.query("SELECT row, data FROM chunks ORDER BY file, record, part")
+        try:
+            parsed = json.loads("[" + ",".join(data for _, data in rows) + "]")
+            chunks = [Chunk.from_catalog(item) for item in parsed]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CatalogUnreadable(f"{self.path}: a chunk cannot be read ({type(exc).__name__})") from None
+        return chunks, np.fromiter((r for r, _ in rows), dtype=np.int64, count=len(rows))
+
+    def rows(self, rows: Sequence[int]) -> list[tuple[int, Chunk]]:
+        """Some rows' chunks, by database row."""
+        found: list[tuple[int, Chunk]] = []
+        wanted = [int(r) for r in rows]
+        for start in range(0, len(wanted), _BOUND):
+            part = wanted[start:start + _BOUND]
+            for row, data in self.query(f"SELECT row, data FROM chunks WHERE row IN ({','.join('?' * len(part))})",
+                                        part):
+                found.append((row, Chunk.from_catalog(json.loads(data))))
+        return found
+
+    def words(self) -> list[str]:
+        """The corpus's own words (places, units, sections) the keyword tokenizer keeps whole."""
+        return [w for (w,) in self.query("SELECT DISTINCT word FROM words ORDER BY word")]
+
+    def vectors(self, rows: Sequence[int]) -> dict[int, np.ndarray]:
+        """Stored vectors of database rows (float16), by row; rows without one are left out."""
+        found: dict[int, np.ndarray] = {}
+        wanted = [int(r) for r in rows]
+        for start in range(0, len(wanted), _BOUND):
+            part = wanted[start:start + _BOUND]
+            marks = ",".join("?" * len(part))
+            for row, blob in self.query(f"SELECT row, vector FROM chunks WHERE row IN ({marks}) "
+                                        "AND vector IS NOT NULL", part):
+                found[row] = np.frombuffer(blob, dtype=np.float16)
+        return found
+
+    def keyword_scores(self, match: str) -> list[tuple[int, float]]:
+        """(row, BM25 score) of every row an FTS5 query matches (scores positive, higher better)."""
+        if not match:
+            return []
+        return [(row, -score) for row, score in
+                self.query("SELECT rowid, bm25(terms, 1.0, 0.0) FROM terms WHERE terms MATCH ?", (match,))]
+
+    def rows_with_all(self, tokens: Sequence[str]) -> list[int]:
+        """Rows whose tokens hold every one of these."""
+        match = fts_all(tokens)
+        return [r for (r,) in self.query("SELECT rowid FROM terms WHERE terms MATCH ?", (match,))] if match else []
+
+    def token_rows(self, token: str) -> int | None:
+        """How many rows' tokens hold a token (None when none do)."""
+        found = self.query("SELECT doc FROM term_docs WHERE term=? AND col='tokens'", (token,))
+        return int(found[0][0]) if found else None
+
+    # --- writing (inside write()) --------------------------------------------------------------------------------
+
+    def write(self) -> "_Writing":
+        """A write transaction (BEGIN IMMEDIATE: one writer at a time), committed when the block ends without error."""
+        return _Writing(self)
+
+    def put_meta(self, values: dict[str, object]) -> None:
+        """Set settings."""
+        self.db.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                            [(k, str(v)) for k, v in values.items()])
+
+    def put_file(self, name: str, entry: object) -> None:
+        """Insert or replace a file's entry (a FileEntry)."""
+        data = asdict(entry)  # type: ignore[call-overload]
+        self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (name, data["hash"], data["title"], data["region"], data["year"], data["period"],
+                         data["records"], data["text_hash"], json.dumps(data["stat"])))
+
+    def drop_file(self, name: str) -> None:
+        """Remove a file's entry, chunks and words."""
+        self.drop_chunks(self.chunk_ids(name))
+        self.db.execute("DELETE FROM files WHERE name=?", (name,))
+        self.db.execute("DELETE FROM words WHERE file=?", (name,))
+
+    def put_chunks(self, file: str, chunks: Sequence[Chunk], tokens: Sequence[str],
+                   vectors: Sequence[bytes | None]) -> None:
+        """Insert a file's chunks with their space-joined tokens and stored vectors, and their keyword rows."""
+        for chunk, joined, vector in zip(chunks, tokens, vectors):
+            data = json.dumps({"id": chunk.id, "text": chunk.text, **chunk.metadata(),
+                               **({"simplified": chunk.simplified} if chunk.simplified else {})}, ensure_ascii=False)
+            area = area_key(chunk.region)
+            cursor = self.db.execute(
+                "INSERT INTO chunks(id, file, record, part, data, tokens, area, vector) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (chunk.id, file, chunk.record, chunk.part, data, joined, area, vector))
+            self.db.execute("INSERT INTO terms(rowid, tokens, area) VALUES (?, ?, ?)", (cursor.lastrowid, joined, area))
+
+    def put_terms(self, row: int, joined: str, area: str) -> None:
+        """A row of keywords alone (an index of texts without chunks)."""
+        self.db.execute("INSERT INTO chunks(row, id, file, record, part, data, tokens, area) "
+                        "VALUES (?, ?, '', 0, 0, '{}', ?, ?)", (row, f"#{row}", joined, area))
+        self.db.execute("INSERT INTO terms(rowid, tokens, area) VALUES (?, ?, ?)", (row, joined, area))
+
+    def drop_chunks(self, ids: Iterable[str]) -> None:
+        """Remove chunks and their keyword rows (an external-content FTS5 table is told the old values)."""
+        for chunk_id in ids:
+            found = self.db.execute("SELECT row, tokens, area FROM chunks WHERE id=?", (chunk_id,)).fetchone()
+            if found is None:
+                continue
+            self.db.execute("INSERT INTO terms(terms, rowid, tokens, area) VALUES ('delete', ?, ?, ?)", found)
+            self.db.execute("DELETE FROM chunks WHERE row=?", (found[0],))
+
+    def retokenize(self, row: int, joined: str) -> None:
+        """Replace one row's tokens (a word the tokenizer keeps whole was added or removed)."""
+        found = self.db.execute("SELECT tokens, area FROM chunks WHERE row=?", (row,)).fetchone()
+        if found is None or found[0] == joined:
+            return
+        self.db.execute("INSERT INTO terms(terms, rowid, tokens, area) VALUES ('delete', ?, ?, ?)", (row, *found))
+        self.db.execute("UPDATE chunks SET tokens=? WHERE row=?", (joined, row))
+        self.db.execute("INSERT INTO terms(rowid, tokens, area) VALUES (?, ?, ?)", (row, joined, found[1]))
+
+    def put_words(self, file: str, words: Iterable[str]) -> None:
+        """The words a file brings to the tokenizer."""
+        self.db.execute("DELETE FROM words WHERE file=?", (file,))
+        self.db.executemany("INSERT OR IGNORE INTO words(file, word) VALUES (?, ?)", [(file, w) for w in words])
+
+    def put_duplicates(self, duplicates: dict[str, str]) -> None:
+        """Replace the copies' names."""
+        self.db.execute("DELETE FROM duplicates")
+        self.db.executemany("INSERT INTO duplicates VALUES (?, ?)", sorted(duplicates.items()))
+
+    def put_garbage(self, ids: Iterable[str]) -> None:
+        """Replace the vector ids to delete next build."""
+        self.db.execute("DELETE FROM garbage")
+        self.db.executemany("INSERT OR IGNORE INTO garbage VALUES (?)", [(i,) for i in ids])
+
+    def clear(self) -> None:
+        """Empty every table (a rebuild)."""
+        for table in ("files", "chunks", "words", "duplicates", "garbage"):
+            self.db.execute(f"DELETE FROM {table}")
+        self.db.execute("INSERT INTO terms(terms) VALUES ('delete-all')")
+
+
+class _Writing:
+    """The context of one write transaction."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def __enter__(self) -> Catalog:
+        self.catalog.lock.acquire()
+        try:
+            self.catalog.db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.catalog.lock.release()
+            raise
+        return self.catalog
+
+    def __exit__(self, kind: object, value: object, trace: object) -> None:
+        try:
+            self.catalog.db.execute("COMMIT" if kind is None else "ROLLBACK")
+        finally:
+            self.catalog.lock.release()
+
