@@ -88,15 +88,17 @@ def tqdm_progress(total: int, label: str) -> Any:
 
 
 def run_index(settings: Settings, full: bool = False, progress: ProgressFactory | None = tqdm_progress,
-              wait: float | None = None, reader: FileReader | None = None) -> BuildReport:
+              wait: float | None = None, reader: FileReader | None = None,
+              embedder: Callable[[], Embedder] | None = None) -> BuildReport:
     """Bring the configured index up to date with the corpus (waiting `wait` seconds, default
     [index] lock_wait, when another build holds the lock); files are read by `reader` when given (a running bot or
-    watcher keeps one warm), else by a worker of this run."""
+    watcher keeps one warm), else by a worker of this run; documents are embedded by `embedder` when given (the
+    bench puts a cache in front of the model), else by the configured model."""
     from minsheng.index.indexing import build_index
 
     s = settings.index
     return build_index(
-        settings.corpus_dir, settings.index_dir, make_store(settings), lambda: make_embedder(settings),
+        settings.corpus_dir, settings.index_dir, make_store(settings), embedder or (lambda: make_embedder(settings)),
         embedding_name(settings), s.max_tokens, full=full, progress=progress, wait=s.lock_wait if wait is None else wait,
         max_file_bytes=s.max_file_bytes, limits=file_limits(settings), reader=reader,
     )

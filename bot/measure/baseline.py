@@ -60,20 +60,31 @@ class ShippedCollection:
         client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
         self._collection = client.get_or_create_collection(self.NAME, metadata={"hnsw:space": "cosine"},
                                                            embedding_function=None)
+        self._held: set[str] = set(self._collection.get(include=[])["ids"])
 
-    def add(self, chunks: Sequence[Chunk]) -> None:
-        """Embed and add chunks."""
-        texts = search_texts(chunks)
-        vectors = self.model.encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False)
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """The texts' vectors, as a tutorial computes them."""
+        return self.model.encode(list(texts), batch_size=32, normalize_embeddings=True, show_progress_bar=False)
+
+    def add(self, chunks: Sequence[Chunk], vectors: np.ndarray | None = None) -> None:
+        """Embed (unless their vectors are given) and add chunks."""
+        if vectors is None:
+            vectors = self.encode(search_texts(chunks))
         step = 1000
         for start in range(0, len(chunks), step):
             part = chunks[start:start + step]
             self._collection.add(ids=[c.id for c in part], embeddings=[v.tolist() for v in vectors[start:start + step]],
                                  documents=[c.text for c in part])
+        self._held.update(c.id for c in chunks)
 
     def delete(self, ids: list[str]) -> None:
         """Remove chunks by id."""
         self._collection.delete(ids=ids)
+        self._held.difference_update(ids)
+
+    def holds(self, chunk_id: str) -> bool:
+        """Whether a chunk was added (and not deleted)."""
+        return chunk_id in self._held
 
     def embed(self, question: str) -> list[float]:
         """The question's vector, as typed."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -12,10 +13,17 @@ import sys
 import time
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TYPE_CHECKING, Callable, Sequence, TextIO
+
+import numpy as np
 
 from minsheng.bot.settings import Settings
+from minsheng.index.indexing import search_texts
 from minsheng.index.ingest import match_key
+
+if TYPE_CHECKING:
+    from minsheng.bot.measure.baseline import ShippedCollection
+    from minsheng.index.indexing import BuildReport, Chunk, Embedder
 
 # Questions whose answers are in the real reports; the gold text holds a figure or a name the distractor
 # districts (their figures all changed) do not share. Written for the benchmark, not taken from any eval set.
@@ -54,44 +62,192 @@ class Measures:
 
 
 def run(settings: Settings, sizes: list[int], workdir: Path, out: TextIO, seed: int = 0) -> dict[int, tuple[Measures, Measures]]:
-    """Measure both pipelines at each size (districts added to the 5 real reports) and print a table each."""
-    from minsheng.bot.engine import make_embedder
+    """Measure both pipelines at each size (districts added to the real reports) and print a table each. One index
+    of each pipeline grows from the smallest size to the largest (only the new districts are indexed at each step);
+    the synthetic districts are made once per workdir and seed and kept for the next run."""
+    from minsheng.bot.engine import file_limits, make_embedder
+    from minsheng.bot.measure.baseline import ShippedCollection
+    from minsheng.index.indexing import FileReader
 
     embedder = make_embedder(settings)
     embedder.embed_query("预热")
+    sizes = sorted(set(sizes))
+    pool = synthetic_pool(settings.corpus_dir, workdir, sizes[-1] + THROUGHPUT_DISTRICTS, seed, out)
+    work = workdir / f"run-{seed}"
+    if work.exists():
+        shutil.rmtree(work)
+    corpus = work / "corpus"
+    corpus.mkdir(parents=True)
+    for path in _real_files(settings.corpus_dir):
+        shutil.copy(path, corpus / path.name)
+    local = replace(settings, corpus_dir=corpus, index_dir=work / "ours")
+    plain = ShippedCollection(settings.index.model, work / "plain")
+    ours_cache, plain_cache = SkeletonCache(pool.names), SkeletonCache(pool.names)
     results: dict[int, tuple[Measures, Measures]] = {}
-    for n in sizes:
-        corpus = make_corpus(settings.corpus_dir, workdir / f"n{n}" / "corpus", n, seed)
-        files = len(list(corpus.iterdir()))
-        mix = question_mix(settings.corpus_dir, n, seed)
-        out.write(f"\n== {n} synthetic districts + the real reports: {files} report files, "
-                  f"{len(mix)} distinct questions ==\n")
-        out.flush()
-        out.write("  measuring minsheng …\n")
-        out.flush()
-        ours = measure_ours(settings, corpus, workdir / f"n{n}" / "ours", seed, mix)
-        out.write(f"  minsheng done: {ours}\n  measuring the plain dense pipeline …\n")
-        out.flush()
-        plain = measure_plain(settings, workdir / f"n{n}" / "ours", workdir / f"n{n}" / "plain", corpus, seed, mix)
-        results[n] = (ours, plain)
-        out.write(format_table(ours, plain) + "\n")
-        out.flush()
+    have = 0
+    with FileReader(file_limits(settings)) as reader:
+        for n in sizes:
+            for district in pool.districts[have:n]:
+                for name in district:
+                    os.link(pool.directory / name, corpus / name)
+            have = n
+            files = len(list(corpus.iterdir()))
+            mix = question_mix(settings.corpus_dir, n, seed)
+            out.write(f"\n== {n} synthetic districts + the real reports: {files} report files, "
+                      f"{len(mix)} distinct questions ==\n  indexing both (vectors of repeated text reused) …\n")
+            out.flush()
+            started = time.perf_counter()
+            built = _build_cached(local, reader, ours_cache)
+            added = [c for c in _chunks(local.index_dir) if not plain.holds(c.id)]
+            plain.add(added, plain_cache.vectors(search_texts(added), plain.encode))
+            out.write(f"  {built.chunks:,} chunks indexed in {time.perf_counter() - started:.0f} s; measuring …\n")
+            out.flush()
+            extra_report = _extra_report(settings.corpus_dir, seed, len(pool.districts))
+            ours, extra_chunks = measure_ours(local, pool.extra(corpus), extra_report, mix, reader, large=n >= LARGE)
+            out.write(f"  minsheng done: {ours}\n  measuring the plain dense pipeline …\n")
+            out.flush()
+            theirs = measure_plain(settings, plain, local.index_dir, extra_chunks, extra_report, mix, large=n >= LARGE)
+            results[n] = (ours, theirs)
+            out.write(format_table(ours, theirs) + "\n")
+            out.flush()
     return results
 
 
-def make_corpus(real: Path, target: Path, n: int, seed: int) -> Path:
-    """The real reports plus n synthetic districts made from those whose place is settled."""
-    from minsheng.bot.measure.synthetic import placed, synthesize, write_corpus
+# Districts added, with the model embedding every chunk, to measure index throughput at each size.
+THROUGHPUT_DISTRICTS = 5
+# From this size on, cold processes are started once, not COLD_RUNS times.
+LARGE = 1000
+
+
+@dataclass
+class Pool:
+    """The synthetic districts made once for a workdir and seed: their files by district, and every name written."""
+
+    directory: Path
+    districts: list[list[str]]
+    names: list[str]
+
+    def extra(self, corpus: Path) -> Callable[[bool], list[str]]:
+        """Put (True) or take away (False) the districts kept for the throughput measure; the files' names."""
+        files = [name for district in self.districts[-THROUGHPUT_DISTRICTS:] for name in district]
+
+        def toggle(put: bool) -> list[str]:
+            for name in files:
+                if put:
+                    os.link(self.directory / name, corpus / name)
+                else:
+                    (corpus / name).unlink()
+            return files
+        return toggle
+
+
+def synthetic_pool(real: Path, workdir: Path, n: int, seed: int, out: TextIO) -> Pool:
+    """n synthetic districts made from the real reports whose place is settled, written once under workdir and read
+    back on later runs (making 1,000 takes minutes)."""
+    from minsheng.bot.measure.synthetic import names_for, placed, synthesize, written_names
+
+    pairs = placed([(p.name, p.read_text("utf-8")) for p in _real_files(real)])
+    directory = workdir / f"synthetic-{seed}-{n}"
+    marker = directory / ".districts.json"
+    names = names_for(pairs, n, seed)
+    try:
+        districts = json.loads(marker.read_text("utf-8"))
+    except (OSError, ValueError):
+        out.write(f"  making {n} synthetic districts (once for {workdir}) …\n")
+        out.flush()
+        if directory.exists():
+            shutil.rmtree(directory)
+        directory.mkdir(parents=True)
+        made = synthesize(pairs, n, seed)
+        for name, text in made:
+            (directory / name).write_text(text, "utf-8")
+        districts = [[name for name, _ in made[d * len(pairs):(d + 1) * len(pairs)]] for d in range(n)]
+        marker.write_text(json.dumps(districts, ensure_ascii=False), "utf-8")
+    return Pool(directory, districts, written_names(names))
+
+
+def _real_files(real: Path) -> list[Path]:
     from minsheng.index.ingest import corpus_files
 
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
-    pairs = [(p.name, p.read_text("utf-8")) for p in corpus_files(real)]
-    for name, text in pairs:
-        (target / name).write_text(text, "utf-8")
-    write_corpus(synthesize(placed(pairs), n, seed), target)
-    return target
+    return corpus_files(real)
+
+
+class SkeletonCache:
+    """Vectors of texts that differ only in the synthetic districts' names and figures, embedded once: the
+    synthetic corpus repeats each real report under every district, and embedding half a million chunks takes
+    hours on two cores. Used for the bulk builds only; throughput, adding a report and questions use the model."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self._names = _alternation(names)
+        self._known: dict[str, np.ndarray] = {}
+
+    def skeleton(self, text: str) -> str:
+        """The text without figures, ruby pinyin and synthetic place names."""
+        return _FIGURES.sub("", self._names.sub("", text)) if self._names else _FIGURES.sub("", text)
+
+    def vectors(self, texts: Sequence[str], embed: Callable[[list[str]], Sequence[Sequence[float]]]) -> np.ndarray:
+        """One vector per text: the known one of its skeleton, else embedded (each new skeleton once)."""
+        keys = [self.skeleton(t) for t in texts]
+        todo = list(dict.fromkeys(k for k in keys if k not in self._known))
+        first = {k: t for k, t in zip(reversed(keys), reversed(texts))}
+        if todo:
+            self._known.update(zip(todo, (np.asarray(v, dtype=np.float32) for v in embed([first[k] for k in todo]))))
+        return np.stack([self._known[k] for k in keys]) if keys else np.zeros((0, 0), dtype=np.float32)
+
+    def embedder(self, model: "Embedder") -> "Embedder":
+        """An embedder whose documents go through this cache (questions to the model)."""
+        cache = self
+
+        class Cached:
+            name = model.name
+
+            def embed_documents(self, texts: Sequence[str], progress: Callable[[int], object] | None = None
+                                ) -> list[list[float]]:
+                found = cache.vectors(texts, lambda todo: model.embed_documents(todo))
+                if progress:
+                    progress(len(texts))
+                return found.tolist()
+
+            def embed_query(self, text: str) -> list[float]:
+                return model.embed_query(text)
+        return Cached()  # type: ignore[return-value]
+
+
+_FIGURES = re.compile(r"[0-9０-９.．%]+|\([a-zü\u0100-\u01dc\u0300-\u036f]{1,7}\)")
+
+
+def _alternation(words: Sequence[str]) -> re.Pattern[str] | None:
+    """One pattern matching any of the words, as a trie (thousands of alternatives stay fast)."""
+    trie: dict = {}
+    for word in sorted(set(w for w in words if w)):
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(c) + pattern(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
+        return body + ("?" if ends else "")
+
+    return re.compile(pattern(trie)) if trie else None
+
+
+def _build_cached(local: Settings, reader: object, cache: SkeletonCache) -> "BuildReport":
+    """Index the corpus with the skeleton cache in front of the model (the bulk build of a size)."""
+    from minsheng.bot.engine import make_embedder, run_index
+
+    model = make_embedder(local)
+    return run_index(local, progress=None, reader=reader, embedder=lambda: cache.embedder(model))  # type: ignore[arg-type]
+
+
+def _chunks(index_dir: Path) -> list["Chunk"]:
+    from minsheng.index.indexing import read_chunks
+
+    return read_chunks(index_dir)
 
 
 # A p95 over a few dozen questions is the third-slowest of them, one scheduler hiccup; nine districts' variants
@@ -102,44 +258,48 @@ COLD_RUNS = 3
 
 def question_mix(real: Path, n: int, seed: int, variants: int = MIX_VARIANTS) -> list[str]:
     """The timed questions, each asked once: QUESTIONS, then the same questions about up to `variants` of the
-    synthetic districts (the same names `make_corpus` uses), so no answer comes from a cache."""
-    from minsheng.bot.measure.synthetic import district_names, placed, replace_names, report_place
-    from minsheng.index.ingest import corpus_files
+    synthetic districts (the same names `synthetic_pool` uses), so no answer comes from a cache."""
+    from minsheng.bot.measure.synthetic import names_for, placed, replace_names, report_place
 
-    pairs = placed([(p.name, p.read_text("utf-8")) for p in corpus_files(real)])
+    pairs = placed([(p.name, p.read_text("utf-8")) for p in _real_files(real)])
     regions = [report_place(name, text) for name, text in pairs]
-    forbidden = "\n".join(part for pair in pairs for part in pair)
-    names = district_names(n, seed, avoid=[path[-1] for path in regions], forbidden_text=forbidden)[:variants]
+    names = names_for(pairs, min(n, variants), seed)
     asked = [question for question, _ in QUESTIONS]
     return asked + [replace_names(question, regions, name) for name in names for question in asked]
 
 
-def _extra_report(real: Path, seed: int) -> tuple[str, str]:
-    """One more synthetic report, of a district no corpus size uses."""
-    from minsheng.bot.measure.synthetic import placed, synthesize
-    from minsheng.index.ingest import corpus_files
+def _extra_report(real: Path, seed: int, after: int) -> tuple[str, str]:
+    """One more synthetic report, of the first district past the `after` the pool holds (no size uses it)."""
+    from minsheng.bot.measure.synthetic import disguise_report, names_for, placed, report_place
 
-    pairs = placed([(p.name, p.read_text("utf-8")) for p in corpus_files(real)])
-    return synthesize(pairs[:1], 1, seed + 10_007)[0]
+    pairs = placed([(p.name, p.read_text("utf-8")) for p in _real_files(real)])
+    name = names_for(pairs, after + 1, seed)[-1]
+    return disguise_report(pairs[0][0], pairs[0][1], [report_place(*pairs[0])], name, seed + 10_007)
 
 
-def measure_ours(settings: Settings, corpus: Path, index_dir: Path, seed: int, mix: list[str]) -> Measures:
-    """Our pipeline: `minsheng index` (incremental build, lexicon, BM25, filters) and `minsheng ask`."""
+def measure_ours(local: Settings, extra: Callable[[bool], list[str]], report_file: tuple[str, str], mix: list[str],
+                 reader: object, large: bool = False) -> tuple[Measures, list["Chunk"]]:
+    """Our pipeline at the size its corpus holds: throughput (THROUGHPUT_DISTRICTS more districts indexed with the
+    model, the reader warm), one report added as a running bot or watcher adds it (warm reader), warm questions,
+    cold `minsheng ask` processes, disk. Also the chunks of the throughput districts, for the plain pipeline."""
     from minsheng.bot.answer.extractive import compose
     from minsheng.bot.engine import open_retriever, run_index
 
-    if index_dir.exists():
-        shutil.rmtree(index_dir)
-    local = replace(settings, corpus_dir=corpus, index_dir=index_dir)
-    report = run_index(local, progress=None)
-    m = Measures(records_per_s=report.records / max(report.seconds, 1e-9))
-    name, text = _extra_report(settings.corpus_dir, seed)
-    (corpus / name).write_text(text, "utf-8")
+    before = run_index(local, progress=None, reader=reader)  # type: ignore[arg-type]
+    files = set(extra(True))
+    report = run_index(local, progress=None, reader=reader)  # type: ignore[arg-type]
+    m = Measures(records_per_s=(report.records - before.records) / max(report.seconds, 1e-9))
+    extra_chunks = [c for c in _chunks(local.index_dir) if c.source in files]
+    extra(False)
+    run_index(local, progress=None, reader=reader)  # type: ignore[arg-type]
+    name, text = report_file
+    (local.corpus_dir / name).write_text(text, "utf-8")
+    time.sleep(0.05)
     started = time.perf_counter()
-    run_index(local, progress=None)
+    run_index(local, progress=None, reader=reader)  # type: ignore[arg-type]
     m.add_one_s = time.perf_counter() - started
-    (corpus / name).unlink()
-    run_index(local, progress=None)
+    (local.corpus_dir / name).unlink()
+    run_index(local, progress=None, reader=reader)  # type: ignore[arg-type]
     retriever = open_retriever(local, fresh=True)
 
     def ask(question: str) -> list[str]:
@@ -148,42 +308,39 @@ def measure_ours(settings: Settings, corpus: Path, index_dir: Path, seed: int, m
         return [h.chunk.text for h in result.hits]
 
     _latency_and_accuracy(m, ask, mix)
-    env = {"MINSHENG_CORPUS": str(corpus), "MINSHENG_INDEX": str(index_dir)}
-    m.cold_ask_s, m.peak_rss_mb = _cold_median([sys.executable, "-m", "minsheng.bot.cli", "ask", QUESTIONS[0][0]], env)
-    m.disk_mb = _disk(index_dir)
-    return m
+    env = {"MINSHENG_CORPUS": str(local.corpus_dir), "MINSHENG_INDEX": str(local.index_dir)}
+    m.cold_ask_s, m.peak_rss_mb = _cold_median([sys.executable, "-m", "minsheng.bot.cli", "ask", QUESTIONS[0][0]], env,
+                                               1 if large else COLD_RUNS)
+    m.disk_mb = _disk(local.index_dir)
+    return m, extra_chunks
 
 
-def measure_plain(settings: Settings, ours_dir: Path, plain_dir: Path, corpus: Path, seed: int,
-                  mix: list[str]) -> Measures:
-    """The plain dense pipeline (bot/measure/baseline.py): the same chunks embedded in file order with the same
-    model as shipped, one Chroma collection, the question embedded as typed, nearest chunks, no filters."""
-    from minsheng.bot.measure.baseline import ShippedCollection
-    from minsheng.index.indexing import chunk_report, count_records, read_chunks
+def measure_plain(settings: Settings, plain: "ShippedCollection", ours_dir: Path, extra_chunks: list["Chunk"],
+                  report_file: tuple[str, str], mix: list[str], large: bool = False) -> Measures:
+    """The plain dense pipeline (bot/measure/baseline.py): our chunks embedded in file order with the same model as
+    shipped, one Chroma collection, the question embedded as typed, nearest chunks, no filters."""
+    from minsheng.index.indexing import chunk_report, count_records
     from minsheng.index.ingest import parse_bytes
 
-    if plain_dir.exists():
-        shutil.rmtree(plain_dir)
-    chunks = read_chunks(ours_dir)
-    plain = ShippedCollection(settings.index.model, plain_dir)
     started = time.perf_counter()
-    plain.add(chunks)
-    records = count_records(chunks)
-    m = Measures(records_per_s=records / (time.perf_counter() - started))
-    name, text = _extra_report(settings.corpus_dir, seed)
+    plain.add(extra_chunks)
+    m = Measures(records_per_s=count_records(extra_chunks) / (time.perf_counter() - started))
+    plain.delete([c.id for c in extra_chunks])
+    name, text = report_file
     started = time.perf_counter()
     extra = chunk_report(parse_bytes(text.encode("utf-8"), name), settings.index.max_tokens)
     plain.add(extra)
     m.add_one_s = time.perf_counter() - started
     plain.delete([c.id for c in extra])
-    pipeline = plain.pipeline(chunks)
+    pipeline = plain.pipeline(_chunks(ours_dir))
 
     def ask(question: str) -> list[str]:
         return [h.chunk.search_text for h in pipeline.hits(question, 5)]
 
     _latency_and_accuracy(m, ask, mix)
-    m.cold_ask_s, m.peak_rss_mb = _cold_median([sys.executable, "-c", plain.cold_ask_script(QUESTIONS[0][0])], {})
-    m.disk_mb = _disk(plain_dir)
+    m.cold_ask_s, m.peak_rss_mb = _cold_median([sys.executable, "-c", plain.cold_ask_script(QUESTIONS[0][0])], {},
+                                               1 if large else COLD_RUNS)
+    m.disk_mb = _disk(plain.path)
     return m
 
 

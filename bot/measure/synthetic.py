@@ -100,6 +100,24 @@ def district_names(n: int, seed: int = 0, avoid: Iterable[str] = (), forbidden_t
     return [p.name for p in places[:n]]
 
 
+def written_names(names: Iterable[str]) -> list[str]:
+    """Every name replace_names may write for these districts: each place of its branch by its full name and short
+    form, Simplified and Traditional."""
+    gaz = gazetteer()
+    found: set[str] = set()
+    for name in names:
+        for place in gaz.path(_place_of_name(name)):
+            for form in (place.name, gaz.short_form(place)):
+                if form:
+                    found.update((form, to_traditional(form)))
+    return sorted(found)
+
+
+def _place_of_name(name: str) -> Place:
+    (place,) = gazetteer().named(name)
+    return place
+
+
 def _is_traditional(text: str) -> bool:
     """Whether a text is written in Traditional characters (a few percent of its Han characters change in t2s)."""
     han = re.findall(r"[\u4e00-\u9fff]", text)
@@ -394,11 +412,17 @@ def _file_seed(seed: int, district: int, report: int) -> int:
     return (seed * 1_000_003 + district) * 1_009 + report
 
 
+def names_for(reports: list[tuple[str, str]], n: int, seed: int = 0) -> list[str]:
+    """The n district names synthesize gives these reports (none of their places, nothing their text holds)."""
+    regions = [report_place(name, text) for name, text in reports]
+    forbidden = "\n".join(part for pair in reports for part in pair)
+    return district_names(n, seed, avoid=[path[-1] for path in regions], forbidden_text=forbidden)
+
+
 def synthesize(reports: list[tuple[str, str]], n: int, seed: int = 0) -> list[tuple[str, str]]:
     """n synthetic districts, each with every real report disguised under its name: n × len(reports) files."""
     regions = [report_place(name, text) for name, text in reports]
-    forbidden = "\n".join(part for pair in reports for part in pair)
-    names = district_names(n, seed, avoid=[path[-1] for path in regions], forbidden_text=forbidden)
+    names = names_for(reports, n, seed)
     pairs: list[tuple[str, str]] = []
     seen: set[str] = set()
     for district, new_name in enumerate(names):

@@ -195,8 +195,7 @@ def _build(corpus_dir: Path, index_dir: Path, store: VectorStore, embedder: Call
         # Repairing, the chunks the lost catalog held are in the store already (ids are content-addressed): their
         # vectors are taken from it, not embedded again.
         reuse = report.repaired and report.rebuilt in ("", _CATALOG_LOST)  # never across versions, models or --full
-        stored = store.vectors([c.id for c in changes.fresh]) if changes.fresh and reuse else {}
-        vectors = _embed_into(store, embedder, changes.fresh, progress, stored) if changes.fresh else {}
+        vectors = _embed_into(store, embedder, changes.fresh, progress, bool(reuse)) if changes.fresh else {}
         if (changes.any or changes.entries or base.collected or base.lexicon_changed or base.clear
                 or report.rebuilt):
             _commit(catalog, base, changes, vectors)
@@ -486,7 +485,7 @@ def _duplicates(keys: dict[str, str], manifest: Manifest) -> dict[str, str]:
     return {name: primary[k] for name, k in sorted(keys.items()) if primary[k] != name}
 
 
-def _commit(catalog: Catalog, base: _Base, changes: _Changes, vectors: dict[str, list[float]]) -> None:
+def _commit(catalog: Catalog, base: _Base, changes: _Changes, vectors: dict[str, bytes]) -> None:
     """Write what changed in one transaction: the rows of gone files out, new chunks in with their tokens and
     vectors, the words the tokenizer keeps whole (rows a changed word occurs in cut again), entries, copies,
     garbage and settings. Readers see the catalog before it or after it."""
@@ -510,7 +509,7 @@ def _commit(catalog: Catalog, base: _Base, changes: _Changes, vectors: dict[str,
         for name, chunks in changes.fresh_files.items():
             texts = search_texts(chunks)
             catalog.put_chunks(name, chunks, [" ".join(tokenizer.tokens(t, simplified=True)) for t in texts],
-                               [vector_blob(vectors[c.id]) if c.id in vectors else None for c in chunks])
+                               [vectors.get(c.id) for c in chunks])
         for name in sorted(changes.entries | set(changes.fresh_files)):
             if name in manifest.files:
                 catalog.put_file(name, manifest.files[name])
@@ -566,23 +565,39 @@ def _rebuild_reason(manifest: Manifest | None, meta: dict[str, str], model_name:
 
 
 def _embed_into(store: VectorStore, embedder: Callable[[], Embedder], chunks: list[Chunk],
-                progress: ProgressFactory | None, stored: dict[str, list[float]]) -> dict[str, list[float]]:
-    """Vectors of chunks, embedded (the embedder loaded only if some need it) or taken from `stored`, upserted."""
-    todo = [c for c in chunks if c.id not in stored]
-    found = dict(stored)
-    if todo:
-        bar = progress(len(todo), "embedding") if progress else None
-        try:
-            found.update(zip((c.id for c in todo), embedder().embed_documents(search_texts(todo),
-                                                                              bar.update if bar else None)))
-        finally:
-            if bar:
-                bar.close()
-    vectors = [found[c.id] for c in chunks]
-    store.upsert([c.id for c in chunks], vectors, [c.text for c in chunks], [c.metadata() for c in chunks])
-    return {c.id: v for c, v in zip(chunks, vectors)}
+                progress: ProgressFactory | None, reuse: bool) -> dict[str, bytes]:
+    """Vectors of chunks, embedded (the embedder loaded only if some need it) or, reuse: taken from the store when
+    it holds them; upserted batch by batch (a large build never holds every vector as Python floats), returned as
+    the catalog stores them."""
+    present = set(store.ids()) if reuse else set()
+    todo = sum(c.id not in present for c in chunks)
+    bar = progress(todo, "embedding") if progress and todo else None
+    model: Embedder | None = None
+    blobs: dict[str, bytes] = {}
+    try:
+        for start in range(0, len(chunks), _BATCH):
+            part = chunks[start:start + _BATCH]
+            found = store.vectors([c.id for c in part if c.id in present]) if present else {}
+            missing = [c for c in part if c.id not in found]
+            if missing:
+                model = model or embedder()
+                found.update(zip((c.id for c in missing),
+                                 model.embed_documents(search_texts(missing), bar.update if bar else None)))
+            vectors = [found[c.id] for c in part]
+            # The store holds vectors and the fields its filter reads; the text is the catalog's (not kept twice).
+            store.upsert([c.id for c in part], vectors, [""] * len(part),
+                         [{name: getattr(c, name) for name in STORE_FIELDS} for c in part])
+            blobs.update((c.id, vector_blob(v)) for c, v in zip(part, vectors))
+    finally:
+        if bar:
+            bar.close()
+    return blobs
 
 
+# The chunk fields a search's vector-store filter reads (index/search/filters.py).
+STORE_FIELDS = ("region", "year", "period")
+# Chunks embedded and upserted at a time.
+_BATCH = 2048
 
 
 def vocabulary(chunks: Iterable[Chunk]) -> set[str]:

@@ -87,6 +87,8 @@ class Catalog:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a commit survives a crash of the process
             if create:
+                # Set before the first table: pages freed by removed reports go back to the file system.
+                db.execute("PRAGMA auto_vacuum=INCREMENTAL")
                 db.executescript(_SCHEMA)
             elif not db.execute("SELECT 1 FROM sqlite_master WHERE name='terms'").fetchone():
                 raise CatalogUnreadable(f"{path}: not a catalog database (no keyword table)")
@@ -297,6 +299,12 @@ class Catalog:
         self.db.execute("DELETE FROM garbage")
         self.db.executemany("INSERT OR IGNORE INTO garbage VALUES (?)", [(i,) for i in ids])
 
+    def shrink(self) -> None:
+        """Give free pages back when they are more than a quarter of the file (reports removed or replaced)."""
+        free = self.db.execute("PRAGMA freelist_count").fetchone()[0]
+        if free > self.db.execute("PRAGMA page_count").fetchone()[0] // 4:
+            self.db.execute("PRAGMA incremental_vacuum")
+
     def clear(self) -> None:
         """Empty every table (a rebuild)."""
         for table in ("files", "chunks", "words", "duplicates", "garbage"):
@@ -322,6 +330,8 @@ class _Writing:
     def __exit__(self, kind: object, value: object, trace: object) -> None:
         try:
             self.catalog.db.execute("COMMIT" if kind is None else "ROLLBACK")
+            if kind is None:
+                self.catalog.shrink()
         finally:
             self.catalog.lock.release()
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from minsheng.bot.measure.bench import MIX_VARIANTS, QUESTIONS, Measures, _cold_median, format_table, question_mix
+from minsheng.bot.measure.bench import (
+    MIX_VARIANTS,
+    QUESTIONS,
+    Measures,
+    SkeletonCache,
+    _alternation,
+    _cold_median,
+    format_table,
+    question_mix,
+)
 from minsheng.index.ingest.corpus import corpus_files
 from minsheng.index.ingest.normalize import match_key
 from tests.conftest import CORPUS
@@ -47,3 +56,39 @@ def test_cold_start_is_the_median_of_fresh_processes_and_the_largest_memory(tmp_
     seconds, rss = _cold_median([sys.executable, "-c", script], {"COUNTER": str(tmp_path / "n")})
     assert 0.3 <= seconds < 0.6
     assert rss > 1
+
+
+def test_an_alternation_of_many_names_finds_each_and_the_longest() -> None:
+    pattern = _alternation(["平谷区", "平谷", "平山县", "平山", "北京市", "北京"])
+    assert pattern is not None
+    assert pattern.sub("□", "北京市平谷区与平山县、平谷、北京") == "□□与□、□、□"
+    assert _alternation([]) is None
+
+
+def test_synthetic_copies_of_a_report_share_their_chunks_skeletons_and_vectors() -> None:
+    """Two districts' disguises of one real report: the same skeletons for most chunks (figures and names aside), so
+    one embedding serves both; another report's chunks have their own."""
+    from minsheng.bot.measure.synthetic import names_for, placed, synthesize, written_names
+    from minsheng.index.indexing.chunk import chunk_report
+    from minsheng.index.ingest import parse_bytes
+
+    pairs = placed([(p.name, p.read_text("utf-8")) for p in corpus_files(CORPUS)])
+    made = synthesize(pairs, 2, seed=0)
+    one, two, other = made[0], made[len(pairs)], made[1]
+    cache = SkeletonCache(written_names(names_for(pairs, 2, seed=0)))
+
+    def skeletons(pair: tuple[str, str]) -> list[str]:
+        return [cache.skeleton(c.search_text) for c in chunk_report(parse_bytes(pair[1].encode(), pair[0]), 512)]
+
+    first, second = skeletons(one), skeletons(two)
+    assert len(set(first) & set(second)) >= 0.8 * len(set(first))
+    assert not set(first) & set(skeletons(other))
+    embedded: list[str] = []
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        embedded.extend(texts)
+        return [[float(len(t)), 1.0] for t in texts]
+
+    texts = ["甲" + str(i) for i in range(3)] + ["乙1"]
+    vectors = cache.vectors(texts, embed)
+    assert embedded == ["甲0", "乙1"] and vectors.shape == (4, 2) and (vectors[0] == vectors[2]).all()
