@@ -64,12 +64,12 @@ class Destination:
     limits: FileLimits
 
 
-def add_reports(incoming: list[Incoming], to: Destination, reindex: Callable[[], BuildReport | None],
+def add_reports(incoming: list[Incoming], to: Destination, reindex: Callable[[list[str]], BuildReport | None],
                 timeline: Callable[[], tuple[Timeline, Mapping[str, tuple[str, ...]]]],
                 files: FileReader | None = None) -> Arrival:
     """Check and save each file (read by `files` when given, a running bot's warm worker), index once, and say what
     was read; a file refused, or failing in the index run, leaves the corpus as it was (a saved file that the run
-    cannot index is removed again)."""
+    cannot index is removed again). reindex is given the saved files' names: only they are looked at."""
     from minsheng.index.indexing import FileReader, read_manifest
 
     arrival = Arrival()
@@ -91,7 +91,7 @@ def add_reports(incoming: list[Incoming], to: Destination, reindex: Callable[[],
     if not saved:
         return arrival
     try:
-        build = reindex()
+        build = reindex([name for name, _, _ in saved])
     except MinshengError as exc:
         for name, item, _ in saved:
             remove_report(to.corpus_dir, name)

@@ -360,7 +360,7 @@ def add_command(settings: Settings, sources: Sequence[str], out: TextIO) -> int:
         if not failed:
             print(texts.ADD_NOTHING, file=sys.stderr)
         return 1
-    arrival = add_reports(incoming, destination(settings), lambda: run_index(settings),
+    arrival = add_reports(incoming, destination(settings), lambda names: run_index(settings, names=names),
                           lambda: _timeline(settings))
     for added in arrival.added:
         origin = added.origin
@@ -529,7 +529,8 @@ def serve_command(settings: Settings) -> int:
     # One reader worker for the bot's life: uploads and re-indexes do not each start one.
     files = FileReader(file_limits(settings))
     service = BotService(settings, live, _responder(settings),
-                         lambda: run_index(settings, progress=None, wait=600, reader=files), files)
+                         lambda names=None: run_index(settings, progress=None, wait=600, reader=files, names=names),
+                         files)
     watcher = None
     if settings.telegram.watch:
         from minsheng.bot.watch import CorpusWatcher

@@ -9,7 +9,7 @@ import threading
 import time
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from minsheng.bot.answer.extractive import answers_with_figure
 from minsheng.bot.settings import Settings
@@ -89,18 +89,19 @@ def tqdm_progress(total: int, label: str) -> Any:
 
 def run_index(settings: Settings, full: bool = False, progress: ProgressFactory | None = tqdm_progress,
               wait: float | None = None, reader: FileReader | None = None,
-              embedder: Callable[[], Embedder] | None = None) -> BuildReport:
+              embedder: Callable[[], Embedder] | None = None, names: Sequence[str] | None = None) -> BuildReport:
     """Bring the configured index up to date with the corpus (waiting `wait` seconds, default
     [index] lock_wait, when another build holds the lock); files are read by `reader` when given (a running bot or
     watcher keeps one warm), else by a worker of this run; documents are embedded by `embedder` when given (the
-    bench puts a cache in front of the model), else by the configured model."""
+    bench puts a cache in front of the model), else by the configured model; names: only these corpus files changed
+    (an upload), the rest of the folder is not looked at."""
     from minsheng.index.indexing import build_index
 
     s = settings.index
     return build_index(
         settings.corpus_dir, settings.index_dir, make_store(settings), embedder or (lambda: make_embedder(settings)),
         embedding_name(settings), s.max_tokens, full=full, progress=progress, wait=s.lock_wait if wait is None else wait,
-        max_file_bytes=s.max_file_bytes, limits=file_limits(settings), reader=reader,
+        max_file_bytes=s.max_file_bytes, limits=file_limits(settings), reader=reader, names=names,
     )
 
 

@@ -244,12 +244,13 @@ class BotService:
             blocks.insert(0, script(texts.FULL_TEXT_REINDEXED))
         return "\n\n".join(blocks) or script(texts.NO_FULL_TEXT)
 
-    def reindex(self) -> BuildReport | None:
-        """Bring the index up to date and load it; None when a re-index is already running."""
+    def reindex(self, names: list[str] | None = None) -> BuildReport | None:
+        """Bring the index up to date (names: only these corpus files changed) and load it; None when a re-index is
+        already running."""
         if not self._reindexing.acquire(blocking=False):
             return None
         try:
-            report = self._reindex()
+            report = self._reindex() if names is None else self._reindex(names=names)
             self.live.reload()
             return report
         finally:

@@ -10,6 +10,7 @@ import re
 import shutil
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -33,7 +34,7 @@ from minsheng.index.indexing.layout import BM25_DIR, CHUNKS, CURRENT, GENERATION
 from minsheng.index.indexing.lexical import TOKENS_VERSION, Tokenizer
 from minsheng.index.indexing.reader import DEFAULT_LIMITS, FileLimits, FileReader, ReadFile
 from minsheng.index.indexing.store import StoreError, VectorStore
-from minsheng.index.ingest.corpus import MAX_FILE_BYTES, VANISHED, list_corpus, read_report, report_digest
+from minsheng.index.ingest.corpus import MAX_FILE_BYTES, VANISHED, list_corpus, list_named, read_report, report_digest
 from minsheng.index.places import gazetteer
 from minsheng.index.synonyms import lexicon_version, report_terms
 from minsheng.index.vocabulary import SECTION_NUMBER_OR_REMARK
@@ -140,16 +141,19 @@ def build_index(
     max_file_bytes: int = MAX_FILE_BYTES,
     limits: FileLimits = DEFAULT_LIMITS,
     reader: FileReader | None = None,
+    names: Sequence[str] | None = None,
 ) -> BuildReport:
     """Bring the index in line with the corpus, under the build lock. Readers keep the live generation until
     the new one is complete and published; the embedder is only loaded when something needs embedding. Files are
     read by `reader` when given (a long-running indexer keeps its worker warm: starting one costs most of the time
-    of adding one report), else by a worker of this build within `limits`."""
+    of adding one report), else by a worker of this build within `limits`. names: the only corpus entries that may
+    have changed (an upload, a report fetched by link): those are looked at, not the whole folder, so adding one
+    report costs the same however many are indexed (ignored when the index is rebuilt)."""
     with index_lock(index_dir, wait):
         try:
             with nullcontext(reader) if reader is not None else FileReader(limits) as files:
                 return _build(corpus_dir, index_dir, store, embedder, model_name, max_tokens, full, progress,
-                              max_file_bytes, files)
+                              max_file_bytes, files, names)
         except (OSError, StoreError, sqlite3.Error) as exc:
             if not disk_full(exc, index_dir):
                 raise
@@ -186,12 +190,12 @@ def _reason_of(exc: BaseException) -> str:
 
 def _build(corpus_dir: Path, index_dir: Path, store: VectorStore, embedder: Callable[[], Embedder], model_name: str,
            max_tokens: int, full: bool, progress: ProgressFactory | None, max_file_bytes: int,
-           reader: FileReader) -> BuildReport:
+           reader: FileReader, names: Sequence[str] | None) -> BuildReport:
     started = time.monotonic()
     report = BuildReport()
-    catalog, base = _starting_point(index_dir, store, model_name, max_tokens, full, report)
+    catalog, base = _starting_point(index_dir, store, model_name, max_tokens, full, report, names)
     try:
-        changes = _read_corpus(corpus_dir, base.manifest, catalog, max_tokens, max_file_bytes, report, reader)
+        changes = _read_corpus(corpus_dir, base, catalog, max_tokens, max_file_bytes, report, reader)
         # Repairing, the chunks the lost catalog held are in the store already (ids are content-addressed): their
         # vectors are taken from it, not embedded again.
         reuse = report.repaired and report.rebuilt in ("", _CATALOG_LOST)  # never across versions, models or --full
@@ -200,8 +204,12 @@ def _build(corpus_dir: Path, index_dir: Path, store: VectorStore, embedder: Call
                 or report.rebuilt):
             _commit(catalog, base, changes, vectors)
         _remove_old_layout(index_dir)
-        report.records = sum(entry.records for entry in base.manifest.files.values())
+        report.records = catalog.records()
         report.chunks = catalog.count()
+        if base.scope is not None:  # the files not looked at are unchanged
+            failed = {f.file for f in report.failed}
+            report.unchanged = catalog.count_files() - len(report.added) - len(report.updated) - len(
+                [name for name in base.scope if name in failed and name in base.manifest.files])
     finally:
         catalog.close()
     report.seconds = time.monotonic() - started
@@ -214,6 +222,8 @@ class _Base:
 
     manifest: Manifest
     clear: bool = False  # a rebuild, or a catalog made now: every table is written from nothing
+    # The corpus entries looked at (None: the whole folder); the manifest then holds only their entries.
+    scope: set[str] | None = None
     collected: bool = False  # vectors the previous build left as garbage were deleted
     lexicon_changed: bool = False
 
@@ -241,7 +251,7 @@ class _Changes:
 
 
 def _starting_point(index_dir: Path, store: VectorStore, model_name: str, max_tokens: int, full: bool,
-                    report: BuildReport) -> tuple[Catalog, _Base]:
+                    report: BuildReport, names: Sequence[str] | None = None) -> tuple[Catalog, _Base]:
     """The catalog a build writes (made when missing; moved aside and made again when it cannot be read) and the
     manifest it starts from (garbage collected, the store checked); the reason for rebuilding goes into the report,
     and what was damaged into report.repaired."""
@@ -249,7 +259,8 @@ def _starting_point(index_dir: Path, store: VectorStore, model_name: str, max_to
     stale_fmt = stale_format(index_dir)
     catalog, lost = _writable_catalog(index_dir)
     meta = catalog.meta()
-    manifest = manifest_from(catalog)
+    scope = _scope(catalog, names) if names is not None else None
+    manifest = manifest_from(catalog, scope)
     if not lost and not stale_fmt and manifest is None and not store_damage and store.count():
         # No catalog (or none of its settings) beside a store holding vectors: the catalog was lost, not never made.
         lost = f"{_CATALOG_LOST} (it is missing or has no settings); it is made again"
@@ -263,7 +274,7 @@ def _starting_point(index_dir: Path, store: VectorStore, model_name: str, max_to
     elif lost:
         report.repaired = lost
         report.rebuilt = report.rebuilt or _CATALOG_LOST
-    base = _Base(manifest or Manifest(model=model_name, max_tokens=max_tokens), clear=manifest is None)
+    base = _Base(manifest or Manifest(model=model_name, max_tokens=max_tokens), clear=manifest is None, scope=scope)
     if manifest is not None and not report.rebuilt:
         _check_store(store, catalog, base, report)
     if manifest is None or report.rebuilt:
@@ -272,12 +283,22 @@ def _starting_point(index_dir: Path, store: VectorStore, model_name: str, max_to
         previous = set(catalog.all_ids()) | set(manifest.garbage if manifest else ())
         base.manifest = Manifest(model=model_name, max_tokens=max_tokens, garbage=sorted(previous))
         base.clear = True
+        base.scope = None  # a rebuild reads the whole folder
     base.lexicon_changed = base.manifest.lexicon != lexicon_version()
     base.manifest.lexicon = lexicon_version()
     return catalog, base
 
 
 _CATALOG_LOST = "the catalog could not be read"
+
+
+def _scope(catalog: Catalog, names: Sequence[str]) -> set[str]:
+    """The entries a build given names looks at: those names, and the copies they are or have."""
+    scope = set(names)
+    for copy, indexed in catalog.duplicates().items():
+        if copy in scope or indexed in scope:
+            scope.update((copy, indexed))
+    return scope
 
 
 def _writable_catalog(index_dir: Path) -> tuple[Catalog, str]:
@@ -291,7 +312,7 @@ def _writable_catalog(index_dir: Path) -> tuple[Catalog, str]:
     try:
         catalog = Catalog.open(path, create=True)
         catalog.meta()
-        catalog.files()
+        catalog.query("SELECT name FROM files LIMIT 1")
         orphans = catalog.orphans()
         if orphans:
             catalog.close()
@@ -343,16 +364,25 @@ def _check_store(store: VectorStore, catalog: Catalog, base: _Base, report: Buil
 _WHITESPACE = re.compile(r"\s+")
 
 
-def _read_corpus(corpus_dir: Path, manifest: Manifest, catalog: Catalog, max_tokens: int, max_file_bytes: int,
+def _read_corpus(corpus_dir: Path, base: _Base, catalog: Catalog, max_tokens: int, max_file_bytes: int,
                  report: BuildReport, reader: FileReader) -> _Changes:
     """Parse and chunk every new or changed file into the manifest; files gone (or now copies) leave it. Failures
     are reported, and a known file that now fails keeps its previous version. Copies are found on the normalized
-    text, so a GBK or UTF-16 copy of a report is the same report."""
+    text, so a GBK or UTF-16 copy of a report is the same report. With a scope, only its entries are looked at
+    (and the indexed files sharing their text, to find copies)."""
     changes = _Changes()
-    digests, seen, stats = _hash_corpus(corpus_dir, manifest, max_file_bytes, report)
+    manifest = base.manifest
+    digests, seen, stats = _hash_corpus(corpus_dir, manifest, max_file_bytes, report, base.scope)
     reads = _read_files(corpus_dir, digests, manifest, max_tokens, max_file_bytes, report, seen, reader)
     keys = {name: text_key(reads[name].text) if name in reads else manifest.files[name].text_hash
             for name in digests}
+    looked_at = set(digests) | seen | (base.scope or set())
+    if base.scope is not None:
+        for name, entry in catalog.files_with_text(set(keys.values())).items():
+            if name not in looked_at:  # indexed outside the scope, unchanged: a copy of it is a copy
+                manifest.files[name] = FileEntry(**entry)
+                digests[name], keys[name] = entry["hash"], entry["text_hash"]
+                report.unchanged -= 1  # counted below as unchanged, but counted with the rest at the end
     for name, key in keys.items():
         old = manifest.files.get(name)
         if old is not None and old.hash == digests[name] and old.text_hash != key:
@@ -362,6 +392,9 @@ def _read_corpus(corpus_dir: Path, manifest: Manifest, catalog: Catalog, max_tok
             old.stat = stats.get(name, [])  # known by its content; next time by its stat
             changes.entries.add(name)
     duplicates = _duplicates(keys, manifest)
+    if base.scope is not None:  # copies among entries not looked at stay as they were
+        duplicates = {**{c: i for c, i in manifest.duplicates.items() if c not in looked_at and i not in looked_at},
+                      **duplicates}
     for name, digest in sorted(digests.items()):
         if name in duplicates:
             continue
@@ -394,13 +427,13 @@ def _read_corpus(corpus_dir: Path, manifest: Manifest, catalog: Catalog, max_tok
         if name not in duplicates:
             report.removed.append(name)
     report.duplicates = dict(sorted(duplicates.items()))
-    changes.duplicates_changed = duplicates != manifest.duplicates
+    changes.duplicates_changed = dict(sorted(duplicates.items())) != dict(sorted(manifest.duplicates.items()))
     manifest.duplicates = duplicates
     return changes
 
 
-def _hash_corpus(corpus_dir: Path, manifest: Manifest, max_file_bytes: int,
-                 report: BuildReport) -> tuple[dict[str, str], set[str], dict[str, list[int]]]:
+def _hash_corpus(corpus_dir: Path, manifest: Manifest, max_file_bytes: int, report: BuildReport,
+                 scope: set[str] | None = None) -> tuple[dict[str, str], set[str], dict[str, list[int]]]:
     """Each readable corpus file's content hash, the names kept although unreadable (their previous version
     stays searchable), and each file's stat to keep; the unreadable and the refused are reported. A refused entry
     (a link leaving the corpus, a pipe, a device) is not kept: whatever an earlier version of it held leaves the
@@ -409,7 +442,7 @@ def _hash_corpus(corpus_dir: Path, manifest: Manifest, max_file_bytes: int,
     digests: dict[str, str] = {}
     kept: set[str] = set()
     stats: dict[str, list[int]] = {}
-    listing = list_corpus(corpus_dir)
+    listing = list_corpus(corpus_dir) if scope is None else list_named(corpus_dir, sorted(scope))
     report.failed.extend(FailedFile(error.source, str(error)) for error in listing.refused)
     now = time.time_ns()
     for path in listing.files:
@@ -448,26 +481,43 @@ def _read_files(corpus_dir: Path, digests: dict[str, str], manifest: Manifest, m
                 max_file_bytes: int, report: BuildReport, kept: set[str], reader: FileReader) -> dict[str, ReadFile]:
     """The text, parse and chunks (read by the worker, within the file limits) of every file that is new, changed,
     or indexed before its text key was kept. A file that cannot be read, decoded or parsed, or goes past a limit, is
-    reported and dropped from digests (kept, when it was indexed before)."""
-    reads: dict[str, ReadFile] = {}
-    failed: list[str] = []
-    for name, digest in sorted(digests.items()):
-        old = manifest.files.get(name)
-        if old is not None and old.hash == digest and old.text_hash:
-            continue
+    reported and dropped from digests (kept, when it was indexed before). Many files are read by a second worker
+    too, one per core up to two (the worker's parse is most of a large build)."""
+    todo = [name for name, digest in sorted(digests.items())
+            if not (name in manifest.files and manifest.files[name].hash == digest and manifest.files[name].text_hash)]
+
+    def read(name: str, files: FileReader) -> ReadFile | MinshengError:
         try:
             data = read_report(corpus_dir / name, corpus_dir, max_file_bytes, VANISHED)
-            if hashlib.sha256(data).hexdigest() != digest:
+            if hashlib.sha256(data).hexdigest() != digests[name]:
                 raise ReadError(name, "changed while the corpus was being read; it is picked up next time")
-            reads[name] = reader.read(data, name, max_tokens, f"{digest}:{max_tokens}")
+            return files.read(data, name, max_tokens, f"{digests[name]}:{max_tokens}")
         except MinshengError as exc:
-            report.failed.append(FailedFile(name, str(exc)))
-            failed.append(name)
-            if old is not None:
+            return exc
+
+    if len(todo) >= _TWO_WORKERS_FROM and (os.cpu_count() or 1) > 1:
+        with FileReader(reader.limits) as second, ThreadPoolExecutor(2) as pool:
+            halves = [pool.submit(lambda names, files: [read(n, files) for n in names], todo[i::2], files)
+                      for i, files in enumerate((reader, second))]
+            first, other = halves[0].result(), halves[1].result()
+        results = dict(zip(todo[0::2], first)) | dict(zip(todo[1::2], other))
+    else:
+        results = {name: read(name, reader) for name in todo}
+    reads: dict[str, ReadFile] = {}
+    for name in todo:
+        found = results[name]
+        if isinstance(found, MinshengError):
+            report.failed.append(FailedFile(name, str(found)))
+            del digests[name]
+            if name in manifest.files:
                 kept.add(name)
-    for name in failed:
-        del digests[name]
+        else:
+            reads[name] = found
     return reads
+
+
+# From this many files to read, a second reader worker shares the work.
+_TWO_WORKERS_FROM = 16
 
 
 def text_key(text: str) -> str:

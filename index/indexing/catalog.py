@@ -90,14 +90,15 @@ def open_catalog(index_dir: Path) -> Catalog:
         raise IndexDamaged(f"{index_dir}: the index is damaged ({exc}); run `minsheng index` to repair it") from None
 
 
-def manifest_from(catalog: Catalog) -> Manifest | None:
-    """The manifest a catalog holds; None when it holds none of this format (→ rebuild)."""
+def manifest_from(catalog: Catalog, names: Iterable[str] | None = None) -> Manifest | None:
+    """The manifest a catalog holds (names: only their file entries); None when it holds none of this format
+    (→ rebuild)."""
     meta = catalog.meta()
     if "model" not in meta or meta.get("format") != str(FORMAT):
         return None
     return Manifest(model=meta["model"], max_tokens=int(meta["max_tokens"]), format=FORMAT,
                     lexicon=meta.get("lexicon", ""),
-                    files={name: FileEntry(**entry) for name, entry in catalog.files().items()},
+                    files={name: FileEntry(**entry) for name, entry in catalog.files(names).items()},
                     garbage=catalog.garbage(), duplicates=catalog.duplicates())
 
 

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS chunks(
     row INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, file TEXT NOT NULL, record INTEGER NOT NULL,
     part INTEGER NOT NULL, data TEXT NOT NULL, tokens TEXT NOT NULL, area TEXT NOT NULL, vector BLOB);
 CREATE INDEX IF NOT EXISTS chunks_in_order ON chunks(file, record, part);
+CREATE INDEX IF NOT EXISTS files_by_text ON files(text_hash);
 CREATE TABLE IF NOT EXISTS words(file TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY(file, word)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS words_by_word ON words(word);
 CREATE TABLE IF NOT EXISTS duplicates(name TEXT PRIMARY KEY, indexed TEXT NOT NULL);
@@ -38,6 +39,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS term_docs USING fts5vocab(terms, 'col');
 """
 
 
+_FILE_COLUMNS = "name, hash, title, region, year, period, records, text_hash, stat"
 # Values bound in one statement, under SQLite's limit.
 _BOUND = 30_000
 
@@ -140,11 +142,34 @@ class Catalog:
         found = self.query("SELECT value FROM meta WHERE key='generation'")
         return int(found[0][0]) if found else 0
 
-    def files(self) -> dict[str, dict]:
-        """Each indexed file's entry as stored (without its chunk ids)."""
-        rows = self.query("SELECT name, hash, title, region, year, period, records, text_hash, stat FROM files")
+    def files(self, names: Iterable[str] | None = None) -> dict[str, dict]:
+        """Each indexed file's entry as stored (names: only these)."""
+        if names is None:
+            return self._entries(self.query(f"SELECT {_FILE_COLUMNS} FROM files"))
+        wanted = sorted(set(names))
+        return self._entries([row for start in range(0, len(wanted), _BOUND) for row in self.query(
+            f"SELECT {_FILE_COLUMNS} FROM files WHERE name IN ({','.join('?' * len(wanted[start:start + _BOUND]))})",
+            wanted[start:start + _BOUND])])
+
+    def files_with_text(self, keys: Iterable[str]) -> dict[str, dict]:
+        """The entries of files whose text has one of these keys."""
+        wanted = sorted(set(keys) - {""})
+        return self._entries([row for start in range(0, len(wanted), _BOUND) for row in self.query(
+            f"SELECT {_FILE_COLUMNS} FROM files WHERE text_hash IN "
+            f"({','.join('?' * len(wanted[start:start + _BOUND]))})", wanted[start:start + _BOUND])])
+
+    @staticmethod
+    def _entries(rows: list[tuple]) -> dict[str, dict]:
         return {name: {"hash": h, "title": t, "region": r, "year": y, "period": p, "records": n, "text_hash": k,
-                       "stat": json.loads(s)} for name, h, t, r, y, p, n, k, s in rows}
+                       "stat": [int(v) for v in s.split(",") if v]} for name, h, t, r, y, p, n, k, s in rows}
+
+    def count_files(self) -> int:
+        """How many files are indexed."""
+        return int(self.query("SELECT count(*) FROM files")[0][0])
+
+    def records(self) -> int:
+        """How many records the indexed files hold."""
+        return int(self.query("SELECT coalesce(sum(records), 0) FROM files")[0][0])
 
     def chunk_ids(self, file: str) -> list[str]:
         """The ids of one file's chunks, in order."""
@@ -240,7 +265,7 @@ class Catalog:
         data = asdict(entry)  # type: ignore[call-overload]
         self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (name, data["hash"], data["title"], data["region"], data["year"], data["period"],
-                         data["records"], data["text_hash"], json.dumps(data["stat"])))
+                         data["records"], data["text_hash"], ",".join(str(v) for v in data["stat"])))
 
     def drop_file(self, name: str) -> None:
         """Remove a file's entry, chunks and words."""

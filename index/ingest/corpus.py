@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterable
 
 from minsheng.index.errors import MinshengError, ReadError
 
@@ -43,20 +43,32 @@ def list_corpus(corpus_dir: Path) -> CorpusListing:
     Hidden and temporary files and folders are passed over."""
     if not corpus_dir.is_dir():
         raise MinshengError(f"{corpus_dir}: corpus directory not found")
+    return _listing(corpus_dir, sorted(os.listdir(corpus_dir)))
+
+
+def list_named(corpus_dir: Path, names: Iterable[str]) -> CorpusListing:
+    """list_corpus for some names only (a name no longer there is left out: it was removed)."""
+    if not corpus_dir.is_dir():
+        raise MinshengError(f"{corpus_dir}: corpus directory not found")
+    return _listing(corpus_dir, sorted({n for n in names if "/" not in n and n not in (".", "..")}))
+
+
+def _listing(corpus_dir: Path, names: list[str]) -> CorpusListing:
     root = os.path.realpath(corpus_dir)
     files: list[Path] = []
     refused: list[ReadError] = []
-    for path in sorted(corpus_dir.iterdir()):
-        if not is_report_name(path.name):
+    for name in names:
+        if not is_report_name(name):
             continue
+        path = corpus_dir / name
         try:
             problem = _problem(path, root)
         except FileNotFoundError:
-            continue  # gone since the folder was listed
+            continue  # gone since the folder was listed (or, named, removed)
         if problem is None:
             files.append(path)
         elif problem:
-            refused.append(ReadError(path.name, problem))
+            refused.append(ReadError(name, problem))
     return CorpusListing(files, refused)
 
 

@@ -84,10 +84,10 @@ class Env:
     store: ChromaStore
 
     def build(self, model: str = "fake", full: bool = False, max_tokens: int = MAX_TOKENS,
-              progress=None) -> tuple[BuildReport, Factory]:  # type: ignore[no-untyped-def]
+              progress=None, names: list[str] | None = None) -> tuple[BuildReport, Factory]:  # type: ignore[no-untyped-def]
         factory = Factory(model)
         report = build_index(self.corpus, self.index, self.store, factory, model, max_tokens, full=full,
-                             progress=progress)
+                             progress=progress, names=names)
         return report, factory
 
     def catalog(self) -> dict[str, Chunk]:
@@ -717,3 +717,55 @@ def test_a_file_whose_stat_is_unchanged_is_not_read_again(env: Env, monkeypatch:
     target.write_bytes(text[:at] + b"2" + text[at + 1:])  # the same size, another figure
     third, _ = env.build()
     assert read == [ALL_FILES[0]] and third.updated == [ALL_FILES[0]]
+
+
+# ---------------------------------------------------------------- builds given the names that changed
+
+
+def test_a_build_given_names_looks_at_those_files_only(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upload names its file: the folder is not listed, other changes wait for a build of the whole folder, and
+    the catalog ends up as a whole-folder build makes it."""
+    from minsheng.index.indexing import builder as builder_module
+
+    shutil.move(env.corpus / QINGDAO, env.index.parent / QINGDAO)
+    first, _ = env.build()
+    shutil.move(env.index.parent / QINGDAO, env.corpus / QINGDAO)
+    path = env.corpus / MIYUN
+    path.write_text(path.read_text("utf-8").replace("提升改造操场8块", "提升改造操场9块"), "utf-8")
+
+    def no_listing(corpus_dir: Path) -> None:
+        raise AssertionError("the whole folder was listed")
+
+    monkeypatch.setattr(builder_module, "list_corpus", no_listing)
+    report, factory = env.build(names=[QINGDAO])
+    assert report.added == [QINGDAO] and report.updated == report.removed == report.failed == []
+    assert report.unchanged == len(ALL_FILES) - 1 and report.chunks > first.chunks
+    assert not any("操场9块" in c.text for c in env.catalog().values())
+    monkeypatch.undo()
+    again, _ = env.build()
+    assert again.updated == [MIYUN] and again.added == []
+    assert_consistent(env)
+    catalog = {i: c for i, c in env.catalog().items()}
+    scratch = Env(env.corpus, env.index.parent / "scratch", open_store("embedded", env.index.parent / "scratch" / "chroma",
+                                                                        "127.0.0.1", 0, COLLECTION))
+    scratch.build()
+    assert catalog == scratch.catalog()
+    from tests.index.indexing.test_lexical import _tokens
+
+    assert _tokens(env.index) == _tokens(scratch.index)
+
+
+def test_a_named_copy_is_a_copy_and_a_named_file_gone_is_removed(env: Env) -> None:
+    env.build()
+    shutil.copy(env.corpus / MIYUN, env.corpus / "副本-密云.txt")
+    report, factory = env.build(names=["副本-密云.txt"])
+    assert report.duplicates == {"副本-密云.txt": MIYUN} and report.added == [] and factory.calls == 0
+    assert read_manifest(env.index).duplicates == {"副本-密云.txt": MIYUN}  # type: ignore[union-attr]
+    (env.corpus / QINGDAO).unlink()
+    report, _ = env.build(names=[QINGDAO])
+    assert report.removed == [QINGDAO] and QINGDAO not in read_manifest(env.index).files  # type: ignore[union-attr]
+    assert read_manifest(env.index).duplicates == {"副本-密云.txt": MIYUN}  # type: ignore[union-attr]
+    (env.corpus / MIYUN).unlink()  # the indexed name goes: its copy is indexed in its place
+    report, factory = env.build(names=[MIYUN])
+    assert report.added == ["副本-密云.txt"] and report.removed == [MIYUN] and report.duplicates == {}
+    assert_consistent(env)
