@@ -17,7 +17,7 @@ from minsheng.bot.logs import route_to_file
 from minsheng.bot.settings import DEFAULT_CONFIG, Settings, load_settings
 from minsheng.bot.shown import ShownStream, shown
 from minsheng.index.errors import MinshengError
-from minsheng.index.indexing import index_damage, require_index
+from minsheng.index.indexing import require_index
 from minsheng.index.ingest import (
     ParsedReport,
     Record,
@@ -384,12 +384,8 @@ _LINK = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def _require_index(settings: Settings) -> None:
-    """Refuse at once when there is no index; say on standard error when a damaged one is answered from an older
-    generation."""
+    """Refuse at once when there is no index, or a damaged one (saying what to do)."""
     require_index(settings.index_dir)
-    damage = index_damage(settings.index_dir)
-    if damage:
-        print(texts.CLI_SAYS.format(message=shown(damage)), file=sys.stderr)
 
 
 def ask_command(settings: Settings, question: str, k: int | None, as_json: bool, stdin: TextIO, out: TextIO) -> int:
@@ -413,8 +409,6 @@ def ask_command(settings: Settings, question: str, k: int | None, as_json: bool,
     from minsheng.bot.engine import open_searcher
 
     searcher = open_searcher(settings)
-    if searcher.damage:
-        print(texts.CLI_SAYS.format(message=shown(searcher.damage)), file=sys.stderr)
     responder = _responder(settings)
     k = k or settings.search.k
     for text in asked:

@@ -138,8 +138,9 @@ def open_retriever(settings: Settings, fresh: bool = False) -> MinshengRetriever
 
 
 class LiveRetriever:
-    """The retriever of the live index generation. Each question checks which generation is live (reading the small
-    CURRENT file) and, when another process or this one has published a newer one, loads it before answering, so
+    """The retriever of the live index generation (a committed state of the catalog). Each question checks which
+    generation is live (one row of the catalog) and, when another process or this one has committed a newer one,
+    loads it before answering, so
     the next question after a re-index is answered from the new index. `poll` loads new generations in the
     background as well, so a question seldom waits for the load. A question never sees half of each."""
 
@@ -182,7 +183,7 @@ class LiveRetriever:
             try:
                 retriever = self._opener(True)
             except MinshengError as exc:
-                # A generation pruned under our feet, or a store hiccup: keep answering from the old one.
+                # A catalog damaged under our feet, or a store hiccup: keep answering from the old one.
                 log.warning("could not load the new index generation: %s", exc)
                 self._failed = (live, time.monotonic() + _RETRY_SECONDS)
                 return False

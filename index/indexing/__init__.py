@@ -15,7 +15,6 @@ if TYPE_CHECKING:
         FileEntry,
         Manifest,
         generation,
-        index_damage,
         read_chunks,
         read_manifest,
         require_index,
@@ -45,7 +44,7 @@ __all__ = [
     "CHROMA_DIR", "LABELLED", "MODELS_DIR", "BuildReport", "ChromaStore", "Chunk", "Coverage", "Embedder",
     "FileEntry", "FileLimits", "Manifest", "FileReader", "LazyStore", "OnnxEmbedder", "ProgressFactory", "SentenceTransformerEmbedder", "VectorStore",
     "build_index", "chunk_report", "count_records", "count_tokens", "export_ready", "field_text", "fit_tokens",
-    "generation", "index_damage", "nearest", "onnx_name", "open_store", "other_text", "period_label", "project_name", "read_chunks", "read_manifest",
+    "generation", "nearest", "onnx_name", "open_store", "other_text", "period_label", "project_name", "read_chunks", "read_manifest",
     "require_index", "search_texts", "states", "text_key",
 ]
 __getattr__ = lazy_face(__name__)

@@ -83,7 +83,6 @@ class Searcher:
         # The index generation this searcher loaded ("" when built in memory); a reader compares it with
         # catalog.generation() to notice a re-index by another process.
         self.generation = ""
-        self.damage = ""  # what is wrong with the index when this searcher was loaded ("" when nothing was)
         self.catalog: Catalog | None = None  # the catalog snapshot read (None: built in memory)
         self._examples: tuple[str, ...] | None = None
         # The answer layer's test that an example question is answered well (set by whoever wires the searcher).
