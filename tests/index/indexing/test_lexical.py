@@ -172,8 +172,9 @@ def test_real_report_record_is_found_by_its_own_words(reports: dict[str, ParsedR
 
 def _tokens(index_dir: Path) -> dict[str, str]:
     from minsheng.index.indexing.catalog import open_catalog
+    from minsheng.index.indexing.database import unpack
 
-    return dict(open_catalog(index_dir).query("SELECT id, tokens FROM chunks"))
+    return {i: unpack(t) for i, t in open_catalog(index_dir).query("SELECT id, tokens FROM chunks")}
 
 
 def test_an_incremental_build_cuts_tokens_as_a_build_from_scratch(tmp_path: Path) -> None:
