@@ -42,6 +42,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS term_docs USING fts5vocab(terms, 'col');
 
 
 _FILE_COLUMNS = "name, hash, title, region, year, period, records, text_hash, stat"
+# Measured on a 30-district catalog: 55 MB on 4 KB pages, 44 MB on 8 KB, 41 MB on 16 KB.
+_PAGE_SIZE = 16_384
 # Values bound in one statement, under SQLite's limit.
 _BOUND = 30_000
 
@@ -101,11 +103,14 @@ class Catalog:
             raise CatalogUnreadable(f"{path}: no catalog database")
         try:
             db = sqlite3.connect(str(path), timeout=30.0, isolation_level=None, check_same_thread=False)
+            if create:
+                # Both only take effect before the first table. A chunk's row is about 2 KB: on 4 KB pages one
+                # fits where two do not, a quarter of the file was empty. Freed pages go back to the file system.
+                db.execute(f"PRAGMA page_size={_PAGE_SIZE}")
+                db.execute("PRAGMA auto_vacuum=INCREMENTAL")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a commit survives a crash of the process
             if create:
-                # Set before the first table: pages freed by removed reports go back to the file system.
-                db.execute("PRAGMA auto_vacuum=INCREMENTAL")
                 db.executescript(_SCHEMA)
             elif not db.execute("SELECT 1 FROM sqlite_master WHERE name='terms'").fetchone():
                 raise CatalogUnreadable(f"{path}: not a catalog database (no keyword table)")
@@ -345,7 +350,8 @@ class Catalog:
         """Give free pages back when they are more than a quarter of the file (reports removed or replaced)."""
         free = self.db.execute("PRAGMA freelist_count").fetchone()[0]
         if free > self.db.execute("PRAGMA page_count").fetchone()[0] // 4:
-            self.db.execute("PRAGMA incremental_vacuum")
+            # Run as a script: a cursor stops after the first of its steps, one page each.
+            self.db.executescript("PRAGMA incremental_vacuum;")
 
     def clear(self) -> None:
         """Empty every table (a rebuild)."""

@@ -769,3 +769,18 @@ def test_a_named_copy_is_a_copy_and_a_named_file_gone_is_removed(env: Env) -> No
     report, factory = env.build(names=[MIYUN])
     assert report.added == ["副本-密云.txt"] and report.removed == [MIYUN] and report.duplicates == {}
     assert_consistent(env)
+
+
+def test_the_catalog_gives_back_the_space_of_removed_reports(env: Env) -> None:
+    env.build()
+    path = env.index / CATALOG
+    full = path.stat().st_size + (path.with_name(CATALOG + "-wal").stat().st_size
+                                  if path.with_name(CATALOG + "-wal").exists() else 0)
+    for name in ALL_FILES[: len(ALL_FILES) * 2 // 3]:
+        (env.corpus / name).unlink()
+    env.build()
+    catalog = open_catalog(env.index)
+    catalog.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert catalog.db.execute("PRAGMA page_size").fetchone()[0] == 16_384
+    catalog.close()
+    assert path.stat().st_size < 0.7 * full
