@@ -154,6 +154,17 @@ class QuestionPlaces:
     rest: str  # the question without the place names
 
 
+def _occurrences(name: str, text: str) -> list[tuple[int, int]]:
+    """Where a name occurs in a text, left to right, not overlapping (a literal re.finditer without compiling a
+    pattern: with a thousand places covered, a pattern per place per question outgrew re's cache)."""
+    found: list[tuple[int, int]] = []
+    start = text.find(name) if name else -1
+    while start != -1:
+        found.append((start, start + len(name)))
+        start = text.find(name, start + len(name))
+    return found
+
+
 def question_places(text: str, coverage: Coverage, in_reports: Callable[[str], bool],
                     masked: str | None = None) -> QuestionPlaces:
     """The places a question names (see QuestionPlaces). masked is the text with lead units' names blanked, so
@@ -173,8 +184,7 @@ def question_places(text: str, coverage: Coverage, in_reports: Callable[[str], b
     covered_places: list[Place] = []
     # Covered places by any of their names, longest first (大兴 is a place here because 大兴区 is covered).
     for name in sorted(names, key=len, reverse=True):
-        for match in re.finditer(re.escape(name), masked):
-            span = (match.start(), match.end())
+        for span in _occurrences(name, masked):
             if any(s < span[1] and span[0] < e for s, e in taken):
                 continue
             held = _covered_place(names[name], coverage)
