@@ -199,9 +199,10 @@ class Catalog:
         """Every chunk id."""
         return [i for (i,) in self.query("SELECT id FROM chunks")]
 
-    def orphans(self) -> int:
-        """How many chunks belong to no file entry (a damaged catalog)."""
-        return int(self.query("SELECT count(*) FROM chunks WHERE file NOT IN (SELECT name FROM files)")[0][0])
+    def orphaned(self) -> bool:
+        """Whether chunks are there without any file entry (a damaged catalog: its files table lost). Cheap, for
+        every build: one row of each table, not a pass over the chunks."""
+        return bool(self.query("SELECT EXISTS(SELECT 1 FROM chunks) AND NOT EXISTS(SELECT 1 FROM files)")[0][0])
 
     def duplicates(self) -> dict[str, str]:
         """Copies' names → the name indexed."""
