@@ -380,13 +380,12 @@ def _read_corpus(corpus_dir: Path, base: _Base, catalog: Catalog, max_tokens: in
             if name not in looked_at:  # indexed outside the scope, unchanged: a copy of it is a copy
                 manifest.files[name] = FileEntry(**entry)
                 digests[name], keys[name] = entry["hash"], entry["text_hash"]
-                report.unchanged -= 1  # counted below as unchanged, but counted with the rest at the end
     for name, key in keys.items():
         old = manifest.files.get(name)
         if old is not None and old.hash == digests[name] and old.text_hash != key:
             old.text_hash = key  # an index written before texts were compared learns its files' keys
             changes.entries.add(name)
-        if old is not None and old.hash == digests[name] and old.stat != stats.get(name, []):
+        if old is not None and old.hash == digests[name] and name in looked_at and old.stat != stats.get(name, []):
             old.stat = stats.get(name, [])  # known by its content; next time by its stat
             changes.entries.add(name)
     duplicates = _duplicates(keys, manifest)
@@ -646,11 +645,6 @@ def _embed_into(store: VectorStore, embedder: Callable[[], Embedder], chunks: li
 STORE_FIELDS = ("region", "year", "period")
 # Chunks embedded and upserted at a time.
 _BATCH = 2048
-
-
-def vocabulary(chunks: Iterable[Chunk]) -> set[str]:
-    """Words jieba must keep whole: districts and their short names, lead units, project names, report terms."""
-    return set(report_terms()) | file_words(chunks)
 
 
 def file_words(chunks: Iterable[Chunk]) -> set[str]:

@@ -87,7 +87,28 @@ def open_catalog(index_dir: Path) -> Catalog:
     try:
         return Catalog.open(path)
     except CatalogUnreadable as exc:
-        raise IndexDamaged(f"{index_dir}: the index is damaged ({exc}); run `minsheng index` to repair it") from None
+        raise damaged(index_dir, exc) from None
+
+
+def damaged(index_dir: Path, exc: Exception) -> IndexDamaged:
+    """The error saying the index cannot be read, why, and what to do."""
+    return IndexDamaged(f"{index_dir}: the index is damaged ({exc}); run `minsheng index` to repair it")
+
+
+def _settings_of(index_dir: Path) -> dict[str, str] | None:
+    """The catalog's settings, its chunks seen to read (None: there is no catalog); IndexDamaged when it cannot be
+    read. Cheap: a few rows."""
+    if not catalog_path(index_dir).is_file():
+        return None
+    catalog = open_catalog(index_dir)
+    try:
+        meta = catalog.meta()
+        catalog.query("SELECT row FROM chunks LIMIT 1")
+        return meta
+    except CatalogUnreadable as exc:
+        raise damaged(index_dir, exc) from None
+    finally:
+        catalog.close()
 
 
 def manifest_from(catalog: Catalog, names: Iterable[str] | None = None) -> Manifest | None:
@@ -104,33 +125,26 @@ def manifest_from(catalog: Catalog, names: Iterable[str] | None = None) -> Manif
 
 def index_damage(index_dir: Path) -> str:
     """What is wrong with the index, in a sentence; "" when nothing is (or there is no index yet)."""
-    if not catalog_path(index_dir).exists():
-        return ""
     try:
-        catalog = open_catalog(index_dir)
-        try:
-            catalog.meta()
-            catalog.query("SELECT row FROM chunks LIMIT 1")
-        finally:
-            catalog.close()
+        _settings_of(index_dir)
     except IndexMissing as exc:
         return str(exc)
     return ""
 
 
+def generation_name(number: int) -> str:
+    """How a committed state of the catalog is named to readers ("gen-000042")."""
+    return f"gen-{number:06d}"
+
+
 def generation(index_dir: Path) -> str:
     """A name for the state readers see now ("" when there is no readable index): what a reader compares to
-    notice a re-index (cheap: one row of the catalog)."""
+    notice a re-index (cheap: a few rows of the catalog)."""
     try:
-        catalog = open_catalog(index_dir)
+        meta = _settings_of(index_dir)
     except IndexMissing:
         return ""
-    try:
-        return f"gen-{catalog.generation():06d}"
-    except CatalogUnreadable:
-        return ""
-    finally:
-        catalog.close()
+    return "" if meta is None else generation_name(int(meta.get("generation", "0")))
 
 
 def read_manifest(index_dir: Path) -> Manifest | None:
@@ -158,33 +172,25 @@ def stale_format(index_dir: Path) -> int | None:
         if not catalog_path(index_dir).exists():
             return found if found != FORMAT else None
     try:
-        catalog = open_catalog(index_dir)
+        found_text = (_settings_of(index_dir) or {}).get("format", "")
     except IndexMissing:
         return None
-    try:
-        found_text = catalog.meta().get("format", "")
-    except CatalogUnreadable:
-        return None
-    finally:
-        catalog.close()
     return int(found_text) if found_text.isdigit() and int(found_text) != FORMAT else None
 
 
 def require_index(index_dir: Path, model: str | None = None) -> None:
     """Refuse, with what to do, an index directory that holds no index, one of another version, or one built with
-    another embedding model than `model` (when given); cheap, so it runs before any model is loaded."""
+    another embedding model than `model` (when given); cheap (the catalog's settings, not its files), so it runs
+    before any model is loaded."""
     stale = stale_format(index_dir)
     if stale is not None:
         raise MinshengError(f"{index_dir}: the index was written by another version (index format {stale}, "
                             f"now {FORMAT}); run `minsheng index` to rebuild it")
-    damage = index_damage(index_dir)
-    if damage:
-        raise IndexDamaged(damage)
-    manifest = read_manifest(index_dir)
-    if manifest is None:
+    meta = _settings_of(index_dir)
+    if meta is None or "model" not in meta:
         raise MinshengError(f"{index_dir}: no index here; run `minsheng index` first")
-    if model is not None and manifest.model != model:
-        raise MinshengError(f"{index_dir}: built with model {manifest.model!r}, configured {model!r}; "
+    if model is not None and meta["model"] != model:
+        raise MinshengError(f"{index_dir}: built with model {meta['model']!r}, configured {model!r}; "
                             "run `minsheng index` to rebuild")
 
 
@@ -194,7 +200,7 @@ def read_chunks(index_dir: Path) -> list[Chunk]:
     try:
         return catalog.chunks()[0]
     except CatalogUnreadable as exc:
-        raise IndexDamaged(f"{index_dir}: the index is damaged ({exc}); run `minsheng index` to repair it") from None
+        raise damaged(index_dir, exc) from None
     finally:
         catalog.close()
 

@@ -58,15 +58,19 @@ def area_key(region: str) -> str:
 
 
 def fts_any(tokens: Iterable[str]) -> str:
-    """An FTS5 query matching rows whose tokens hold any of these (each token quoted: a phrase of itself)."""
-    quoted = ['"' + t.replace('"', '""') + '"' for t in dict.fromkeys(tokens) if t]
-    return "{tokens} : (" + " OR ".join(quoted) + ")" if quoted else ""
+    """An FTS5 query matching rows whose tokens hold any of these."""
+    return _fts_tokens(tokens, " OR ")
 
 
 def fts_all(tokens: Iterable[str]) -> str:
     """An FTS5 query matching rows whose tokens hold every one of these."""
+    return _fts_tokens(tokens, " AND ")
+
+
+def _fts_tokens(tokens: Iterable[str], joint: str) -> str:
+    # Each token quoted, a phrase of itself: FTS5's own syntax in a token is matched as text, never parsed.
     quoted = ['"' + t.replace('"', '""') + '"' for t in dict.fromkeys(tokens) if t]
-    return "{tokens} : (" + " AND ".join(quoted) + ")" if quoted else ""
+    return "{tokens} : (" + joint.join(quoted) + ")" if quoted else ""
 
 
 def pack(text: str) -> bytes:
@@ -133,17 +137,11 @@ class Catalog:
     # --- reading -------------------------------------------------------------------------------------------------
 
     def begin_snapshot(self) -> None:
-        """Start a read transaction that keeps seeing this state of the database until end_snapshot()."""
+        """Start a read transaction that keeps seeing this state of the database until the connection closes."""
         with self.lock:
             if not self.db.in_transaction:
                 self.db.execute("BEGIN")
                 self.db.execute("SELECT 1 FROM meta LIMIT 1").fetchall()  # a deferred BEGIN takes its snapshot here
-
-    def end_snapshot(self) -> None:
-        """End the read transaction (the next read sees the newest state)."""
-        with self.lock:
-            if self.db.in_transaction:
-                self.db.execute("COMMIT")
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         """Rows of one statement (CatalogUnreadable when the database is damaged)."""
@@ -162,21 +160,27 @@ class Catalog:
         found = self.query("SELECT value FROM meta WHERE key='generation'")
         return int(found[0][0]) if found else 0
 
+    def query_in(self, sql: str, values: Iterable[object]) -> list[tuple]:
+        """Rows of a statement whose "IN ({marks})" takes these values (in batches under SQLite's limit of bound
+        values)."""
+        wanted = list(values)
+        found: list[tuple] = []
+        for start in range(0, len(wanted), _BOUND):
+            part = wanted[start:start + _BOUND]
+            found.extend(self.query(sql.format(marks=",".join("?" * len(part))), part))
+        return found
+
     def files(self, names: Iterable[str] | None = None) -> dict[str, dict]:
         """Each indexed file's entry as stored (names: only these)."""
         if names is None:
             return self._entries(self.query(f"SELECT {_FILE_COLUMNS} FROM files"))
-        wanted = sorted(set(names))
-        return self._entries([row for start in range(0, len(wanted), _BOUND) for row in self.query(
-            f"SELECT {_FILE_COLUMNS} FROM files WHERE name IN ({','.join('?' * len(wanted[start:start + _BOUND]))})",
-            wanted[start:start + _BOUND])])
+        return self._entries(self.query_in(f"SELECT {_FILE_COLUMNS} FROM files WHERE name IN ({{marks}})",
+                                           sorted(set(names))))
 
     def files_with_text(self, keys: Iterable[str]) -> dict[str, dict]:
         """The entries of files whose text has one of these keys."""
-        wanted = sorted(set(keys) - {""})
-        return self._entries([row for start in range(0, len(wanted), _BOUND) for row in self.query(
-            f"SELECT {_FILE_COLUMNS} FROM files WHERE text_hash IN "
-            f"({','.join('?' * len(wanted[start:start + _BOUND]))})", wanted[start:start + _BOUND])])
+        return self._entries(self.query_in(f"SELECT {_FILE_COLUMNS} FROM files WHERE text_hash IN ({{marks}})",
+                                           sorted(set(keys) - {""})))
 
     @staticmethod
     def _entries(rows: list[tuple]) -> dict[str, dict]:
@@ -228,14 +232,9 @@ class Catalog:
 
     def rows(self, rows: Sequence[int]) -> list[tuple[int, Chunk]]:
         """Some rows' chunks, by database row."""
-        found: list[tuple[int, Chunk]] = []
-        wanted = [int(r) for r in rows]
-        for start in range(0, len(wanted), _BOUND):
-            part = wanted[start:start + _BOUND]
-            for row, data in self.query(f"SELECT row, data FROM chunks WHERE row IN ({','.join('?' * len(part))})",
-                                        part):
-                found.append((row, Chunk.from_catalog(json.loads(unpack(data)))))
-        return found
+        return [(row, Chunk.from_catalog(json.loads(unpack(data))))
+                for row, data in self.query_in("SELECT row, data FROM chunks WHERE row IN ({marks})",
+                                               [int(r) for r in rows])]
 
     def words(self) -> list[str]:
         """The corpus's own words (places, units, sections) the keyword tokenizer keeps whole."""
@@ -243,15 +242,8 @@ class Catalog:
 
     def vectors(self, rows: Sequence[int]) -> dict[int, np.ndarray]:
         """Stored vectors of database rows (float16), by row; rows without one are left out."""
-        found: dict[int, np.ndarray] = {}
-        wanted = [int(r) for r in rows]
-        for start in range(0, len(wanted), _BOUND):
-            part = wanted[start:start + _BOUND]
-            marks = ",".join("?" * len(part))
-            for row, blob in self.query(f"SELECT row, vector FROM chunks WHERE row IN ({marks}) "
-                                        "AND vector IS NOT NULL", part):
-                found[row] = np.frombuffer(blob, dtype=np.float16)
-        return found
+        return {row: np.frombuffer(blob, dtype=np.float16) for row, blob in self.query_in(
+            "SELECT row, vector FROM chunks WHERE row IN ({marks}) AND vector IS NOT NULL", [int(r) for r in rows])}
 
     def keyword_scores(self, match: str) -> list[tuple[int, float]]:
         """(row, BM25 score) of every row an FTS5 query matches (scores positive, higher better)."""

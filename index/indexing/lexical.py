@@ -54,7 +54,7 @@ class LexicalIndex:
     """BM25 over the catalog's keyword table (SQLite FTS5 over the jieba tokens), in the row order of the chunks a
     reader loaded: only the rows a question's words occur in are read, nothing is loaded or rebuilt whole."""
 
-    def __init__(self, catalog: Catalog | None, ids: list[str], db_rows: np.ndarray, tokenizer: Tokenizer) -> None:
+    def __init__(self, catalog: Catalog, ids: list[str], db_rows: np.ndarray, tokenizer: Tokenizer) -> None:
         self.ids = ids
         self.tokenizer = tokenizer
         self._catalog = catalog
@@ -78,7 +78,7 @@ class LexicalIndex:
         """The k best (id, score) pairs with a positive score, optionally only among the given rows; regions (the
         places the rows lie in, when a question names them) narrow the keyword index's own search."""
         match = fts_any(tokens)
-        if self._catalog is None or not match:
+        if not match:
             return []
         if regions:
             match = "{area} : (" + " OR ".join(f'"{area_key(r)}"' for r in regions) + ") AND " + match
@@ -87,8 +87,9 @@ class LexicalIndex:
             return []
         db_rows = np.fromiter((r for r, _ in found), dtype=np.int64, count=len(found))
         scores = np.fromiter((s for _, s in found), dtype=np.float64, count=len(found))
-        inside = db_rows < len(self._position)
-        positions = np.where(inside, self._position[np.minimum(db_rows, max(len(self._position) - 1, 0))], -1)
+        positions = np.full(len(db_rows), -1, dtype=np.int64)
+        known = db_rows < len(self._position)
+        positions[known] = self._position[db_rows[known]]
         keep = positions >= 0
         if rows is not None:
             allowed = np.zeros(len(self.ids), dtype=bool)
@@ -100,7 +101,7 @@ class LexicalIndex:
 
     def share(self, token: str) -> float | None:
         """The share of rows holding a token (the keyword index's own count), or None when no row's tokens hold it."""
-        found = self._catalog.token_rows(token) if self._catalog is not None else None
+        found = self._catalog.token_rows(token)
         return None if found is None else found / max(len(self.ids), 1)
 
     def row(self, chunk_id: str) -> int | None:

@@ -8,7 +8,15 @@ from typing import Callable
 
 import numpy as np
 
-from minsheng.index.indexing.catalog import Coverage, IndexDamaged, Manifest, manifest_from, open_catalog, require_index
+from minsheng.index.indexing.catalog import (
+    Coverage,
+    Manifest,
+    damaged,
+    generation_name,
+    manifest_from,
+    open_catalog,
+    require_index,
+)
 from minsheng.index.indexing.chunk import Chunk, count_records, field_text, search_texts, states
 from minsheng.index.indexing.database import Catalog, CatalogUnreadable
 from minsheng.index.indexing.embed import Embedder
@@ -107,12 +115,12 @@ class Searcher:
             live = catalog.generation()
         except CatalogUnreadable as exc:
             catalog.close()
-            raise IndexDamaged(f"{index_dir}: the index is damaged ({exc}); run `minsheng index` to repair it") from None
+            raise damaged(index_dir, exc) from None
         lexical = LexicalIndex(catalog, [c.id for c in chunks], db_rows, Tokenizer(set(words) | report_terms()))
         searcher = cls(chunks, lexical, store, embedder, min_evidence, dense_pivot, StoredVectors(catalog, db_rows),
                        meaning_pivot)
         # What readers compare to notice a re-index.
-        searcher.generation = f"gen-{live:06d}"
+        searcher.generation = generation_name(live)
         searcher.catalog = catalog
         return searcher
 
@@ -124,12 +132,6 @@ class Searcher:
             return manifest_from(self.catalog)
         except CatalogUnreadable:
             return None
-
-    def close(self) -> None:
-        """Let go of the catalog snapshot (a searcher replaced by a newer one)."""
-        if self.catalog is not None:
-            self.catalog.close()
-            self.catalog = None
 
     def in_reports(self, name: str) -> bool:
         """Whether a name occurs in any report text (a place inside a district, not a district we lack)."""

@@ -16,7 +16,7 @@ import pytest
 from chromadb.config import Settings
 
 from minsheng.index.errors import MinshengError
-from minsheng.index.indexing.builder import STORE_FIELDS, BuildReport, build_index, vocabulary
+from minsheng.index.indexing.builder import STORE_FIELDS, BuildReport, build_index, file_words
 from minsheng.index.indexing.catalog import generation, open_catalog, read_chunks, read_manifest
 from minsheng.index.indexing.chunk import Chunk, chunk_report
 from minsheng.index.indexing.layout import CATALOG, MANIFEST
@@ -466,7 +466,7 @@ def test_missing_corpus_dir_is_named(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def words(expected: dict[str, list[Chunk]]) -> set[str]:
-    return vocabulary(c for chunks in expected.values() for c in chunks)
+    return file_words(c for chunks in expected.values() for c in chunks)
 
 
 def test_vocabulary_has_districts_and_short_forms(words: set[str]) -> None:

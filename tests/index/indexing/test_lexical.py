@@ -182,7 +182,7 @@ def test_an_incremental_build_cuts_tokens_as_a_build_from_scratch(tmp_path: Path
     changed words touch end up with exactly the tokens a build from nothing gives them."""
     import shutil
 
-    from minsheng.index.indexing.builder import build_index, vocabulary
+    from minsheng.index.indexing.builder import build_index, file_words
     from minsheng.index.indexing.store import open_store
     from minsheng.index.ingest.load import load_report
     from tests.conftest import corpus_file
@@ -204,5 +204,5 @@ def test_an_incremental_build_cuts_tokens_as_a_build_from_scratch(tmp_path: Path
     scratch = build(("大兴区", "青岛市"), tmp_path / "b")
     first = [c for n in ("大兴区", "密云区") for c in chunk_report(load_report(corpus_file(n)), 512)]
     second = [c for n in ("大兴区", "青岛市") for c in chunk_report(load_report(corpus_file(n)), 512)]
-    assert set(vocabulary(second)) ^ set(vocabulary(first))  # the words kept whole did change
+    assert set(file_words(second)) ^ set(file_words(first))  # the words kept whole did change
     assert _tokens(again) == _tokens(scratch)
