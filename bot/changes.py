@@ -28,7 +28,7 @@ class ReportNews:
 
 def report_news(timeline: Timeline, paths: Mapping[str, tuple[str, ...]], source: str) -> ReportNews | None:
     """The news of one indexed report (None when the index does not hold it, or holds it as a copy of another)."""
-    if source not in timeline.refs or source in timeline.repeated:
+    if source not in timeline.refs or timeline.copy_of(source):
         return None
     card = timeline.card(source)
     region = card.report.region

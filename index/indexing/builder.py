@@ -24,6 +24,7 @@ from minsheng.index.indexing.catalog import (
     bare_unit,
     catalog_path,
     manifest_from,
+    report_facts,
     split_units,
     stale_format,
 )
@@ -557,6 +558,8 @@ def _commit(catalog: Catalog, base: _Base, changes: _Changes, vectors: dict[str,
             texts = search_texts(chunks)
             catalog.put_chunks(name, chunks, [" ".join(tokenizer.tokens(t, simplified=True)) for t in texts],
                                [vectors.get(c.id) for c in chunks])
+            for facts in report_facts(chunks).values():
+                catalog.put_report(name, facts.to_json())
         for name in sorted(changes.entries | set(changes.fresh_files)):
             if name in manifest.files:
                 catalog.put_file(name, manifest.files[name])

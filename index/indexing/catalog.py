@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -30,7 +30,9 @@ from minsheng.index.vocabulary import GOVERNMENT_LEVELS, MUNICIPALITY_END, NOT_L
 # 17: statuses from shares, lags since made good and preparations; cell tables with merged cells before the 序号; pivot
 #     tables; "当前进展:" labels; bylines end a numbered item.
 # 18: one SQLite catalog (files, chunks, tokens, vectors, FTS5 keywords) instead of generation directories.
-FORMAT = 18
+# 19: each report's facts (place, period, lead units, records) in a table of their own, so a reader loads no chunk
+#     before a question.
+FORMAT = 19
 
 
 class IndexMissing(MinshengError):
@@ -206,6 +208,55 @@ def read_chunks(index_dir: Path) -> list[Chunk]:
 
 
 @dataclass(frozen=True)
+class ReportFacts:
+    """What a reader needs of one report before loading any of its chunks: its place, period and lead units."""
+
+    source: str
+    report: str  # the title
+    region: str
+    place: str  # the gazetteer path, "/"-joined ("" when unsettled)
+    year: int
+    period: str
+    last_month: int
+    units: tuple[str, ...]  # the lead units its records name
+    records: int
+
+    def to_json(self) -> str:
+        """As the catalog stores it."""
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "ReportFacts":
+        """What to_json() wrote; CatalogUnreadable when it is not that."""
+        try:
+            data = json.loads(text)
+            return cls(**{**data, "units": tuple(data["units"])})
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CatalogUnreadable(f"a report's facts cannot be read ({type(exc).__name__})") from None
+
+
+def report_facts(chunks: Iterable[Chunk]) -> dict[str, ReportFacts]:
+    """The facts of each report these chunks come from, by source name (a report's place and period are its first
+    chunk's)."""
+    firsts: dict[str, Chunk] = {}
+    units: dict[str, set[str]] = {}
+    records: dict[str, set[int]] = {}
+    for chunk in chunks:
+        firsts.setdefault(chunk.source, chunk)
+        units.setdefault(chunk.source, set()).update(split_units(chunk.lead_unit))
+        if not chunk.is_passage:
+            records.setdefault(chunk.source, set()).add(chunk.record)
+    return {source: ReportFacts(source, c.report, c.region, c.place, c.year, c.period, c.last_month,
+                                tuple(sorted(units[source])), len(records.get(source, ())))
+            for source, c in firsts.items()}
+
+
+def read_reports(catalog: Catalog) -> dict[str, ReportFacts]:
+    """Every indexed report's facts, by source name."""
+    return {name: ReportFacts.from_json(text) for name, text in catalog.reports()}
+
+
+@dataclass(frozen=True)
 class Coverage:
     """Places, periods and lead units the index holds, for query understanding and abstentions."""
 
@@ -221,20 +272,25 @@ class Coverage:
     @classmethod
     def of(cls, chunks: Iterable[Chunk]) -> "Coverage":
         """What a set of chunks covers."""
+        return cls.of_reports(report_facts(chunks).values())
+
+    @classmethod
+    def of_reports(cls, reports: Iterable[ReportFacts]) -> "Coverage":
+        """What a set of reports covers."""
         periods: dict[str, set[str]] = {}
         sources: dict[str, set[str]] = {}
         untitled: dict[str, set[str]] = {}
         paths: dict[str, tuple[str, ...]] = {}
         units: set[str] = set()
-        for chunk in chunks:
-            label = period_label(chunk.year or None, chunk.period)
-            periods.setdefault(chunk.region, set()).add(label)
-            sources.setdefault(chunk.region, set()).add(chunk.source)
-            if not chunk.region:
-                untitled.setdefault(chunk.report or chunk.source, set()).add(label)
-            elif chunk.place:
-                paths.setdefault(chunk.region, tuple(chunk.place.split("/")))
-            units.update(split_units(chunk.lead_unit))
+        for facts in reports:
+            label = period_label(facts.year or None, facts.period)
+            periods.setdefault(facts.region, set()).add(label)
+            sources.setdefault(facts.region, set()).add(facts.source)
+            if not facts.region:
+                untitled.setdefault(facts.report or facts.source, set()).add(label)
+            elif facts.place:
+                paths.setdefault(facts.region, tuple(facts.place.split("/")))
+            units.update(facts.units)
         return cls(
             regions={r: tuple(sorted(p for p in ps if p)) for r, ps in sorted(periods.items())},
             reports={r: len(s) for r, s in sources.items()},

@@ -33,6 +33,7 @@ CREATE INDEX IF NOT EXISTS chunks_in_order ON chunks(file, record, part);
 CREATE INDEX IF NOT EXISTS files_by_text ON files(text_hash);
 CREATE TABLE IF NOT EXISTS words(file TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY(file, word)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS words_by_word ON words(word);
+CREATE TABLE IF NOT EXISTS reports(name TEXT PRIMARY KEY, facts TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS duplicates(name TEXT PRIMARY KEY, indexed TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS garbage(id TEXT PRIMARY KEY);
 CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5(
@@ -220,9 +221,53 @@ class Catalog:
         """How many chunks the catalog holds."""
         return int(self.query("SELECT count(*) FROM chunks")[0][0])
 
-    def chunks(self) -> tuple[list[Chunk], np.ndarray]:
-        """Every chunk in catalog order (file, record, part) and its database row."""
-        rows = self.query("SELECT row, data FROM chunks ORDER BY file, record, part")
+    def chunks(self, files: Iterable[str] | None = None) -> tuple[list[Chunk], np.ndarray]:
+        """Every chunk (files: of these files only) in catalog order (file, record, part) and its database row."""
+        if files is None:
+            rows = self.query("SELECT row, data FROM chunks ORDER BY file, record, part")
+        else:
+            rows = sorted(self.query_in("SELECT file, record, part, row, data FROM chunks WHERE file IN ({marks})",
+                                        sorted(set(files))))
+            rows = [(row, data) for *_, row, data in rows]
+        return self._parsed(rows)
+
+    def record_chunks(self, file: str, record: int) -> list[Chunk]:
+        """Every chunk of one record of a file (its parts and passages), in order."""
+        return self._parsed(self.query("SELECT row, data FROM chunks WHERE file=? AND record=? ORDER BY part",
+                                       (file, record)))[0]
+
+    def holds(self, chunk_id: str) -> bool:
+        """Whether a chunk id is in the catalog."""
+        return bool(self.query("SELECT EXISTS(SELECT 1 FROM chunks WHERE id=?)", (chunk_id,))[0][0])
+
+    def sample_rows(self, picks: Sequence[int]) -> list[str]:
+        """The texts of the chunks at these positions of catalog order (a sample of the whole index)."""
+        order = [row for (row,) in self.query("SELECT row FROM chunks ORDER BY file, record, part")]
+        chunks, _ = self._parsed(self.query_in("SELECT row, data FROM chunks WHERE row IN ({marks})",
+                                               [order[i] for i in picks if i < len(order)]))
+        return [c.search_text for c in chunks]
+
+    def file_of_rows(self, rows: Iterable[int]) -> dict[int, str]:
+        """The file each database row belongs to."""
+        return dict(self.query_in("SELECT row, file FROM chunks WHERE row IN ({marks})", [int(r) for r in rows]))
+
+    def file_of_ids(self, ids: Iterable[str]) -> dict[str, str]:
+        """The file each chunk id belongs to (ids the catalog does not hold left out)."""
+        return dict(self.query_in("SELECT id, file FROM chunks WHERE id IN ({marks})", list(ids)))
+
+    def best_rows(self, match: str, limit: int) -> list[int]:
+        """The rows an FTS5 query matches best by BM25 (the keyword index's own ranking), best first."""
+        if not match:
+            return []
+        return [r for (r,) in self.query(
+            "SELECT rowid FROM terms WHERE terms MATCH ? ORDER BY bm25(terms, 1.0, 0.0), rowid LIMIT ?",
+            (match, limit))]
+
+    def reports(self) -> list[tuple[str, str]]:
+        """(file name, its report facts as stored) of every report."""
+        return self.query("SELECT name, facts FROM reports ORDER BY name")
+
+    def _parsed(self, rows: list[tuple]) -> tuple[list[Chunk], np.ndarray]:
         try:
             parsed = json.loads("[" + ",".join(unpack(data) for _, data in rows) + "]")
             chunks = [Chunk.from_catalog(item) for item in parsed]
@@ -285,6 +330,7 @@ class Catalog:
         self.drop_chunks(self.chunk_ids(name))
         self.db.execute("DELETE FROM files WHERE name=?", (name,))
         self.db.execute("DELETE FROM words WHERE file=?", (name,))
+        self.db.execute("DELETE FROM reports WHERE name=?", (name,))
 
     def put_chunks(self, file: str, chunks: Sequence[Chunk], tokens: Sequence[str],
                    vectors: Sequence[bytes | None]) -> None:
@@ -324,6 +370,10 @@ class Catalog:
         self.db.execute("UPDATE chunks SET tokens=? WHERE row=?", (pack(joined), row))
         self.db.execute("INSERT INTO terms(rowid, tokens, area) VALUES (?, ?, ?)", (row, joined, found[1]))
 
+    def put_report(self, file: str, facts: str) -> None:
+        """A report's facts (what a reader loads before any chunk)."""
+        self.db.execute("INSERT OR REPLACE INTO reports(name, facts) VALUES (?, ?)", (file, facts))
+
     def put_words(self, file: str, words: Iterable[str]) -> None:
         """The words a file brings to the tokenizer."""
         self.db.execute("DELETE FROM words WHERE file=?", (file,))
@@ -348,7 +398,7 @@ class Catalog:
 
     def clear(self) -> None:
         """Empty every table (a rebuild)."""
-        for table in ("files", "chunks", "words", "duplicates", "garbage"):
+        for table in ("files", "chunks", "reports", "words", "duplicates", "garbage"):
             self.db.execute(f"DELETE FROM {table}")
         self.db.execute("INSERT INTO terms(terms) VALUES ('delete-all')")
 

@@ -54,8 +54,10 @@ class LexicalIndex:
     """BM25 over the catalog's keyword table (SQLite FTS5 over the jieba tokens), in the row order of the chunks a
     reader loaded: only the rows a question's words occur in are read, nothing is loaded or rebuilt whole."""
 
-    def __init__(self, catalog: Catalog, ids: list[str], db_rows: np.ndarray, tokenizer: Tokenizer) -> None:
+    def __init__(self, catalog: Catalog, ids: list[str], db_rows: np.ndarray, tokenizer: Tokenizer,
+                 total: int | None = None) -> None:
         self.ids = ids
+        self.total = len(ids) if total is None else total  # the catalog's rows (a reader may load only some)
         self.tokenizer = tokenizer
         self._catalog = catalog
         self._row = {chunk_id: row for row, chunk_id in enumerate(ids)}
@@ -102,7 +104,7 @@ class LexicalIndex:
     def share(self, token: str) -> float | None:
         """The share of rows holding a token (the keyword index's own count), or None when no row's tokens hold it."""
         found = self._catalog.token_rows(token)
-        return None if found is None else found / max(len(self.ids), 1)
+        return None if found is None else found / max(self.total, 1)
 
     def row(self, chunk_id: str) -> int | None:
         """The row of a chunk id, or None."""

@@ -16,8 +16,9 @@ class Dense:
     """Nearest chunks by vector: exactly from the stored vectors for few rows, else the store's search."""
 
     def __init__(self, chunks: list[Chunk], store: VectorStore, vectors: RowVectors | None,
-                 row: dict[str, int]) -> None:
+                 row: dict[str, int], total: int | None = None) -> None:
         self.chunks = chunks
+        self.total = len(chunks) if total is None else total  # the store's vectors (a reader may load fewer chunks)
         self.store = store
         # The chunks' stored vectors, for scoring the rows a filter leaves exactly.
         self.vectors = vectors
@@ -33,10 +34,10 @@ class Dense:
             found = nearest(matrix, np.arange(len(rows)), vector, limit)
             return [(self.chunks[rows[i]].id, sim) for i, sim in found]
         wanted = limit
-        if len(rows) < len(self.chunks):
+        if len(rows) < self.total:
             # The store's own filter (region, period) may allow more than rows do (a lead unit, a place named
-            # inside a report): enough candidates that the allowed ones still fill the list.
-            wanted = min(len(self.chunks), -(-limit * len(self.chunks) // len(rows)))
+            # inside a report, chunks not loaded): enough candidates that the allowed ones still fill the list.
+            wanted = min(self.total, -(-limit * self.total // len(rows)))
             if self.vectors is not None:
                 where = None
         allowed = np.zeros(len(self.chunks), dtype=bool)

@@ -8,7 +8,7 @@ own check, that the answer quotes a figure) agrees.
 from __future__ import annotations
 
 import re
-from typing import Callable, Protocol
+from typing import Callable, Iterable, Iterator
 
 from minsheng.index.indexing.chunk import Chunk, field_text
 from minsheng.index.kinds import Field
@@ -33,24 +33,22 @@ _TRIES_PER_PLACE = 6
 _TRIES = 40
 
 
-class Searches(Protocol):
-    """What the examples need of a searcher."""
-
-    chunks: list[Chunk]
-
-    def search(self, question: str, k: int = 5) -> SearchResult: ...
-
-
-def example_questions(searcher: Searches, wanted: int = 3,
-                      accept: Callable[[SearchResult], bool] | None = None) -> tuple[str, ...]:
-    """Up to `wanted` questions, each about another place, that the index answers with a figure."""
-    by_place: dict[str, list[Chunk]] = {}
-    for chunk in searcher.chunks:
+def by_place(chunks: Iterable[Chunk]) -> Iterator[tuple[str, list[Chunk]]]:
+    """Each place's records' first chunks, places in the order their chunks come."""
+    found: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
         if chunk.region and chunk.part == 0:
-            by_place.setdefault(chunk.region, []).append(chunk)
+            found.setdefault(chunk.region, []).append(chunk)
+    return iter(found.items())
+
+
+def example_questions(places: Iterable[tuple[str, list[Chunk]]], search: Callable[[str, int], SearchResult],
+                      wanted: int = 3, accept: Callable[[SearchResult], bool] | None = None) -> tuple[str, ...]:
+    """Up to `wanted` questions, each about another place, that the index answers with a figure; places (each
+    with its records' first chunks) are read only as far as needed."""
     found: list[str] = []
     tries = 0
-    for place, chunks in by_place.items():
+    for place, chunks in places:
         # Names that end as a project's name does ("…改造工程") read as questions people ask: those first.
         candidates = sorted((c for c in chunks if _askable(c)),
                             key=lambda c: not project_name(c).endswith(PROJECT_NOUNS))
@@ -59,7 +57,7 @@ def example_questions(searcher: Searches, wanted: int = 3,
                 return tuple(found)
             tries += 1
             question = EXAMPLE_QUESTION.format(place=place, name=project_name(chunk))
-            result = searcher.search(question, 3)
+            result = search(question, 3)
             best = result.hits[0].chunk if result.hits and not result.abstained else None
             if best is not None and (best.source, best.record) == (chunk.source, chunk.record) and (
                     accept is None or accept(result)):

@@ -7,51 +7,46 @@ import numpy as np
 
 from minsheng.index.indexing.chunk import Chunk
 from minsheng.index.search.query import Query
+from minsheng.index.search.series import ReportRef
 from minsheng.index.search.timeline import Timeline
 
 
-def latest_rows(chunks: list[Chunk], by_year: bool, issuers: dict[str, str] | None = None) -> tuple[np.ndarray, set]:
+def latest_rows(chunks: list[Chunk], refs: dict[str, ReportRef], by_year: bool) -> tuple[np.ndarray, set]:
     """Which rows belong to the latest report of their series (place and issuer: a district's bureau reports apart
-    from its government; of their year too, when by_year), by year and last month covered; and the places (place
-    and year) with a series of more than one report."""
-    issuers = issuers or {}
+    from its government; of their year too, when by_year), by year and last month covered, among all the index's
+    reports (refs), not only those whose chunks are loaded; and the places (place and year) with a series of more
+    than one report."""
 
-    def key(chunk: Chunk) -> tuple[str, str, int]:
-        return chunk.region, issuers.get(chunk.source, ""), chunk.year if by_year else 0
+    def key(ref: ReportRef) -> tuple[str, str, int]:
+        return ref.region, ref.issuer, ref.year if by_year else 0
 
     periods: dict[tuple[str, str, int], set[tuple[int, int]]] = {}
-    for chunk in chunks:
-        periods.setdefault(key(chunk), set()).add((chunk.year, chunk.last_month or 12))
+    for ref in refs.values():
+        periods.setdefault(key(ref), set()).add(ref.when)
     newest = {k: max(found) for k, found in periods.items()}
-    rows = np.array([(c.year, c.last_month or 12) == newest[key(c)] for c in chunks], dtype=bool)
+    latest = {source: ref.when == newest[key(ref)] for source, ref in refs.items()}
+    rows = np.array([latest.get(c.source, False) for c in chunks], dtype=bool)
     several = {(k[0], k[2]) if by_year else k[0] for k, found in periods.items() if len(found) > 1}
     return rows, several
 
 
 class ReportRows:
-    """The timeline (series, reposts, earlier points, scorecards) and the row masks it implies for searching."""
+    """The row masks the timeline implies for searching the chunks loaded: each place's latest report, reposts."""
 
-    def __init__(self, chunks: list[Chunk]) -> None:
+    def __init__(self, chunks: list[Chunk], timeline: Timeline) -> None:
         self.chunks = chunks
-        # Series, reports published twice, earlier points and scorecards, made on first use.
-        self.timeline = Timeline(chunks)
+        self.timeline = timeline
         # Rows of each place's latest report (by year, then the last month it covers), for "latest first".
-        self._latest, self._series = latest_rows(chunks, by_year=False, issuers=self._issuers)
+        self._latest, self._series = latest_rows(chunks, timeline.refs, by_year=False)
         self._reposted: np.ndarray | None = None
-
-    @cached_property
-    def _issuers(self) -> dict[str, str]:
-        return {source: ref.issuer for source, ref in self.timeline.refs.items()}
 
     def answering(self) -> np.ndarray:
         """A fresh mask of the rows that may answer: all but a reposted copy's (a report published twice, on two
         sites or under two file names, answers once, as the copy kept)."""
-        keep = np.ones(len(self.chunks), dtype=bool)
-        if self.timeline.repeated:
-            if self._reposted is None:
-                self._reposted = np.array([c.source in self.timeline.repeated for c in self.chunks], dtype=bool)
-            keep &= ~self._reposted
-        return keep
+        if self._reposted is None:
+            copies = {source for source in dict.fromkeys(c.source for c in self.chunks) if self.timeline.copy_of(source)}
+            self._reposted = np.array([c.source in copies for c in self.chunks], dtype=bool)
+        return ~self._reposted
 
     def leads(self, query: Query, row: int, chunk: Chunk) -> bool:
         """Whether a row of a place reported on several times is the report that leads for this question: with no
@@ -65,4 +60,4 @@ class ReportRows:
     def _latest_of_year(self) -> tuple[np.ndarray, set]:
         """Rows of each place's last report of each year, and the (place, year) pairs with several reports: for a
         year asked, the year-end report over the mid-year ones; made the first time a year is asked."""
-        return latest_rows(self.chunks, by_year=True, issuers=self._issuers)
+        return latest_rows(self.chunks, self.timeline.refs, by_year=True)

@@ -3,9 +3,11 @@ each record's earlier points, and scorecards."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from typing import Callable, Iterable
 
+from minsheng.index.indexing.catalog import ReportFacts
 from minsheng.index.indexing.chunk import Chunk
+from minsheng.index.indexing.database import Catalog
 from minsheng.index.kinds import Status
 from minsheng.index.search.scorecard import Scorecard, changes, scorecard
 from minsheng.index.search.series import Project, ReportRef, duplicates, link, projects, report_refs, series
@@ -20,60 +22,93 @@ class EarlierPoint:
     chunk: Chunk  # the record's first chunk, to cite
 
 
-class Timeline:
-    """Series, duplicates, links and scorecards over one index's chunks."""
+# Reports whose chunks a timeline keeps read (a district's series is a few dozen; a whole-list question about every
+# place of a small index reads them all).
+_HELD_REPORTS = 2_000
 
-    def __init__(self, chunks: list[Chunk]) -> None:
-        self.chunks = chunks
+
+class Timeline:
+    """Series, duplicates, links and scorecards over one index's reports: their facts known up front, their chunks
+    read per report when first needed (a large index is never read whole)."""
+
+    def __init__(self, refs: dict[str, ReportRef], chunks_of: Callable[[str], list[Chunk]]) -> None:
+        self.refs = refs
+        self._chunks_of = chunks_of
         self._cards: dict[str, Scorecard] = {}
         self._projects: dict[str, list[Project]] = {}
+        self._own: dict[str, list[Chunk]] = {}
+        self._by_region: dict[str, list[str]] = {}
+        for ref in refs.values():
+            self._by_region.setdefault(ref.region, []).append(ref.source)
+        self._repeated: dict[str, dict[str, str]] = {}
+        self._series: dict[str, dict[tuple[str, str], list[ReportRef]]] = {}
 
-    @cached_property
-    def refs(self) -> dict[str, ReportRef]:
-        """Every report, by source name."""
-        return report_refs(own[0] for own in self._by_source.values())
+    @classmethod
+    def of(cls, chunks: Iterable[Chunk]) -> "Timeline":
+        """The timeline of chunks held in memory."""
+        by_source: dict[str, list[Chunk]] = {}
+        for chunk in chunks:
+            by_source.setdefault(chunk.source, []).append(chunk)
+        return cls(report_refs(own[0] for own in by_source.values()), lambda source: by_source.get(source, []))
+
+    @classmethod
+    def of_catalog(cls, catalog: Catalog, reports: Iterable[ReportFacts]) -> "Timeline":
+        """The timeline of an index's catalog: its reports' facts up front, each report's chunks read when needed."""
+        return cls(report_refs(reports), lambda source: catalog.chunks([source])[0])
+
+    def own(self, source: str) -> list[Chunk]:
+        """A report's chunks, in catalog order (read once)."""
+        if source not in self._own:
+            if len(self._own) >= _HELD_REPORTS:
+                self._forget()
+            self._own[source] = self._chunks_of(source) if source in self.refs else []
+        return self._own[source]
+
+    def _forget(self) -> None:
+        """Drop what was read: a bot answering about one place after another would end up holding every report."""
+        for held in (self._own, self._projects, self._cards, self._repeated, self._series):
+            held.clear()
 
     def projects(self, source: str) -> list[Project]:
         """A report's records, in report order."""
         if source not in self._projects:
-            self._projects[source] = projects(self._by_source.get(source, [])).get(source, [])
+            self._projects[source] = projects(self.own(source)).get(source, [])
         return self._projects[source]
 
-    @cached_property
-    def repeated(self) -> dict[str, str]:
-        """Reports published twice → the copy kept."""
-        return duplicates(self.refs, self.projects)
+    def copy_of(self, source: str) -> str:
+        """The report kept when this one is a copy of it (published twice: two sites, two file names), else ""."""
+        ref = self.refs.get(source)
+        return self._repeated_in(ref.region).get(source, "") if ref else ""
 
-    @cached_property
-    def series(self) -> dict[tuple[str, str], list[ReportRef]]:
-        """(place, issuer) → reports, earliest first."""
-        return series(self.refs, self.repeated)
+    def _repeated_in(self, region: str) -> dict[str, str]:
+        """A place's reports published twice → the copy kept (only that place's reports are read)."""
+        if region not in self._repeated:
+            own = {source: self.refs[source] for source in self._by_region.get(region, [])}
+            self._repeated[region] = duplicates(own, self.projects)
+        return self._repeated[region]
 
-    @cached_property
-    def _by_source(self) -> dict[str, list[Chunk]]:
-        found: dict[str, list[Chunk]] = {}
-        for chunk in self.chunks:
-            found.setdefault(chunk.source, []).append(chunk)
-        return found
-
-    @cached_property
-    def _series_of(self) -> dict[str, tuple[str, str]]:
-        return {ref.source: key for key, found in self.series.items() for ref in found}
+    def _series_in(self, region: str) -> dict[tuple[str, str], list[ReportRef]]:
+        """(place, issuer) → the place's reports, earliest first."""
+        if region not in self._series:
+            own = {source: self.refs[source] for source in self._by_region.get(region, [])}
+            self._series[region] = series(own, self._repeated_in(region))
+        return self._series[region]
 
     def points(self, source: str) -> list[ReportRef]:
         """The reports of the series a report belongs to, earliest first."""
-        key = self._series_of.get(self.repeated.get(source, source))
-        return self.series.get(key, []) if key else []
+        ref = self.refs.get(self.copy_of(source) or source)
+        return self._series_in(ref.region).get((ref.region, ref.issuer), []) if ref else []
 
     def previous(self, source: str) -> ReportRef | None:
         """The report before this one in its series."""
         found = self.points(source)
-        at = next((i for i, ref in enumerate(found) if ref.source == self.repeated.get(source, source)), None)
+        kept = self.copy_of(source) or source
+        at = next((i for i, ref in enumerate(found) if ref.source == kept), None)
         return found[at - 1] if at else None
 
     def series_of_place(self, region: str) -> list[list[ReportRef]]:
         """Each series of a place (earliest report first), the government's first."""
-        found = [(issuer, reports) for (place, issuer), reports in self.series.items() if place == region]
+        found = [(issuer, reports) for (_, issuer), reports in self._series_in(region).items()]
         return [reports for _, reports in sorted(found, key=lambda pair: (pair[0] != "", pair[0]))]
 
     def citing(self, card: Scorecard, statuses: tuple[Status, ...] = ()) -> list[Chunk]:
@@ -81,7 +116,7 @@ class Timeline:
         the report's opening."""
         quoted = [listed.sentence for listed in card.lists if not statuses or listed.status in statuses]
         quoted += [card.summary] if card.summary else []
-        own = self._by_source.get(card.report.source, [])
+        own = self.own(card.report.source)
         found = []
         for sentence in quoted:
             holder = next((c for c in own if c.is_passage and sentence in c.search_text), None)
@@ -103,7 +138,7 @@ class Timeline:
             linked = link(current, self.projects(ref.source))
             if linked is None:
                 break
-            holder = next(c for c in self._by_source[ref.source] if not c.is_passage and c.record == linked.record)
+            holder = next(c for c in self.own(ref.source) if not c.is_passage and c.record == linked.record)
             points.append(EarlierPoint(ref, linked, holder))
             current = linked
             ref = self.previous(ref.source)
@@ -111,7 +146,7 @@ class Timeline:
 
     def text(self, source: str) -> str:
         """A report's whole text (Simplified), from its passages in order, without their context lines."""
-        parts = sorted((c.part, c.search_text.split("\n", 1)[-1]) for c in self._by_source.get(source, [])
+        parts = sorted((c.part, c.search_text.split("\n", 1)[-1]) for c in self.own(source)
                        if c.is_passage)
         return "\n".join(text for _, text in parts)
 
@@ -128,6 +163,6 @@ class Timeline:
 
     def first_chunk(self, source: str) -> Chunk | None:
         """A report's first passage (its title and opening), to cite it."""
-        own = self._by_source.get(source, [])
+        own = self.own(source)
         return min((c for c in own if c.is_passage), key=lambda c: c.part, default=own[0] if own else None)
 

@@ -18,7 +18,7 @@ from tests.conftest import corpus_file
 
 
 def _card(prefix: str) -> Scorecard:
-    timeline = Timeline(chunk_report(load_report(corpus_file(prefix)), 768))
+    timeline = Timeline.of(chunk_report(load_report(corpus_file(prefix)), 768))
     return timeline.card(next(iter(timeline.refs)))
 
 
@@ -26,7 +26,7 @@ def _card(prefix: str) -> Scorecard:
 def corpus_timeline() -> Timeline:
     root = corpus_file("寿县").parent
     chunks: list[Chunk] = [c for path in corpus_files(root) for c in chunk_report(load_report(path), 768)]
-    return Timeline(chunks)
+    return Timeline.of(chunks)
 
 
 def _numbers(axes) -> list[str]:  # type: ignore[no-untyped-def]
@@ -115,7 +115,7 @@ def test_a_missing_font_or_nothing_to_count_is_said(tmp_path: Path) -> None:
         cjk_font(tmp_path / "nothing.otf")
     empty = tmp_path / "empty.txt"
     empty.write_text("某县2023年民生实事\n\n今年工作将继续推进。\n", encoding="utf-8")
-    timeline = Timeline(chunk_report(load_report(empty), 768))
+    timeline = Timeline.of(chunk_report(load_report(empty), 768))
     card = timeline.card(next(iter(timeline.refs)))
     card.items.clear()
     with pytest.raises(ChartError, match="lists no projects"):

@@ -84,7 +84,7 @@ def test_kill_9_midway_leaves_the_index_usable_and_the_next_run_finishes(indexed
     assert NEW_REPORT in out and generation(settings.index_dir) != before
     assert answers_new_report(settings)
     catalog_ids = {c.id for c in read_chunks(settings.index_dir)}
-    store = open_retriever(settings, fresh=True).searcher.dense.store
+    store = open_retriever(settings, fresh=True).searcher.store
     assert catalog_ids == set(store.ids())  # the killed run's vectors, never committed, were collected
 
 
@@ -110,7 +110,7 @@ def test_readers_see_the_old_index_or_the_new_one_never_a_mix(indexed, tmp_path:
             try:
                 retriever = live.current()
                 searcher = retriever.searcher
-                ids = {c.id for c in searcher.chunks}
+                ids = {c.id for c in searcher.whole().chunks}
                 for question in (OLD_QUESTION, NEW_QUESTION):
                     result = retriever.search(question)
                     # Every hit belongs to the generation the searcher loaded, and the old question is answered.

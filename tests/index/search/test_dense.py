@@ -21,7 +21,7 @@ def test_exact_filtered_dense_search_agrees_with_the_store(retriever, question: 
                                                            monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """The rows a filter leaves, scored from their stored vectors, give the store's own neighbours and
     similarities."""
-    searcher = retriever.searcher
+    searcher = retriever.searcher.whole()
     dense = searcher.dense
     assert dense.vectors is not None and dense.vectors.matrix(np.arange(len(searcher.chunks))) is not None
     query = searcher.parse(question)
@@ -38,7 +38,7 @@ def test_exact_filtered_dense_search_agrees_with_the_store(retriever, question: 
 
 def test_answers_are_the_same_without_the_stored_vectors(retriever) -> None:  # type: ignore[no-untyped-def]
     """Without stored vectors to score rows exactly, the store's search alone gives the same answers."""
-    searcher = retriever.searcher
+    searcher = retriever.searcher.whole()
     with_matrix = [searcher.search(q).hits[0].chunk.id for q in QUESTIONS]
     kept, searcher.dense.vectors = searcher.dense.vectors, None
     try:

@@ -16,7 +16,7 @@ from tests.support.series import DAXING_Q2, series_corpus
 def timeline(tmp_path_factory: pytest.TempPathFactory) -> Timeline:
     folder = series_corpus(tmp_path_factory.mktemp("series") / "corpus")
     chunks: list[Chunk] = [c for path in corpus_files(folder) for c in chunk_report(load_report(path), 768)]
-    return Timeline(chunks)
+    return Timeline.of(chunks)
 
 
 def _card(timeline: Timeline, prefix: str):  # type: ignore[no-untyped-def]
@@ -78,7 +78,7 @@ def test_projects_a_paragraph_names_with_their_shares_are_on_the_card() -> None:
             "20个农村幸福院建设已完成9个(45%),乡镇供水提升工程正在施工中(75%),这2项预计年底前完成;"
             "其中超额完成任务的有3项:零工驿站建设完成3个,完成率150%;已帮扶困难老人1200人,完成率120%。\n")
     chunks = chunk_report(parse_bytes(news.encode("utf-8"), "宁陕县2025年9月份民生工程进展情况.txt"), 768)
-    card = Timeline(chunks).card(chunks[0].source)
+    card = Timeline.of(chunks).card(chunks[0].source)
     named = {item.name: (item.status, item.because) for item in card.items}
     assert named["20个农村幸福院建设"] == (Status.ON_TRACK, "20个农村幸福院建设已完成9个(45%)")
     assert named["零工驿站建设"][0] == Status.COMPLETED and named["帮扶困难老人"][0] == Status.COMPLETED
@@ -100,7 +100,7 @@ def test_a_news_section_is_the_project_it_designates() -> None:
             "区民政局建立5项为民办实事项目清单,其中就包括为独居老人安装“一键通”呼叫系统以及打造“阳光少年”关爱品牌。"
             "“阳光少年”项目已开展活动120场。“一键通”系统正在安装。\n")
     chunks = chunk_report(parse_bytes(page.encode("utf-8"), "某区为群众办实事成果发布会(2021年12月).txt"), 768)
-    card = Timeline(chunks).card(chunks[0].source)
+    card = Timeline.of(chunks).card(chunks[0].source)
     named = {item.name: item.status for item in card.items}
     assert named == {"加快推进滨河路建设": Status.ON_TRACK, "为独居老人安装“一键通”呼叫系统": Status.ON_TRACK,
                      "打造“阳光少年”关爱品牌": Status.ON_TRACK}

@@ -1,13 +1,17 @@
 """Hybrid search over the real index: filters, lists, comparisons, abstentions, the LangChain retriever."""
 from __future__ import annotations
 
+import pytest
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
+from minsheng.bot.measure.bench import QUESTIONS
+from minsheng.index.indexing.catalog import Coverage
 from minsheng.index.ingest.normalize import match_key
 from minsheng.index.search.ranking import by_record, evidence, one_per_region
 from minsheng.index.search.results import Hit
 from minsheng.index.search.retriever import MinshengRetriever
+from minsheng.index.search.searcher import Searcher
 from minsheng.index.search.topic import topic_coverage
 
 
@@ -143,14 +147,14 @@ def test_one_per_region_skips_weak_districts(retriever: MinshengRetriever) -> No
     result = retriever.search("大兴区便利店建设进展", 5)
     strong = result.hits[0]
     weak = Hit(strong.chunk.__class__(**{**strong.chunk.__dict__, "id": "x", "region": "某区"}), 0.1)
-    ordered = one_per_region([strong, weak], ("某区", "大兴区"), retriever.searcher.strong)
+    ordered = one_per_region([strong, weak], ("某区", "大兴区"), retriever.searcher.whole().strong)
     assert ordered[0] is strong
     assert evidence(weak, 0.7) < 0.4
 
 
 def test_by_record_puts_the_wanted_part_first(retriever: MinshengRetriever) -> None:
     """Parts of one record: the one holding the asked-for field leads, with the record's best score."""
-    chunks = [c for c in retriever.searcher.chunks if c.part == 0][:1]
+    chunks = [c for c in retriever.searcher.whole().chunks if c.part == 0][:1]
     chunk = chunks[0]
     task_part = Hit(chunk.__class__(**{**chunk.__dict__, "text": "头\n任务: 做事"}), 0.9)
     plan_part = Hit(chunk.__class__(**{**chunk.__dict__, "id": "p2", "part": 1, "text": "头\n下步计划: 继续"}), 0.5)
@@ -181,7 +185,7 @@ def test_the_whole_areas_row_of_a_table_leads_unless_a_place_inside_is_asked(ret
     naming 丹棱县 gets its row."""
     from minsheng.index.search.ranking import whole_area_lift
 
-    rows = [c for c in retriever.searcher.chunks if c.is_passage and "27800" in c.text or "丹棱县\n1900" in c.text]
+    rows = [c for c in retriever.searcher.whole().chunks if c.is_passage and "27800" in c.text or "丹棱县\n1900" in c.text]
     city = next(c for c in rows if "27800" in c.text)
     county = next(c for c in rows if "丹棱县" in c.text)
     assert whole_area_lift(city, ()) > 0 and whole_area_lift(county, ()) == 0 and whole_area_lift(city, ("丹棱县",)) == 0
@@ -222,7 +226,7 @@ def test_a_passage_of_titles_and_header_cells_ranks_below_the_reports_statements
     projects but state nothing: the sentence naming the lagging projects leads."""
     from minsheng.index.search.ranking import furniture_drop
 
-    passages = [c for c in retriever.searcher.chunks if c.is_passage and "通报三" in c.source]
+    passages = [c for c in retriever.searcher.whole().chunks if c.is_passage and "通报三" in c.source]
     titles = next(c for c in passages if c.text.split("\n", 1)[1].startswith("附件:"))
     assert furniture_drop(titles) < 0
     assert all(furniture_drop(c) == 0 for c in passages if "滞后于节点目标" in c.text)
@@ -235,7 +239,7 @@ def test_a_list_asked_reads_on_past_the_passage_it_starts_in(retriever: Minsheng
     the window the list starts in with the following windows joined on; other questions get the window alone."""
     listed = retriever.search("鹿寨县2009年为民办的10件实事都有哪些", 5).hits[0].chunk
     assert listed.is_passage and all(f"{n}是" in listed.text for n in "一二三四五六七")
-    stored = {c.id: c.text for c in retriever.searcher.chunks}
+    stored = {c.id: c.text for c in retriever.searcher.whole().chunks}
     assert len(listed.text) > len(stored[listed.id])
     single = retriever.search("鹿寨县2009年农村改厕完成多少座", 5).hits[0].chunk
     assert "农村改厕2000座" in single.text and single.text == stored[single.id]
@@ -249,7 +253,7 @@ def test_a_small_index_answers_without_opening_the_vector_store(indexed) -> None
 
     searcher = open_searcher(indexed)
     assert not searcher.search("大兴区养老服务进展", 5).abstained
-    store = searcher.dense.store
+    store = searcher.store
     assert isinstance(store, LazyStore) and store._opened is None
 
 
@@ -257,3 +261,34 @@ def test_problems_of_a_list_named_only_by_its_name_come_from_the_report_s_proble
     """"X为民办实事碰到了什么困难": the list's own name is no topic; the report's problems passage answers."""
     result = own_retriever.search("武功县惠民实事碰到了什么困难")
     assert not result.abstained and result.hits[0].chunk.is_passage and "存在问题" in result.hits[0].chunk.text
+
+
+SCOPE_QUESTIONS = [question for question, _ in QUESTIONS] + [
+    "养老服务驿站进展", "区城市管理委负责哪些项目", "哪些区在建口袋公园", "丹棱县城乡供水一体化进展", "老楼加装电梯开工了几部",
+    "2024年一季度充电桩建设进展", "上海市浦东新区养老服务进展", "你好", "大兴区和密云区的养老服务", "密云区下月计划",
+]
+
+
+def test_a_question_s_reports_answer_as_the_whole_index_does(retriever: MinshengRetriever) -> None:
+    """Read for each question only the reports it concerns (its places', else its best candidates' reports: the
+    whole-index reading forced off), the answers are the whole index's: same first hit, same abstentions."""
+    opened = retriever.searcher
+    scoped = Searcher(opened.catalog, opened.store, opened.embedder, whole_rows=0)
+    whole = opened.whole()
+    for question in SCOPE_QUESTIONS:
+        got, want = scoped.search(question), whole.search(question)
+        assert (got.abstained, got.reason) == (want.abstained, want.reason), question
+        assert [h.chunk.id for h in got.hits[:1]] == [h.chunk.id for h in want.hits[:1]], question
+    # A place's question read that place's reports alone.
+    assert {c.region for c in scoped._search_over(*scoped._scope(scoped.parse("密云区操场改造完成了吗"))).chunks} \
+        == {"密云区"}
+
+
+def test_opening_reads_no_chunk(retriever: MinshengRetriever, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening an index reads each report's facts, not its chunks: what it covers comes from them alone."""
+    opened = retriever.searcher
+    read: list[object] = []
+    monkeypatch.setattr(type(opened.catalog), "chunks", lambda self, files=None: read.append(files) or ([], None))
+    fresh = Searcher(opened.catalog, opened.store, opened.embedder)
+    assert not read and fresh.record_count() == 182
+    assert fresh.coverage == Coverage.of(opened.whole().chunks) and fresh.coverage.lead_units

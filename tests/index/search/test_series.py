@@ -68,7 +68,7 @@ def test_a_news_report_after_a_table_is_linked_to_its_projects(tmp_path) -> None
 
     folder = news_corpus(tmp_path / "corpus")
     chunks = [c for path in corpus_files(folder) for c in chunk_report(load_report(path), 768)]
-    timeline = Timeline(chunks)
+    timeline = Timeline.of(chunks)
     news = [c for c in chunks if c.source == DAXING_NEWS and "老楼加梯" in c.text]
     assert news and timeline.previous(DAXING_NEWS) is not None
     points = timeline.earlier(news[0])
