@@ -285,6 +285,14 @@ class Catalog:
         """The corpus's own words (places, units, sections) the keyword tokenizer keeps whole."""
         return [w for (w,) in self.query("SELECT DISTINCT word FROM words ORDER BY word")]
 
+    def words_among(self, words: Iterable[str]) -> set[str]:
+        """Which of these words some file brings."""
+        return {w for (w,) in self.query_in("SELECT DISTINCT word FROM words WHERE word IN ({marks})", sorted(set(words)))}
+
+    def words_of(self, files: Iterable[str]) -> set[str]:
+        """The words these files bring."""
+        return {w for (w,) in self.query_in("SELECT word FROM words WHERE file IN ({marks})", sorted(set(files)))}
+
     def vectors(self, rows: Sequence[int]) -> dict[int, np.ndarray]:
         """Stored vectors of database rows (float16), by row; rows without one are left out."""
         return {row: np.frombuffer(blob, dtype=np.float16) for row, blob in self.query_in(

@@ -24,15 +24,38 @@ class Tokenizer:
 
     def __init__(self, user_words: Iterable[str] = ()) -> None:
         self._jieba = fresh_tokenizer()
-        # Texts are cut after Simplified/lower-casing, so the words must be in that form to stay whole.
-        self.user_words = sorted({to_simplified(w).lower() for w in user_words if len(w) >= 2})
-        total = self._jieba.total
-        for word in self.user_words:
-            self._jieba.add_word(word, freq=_MIN_WORD_FREQ)
         # jieba weighs every word against the dictionary's total, so each added word would shift the odds of
         # every segmentation a little. Pinned, a text's tokens depend only on the words that occur in it, which
         # is what lets a rebuild keep the tokens of the chunks no added or removed word occurs in.
-        self._jieba.total = total
+        self._total = self._jieba.total
+        # Each word kept whole → its frequency in jieba's own dictionary before (None: not there) and how many of
+        # the corpus's words it stands for (a Traditional and a Simplified spelling are one).
+        self._held: dict[str, tuple[int | None, int]] = {}
+        self.update(user_words)
+
+    @property
+    def user_words(self) -> list[str]:
+        """The words kept whole, as matched (Simplified, lower-case)."""
+        return sorted(self._held)
+
+    def update(self, added: Iterable[str] = (), removed: Iterable[str] = ()) -> None:
+        """Keep more words whole, and some no longer: afterwards the tokenizer cuts as one made with the words it
+        now holds would (a running indexer updates its tokenizer instead of loading jieba's dictionary again)."""
+        freq = self._jieba.FREQ
+        for word in _forms(removed):
+            before, count = self._held.get(word, (None, 0))
+            if count > 1:
+                self._held[word] = (before, count - 1)
+            elif count == 1:
+                del self._held[word]
+                # 0 where the word was no word: a prefix entry, as jieba keeps one for every word's beginnings.
+                freq[word] = before or 0
+        for word in _forms(added):
+            before, count = self._held.get(word, (freq.get(word), 0))
+            self._held[word] = (before, count + 1)
+            if count == 0:
+                self._jieba.add_word(word, freq=_MIN_WORD_FREQ)
+        self._jieba.total = self._total
 
     def tokens(self, text: str, simplified: bool = False) -> list[str]:
         """Search tokens (long words plus their parts), Simplified, lower-case, stopwords dropped;
@@ -42,6 +65,12 @@ class Tokenizer:
     def words(self, text: str) -> list[str]:
         """Whole words only (jieba's precise mode), for measuring how much of a question a text holds."""
         return _kept(self._jieba.lcut(to_simplified(text).lower()))
+
+
+def _forms(words: Iterable[str]) -> list[str]:
+    """Each word (once) long enough to be one, as texts are cut (Simplified, lower-case): two spellings of one word
+    give it twice."""
+    return [to_simplified(w).lower() for w in dict.fromkeys(words) if len(w) >= 2]
 
 
 def _kept(tokens: list[str]) -> list[str]:
@@ -61,9 +90,10 @@ class LexicalIndex:
         self.tokenizer = tokenizer
         self._catalog = catalog
         self._row = {chunk_id: row for row, chunk_id in enumerate(ids)}
-        # database row → position among ids (-1: a row this reader did not load)
-        self._position = np.full(int(db_rows.max()) + 1 if len(db_rows) else 0, -1, dtype=np.int64)
-        self._position[db_rows] = np.arange(len(db_rows))
+        # The loaded database rows sorted, with their positions among ids: a row found is looked up by bisection
+        # (a reader holding a few hundred rows of a catalog of millions needs no array as long as the catalog).
+        self._order = np.argsort(db_rows, kind="stable")
+        self._sorted_rows = np.asarray(db_rows, dtype=np.int64)[self._order]
 
     @classmethod
     def build(cls, ids: Sequence[str], texts: Sequence[str], user_words: Iterable[str]) -> "LexicalIndex":
@@ -89,10 +119,9 @@ class LexicalIndex:
             return []
         db_rows = np.fromiter((r for r, _ in found), dtype=np.int64, count=len(found))
         scores = np.fromiter((s for _, s in found), dtype=np.float64, count=len(found))
-        positions = np.full(len(db_rows), -1, dtype=np.int64)
-        known = db_rows < len(self._position)
-        positions[known] = self._position[db_rows[known]]
-        keep = positions >= 0
+        at = np.minimum(np.searchsorted(self._sorted_rows, db_rows), max(len(self._sorted_rows) - 1, 0))
+        keep = self._sorted_rows[at] == db_rows if len(self._sorted_rows) else np.zeros(len(db_rows), dtype=bool)
+        positions = np.where(keep, self._order[at] if len(self._order) else 0, -1)
         if rows is not None:
             allowed = np.zeros(len(self.ids), dtype=bool)
             allowed[np.asarray(rows, dtype=np.int64)] = True

@@ -194,6 +194,7 @@ class Searcher:
                 self._loaded.move_to_end(key)
                 return self._loaded[key]
             chunks, db_rows = self.catalog.chunks(files)
+            self.timeline.hold(chunks)
             lexical = LexicalIndex(self.catalog, [c.id for c in chunks], db_rows, self.tokenizer, self.total)
             min_evidence, dense_pivot, meaning_pivot = self._pivots
             loaded = LoadedSearch(chunks, lexical, self.store, self.embedder, min_evidence, dense_pivot,

@@ -56,6 +56,16 @@ class Timeline:
         """The timeline of an index's catalog: its reports' facts up front, each report's chunks read when needed."""
         return cls(report_refs(reports), lambda source: catalog.chunks([source])[0])
 
+    def hold(self, chunks: Iterable[Chunk]) -> None:
+        """Keep chunks read for another purpose (a question's reports) as their reports' own: read once."""
+        by_source: dict[str, list[Chunk]] = {}
+        for chunk in chunks:
+            by_source.setdefault(chunk.source, []).append(chunk)
+        if len(self._own) + len(by_source) > _HELD_REPORTS:
+            self._forget()
+        for source, own in by_source.items():
+            self._own.setdefault(source, own)
+
     def own(self, source: str) -> list[Chunk]:
         """A report's chunks, in catalog order (read once)."""
         if source not in self._own:

@@ -76,6 +76,21 @@ def test_traditional_and_upper_case_user_words_are_kept_whole(word: str, text: s
     assert whole in Tokenizer([word]).words(text)
 
 
+def test_an_updated_tokenizer_cuts_as_a_fresh_one(reports: dict[str, ParsedReport]) -> None:
+    """Words added and removed (one that is in jieba's own dictionary too, one made up, a Traditional spelling of a
+    word kept) leave a tokenizer cutting every real text exactly as one made with the words it now holds."""
+    texts = [c.search_text for report in reports.values() for c in chunk_report(report, 768)]
+    first = ["密云区", "老旧小区", "大兴区", "区教委", MADE_UP, "老舊小區"]
+    then = ["密云区", "老舊小區", "区城市管理委", "加装电梯", "北京城市副中心"]
+    updated = Tokenizer(first)
+    updated.update(set(then) - set(first), set(first) - set(then))
+    fresh = Tokenizer(then)
+    assert updated.user_words == fresh.user_words
+    assert all(updated.tokens(t) == fresh.tokens(t) and updated.words(t) == fresh.words(t) for t in texts)
+    assert MADE_UP not in updated.words("我们去小蜜蜂公园玩")
+    assert "老旧小区" in updated.words("老旧小区改造")
+
+
 # ---------------------------------------------------------------- LexicalIndex
 
 IDS = ["a", "b", "c", "d"]
