@@ -32,7 +32,8 @@ from minsheng.index.vocabulary import GOVERNMENT_LEVELS, MUNICIPALITY_END, NOT_L
 # 18: one SQLite catalog (files, chunks, tokens, vectors, FTS5 keywords) instead of generation directories.
 # 19: each report's facts (place, period, lead units, records) in a table of their own, so a reader loads no chunk
 #     before a question.
-FORMAT = 19
+# 20: chunks compressed with zstd (zlib before).
+FORMAT = 20
 
 
 class IndexMissing(MinshengError):

@@ -11,12 +11,13 @@ import hashlib
 import json
 import sqlite3
 import threading
-import zlib
 from dataclasses import asdict
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
+import orjson
+import zstandard
 
 from minsheng.index.errors import MinshengError
 from minsheng.index.indexing.chunk import Chunk
@@ -74,16 +75,36 @@ def _fts_tokens(tokens: Iterable[str], joint: str) -> str:
     return "{tokens} : (" + joint.join(quoted) + ")" if quoted else ""
 
 
+# zstd: about as small as zlib, decompressed ~5× faster (a question reads a few hundred chunks). Its compressor
+# and decompressor objects serve one thread at a time.
+_CODECS = threading.local()
+_LEVEL = 9
+
+
+def _codec() -> tuple[zstandard.ZstdCompressor, zstandard.ZstdDecompressor]:
+    if not hasattr(_CODECS, "pair"):
+        _CODECS.pair = (zstandard.ZstdCompressor(level=_LEVEL), zstandard.ZstdDecompressor())
+    return _CODECS.pair
+
+
 def pack(text: str) -> bytes:
     """Text as the catalog stores it: compressed (Chinese text in UTF-8 takes about half the disk)."""
-    return zlib.compress(text.encode("utf-8"), 6)
+    return _codec()[0].compress(text.encode("utf-8"))
+
+
+def unpack_bytes(blob: bytes) -> bytes:
+    """The UTF-8 bytes pack() stored."""
+    try:
+        return _codec()[1].decompress(blob)
+    except (zstandard.ZstdError, TypeError) as exc:
+        raise CatalogUnreadable(f"a stored text cannot be read ({exc})") from None
 
 
 def unpack(blob: bytes) -> str:
     """What pack() stored."""
     try:
-        return zlib.decompress(blob).decode("utf-8")
-    except (zlib.error, UnicodeDecodeError, TypeError) as exc:
+        return unpack_bytes(blob).decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise CatalogUnreadable(f"a stored text cannot be read ({exc})") from None
 
 
@@ -269,7 +290,7 @@ class Catalog:
 
     def _parsed(self, rows: list[tuple]) -> tuple[list[Chunk], np.ndarray]:
         try:
-            parsed = json.loads("[" + ",".join(unpack(data) for _, data in rows) + "]")
+            parsed = orjson.loads(b"[" + b",".join(unpack_bytes(data) for _, data in rows) + b"]")
             chunks = [Chunk.from_catalog(item) for item in parsed]
         except (ValueError, KeyError, TypeError) as exc:
             raise CatalogUnreadable(f"{self.path}: a chunk cannot be read ({type(exc).__name__})") from None
@@ -277,9 +298,8 @@ class Catalog:
 
     def rows(self, rows: Sequence[int]) -> list[tuple[int, Chunk]]:
         """Some rows' chunks, by database row."""
-        return [(row, Chunk.from_catalog(json.loads(unpack(data))))
-                for row, data in self.query_in("SELECT row, data FROM chunks WHERE row IN ({marks})",
-                                               [int(r) for r in rows])]
+        found = self.query_in("SELECT row, data FROM chunks WHERE row IN ({marks})", [int(r) for r in rows])
+        return list(zip((row for row, _ in found), self._parsed(found)[0]))
 
     def words(self) -> list[str]:
         """The corpus's own words (places, units, sections) the keyword tokenizer keeps whole."""
