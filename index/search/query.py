@@ -262,17 +262,52 @@ def _nearby(place: Place, coverage: Coverage) -> list[str]:
 
 def find_units(text: str, units: tuple[str, ...]) -> tuple[str, ...]:
     """Index lead units a question names, by full name, name without 区/市/县, or a common short name."""
-    found: list[str] = []
-    cores: list[str] = []
+    index = _unit_index(units)
+    found: set[str] = set()
+    # Every stretch of the question that is some unit's bare name (a question is short; the units are many).
+    for start in range(len(text)):
+        for end in range(start + 2, min(len(text), start + index.longest) + 1):
+            found.update(index.by_bare.get(text[start:end], ()))
     for short, full_names in unit_aliases().items():
         if short in text:
-            cores.extend(full_names)
-            cores.append(short)
-    for unit in units:
-        bare = bare_unit(unit)
-        if (len(bare) >= 2 and bare in text) or any(core in bare for core in cores):
-            found.append(unit)
-    return tuple(found)
+            for core in (*full_names, short):
+                found.update(index.holding(core))
+    return tuple(sorted(found))
+
+
+class _UnitIndex:
+    """A coverage's lead units by their bare names, and by the cores their bare names hold (found once a core is
+    asked for)."""
+
+    def __init__(self, units: tuple[str, ...]) -> None:
+        self.units = units
+        self.by_bare: dict[str, list[str]] = {}
+        for unit in units:
+            bare = bare_unit(unit)
+            if len(bare) >= 2:
+                self.by_bare.setdefault(bare, []).append(unit)
+        self.longest = max(map(len, self.by_bare), default=0)
+        self._holding: dict[str, tuple[str, ...]] = {}
+
+    def holding(self, core: str) -> tuple[str, ...]:
+        """The units whose bare name holds a core."""
+        if core not in self._holding:
+            self._holding[core] = tuple(u for u in self.units if core in bare_unit(u))
+        return self._holding[core]
+
+
+def _unit_index(units: tuple[str, ...]) -> _UnitIndex:
+    """The unit index of a coverage's units (made once: a searcher asks with the same units every time)."""
+    cached = _UNITS.get(id(units))
+    if cached is None or cached.units is not units:
+        if len(_UNITS) >= 8:
+            _UNITS.clear()
+        cached = _UNITS[id(units)] = _UnitIndex(units)
+    return cached
+
+
+# id(units) → their index (which keeps the tuple, so that its id is not reused meanwhile).
+_UNITS: dict[int, _UnitIndex] = {}
 
 
 def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool] = lambda name: False) -> Query:
