@@ -114,6 +114,27 @@ def region_names(coverage: Coverage) -> dict[str, str]:
 _NAMES: dict[int, tuple[Coverage, dict[str, str]]] = {}
 
 
+def names_in(text: str, coverage: Coverage) -> list[str]:
+    """The names of covered places (region_names) a text holds, longest first: found by looking its stretches up,
+    not by searching it for each of the thousands of names of a large index."""
+    names = region_names(coverage)
+    rank = _NAME_RANKS.get(id(names))
+    if rank is None or rank[0] is not names:
+        if len(_NAME_RANKS) >= 8:
+            _NAME_RANKS.clear()
+        ordered = sorted(names, key=len, reverse=True)
+        rank = _NAME_RANKS[id(names)] = (names, {name: i for i, name in enumerate(ordered)},
+                                         len(ordered[0]) if ordered else 0)
+    _, order, longest = rank
+    found = {text[start:end] for start in range(len(text))
+             for end in range(start + 1, min(len(text), start + longest) + 1) if text[start:end] in order}
+    return sorted(found, key=order.__getitem__)
+
+
+# id(names) → (those names, each name's place in longest-first order, the longest name's length).
+_NAME_RANKS: dict[int, tuple[dict[str, str], dict[str, int], int]] = {}
+
+
 def _region_names(coverage: Coverage) -> dict[str, str]:
     gaz = gazetteer()
     names: dict[str, str] = {}
@@ -183,7 +204,7 @@ def question_places(text: str, coverage: Coverage, in_reports: Callable[[str], b
     taken: list[tuple[int, int]] = []
     covered_places: list[Place] = []
     # Covered places by any of their names, longest first (大兴 is a place here because 大兴区 is covered).
-    for name in sorted(names, key=len, reverse=True):
+    for name in names_in(masked, coverage):
         for span in _occurrences(name, masked):
             if any(s < span[1] and span[0] < e for s, e in taken):
                 continue
@@ -243,7 +264,7 @@ def _naming_places(text: str, mentions: list[Mention], coverage: Coverage) -> fr
     """Where a question names places: its opening after any courtesy ("请问，昌平…"), and right after a place it
     names and a joining word ("青岛和昌平…")."""
     opening = QUESTION_OPENING.match(text)
-    ends = {m.end for m in mentions} | {match.end() for name in region_names(coverage) if name in text
+    ends = {m.end for m in mentions} | {match.end() for name in names_in(text, coverage)
                                         for match in re.finditer(re.escape(name), text)}
     after = {join.end() for end in ends if (join := COMPARE_JOIN.match(text, end))}
     return frozenset({opening.end() if opening else 0, *after})
