@@ -33,7 +33,8 @@ from minsheng.index.vocabulary import GOVERNMENT_LEVELS, MUNICIPALITY_END, NOT_L
 # 19: each report's facts (place, period, lead units, records) in a table of their own, so a reader loads no chunk
 #     before a question.
 # 20: chunks compressed with zstd (zlib before).
-FORMAT = 20
+# 21: a report's facts count its chunks.
+FORMAT = 21
 
 
 class IndexMissing(MinshengError):
@@ -221,6 +222,7 @@ class ReportFacts:
     last_month: int
     units: tuple[str, ...]  # the lead units its records name
     records: int
+    chunks: int
 
     def to_json(self) -> str:
         """As the catalog stores it."""
@@ -242,13 +244,15 @@ def report_facts(chunks: Iterable[Chunk]) -> dict[str, ReportFacts]:
     firsts: dict[str, Chunk] = {}
     units: dict[str, set[str]] = {}
     records: dict[str, set[int]] = {}
+    counts: dict[str, int] = {}
     for chunk in chunks:
         firsts.setdefault(chunk.source, chunk)
+        counts[chunk.source] = counts.get(chunk.source, 0) + 1
         units.setdefault(chunk.source, set()).update(split_units(chunk.lead_unit))
         if not chunk.is_passage:
             records.setdefault(chunk.source, set()).add(chunk.record)
     return {source: ReportFacts(source, c.report, c.region, c.place, c.year, c.period, c.last_month,
-                                tuple(sorted(units[source])), len(records.get(source, ())))
+                                tuple(sorted(units[source])), len(records.get(source, ())), counts[source])
             for source, c in firsts.items()}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import sqlite3
 import threading
 from dataclasses import asdict
@@ -261,11 +262,13 @@ class Catalog:
         """Whether a chunk id is in the catalog."""
         return bool(self.query("SELECT EXISTS(SELECT 1 FROM chunks WHERE id=?)", (chunk_id,))[0][0])
 
-    def sample_rows(self, picks: Sequence[int]) -> list[str]:
-        """The texts of the chunks at these positions of catalog order (a sample of the whole index)."""
-        order = [row for (row,) in self.query("SELECT row FROM chunks ORDER BY file, record, part")]
-        chunks, _ = self._parsed(self.query_in("SELECT row, data FROM chunks WHERE row IN ({marks})",
-                                               [order[i] for i in picks if i < len(order)]))
+    def sample_texts(self, size: int, seed: int = 0) -> list[str]:
+        """The texts of a fixed random sample of about `size` chunks (rows drawn from the range of row numbers: a
+        row deleted since is left out), or of every chunk when there are no more."""
+        top = int(self.query("SELECT coalesce(max(row), 0) FROM chunks")[0][0])
+        picks = sorted(random.Random(seed).sample(range(1, top + 1), size)) if top > size else range(1, top + 1)
+        chunks, _ = self._parsed(self.query_in("SELECT row, data FROM chunks WHERE row IN ({marks}) ORDER BY row",
+                                               list(picks)))
         return [c.search_text for c in chunks]
 
     def file_of_rows(self, rows: Iterable[int]) -> dict[int, str]:

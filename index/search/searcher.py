@@ -29,7 +29,7 @@ from minsheng.index.indexing.vectors import StoredVectors
 from minsheng.index.kinds import COLLECTION_KINDS, QueryKind
 from minsheng.index.script import to_simplified
 from minsheng.index.search.examples import example_questions
-from minsheng.index.search.keywords import WordWeights, sample_positions
+from minsheng.index.search.keywords import SAMPLE_TEXTS, WordWeights
 from minsheng.index.search.loaded import IndexWide, LoadedSearch
 from minsheng.index.search.meaning import SentenceVectors
 from minsheng.index.search.query import Query, parse_query
@@ -62,12 +62,11 @@ class Searcher:
         self._pivots = (min_evidence, dense_pivot, meaning_pivot)
         self.min_evidence = min_evidence
         self.facts: dict[str, ReportFacts] = read_reports(catalog)
-        self.total = catalog.count()
+        self.total = sum(f.chunks for f in self.facts.values())
         self.coverage = Coverage.of_reports(self.facts.values())
         self.timeline = Timeline.of_catalog(catalog, self.facts.values())
-        self._words = catalog.words()
         self._tokenizer: Tokenizer | None = None
-        self.weights = WordWeights(self._share, lambda: catalog.sample_rows(sample_positions(self.total)))
+        self.weights = WordWeights(self._share, lambda: catalog.sample_texts(SAMPLE_TEXTS))
         self._wide = IndexWide(self.coverage, self.timeline, self.weights, self.total,
                                SentenceVectors(embedder.embed_documents), self.examples)
         self._loaded: OrderedDict[tuple[frozenset[str], bool], LoadedSearch] = OrderedDict()
@@ -99,7 +98,7 @@ class Searcher:
         """The keyword tokenizer with the corpus's words (made on the first question: loading jieba takes a while)."""
         with self._lock:
             if self._tokenizer is None:
-                self._tokenizer = Tokenizer(set(self._words) | report_terms())
+                self._tokenizer = Tokenizer(set(self.catalog.words()) | report_terms())
             return self._tokenizer
 
     def _share(self, token: str) -> float | None:
