@@ -10,6 +10,7 @@ import numpy as np
 from minsheng.index.indexing.lexical import LexicalIndex
 from minsheng.index.script import to_simplified
 
+# Texts in the sample that estimates how common a string that is no token is (see WordWeights).
 SAMPLE_TEXTS = 5_000
 # A word in more than this share of records starts counting less in topic coverage, down to _FLOOR.
 _COMMON = 0.1
