@@ -7,27 +7,7 @@ import numpy as np
 
 from minsheng.index.indexing.chunk import Chunk
 from minsheng.index.search.query import Query
-from minsheng.index.search.series import ReportRef
 from minsheng.index.search.timeline import Timeline
-
-
-def latest_rows(chunks: list[Chunk], refs: dict[str, ReportRef], by_year: bool) -> tuple[np.ndarray, set]:
-    """Which rows belong to the latest report of their series (place and issuer: a district's bureau reports apart
-    from its government; of their year too, when by_year), by year and last month covered, among all the index's
-    reports (refs), not only those whose chunks are loaded; and the places (place and year) with a series of more
-    than one report."""
-
-    def key(ref: ReportRef) -> tuple[str, str, int]:
-        return ref.region, ref.issuer, ref.year if by_year else 0
-
-    periods: dict[tuple[str, str, int], set[tuple[int, int]]] = {}
-    for ref in refs.values():
-        periods.setdefault(key(ref), set()).add(ref.when)
-    newest = {k: max(found) for k, found in periods.items()}
-    latest = {source: ref.when == newest[key(ref)] for source, ref in refs.items()}
-    rows = np.array([latest.get(c.source, False) for c in chunks], dtype=bool)
-    several = {(k[0], k[2]) if by_year else k[0] for k, found in periods.items() if len(found) > 1}
-    return rows, several
 
 
 class ReportRows:
@@ -37,7 +17,7 @@ class ReportRows:
         self.chunks = chunks
         self.timeline = timeline
         # Rows of each place's latest report (by year, then the last month it covers), for "latest first".
-        self._latest, self._series = latest_rows(chunks, timeline.refs, by_year=False)
+        self._latest, self._series = timeline.latest_rows(chunks, by_year=False)
         self._reposted: np.ndarray | None = None
 
     def answering(self) -> np.ndarray:
@@ -60,4 +40,4 @@ class ReportRows:
     def _latest_of_year(self) -> tuple[np.ndarray, set]:
         """Rows of each place's last report of each year, and the (place, year) pairs with several reports: for a
         year asked, the year-end report over the mid-year ones; made the first time a year is asked."""
-        return latest_rows(self.chunks, self.timeline.refs, by_year=True)
+        return self.timeline.latest_rows(self.chunks, by_year=True)

@@ -62,6 +62,9 @@ class Searcher:
         self._pivots = (min_evidence, dense_pivot, meaning_pivot)
         self.min_evidence = min_evidence
         self.facts: dict[str, ReportFacts] = read_reports(catalog)
+        self._files_of: dict[str, list[str]] = {}  # place → its reports
+        for name, facts in self.facts.items():
+            self._files_of.setdefault(facts.region, []).append(name)
         self.total = sum(f.chunks for f in self.facts.values())
         self.coverage = Coverage.of_reports(self.facts.values())
         self.timeline = Timeline.of_catalog(catalog, self.facts.values())
@@ -134,7 +137,7 @@ class Searcher:
         if query.kind in (QueryKind.GREETING, QueryKind.FOREIGN) or (query.uncovered and not query.regions):
             return frozenset(), True
         if query.regions:
-            return frozenset(n for n, f in self.facts.items() if f.region in query.regions), True
+            return frozenset(n for region in query.regions for n in self._files_of.get(region, ())), True
         of_year = [n for n, f in self.facts.items() if not query.year or f.year == query.year] or list(self.facts)
         if self.total <= self.whole_rows:
             return frozenset(self.facts), True
@@ -231,6 +234,5 @@ class Searcher:
     def _places(self) -> Iterator[tuple[str, list[Chunk]]]:
         """Each place with its records' first chunks, read one place at a time, places in catalog order."""
         for place in dict.fromkeys(f.region for _, f in sorted(self.facts.items()) if f.region):
-            files = [n for n, f in self.facts.items() if f.region == place]
-            yield place, [c for c in self.catalog.chunks(files)[0] if c.part == 0]
+            yield place, [c for c in self.catalog.chunks(self._files_of[place])[0] if c.part == 0]
 

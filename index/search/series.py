@@ -252,3 +252,17 @@ def named_in(text: str, earlier: list[Project]) -> Project | None:
     return best
 
 
+def latest_reports(refs: dict[str, ReportRef], by_year: bool) -> tuple[frozenset[str], frozenset]:
+    """The reports that are the latest of their series (see latest_rows), and the places (place and year) with a
+    series of more than one report."""
+
+    def key(ref: ReportRef) -> tuple[str, str, int]:
+        return ref.region, ref.issuer, ref.year if by_year else 0
+
+    periods: dict[tuple[str, str, int], set[tuple[int, int]]] = {}
+    for ref in refs.values():
+        periods.setdefault(key(ref), set()).add(ref.when)
+    newest = {k: max(found) for k, found in periods.items()}
+    latest = frozenset(source for source, ref in refs.items() if ref.when == newest[key(ref)])
+    several = frozenset((k[0], k[2]) if by_year else k[0] for k, found in periods.items() if len(found) > 1)
+    return latest, several

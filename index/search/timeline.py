@@ -5,12 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+import numpy as np
+
 from minsheng.index.indexing.catalog import ReportFacts
 from minsheng.index.indexing.chunk import Chunk
 from minsheng.index.indexing.database import Catalog
 from minsheng.index.kinds import Status
 from minsheng.index.search.scorecard import Scorecard, changes, scorecard
-from minsheng.index.search.series import Project, ReportRef, duplicates, link, projects, report_refs, series
+from minsheng.index.search.series import (
+    Project,
+    ReportRef,
+    duplicates,
+    latest_reports,
+    link,
+    projects,
+    report_refs,
+    series,
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,7 @@ class Timeline:
             self._by_region.setdefault(ref.region, []).append(ref.source)
         self._repeated: dict[str, dict[str, str]] = {}
         self._series: dict[str, dict[tuple[str, str], list[ReportRef]]] = {}
+        self._latest: dict[bool, tuple[frozenset[str], frozenset]] = {}
 
     @classmethod
     def of(cls, chunks: Iterable[Chunk]) -> "Timeline":
@@ -65,6 +77,15 @@ class Timeline:
             self._forget()
         for source, own in by_source.items():
             self._own.setdefault(source, own)
+
+    def latest_rows(self, chunks: list[Chunk], by_year: bool) -> tuple[np.ndarray, frozenset]:
+        """Which of these chunks belong to the latest report of their series, among every report of the index (of
+        their year too, when by_year), and the places (with their year) whose series hold several reports; the
+        reports' side found once."""
+        if by_year not in self._latest:
+            self._latest[by_year] = latest_reports(self.refs, by_year)
+        latest, several = self._latest[by_year]
+        return np.array([c.source in latest for c in chunks], dtype=bool), several
 
     def own(self, source: str) -> list[Chunk]:
         """A report's chunks, in catalog order (read once)."""

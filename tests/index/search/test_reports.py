@@ -8,7 +8,7 @@ from minsheng.index.indexing.chunk import Chunk, chunk_report
 from minsheng.index.ingest.corpus import corpus_files
 from minsheng.index.ingest.load import load_report, parse_bytes
 from minsheng.index.search.query import Query
-from minsheng.index.search.reports import ReportRows, latest_rows
+from minsheng.index.search.reports import ReportRows
 from minsheng.index.search.timeline import Timeline
 from tests.conftest import corpus_file
 from tests.support.series import later_copy, series_corpus
@@ -31,8 +31,8 @@ def _daxing_over_two_years() -> list[Chunk]:
 def test_the_latest_report_of_a_place_and_of_a_year() -> None:
     """A year-end report leads its year; without a year asked the latest report of all leads."""
     chunks = _daxing_over_two_years()
-    latest, several = latest_rows(chunks, Timeline.of(chunks).refs, by_year=False)
-    of_year, several_in_year = latest_rows(chunks, Timeline.of(chunks).refs, by_year=True)
+    latest, several = Timeline.of(chunks).latest_rows(chunks, by_year=False)
+    of_year, several_in_year = Timeline.of(chunks).latest_rows(chunks, by_year=True)
     assert {c.source for c, on in zip(chunks, latest) if on} == {YEAR_END}
     assert {c.source for c, on in zip(chunks, of_year) if on} == {YEAR_END, OLDER}
     assert several == {"大兴区"} and several_in_year == {("大兴区", 2024)}
@@ -41,11 +41,11 @@ def test_the_latest_report_of_a_place_and_of_a_year() -> None:
 def test_the_latest_report_is_known_from_the_index_s_reports_not_the_chunks_loaded() -> None:
     """A searcher holding only an older report's chunks (a question's scope) still knows it is not the latest."""
     chunks = _daxing_over_two_years()
-    refs = Timeline.of(chunks).refs
+    timeline = Timeline.of(chunks)
     older = [c for c in chunks if c.source == OLDER]
-    latest, several = latest_rows(older, refs, by_year=False)
+    latest, several = timeline.latest_rows(older, by_year=False)
     assert not latest.any() and several == {"大兴区"}
-    assert latest_rows(older, refs, by_year=True)[0].all()
+    assert timeline.latest_rows(older, by_year=True)[0].all()
 
 
 def test_the_report_that_leads_depends_on_the_year_asked() -> None:
@@ -89,9 +89,9 @@ def test_a_bureau_s_reports_are_a_series_of_their_own() -> None:
     bureau = parse_bytes(q1.text.replace("2024年", "2025年").encode("utf-8"), bureau_name)
     chunks = [c for parsed in (q1, bureau) for c in chunk_report(parsed, 768)]
     refs = Timeline.of(chunks).refs
-    latest, _ = latest_rows(chunks, refs, by_year=False)
+    latest, _ = Timeline(refs, lambda source: []).latest_rows(chunks, by_year=False)
     assert {c.source for c, on in zip(chunks, latest) if on} == {q1.report.source, bureau_name}
     # Without the issuers, one place's reports are one series and the later bureau report alone leads.
     same = {s: replace(r, issuer="") for s, r in refs.items()}
-    latest, _ = latest_rows(chunks, same, by_year=False)
+    latest, _ = Timeline(same, lambda source: []).latest_rows(chunks, by_year=False)
     assert {c.source for c, on in zip(chunks, latest) if on} == {bureau_name}
