@@ -1,6 +1,7 @@
 """Wiring at the edge: settings → store, embedder, index build and retriever (what CLI and bot share)."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -127,6 +128,10 @@ def open_searcher(settings: Settings, fresh: bool = False) -> Searcher:
                              settings.search.min_evidence, settings.search.dense_pivot,
                              settings.search.meaning_pivot)
     searcher.example_check = answers_with_figure
+    # What a large index's searcher holds for its life (every report's facts, the places' names) is hundreds of
+    # thousands of objects; frozen, the collector no longer walks them at each full collection (80 ms of a
+    # question at 1,000 districts, at random).
+    gc.freeze()
     return searcher
 
 
