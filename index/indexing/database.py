@@ -109,6 +109,25 @@ def unpack(blob: bytes) -> str:
         raise CatalogUnreadable(f"a stored text cannot be read ({exc})") from None
 
 
+def _varints(blob: bytes) -> list[int]:
+    """SQLite's varints (big-endian groups of 7 bits, a set high bit going on; a ninth byte whole)."""
+    values: list[int] = []
+    at = 0
+    while at < len(blob):
+        value = 0
+        for step in range(9):
+            byte = blob[at]
+            at += 1
+            if step == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+        values.append(value)
+    return values
+
+
 def vector_blob(vector: Sequence[float]) -> bytes:
     """A vector as stored: float16 (the ranking needs no more; half the disk)."""
     return np.asarray(vector, dtype=np.float16).tobytes()
@@ -327,6 +346,22 @@ class Catalog:
             return []
         return [(row, -score) for row, score in
                 self.query("SELECT rowid, bm25(terms, 1.0, 0.0) FROM terms WHERE terms MATCH ?", (match,))]
+
+    def keyword_rows(self, match: str) -> list[int]:
+        """The rows an FTS5 query matches, unscored (scoring reads each word's whole posting list for its weight)."""
+        return [r for (r,) in self.query("SELECT rowid FROM terms WHERE terms MATCH ?", (match,))] if match else []
+
+    def keyword_totals(self) -> tuple[int, int]:
+        """The keyword index's row count and token count over all its columns, as its bm25() reads them (the
+        FTS5 "averages" record: varints, rows first, then each column's tokens)."""
+        found = self.query("SELECT block FROM terms_data WHERE id=1")
+        values = _varints(found[0][0]) if found and found[0][0] else []
+        return (values[0], sum(values[1:])) if values else (0, 0)
+
+    def tokens_of(self, rows: Iterable[int]) -> dict[int, str]:
+        """The space-joined keyword tokens of database rows."""
+        return {row: unpack(blob) for row, blob in
+                self.query_in("SELECT row, tokens FROM chunks WHERE row IN ({marks})", [int(r) for r in rows])}
 
     def rows_with_all(self, tokens: Sequence[str]) -> list[int]:
         """Rows whose tokens hold every one of these."""

@@ -2,8 +2,10 @@
 corpus."""
 from __future__ import annotations
 
+import math
 import re
-from typing import Iterable, Sequence
+from collections import Counter
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -79,13 +81,27 @@ def _kept(tokens: list[str]) -> list[str]:
     return [t for t in stripped if _TOKEN.search(t) and t not in STOPWORDS]
 
 
+# FTS5's bm25() constants.
+_K1 = 1.2
+_B = 0.75
+# A token the keyword index's tokenizer (unicode61, tokenchars ".%") keeps as written: figures, Latin lower case,
+# Chinese characters, "." and "%"; a row of such tokens separated by spaces.
+_PLAIN_TOKEN = re.compile(r"[0-9a-z.%\u3400-\u4dbf\u4e00-\u9fff]+")
+_PLAIN_ROW = re.compile(r"[0-9a-z.%\u3400-\u4dbf\u4e00-\u9fff ]*")
+
+
 class LexicalIndex:
     """BM25 over the catalog's keyword table (SQLite FTS5 over the jieba tokens), in the row order of the chunks a
     reader loaded: only the rows a question's words occur in are read, nothing is loaded or rebuilt whole."""
 
     def __init__(self, catalog: Catalog, ids: list[str], db_rows: np.ndarray, tokenizer: Tokenizer,
-                 total: int | None = None) -> None:
+                 total: int | None = None, rows_holding: Callable[[str], int | None] | None = None) -> None:
         self.ids = ids
+        # How many rows of the catalog hold a token (None: none); a reader shares one remembering cache.
+        self._rows_holding = rows_holding or catalog.token_rows
+        # Each loaded row's keyword counts and length (the keyword index's own), read when first scored.
+        self._terms: dict[int, tuple[Counter[str], int]] = {}
+        self._totals: tuple[int, int] | None = None
         self.total = len(ids) if total is None else total  # the catalog's rows (a reader may load only some)
         self.tokenizer = tokenizer
         self._catalog = catalog
@@ -112,9 +128,12 @@ class LexicalIndex:
         match = fts_any(tokens)
         if not match:
             return []
+        found = None
         if regions:
             match = "{area} : (" + " OR ".join(f'"{area_key(r)}"' for r in regions) + ") AND " + match
-        found = self._catalog.keyword_scores(match)
+            found = self._scored(match, list(dict.fromkeys(t for t in tokens if t)))
+        if found is None:
+            found = self._catalog.keyword_scores(match)
         if not found:
             return []
         db_rows = np.fromiter((r for r, _ in found), dtype=np.int64, count=len(found))
@@ -129,6 +148,45 @@ class LexicalIndex:
         positions, scores = positions[keep], scores[keep]
         order = np.lexsort((positions, -scores))[:k]  # ties in catalog order
         return [(self.ids[positions[i]], float(scores[i])) for i in order if scores[i] > 0]
+
+    def _scored(self, match: str, phrases: list[str]) -> list[tuple[int, float]] | None:
+        """(row, score) of the loaded rows a query matches, scored as FTS5's bm25() scores them (same formula, same
+        figures, in the same order of operations), without its pass over each word's whole posting list for its
+        weight: the weights are counted once per word and remembered. None when a word or a row is not plain
+        enough to be sure the keyword index cuts it as written (it then scores)."""
+        if not all(_PLAIN_TOKEN.fullmatch(p) for p in phrases):
+            return None
+        matched = np.array(self._catalog.keyword_rows(match), dtype=np.int64)
+        if not len(matched) or not len(self._sorted_rows):
+            return []
+        at = np.minimum(np.searchsorted(self._sorted_rows, matched), len(self._sorted_rows) - 1)
+        matched = matched[self._sorted_rows[at] == matched]
+        unread = [int(r) for r in matched if int(r) not in self._terms]
+        for row, joined in self._catalog.tokens_of(unread).items():
+            if not _PLAIN_ROW.fullmatch(joined):
+                return None
+            words = joined.split()
+            self._terms[row] = (Counter(words), len(words) + 1)  # + the place column's one token
+        if self._totals is None:
+            self._totals = self._catalog.keyword_totals()
+        count, tokens = self._totals
+        if not count:
+            return None
+        average = tokens / count
+        weights = []
+        for phrase in phrases:
+            held = self._rows_holding(phrase) or 0
+            weight = math.log((count - held + 0.5) / (held + 0.5))
+            weights.append(weight if weight > 0.0 else 1e-6)
+        found = []
+        for row in matched.tolist():
+            counts, size = self._terms[row]
+            score = 0.0
+            for phrase, weight in zip(phrases, weights):
+                freq = float(counts.get(phrase, 0))
+                score += weight * ((freq * (_K1 + 1.0)) / (freq + _K1 * (1 - _B + _B * size / average)))
+            found.append((row, score))
+        return found
 
     def share(self, token: str) -> float | None:
         """The share of rows holding a token (the keyword index's own count), or None when no row's tokens hold it."""

@@ -75,6 +75,7 @@ class Searcher:
         self._loaded: OrderedDict[tuple[frozenset[str], bool], LoadedSearch] = OrderedDict()
         self._lock = threading.RLock()
         self._mentioned: dict[str, bool] = {}
+        self._holding: dict[str, int | None] = {}
         self._examples: tuple[str, ...] | None = None
         # The index generation this searcher read; a reader compares it with catalog.generation() to notice a
         # re-index by another process.
@@ -106,8 +107,18 @@ class Searcher:
 
     def _share(self, token: str) -> float | None:
         """The share of the index's rows holding a token (None when none do)."""
-        found = self.catalog.token_rows(token)
+        found = self.rows_holding(token)
         return None if found is None else found / max(self.total, 1)
+
+    def rows_holding(self, token: str) -> int | None:
+        """How many of the index's rows hold a keyword token (None: none); remembered (counting reads the token's
+        whole posting list)."""
+        with self._lock:
+            if token not in self._holding:
+                if len(self._holding) > 100_000:
+                    self._holding.clear()
+                self._holding[token] = self.catalog.token_rows(token)
+            return self._holding[token]
 
     def manifest(self) -> Manifest | None:
         """The manifest of the catalog snapshot this searcher read (None when unreadable)."""
@@ -197,7 +208,8 @@ class Searcher:
                 return self._loaded[key]
             chunks, db_rows = self.catalog.chunks(files)
             self.timeline.hold(chunks)
-            lexical = LexicalIndex(self.catalog, [c.id for c in chunks], db_rows, self.tokenizer, self.total)
+            lexical = LexicalIndex(self.catalog, [c.id for c in chunks], db_rows, self.tokenizer, self.total,
+                                   self.rows_holding)
             min_evidence, dense_pivot, meaning_pivot = self._pivots
             loaded = LoadedSearch(chunks, lexical, self.store, self.embedder, min_evidence, dense_pivot,
                                   StoredVectors(self.catalog, db_rows), meaning_pivot, self._wide, complete)

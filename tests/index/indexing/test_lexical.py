@@ -221,3 +221,32 @@ def test_an_incremental_build_cuts_tokens_as_a_build_from_scratch(tmp_path: Path
     second = [c for n in ("大兴区", "青岛市") for c in chunk_report(load_report(corpus_file(n)), 512)]
     assert set(file_words(second)) ^ set(file_words(first))  # the words kept whole did change
     assert _tokens(again) == _tokens(scratch)
+
+
+@pytest.mark.parametrize("question", ["密云区老旧小区节能改造进展", "青岛口袋公园建了多少个", "大兴区化妆品抽检任务多少批次",
+                                      "济宁高新区优质教育提升工程存在什么问题", "天津市2024年一季度养老服务", "通州区困境儿童活动开展了多少场"])
+def test_a_place_s_rows_are_scored_as_the_keyword_index_scores_them(retriever, question: str) -> None:  # type: ignore[no-untyped-def]
+    """Rows of the places asked, scored from their own tokens with remembered word weights, get the keyword index's
+    own bm25() figures, in the same order (it is not asked to score, which reads each word's whole posting list)."""
+    searcher = retriever.searcher
+    lexical = searcher.whole().keywords.lexical
+    query = searcher.parse(question)
+    tokens = lexical.tokenizer.tokens(query.search_text)
+    rows = np.arange(len(lexical.ids))
+    assert query.regions
+    own = lexical.search(tokens, 40, rows, query.regions)
+    asked: list[str] = []
+    lexical._catalog.keyword_scores, kept = (lambda match: asked.append(match) or kept(match)), lexical._catalog.keyword_scores  # type: ignore[method-assign]
+    try:
+        lexical._terms.clear()
+        scored = lexical._scored  # type: ignore[attr-defined]
+        lexical._scored = lambda match, phrases: None  # type: ignore[method-assign]
+        by_index = lexical.search(tokens, 40, rows, query.regions)
+        lexical._scored = scored  # type: ignore[method-assign]
+        assert not asked[:-1] and len(asked) == 1
+        again = lexical.search(tokens, 40, rows, query.regions)
+    finally:
+        lexical._catalog.keyword_scores = kept  # type: ignore[method-assign]
+    assert own and [i for i, _ in own] == [i for i, _ in by_index]
+    assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(own, by_index))
+    assert again == own and len(asked) == 1  # scored without the keyword index's bm25() again
