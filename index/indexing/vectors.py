@@ -36,6 +36,15 @@ class StoredVectors:
         return np.stack([found[int(r)] for r in wanted]) if len(wanted) else None
 
 
+def loaded_vectors(catalog: Catalog, db_rows: np.ndarray) -> RowVectors:
+    """The stored vectors of some database rows, read at once and held (a question's reports: half a megabyte for a
+    district, read once instead of at each question), or read per question when some row has none."""
+    found = catalog.vectors(db_rows.tolist())
+    if len(found) != len(db_rows) or not len(db_rows):
+        return StoredVectors(catalog, db_rows)
+    return MatrixVectors(np.stack([found[int(r)] for r in db_rows]))
+
+
 class MatrixVectors:
     """Vectors held in memory in catalog order (an index built in memory, or tests)."""
 

@@ -25,7 +25,7 @@ from minsheng.index.indexing.database import Catalog, CatalogUnreadable, fts_any
 from minsheng.index.indexing.embed import Embedder
 from minsheng.index.indexing.lexical import LexicalIndex, Tokenizer
 from minsheng.index.indexing.store import VectorStore
-from minsheng.index.indexing.vectors import StoredVectors
+from minsheng.index.indexing.vectors import loaded_vectors
 from minsheng.index.kinds import COLLECTION_KINDS, QueryKind
 from minsheng.index.script import to_simplified
 from minsheng.index.search.examples import example_questions
@@ -212,7 +212,7 @@ class Searcher:
                                    self.rows_holding)
             min_evidence, dense_pivot, meaning_pivot = self._pivots
             loaded = LoadedSearch(chunks, lexical, self.store, self.embedder, min_evidence, dense_pivot,
-                                  StoredVectors(self.catalog, db_rows), meaning_pivot, self._wide, complete)
+                                  loaded_vectors(self.catalog, db_rows), meaning_pivot, self._wide, complete)
             self._loaded[key] = loaded
             while len(self._loaded) > _KEPT_SCOPES:
                 self._loaded.popitem(last=False)
