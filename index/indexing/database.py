@@ -12,7 +12,7 @@ import json
 import random
 import sqlite3
 import threading
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -131,6 +131,16 @@ def _varints(blob: bytes) -> list[int]:
 def vector_blob(vector: Sequence[float]) -> bytes:
     """A vector as stored: float16 (the ranking needs no more; half the disk)."""
     return np.asarray(vector, dtype=np.float16).tobytes()
+
+
+@dataclass
+class FileRows:
+    """What a search over some files reads of them."""
+
+    chunks: list[Chunk]
+    rows: np.ndarray  # each chunk's database row
+    tokens: dict[int, bytes]  # database row → its keyword tokens, packed
+    vectors: list[bytes | None]  # each chunk's stored vector (float16), None when it has none
 
 
 class Catalog:
@@ -271,6 +281,16 @@ class Catalog:
                                         sorted(set(files))))
             rows = [(row, data) for *_, row, data in rows]
         return self._parsed(rows)
+
+    def rows_of_files(self, files: Iterable[str]) -> "FileRows":
+        """The chunks of some files in catalog order with their database rows, packed keyword tokens and stored
+        vectors: everything a search over those files reads, in one statement."""
+        found = sorted(self.query_in(
+            "SELECT file, record, part, row, data, tokens, vector FROM chunks WHERE file IN ({marks})",
+            sorted(set(files))))
+        chunks, rows = self._parsed([(row, data) for _, _, _, row, data, _, _ in found])
+        return FileRows(chunks, rows, {row: tokens for _, _, _, row, _, tokens, _ in found},
+                        [vector for *_, vector in found])
 
     def record_chunks(self, file: str, record: int) -> list[Chunk]:
         """Every chunk of one record of a file (its parts and passages), in order."""

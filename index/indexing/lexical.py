@@ -9,7 +9,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from minsheng.index.indexing.database import Catalog, area_key, fts_any
+from minsheng.index.indexing.database import Catalog, area_key, fts_any, unpack
 from minsheng.index.script import to_simplified
 from minsheng.index.segmenter import fresh_tokenizer
 from minsheng.index.vocabulary import STOPWORDS, TRAILING_PARTICLE
@@ -95,12 +95,14 @@ class LexicalIndex:
     reader loaded: only the rows a question's words occur in are read, nothing is loaded or rebuilt whole."""
 
     def __init__(self, catalog: Catalog, ids: list[str], db_rows: np.ndarray, tokenizer: Tokenizer,
-                 total: int | None = None, rows_holding: Callable[[str], int | None] | None = None) -> None:
+                 total: int | None = None, rows_holding: Callable[[str], int | None] | None = None,
+                 packed: dict[int, bytes] | None = None) -> None:
         self.ids = ids
         # How many rows of the catalog hold a token (None: none); a reader shares one remembering cache.
         self._rows_holding = rows_holding or catalog.token_rows
         # Each loaded row's keyword counts and length (the keyword index's own), read when first scored.
         self._terms: dict[int, tuple[Counter[str], int]] = {}
+        self._packed = packed or {}  # database row → its packed tokens, when read with the chunks
         self._totals: tuple[int, int] | None = None
         self.total = len(ids) if total is None else total  # the catalog's rows (a reader may load only some)
         self.tokenizer = tokenizer
@@ -162,7 +164,9 @@ class LexicalIndex:
         at = np.minimum(np.searchsorted(self._sorted_rows, matched), len(self._sorted_rows) - 1)
         matched = matched[self._sorted_rows[at] == matched]
         unread = [int(r) for r in matched if int(r) not in self._terms]
-        for row, joined in self._catalog.tokens_of(unread).items():
+        held = {row: unpack(self._packed[row]) for row in unread if row in self._packed}
+        missing = [row for row in unread if row not in held]
+        for row, joined in [*held.items(), *self._catalog.tokens_of(missing).items()]:
             if not _PLAIN_ROW.fullmatch(joined):
                 return None
             words = joined.split()

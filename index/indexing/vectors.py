@@ -36,13 +36,12 @@ class StoredVectors:
         return np.stack([found[int(r)] for r in wanted]) if len(wanted) else None
 
 
-def loaded_vectors(catalog: Catalog, db_rows: np.ndarray) -> RowVectors:
-    """The stored vectors of some database rows, read at once and held (a question's reports: half a megabyte for a
-    district, read once instead of at each question), or read per question when some row has none."""
-    found = catalog.vectors(db_rows.tolist())
-    if len(found) != len(db_rows) or not len(db_rows):
+def loaded_vectors(catalog: Catalog, db_rows: np.ndarray, blobs: Sequence[bytes | None]) -> RowVectors:
+    """The stored vectors of some database rows, read with their chunks and held (a question's reports: half a
+    megabyte for a district, not read again at each question), or read per question when some row has none."""
+    if not len(db_rows) or any(blob is None for blob in blobs):
         return StoredVectors(catalog, db_rows)
-    return MatrixVectors(np.stack([found[int(r)] for r in db_rows]))
+    return MatrixVectors(np.stack([np.frombuffer(blob, dtype=np.float16) for blob in blobs]))  # type: ignore[arg-type]
 
 
 class MatrixVectors:

@@ -206,13 +206,15 @@ class Searcher:
             if key in self._loaded:
                 self._loaded.move_to_end(key)
                 return self._loaded[key]
-            chunks, db_rows = self.catalog.chunks(files)
+            read = self.catalog.rows_of_files(files)
+            chunks = read.chunks
             self.timeline.hold(chunks)
-            lexical = LexicalIndex(self.catalog, [c.id for c in chunks], db_rows, self.tokenizer, self.total,
-                                   self.rows_holding)
+            lexical = LexicalIndex(self.catalog, [c.id for c in chunks], read.rows, self.tokenizer, self.total,
+                                   self.rows_holding, read.tokens)
             min_evidence, dense_pivot, meaning_pivot = self._pivots
             loaded = LoadedSearch(chunks, lexical, self.store, self.embedder, min_evidence, dense_pivot,
-                                  loaded_vectors(self.catalog, db_rows), meaning_pivot, self._wide, complete)
+                                  loaded_vectors(self.catalog, read.rows, read.vectors), meaning_pivot, self._wide,
+                                  complete)
             self._loaded[key] = loaded
             while len(self._loaded) > _KEPT_SCOPES:
                 self._loaded.popitem(last=False)
