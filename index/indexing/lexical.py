@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
@@ -100,8 +99,9 @@ class LexicalIndex:
         self.ids = ids
         # How many rows of the catalog hold a token (None: none); a reader shares one remembering cache.
         self._rows_holding = rows_holding or catalog.token_rows
-        # Each loaded row's keyword counts and length (the keyword index's own), read when first scored.
-        self._terms: dict[int, tuple[Counter[str], int]] = {}
+        # Each loaded row's tokens, each between two spaces of its own (" 老旧  小区 ": a token's count is the count
+        # of " token "), and its length as the keyword index counts it; read when first scored.
+        self._terms: dict[int, tuple[str, int]] = {}
         self._packed = packed or {}  # database row → its packed tokens, when read with the chunks
         self._totals: tuple[int, int] | None = None
         self.total = len(ids) if total is None else total  # the catalog's rows (a reader may load only some)
@@ -169,8 +169,8 @@ class LexicalIndex:
         for row, joined in [*held.items(), *self._catalog.tokens_of(missing).items()]:
             if not _PLAIN_ROW.fullmatch(joined):
                 return None
-            words = joined.split()
-            self._terms[row] = (Counter(words), len(words) + 1)  # + the place column's one token
+            size = joined.count(" ") + 1 if joined else 0
+            self._terms[row] = (" " + joined.replace(" ", "  ") + " ", size + 1)  # + the place column's one token
         if self._totals is None:
             self._totals = self._catalog.keyword_totals()
         count, tokens = self._totals
@@ -182,12 +182,13 @@ class LexicalIndex:
             held = self._rows_holding(phrase) or 0
             weight = math.log((count - held + 0.5) / (held + 0.5))
             weights.append(weight if weight > 0.0 else 1e-6)
+        needles = [" " + phrase + " " for phrase in phrases]
         found = []
         for row in matched.tolist():
-            counts, size = self._terms[row]
+            spaced, size = self._terms[row]
             score = 0.0
-            for phrase, weight in zip(phrases, weights):
-                freq = float(counts.get(phrase, 0))
+            for needle, weight in zip(needles, weights):
+                freq = float(spaced.count(needle))
                 score += weight * ((freq * (_K1 + 1.0)) / (freq + _K1 * (1 - _B + _B * size / average)))
             found.append((row, score))
         return found
