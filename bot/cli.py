@@ -328,13 +328,9 @@ def changed_lines(settings: Settings, names: Sequence[str]) -> list[str]:
 def _timeline(settings: Settings):  # type: ignore[no-untyped-def]
     """The index's reports over time and each place's path, from its catalog (no model loaded; each report's
     chunks read when its card is asked for)."""
-    from minsheng.index.indexing import Coverage
-    from minsheng.index.indexing.catalog import open_catalog, read_reports
     from minsheng.index.search import Timeline
 
-    catalog = open_catalog(settings.index_dir)
-    reports = read_reports(catalog)
-    return Timeline.of_catalog(catalog, reports.values()), Coverage.of_reports(reports.values()).paths
+    return Timeline.of_index(settings.index_dir)
 
 
 def add_command(settings: Settings, sources: Sequence[str], out: TextIO) -> int:

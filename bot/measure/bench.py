@@ -246,13 +246,9 @@ def _build_cached(local: Settings, reader: object, cache: SkeletonCache) -> "Bui
 
 def _chunks(index_dir: Path, files: set[str] | None = None) -> list["Chunk"]:
     """The chunks of an index (files: of these files only, not the whole index read)."""
-    from minsheng.index.indexing.catalog import open_catalog
+    from minsheng.index.indexing import read_chunks
 
-    catalog = open_catalog(index_dir)
-    try:
-        return catalog.chunks(files)[0]
-    finally:
-        catalog.close()
+    return read_chunks(index_dir, files)
 
 
 # A p95 over a few dozen questions is the third-slowest of them, one scheduler hiccup; nine districts' variants

@@ -198,11 +198,11 @@ def require_index(index_dir: Path, model: str | None = None) -> None:
                             "run `minsheng index` to rebuild")
 
 
-def read_chunks(index_dir: Path) -> list[Chunk]:
-    """Every chunk of the index, in catalog order."""
+def read_chunks(index_dir: Path, files: Iterable[str] | None = None) -> list[Chunk]:
+    """Every chunk of the index (files: of these files only), in catalog order."""
     catalog = open_catalog(index_dir)
     try:
-        return catalog.chunks()[0]
+        return catalog.chunks(files)[0]
     except CatalogUnreadable as exc:
         raise damaged(index_dir, exc) from None
     finally:

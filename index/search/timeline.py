@@ -3,13 +3,14 @@ each record's earlier points, and scorecards."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
 
-from minsheng.index.indexing.catalog import ReportFacts
+from minsheng.index.indexing.catalog import Coverage, ReportFacts, damaged, open_catalog, read_reports
 from minsheng.index.indexing.chunk import Chunk
-from minsheng.index.indexing.database import Catalog
+from minsheng.index.indexing.database import Catalog, CatalogUnreadable
 from minsheng.index.kinds import Status
 from minsheng.index.search.scorecard import Scorecard, changes, scorecard
 from minsheng.index.search.series import (
@@ -62,6 +63,18 @@ class Timeline:
         for chunk in chunks:
             by_source.setdefault(chunk.source, []).append(chunk)
         return cls(report_refs(own[0] for own in by_source.values()), lambda source: by_source.get(source, []))
+
+    @classmethod
+    def of_index(cls, index_dir: Path) -> tuple["Timeline", dict[str, tuple[str, ...]]]:
+        """The timeline of an index directory and each place's path (no model loaded; the catalog stays open for
+        the reports' chunks, read when a card needs them)."""
+        catalog = open_catalog(index_dir)
+        try:
+            reports = read_reports(catalog)
+        except CatalogUnreadable as exc:
+            catalog.close()
+            raise damaged(index_dir, exc) from None
+        return cls.of_catalog(catalog, reports.values()), Coverage.of_reports(reports.values()).paths
 
     @classmethod
     def of_catalog(cls, catalog: Catalog, reports: Iterable[ReportFacts]) -> "Timeline":
