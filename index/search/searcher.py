@@ -69,9 +69,7 @@ class Searcher:
         self.coverage = Coverage.of_reports(self.facts.values())
         self.timeline = Timeline.of_catalog(catalog, self.facts.values())
         self._tokenizer: Tokenizer | None = None
-        # The sample is read now (~80 ms at 5,000 texts), not by whichever question first needs it.
-        sample = catalog.sample_texts(SAMPLE_TEXTS)
-        self.weights = WordWeights(self._share, lambda: sample)
+        self.weights = WordWeights(self._share, lambda: catalog.sample_texts(SAMPLE_TEXTS))
         self._wide = IndexWide(self.coverage, self.timeline, self.weights, self.total,
                                SentenceVectors(embedder.embed_documents), self.examples)
         self._loaded: OrderedDict[tuple[frozenset[str], bool], LoadedSearch] = OrderedDict()
