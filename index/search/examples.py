@@ -8,7 +8,7 @@ own check, that the answer quotes a figure) agrees.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from minsheng.index.indexing.chunk import Chunk, field_text
 from minsheng.index.kinds import Field
@@ -31,15 +31,6 @@ _QUOTES = re.compile("[“”\"'《》「」]")
 # Candidates tried per place, and in all: each is one search.
 _TRIES_PER_PLACE = 6
 _TRIES = 40
-
-
-def by_place(chunks: Iterable[Chunk]) -> Iterator[tuple[str, list[Chunk]]]:
-    """Each place's records' first chunks, places in the order their chunks come."""
-    found: dict[str, list[Chunk]] = {}
-    for chunk in chunks:
-        if chunk.region and chunk.part == 0:
-            found.setdefault(chunk.region, []).append(chunk)
-    return iter(found.items())
 
 
 def example_questions(places: Iterable[tuple[str, list[Chunk]]], search: Callable[[str, int], SearchResult],

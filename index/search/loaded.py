@@ -9,7 +9,7 @@ from typing import Callable
 import numpy as np
 
 from minsheng.index.indexing.catalog import Coverage
-from minsheng.index.indexing.chunk import Chunk, count_records, field_text, search_texts, states
+from minsheng.index.indexing.chunk import Chunk, field_text, search_texts, states
 from minsheng.index.indexing.embed import Embedder
 from minsheng.index.indexing.lexical import LexicalIndex
 from minsheng.index.indexing.passages import join_windows
@@ -18,7 +18,6 @@ from minsheng.index.indexing.vectors import RowVectors
 from minsheng.index.kinds import COLLECTION_KINDS, QueryKind, Wants, answer_field
 from minsheng.index.script import to_simplified
 from minsheng.index.search.dense import Dense
-from minsheng.index.search.examples import by_place, example_questions
 from minsheng.index.search.filters import Filters
 from minsheng.index.search.keywords import Keywords, WordWeights
 from minsheng.index.search.meaning import Closest, SentenceVectors, closest
@@ -65,11 +64,10 @@ class IndexWide:
 
     coverage: Coverage
     timeline: Timeline
-    weights: WordWeights | None
+    weights: WordWeights
     total: int
     sentence_vectors: SentenceVectors
-    # The index's example questions (None: found among the chunks held).
-    examples: Callable[[], tuple[str, ...]] | None = None
+    examples: Callable[[], tuple[str, ...]]  # the index's example questions (found over the whole index)
 
 
 class LoadedSearch:
@@ -78,20 +76,18 @@ class LoadedSearch:
     not only its candidates."""
 
     def __init__(self, chunks: list[Chunk], lexical: LexicalIndex, store: VectorStore, embedder: Embedder,
-                 min_evidence: float = 0.4, dense_pivot: float = 0.7, vectors: RowVectors | None = None,
-                 meaning_pivot: float = 0.75, wide: IndexWide | None = None, complete: bool = True) -> None:
+                 min_evidence: float, dense_pivot: float, vectors: RowVectors | None,
+                 meaning_pivot: float, wide: IndexWide, complete: bool) -> None:
         self.chunks = chunks
         self.embedder = embedder
         self.min_evidence = min_evidence
         self.dense_pivot = dense_pivot
         self.meaning_pivot = meaning_pivot
-        wide = wide or IndexWide(Coverage.of(chunks), Timeline.of(chunks), None, len(chunks),
-                                 SentenceVectors(embedder.embed_documents))
         self.sentence_vectors = wide.sentence_vectors
         self.coverage = wide.coverage
         self.timeline = wide.timeline
         self.total = wide.total
-        self._index_examples = wide.examples
+        self.examples = wide.examples
         texts = search_texts(chunks)
         self._row = {c.id: i for i, c in enumerate(chunks)}
         self._passage_at = {(c.source, c.part): i for i, c in enumerate(chunks) if c.is_passage}
@@ -100,17 +96,10 @@ class LoadedSearch:
                                  wide.weights, complete, wide.total)
         self.dense = Dense(chunks, store, vectors, self._row, wide.total)
         self.reports = ReportRows(chunks, self.timeline)
-        self._examples: tuple[str, ...] | None = None
-        # The answer layer's test that an example question is answered well (set by whoever wires the searcher).
-        self.example_check: Callable[[SearchResult], bool] | None = None
 
     def in_reports(self, name: str) -> bool:
         """Whether a name occurs in any report text (a place inside a district, not a district we lack)."""
         return self.keywords.in_reports(name)
-
-    def record_count(self) -> int:
-        """How many records this index holds."""
-        return count_records(self.chunks)
 
     def search(self, question: str, k: int = 5) -> SearchResult:
         """The best chunks for a question, or an abstention that says why."""
@@ -164,15 +153,6 @@ class LoadedSearch:
                     seen.add(chunk.id)
                     hits.append(Hit(chunk, 1.0, strong=True))
         return hits, "", notes, cards
-
-    def examples(self) -> tuple[str, ...]:
-        """Questions this index answers well (index/search/examples.py), found on first use."""
-        if self._index_examples is not None:
-            return self._index_examples()
-        if self._examples is None:
-            self._examples = ()  # the searches that find them must not look for them again
-            self._examples = example_questions(by_place(self.chunks), self.search, accept=self.example_check)
-        return self._examples
 
     def _search(self, query: Query, k: int) -> tuple[list[Hit], str, list[Note]]:
         if query.kind in (QueryKind.GREETING, QueryKind.FOREIGN):
@@ -284,14 +264,6 @@ class LoadedSearch:
         if text == chunk.text:
             return hit
         return replace(hit, chunk=replace(chunk, text=text, simplified=to_simplified(text) if chunk.simplified else ""))
-
-    def has(self, chunk_id: str) -> bool:
-        """Whether this index holds a chunk (ids are content-addressed: the same id is the same text)."""
-        return chunk_id in self._row
-
-    def record_hits(self, source: str, record: int) -> list[Hit]:
-        """Every part of one record, in order (a follow-up about "it" reads the same record again)."""
-        return [Hit(c, 1.0, strong=True) for c in self.chunks if c.source == source and c.record == record]
 
     def _rank(self, query: Query, rows: np.ndarray, where: dict | None) -> list[Hit]:
         """Dense and BM25 candidates among rows, fused by reciprocal rank plus topic coverage."""
