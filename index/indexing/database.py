@@ -275,22 +275,21 @@ class Catalog:
     def chunks(self, files: Iterable[str] | None = None) -> tuple[list[Chunk], np.ndarray]:
         """Every chunk (files: of these files only) in catalog order (file, record, part) and its database row."""
         if files is None:
-            rows = self.query("SELECT row, data FROM chunks ORDER BY file, record, part")
-        else:
-            rows = sorted(self.query_in("SELECT file, record, part, row, data FROM chunks WHERE file IN ({marks})",
-                                        sorted(set(files))))
-            rows = [(row, data) for *_, row, data in rows]
-        return self._parsed(rows)
+            return self._parsed(self.query("SELECT row, data FROM chunks ORDER BY file, record, part"))
+        return self._parsed([(row, data) for row, data in self._rows_in_order(files, "row, data")])
 
     def rows_of_files(self, files: Iterable[str]) -> "FileRows":
         """The chunks of some files in catalog order with their database rows, packed keyword tokens and stored
         vectors: everything a search over those files reads, in one statement."""
-        found = sorted(self.query_in(
-            "SELECT file, record, part, row, data, tokens, vector FROM chunks WHERE file IN ({marks})",
-            sorted(set(files))))
-        chunks, rows = self._parsed([(row, data) for _, _, _, row, data, _, _ in found])
-        return FileRows(chunks, rows, {row: tokens for _, _, _, row, _, tokens, _ in found},
-                        [vector for *_, vector in found])
+        found = self._rows_in_order(files, "row, data, tokens, vector")
+        chunks, rows = self._parsed([(row, data) for row, data, _, _ in found])
+        return FileRows(chunks, rows, {row: tokens for row, _, tokens, _ in found}, [vector for *_, vector in found])
+
+    def _rows_in_order(self, files: Iterable[str], columns: str) -> list[tuple]:
+        """These columns of the chunks of some files, in catalog order (file, record, part)."""
+        found = self.query_in(f"SELECT file, record, part, {columns} FROM chunks WHERE file IN ({{marks}})",
+                              sorted(set(files)))
+        return [row[3:] for row in sorted(found, key=lambda row: row[:3])]
 
     def record_chunks(self, file: str, record: int) -> list[Chunk]:
         """Every chunk of one record of a file (its parts and passages), in order."""

@@ -59,9 +59,7 @@ class Timeline:
     @classmethod
     def of(cls, chunks: Iterable[Chunk]) -> "Timeline":
         """The timeline of chunks held in memory."""
-        by_source: dict[str, list[Chunk]] = {}
-        for chunk in chunks:
-            by_source.setdefault(chunk.source, []).append(chunk)
+        by_source = _by_source(chunks)
         return cls(report_refs(own[0] for own in by_source.values()), lambda source: by_source.get(source, []))
 
     @classmethod
@@ -83,9 +81,7 @@ class Timeline:
 
     def hold(self, chunks: Iterable[Chunk]) -> None:
         """Keep chunks read for another purpose (a question's reports) as their reports' own: read once."""
-        by_source: dict[str, list[Chunk]] = {}
-        for chunk in chunks:
-            by_source.setdefault(chunk.source, []).append(chunk)
+        by_source = _by_source(chunks)
         if len(self._own) + len(by_source) > _HELD_REPORTS:
             self._forget()
         for source, own in by_source.items():
@@ -127,16 +123,18 @@ class Timeline:
     def _repeated_in(self, region: str) -> dict[str, str]:
         """A place's reports published twice → the copy kept (only that place's reports are read)."""
         if region not in self._repeated:
-            own = {source: self.refs[source] for source in self._by_region.get(region, [])}
-            self._repeated[region] = duplicates(own, self.projects)
+            self._repeated[region] = duplicates(self._refs_in(region), self.projects)
         return self._repeated[region]
 
     def _series_in(self, region: str) -> dict[tuple[str, str], list[ReportRef]]:
         """(place, issuer) → the place's reports, earliest first."""
         if region not in self._series:
-            own = {source: self.refs[source] for source in self._by_region.get(region, [])}
-            self._series[region] = series(own, self._repeated_in(region))
+            self._series[region] = series(self._refs_in(region), self._repeated_in(region))
         return self._series[region]
+
+    def _refs_in(self, region: str) -> dict[str, ReportRef]:
+        """A place's reports, by source name."""
+        return {source: self.refs[source] for source in self._by_region.get(region, [])}
 
     def points(self, source: str) -> list[ReportRef]:
         """The reports of the series a report belongs to, earliest first."""
@@ -210,3 +208,10 @@ class Timeline:
         own = self.own(source)
         return min((c for c in own if c.is_passage), key=lambda c: c.part, default=own[0] if own else None)
 
+
+def _by_source(chunks: Iterable[Chunk]) -> dict[str, list[Chunk]]:
+    """Chunks grouped by their report, in the order they come."""
+    found: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        found.setdefault(chunk.source, []).append(chunk)
+    return found
