@@ -195,7 +195,7 @@ class LexicalIndex:
 
     def share(self, token: str) -> float | None:
         """The share of rows holding a token (the keyword index's own count), or None when no row's tokens hold it."""
-        found = self._catalog.token_rows(token)
+        found = self._rows_holding(token)
         return None if found is None else found / max(self.total, 1)
 
     def row(self, chunk_id: str) -> int | None:

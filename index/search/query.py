@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from minsheng.index.indexing.catalog import Coverage, bare_unit
 from minsheng.index.ingest.meta import find_period, find_year, strip_periods
@@ -100,39 +100,44 @@ def region_names(coverage: Coverage) -> dict[str, str]:
     """Every name of every covered place (full name, aliases, short form from the gazetteer, and a zone that shares
     its government) → the place's name in the index. A short form that is a common word first (和平) is left out.
     Made once per coverage: a searcher asks with the same coverage every time."""
-    cached = _NAMES.get(id(coverage))
-    if cached is not None and cached[0] is coverage:
-        return cached[1]
-    names = _region_names(coverage)
-    if len(_NAMES) >= 8:
-        _NAMES.clear()
-    _NAMES[id(coverage)] = (coverage, names)
-    return names
+    return _made_once(_NAMES, coverage, lambda: _region_names(coverage))
 
 
-# id(coverage) → (that coverage, its names); the coverage is kept so that its id is not reused meanwhile.
-_NAMES: dict[int, tuple[Coverage, dict[str, str]]] = {}
+_T = TypeVar("_T")
+
+
+def _made_once(cache: dict[int, tuple[Any, Any]], key: Any, make: Callable[[], _T]) -> _T:
+    """What make() gives for an object, made once while the object lives: a searcher asks with the same coverage
+    (its names, its units) every time. The object is kept beside it so that its id is not reused meanwhile; a few
+    objects at most."""
+    held = cache.get(id(key))
+    if held is None or held[0] is not key:
+        if len(cache) >= 8:
+            cache.clear()
+        held = cache[id(key)] = (key, make())
+    return held[1]
+
+
+# id(object) → (that object, what was made of it): a coverage's names, those names' order, a coverage's units.
+_NAMES: dict[int, tuple[Any, Any]] = {}
+_NAME_RANKS: dict[int, tuple[Any, Any]] = {}
+_UNITS: dict[int, tuple[Any, Any]] = {}
 
 
 def names_in(text: str, coverage: Coverage) -> list[str]:
     """The names of covered places (region_names) a text holds, longest first: found by looking its stretches up,
     not by searching it for each of the thousands of names of a large index."""
     names = region_names(coverage)
-    rank = _NAME_RANKS.get(id(names))
-    if rank is None or rank[0] is not names:
-        if len(_NAME_RANKS) >= 8:
-            _NAME_RANKS.clear()
-        ordered = sorted(names, key=len, reverse=True)
-        rank = _NAME_RANKS[id(names)] = (names, {name: i for i, name in enumerate(ordered)},
-                                         len(ordered[0]) if ordered else 0)
-    _, order, longest = rank
+    order, longest = _made_once(_NAME_RANKS, names, lambda: _ranked(names))
     found = {text[start:end] for start in range(len(text))
              for end in range(start + 1, min(len(text), start + longest) + 1) if text[start:end] in order}
     return sorted(found, key=order.__getitem__)
 
 
-# id(names) → (those names, each name's place in longest-first order, the longest name's length).
-_NAME_RANKS: dict[int, tuple[dict[str, str], dict[str, int], int]] = {}
+def _ranked(names: dict[str, str]) -> tuple[dict[str, int], int]:
+    """Each name's place in longest-first order, and the longest name's length."""
+    ordered = sorted(names, key=len, reverse=True)
+    return {name: i for i, name in enumerate(ordered)}, len(ordered[0]) if ordered else 0
 
 
 def _region_names(coverage: Coverage) -> dict[str, str]:
@@ -319,16 +324,7 @@ class _UnitIndex:
 
 def _unit_index(units: tuple[str, ...]) -> _UnitIndex:
     """The unit index of a coverage's units (made once: a searcher asks with the same units every time)."""
-    cached = _UNITS.get(id(units))
-    if cached is None or cached.units is not units:
-        if len(_UNITS) >= 8:
-            _UNITS.clear()
-        cached = _UNITS[id(units)] = _UnitIndex(units)
-    return cached
-
-
-# id(units) → their index (which keeps the tuple, so that its id is not reused meanwhile).
-_UNITS: dict[int, _UnitIndex] = {}
+    return _made_once(_UNITS, units, lambda: _UnitIndex(units))
 
 
 def parse_query(text: str, coverage: Coverage, in_reports: Callable[[str], bool] = lambda name: False) -> Query:
